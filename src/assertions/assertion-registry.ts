@@ -1,0 +1,31 @@
+import type { AssertionType } from '../config/assertion-spec-schema.js';
+import type { ResolvedAssertion } from '../config/loaded-suite.js';
+import type { Assertion } from './assertion.js';
+import { compileContainsAssertion } from './contains-assertion.js';
+import { compileCostAssertion } from './cost-assertion.js';
+import { compileFinishReasonAssertion } from './finish-reason-assertion.js';
+import { compileIsJsonAssertion } from './is-json-assertion.js';
+import { compileJsonSchemaAssertion } from './json-schema-assertion.js';
+import { compileLatencyAssertion } from './latency-assertion.js';
+import { compileRegexAssertion } from './regex-assertion.js';
+import { compileTokensAssertion } from './tokens-assertion.js';
+
+type Compilers = { [T in AssertionType]: (spec: Extract<ResolvedAssertion, { type: T }>) => Assertion };
+
+/** Every assertion type and its compiler. Exhaustive: a new type in the schema fails the type check here. */
+const COMPILERS: Compilers = {
+  regex: compileRegexAssertion,
+  contains: compileContainsAssertion,
+  isJson: compileIsJsonAssertion,
+  jsonSchema: compileJsonSchemaAssertion,
+  finishReason: compileFinishReasonAssertion,
+  tokens: compileTokensAssertion,
+  costUsd: compileCostAssertion,
+  latencyMs: compileLatencyAssertion,
+};
+
+/** Compiles one resolved assertion into its check. */
+export function compileAssertion(spec: ResolvedAssertion): Assertion {
+  const compile = COMPILERS[spec.type] as (spec: ResolvedAssertion) => Assertion;
+  return compile(spec);
+}

@@ -1,0 +1,47 @@
+import type { AssertionType } from '../config/assertion-spec-schema.js';
+import type { FinishReason } from '../config/runware-limits.js';
+import type { AssertionOutcome, Usage } from '../results/sample-record.js';
+
+/** The text parsed as JSON, or why it is not JSON. */
+export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** What an assertion may look at: one completed sample. */
+export interface SampleView {
+  text: string;
+  finishReason: FinishReason;
+  usage: Usage | null;
+  costUsd: number | null;
+  latencyMs: number;
+  /** The text parsed as JSON; parsed once, however many assertions ask. */
+  json(): ParsedJson;
+}
+
+/** A compiled check: pure, cheap, and never throws for any model output. */
+export interface Assertion {
+  readonly type: AssertionType;
+  check(sample: SampleView): AssertionOutcome;
+}
+
+/** Builds a {@link SampleView} whose JSON is parsed lazily, once. */
+export function makeSampleView(fields: Omit<SampleView, 'json'>): SampleView {
+  let parsed: ParsedJson | undefined;
+  return {
+    ...fields,
+    json() {
+      if (!parsed) {
+        try {
+          parsed = { ok: true, value: JSON.parse(fields.text) };
+        } catch (error) {
+          parsed = { ok: false, error: (error as Error).message };
+        }
+      }
+      return parsed;
+    },
+  };
+}
+
+/** A short, quoted, escaped excerpt of model output for messages: `"{\"total\": 4…"` */
+export function quoteText(text: string, max = 80): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return JSON.stringify(cut);
+}

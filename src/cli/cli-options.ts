@@ -1,0 +1,89 @@
+import type { Options, PositionalOptions } from 'yargs';
+import { PROVIDERS, REPORTERS, type ProviderName, type ReporterName } from '../config/choices.js';
+
+/** Arguments of `evalgate run`, after parsing. */
+export interface RunArgs {
+  suites: string[];
+  config?: string;
+  provider?: ProviderName;
+  levels?: string[];
+  samples?: string[];
+  concurrency?: number;
+  filter: string[];
+  out?: string;
+  reporter?: ReporterName[];
+  seed?: number;
+  color?: boolean;
+}
+
+/** Arguments of `evalgate validate`. */
+export interface ValidateArgs {
+  suites: string[];
+  config?: string;
+  levels?: string[];
+  samples?: string[];
+  filter: string[];
+}
+
+/** Arguments of `evalgate simulate`. */
+export interface SimulateArgs {
+  config?: string;
+  port: number;
+  host: string;
+  seed?: number;
+  scenarios?: string;
+  latencyScale?: number;
+}
+
+/** Arguments of `evalgate init`. */
+export interface InitArgs {
+  force: boolean;
+}
+
+/** Splits `a,b` and repeated flags into one list. */
+const commaList = (values: unknown): string[] =>
+  (Array.isArray(values) ? values : [values])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+
+export const SUITES_POSITIONAL: PositionalOptions = {
+  type: 'string',
+  array: true,
+  default: [],
+  describe: 'Suite files, folders or globs (default: `suites` in evalconfig.yaml)',
+};
+
+const config: Options = { type: 'string', alias: 'c', describe: 'Path to evalconfig.yaml (default: ./evalconfig.yaml if present)' };
+const levels: Options = { type: 'string', array: true, coerce: commaList, describe: 'Thinking levels to run instead of the suites\' own (e.g. low,high)' };
+const samples: Options = { type: 'string', array: true, coerce: commaList, describe: 'numberResults values to run instead of the suites\' own (e.g. 1,4)' };
+const filter: Options = { type: 'string', array: true, default: [], describe: 'Run only matching cases: a glob over suite/case, or tag:<name>; repeatable' };
+
+/** Flags as data, typed against the parsed arguments: a flag without a field (or the reverse) fails the type check. */
+export const RUN_OPTIONS = {
+  config,
+  provider: { type: 'string', choices: PROVIDERS, describe: 'Where requests go (default: `provider` in evalconfig.yaml, else runware)' },
+  levels,
+  samples,
+  concurrency: { type: 'number', describe: 'Requests in flight at once (default: `concurrency` in evalconfig.yaml, else 8)' },
+  filter,
+  out: { type: 'string', describe: 'Run folder to write (default: <outDir>/<run id>)' },
+  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to produce (default: `reporters` in evalconfig.yaml)' },
+  seed: { type: 'number', describe: 'Seed of the simulator (with --provider simulator)' },
+  color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
+} satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
+
+export const VALIDATE_OPTIONS = { config, levels, samples, filter } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
+
+export const SIMULATE_OPTIONS = {
+  config,
+  port: { type: 'number', default: 8787, describe: 'Port to listen on (0: any free port)' },
+  host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' },
+  seed: { type: 'number', describe: 'Seed for the simulated answers (default: simulator.seed in evalconfig.yaml)' },
+  scenarios: { type: 'string', describe: 'Folder of scenario files (default: simulator.scenarios in evalconfig.yaml)' },
+  latencyScale: { type: 'number', describe: 'Multiply simulated latencies (0: answer at once)' },
+} satisfies Record<keyof SimulateArgs, Options>;
+
+export const INIT_OPTIONS = {
+  force: { type: 'boolean', default: false, describe: 'Overwrite files that exist' },
+} satisfies Record<keyof InitArgs, Options>;

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EvalgateError, ExitCode } from '../../errors.js';
+import type { CliIo } from '../cli-io.js';
+import type { InitArgs } from '../cli-options.js';
+
+const CONFIG = `# evalgate configuration. Every key is optional; these are the defaults unless noted.
+# Reference: docs/config.md
+suites: ["evals/**/*.yaml"]
+provider: runware          # or simulator: answers offline, no key needed
+model: openai-gpt-5-5
+concurrency: 8
+threshold: 0.8             # minimum pass rate of suites that set none
+reporters: [console, json]
+outDir: reports
+`;
+
+const SUITE = `# An evalgate suite. Reference: docs/suite-format.md
+suite: sentiment
+model: openai-gpt-5-5
+settings:
+  systemPrompt: "Classify the sentiment of the review. Answer with one word: positive, negative or neutral."
+  maxTokens: 1000
+sweep:
+  thinkingLevel: [none, low, medium]
+  numberResults: [2]
+messages:
+  - {role: user, content: "Review: {{review}}"}
+assert:
+  - {type: finishReason, equals: stop}
+  - {type: regex, pattern: '^\\s*{{label}}\\W*$', flags: i}
+cases:
+  - id: glowing
+    vars: {review: "Best purchase this year, works perfectly.", label: positive}
+  - id: broken
+    vars: {review: "Stopped working after two days. Avoid.", label: negative}
+  - id: mixed
+    vars: {review: "It arrived. It is a kettle.", label: neutral}
+threshold: 0.8
+`;
+
+/** `evalgate init`: writes a starter evalconfig.yaml and suite into the current folder. */
+export async function initCommand(args: InitArgs, io: CliIo): Promise<number> {
+  const files = [
+    { path: path.join(io.cwd, 'evalconfig.yaml'), content: CONFIG },
+    { path: path.join(io.cwd, 'evals', 'sentiment.yaml'), content: SUITE },
+  ];
+  const existing = files.filter((f) => existsSync(f.path));
+  if (existing.length > 0 && !args.force) {
+    throw new EvalgateError('USAGE', `${existing.map((f) => path.relative(io.cwd, f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written`, {
+      hint: 'use --force to overwrite',
+    });
+  }
+  for (const file of files) {
+    mkdirSync(path.dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
+    io.stdout.write(`wrote ${path.relative(io.cwd, file.path)}\\n`);
+  }
+  io.stdout.write('Next: evalgate validate, then evalgate run --provider simulator (offline) or evalgate run (needs RUNWARE_API_KEY).\\n');
+  return ExitCode.ok;
+}

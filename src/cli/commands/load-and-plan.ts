@@ -1,0 +1,49 @@
+import { formatDiagnostic } from '../../config/diagnostic.js';
+import { loadProject, type Project } from '../../config/load-project.js';
+import { RUNWARE_LIMITS, THINKING_LEVELS, type ThinkingLevel } from '../../config/runware-limits.js';
+import { didYouMean } from '../../config/suggest.js';
+import { EvalgateError } from '../../errors.js';
+import { planTrials } from '../../plan/plan-trials.js';
+import type { Trial } from '../../plan/trial.js';
+import type { CliIo } from '../cli-io.js';
+
+export interface PlanArgs {
+  suites: string[];
+  config?: string;
+  levels?: string[];
+  samples?: string[];
+  filter: string[];
+}
+
+/** Loads the project (every problem at once, or a ConfigError) and plans its trials; prints warnings. */
+export async function loadAndPlan(args: PlanArgs, io: CliIo): Promise<{ project: Project; trials: Trial[] }> {
+  const thinkingLevels = args.levels ? parseLevels(args.levels) : undefined;
+  const numberResults = args.samples ? parseSamples(args.samples) : undefined;
+  const project = await loadProject({ cwd: io.cwd, ...(args.config ? { configPath: args.config } : {}), suitePaths: args.suites });
+  for (const warning of project.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
+  const trials = planTrials(project.suites, {
+    ...(thinkingLevels ? { thinkingLevels } : {}),
+    ...(numberResults ? { numberResults } : {}),
+    filter: args.filter,
+  });
+  if (trials.length === 0) {
+    throw new EvalgateError('NO_TRIALS', 'no trials to run: the filter matched no case', { hint: `--filter takes globs over suite/case or tag:<name>; got ${args.filter.join(' ')}` });
+  }
+  return { project, trials };
+}
+
+function parseLevels(values: string[]): ThinkingLevel[] {
+  return values.map((value) => {
+    if ((THINKING_LEVELS as readonly string[]).includes(value)) return value as ThinkingLevel;
+    throw new EvalgateError('USAGE', `--levels: "${value}" is not a thinking level`, { hint: didYouMean(value, THINKING_LEVELS) ?? `use ${THINKING_LEVELS.join(', ')}` });
+  });
+}
+
+function parseSamples(values: string[]): number[] {
+  const { min, max } = RUNWARE_LIMITS.numberResults;
+  return values.map((value) => {
+    const n = Number(value);
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    throw new EvalgateError('USAGE', `--samples: "${value}" is not a numberResults value`, { hint: `use whole numbers from ${min} to ${max}, e.g. --samples 1,4` });
+  });
+}

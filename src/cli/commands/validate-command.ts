@@ -1,0 +1,27 @@
+import { ExitCode } from '../../errors.js';
+import { formatCount } from '../../results/format-figures.js';
+import type { CliIo } from '../cli-io.js';
+import type { ValidateArgs } from '../cli-options.js';
+import { loadAndPlan } from './load-and-plan.js';
+
+/** `evalgate validate`: load and plan, print what a run would send; sends nothing. */
+export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<number> {
+  const { project, trials } = await loadAndPlan(args, io);
+  const samples = trials.reduce((s, t) => s + t.setting.numberResults, 0);
+  const settings = new Set(trials.map((t) => `${t.suite}\u0000${t.setting.model}\u0000${t.setting.thinkingLevel}\u0000${t.setting.numberResults}`));
+  const cases = new Set(trials.map((t) => `${t.suite}\u0000${t.caseId}`));
+  io.stdout.write(
+    `OK: ${project.suites.length} suite${project.suites.length === 1 ? '' : 's'}, ${formatCount(cases.size)} cases, ` +
+      `${formatCount(settings.size)} settings, ${formatCount(trials.length)} trials, ${formatCount(samples)} samples` +
+      `${project.warnings.length ? `, ${project.warnings.length} warning${project.warnings.length === 1 ? '' : 's'}` : ''}\n`,
+  );
+  for (const suite of project.suites) {
+    const own = trials.filter((t) => t.suite === suite.name);
+    if (own.length === 0) continue;
+    const levels = [...new Set(own.map((t) => t.setting.thinkingLevel))].join(', ');
+    const models = [...new Set(own.map((t) => t.setting.model))].join(', ');
+    const ns = [...new Set(own.map((t) => t.setting.numberResults))].join(', ');
+    io.stdout.write(`  ${suite.name} (${suite.file}): ${new Set(own.map((t) => t.caseId)).size} cases × models ${models} × levels ${levels} × numberResults ${ns} → ${own.length} trials\n`);
+  }
+  return ExitCode.ok;
+}

@@ -1,0 +1,23 @@
+import { formatDiagnostic } from '../config/diagnostic.js';
+import { ConfigError, EvalgateError, ExitCode } from '../errors.js';
+import { sanitizeForTerminal } from '../reporters/terminal-text.js';
+import type { OutputStream } from './cli-io.js';
+
+/**
+ * The one place an error becomes text and an exit code. Known errors print their message, hint and
+ * diagnostics; anything else is a bug and prints its stack.
+ */
+export function reportError(error: unknown, stderr: OutputStream): number {
+  if (error instanceof ConfigError) {
+    const lines = error.diagnostics.map(formatDiagnostic);
+    stderr.write(`${lines.join('\n\n')}\n\n${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof EvalgateError) {
+    stderr.write(`error ${error.code}: ${sanitizeForTerminal(error.message)}\n${error.hint ? `  hint: ${error.hint}\n` : ''}`);
+    return error.exitCode;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  stderr.write(`evalgate stopped on an internal error; this is a bug, please report it with this trace:\n${stack}\n`);
+  return ExitCode.infrastructure;
+}

@@ -1,0 +1,115 @@
+import { createRequire } from 'node:module';
+import yargs from 'yargs';
+import { ExitCode } from '../errors.js';
+import type { CliIo } from './cli-io.js';
+import {
+  INIT_OPTIONS,
+  RUN_OPTIONS,
+  SIMULATE_OPTIONS,
+  SUITES_POSITIONAL,
+  VALIDATE_OPTIONS,
+  type InitArgs,
+  type RunArgs,
+  type SimulateArgs,
+  type ValidateArgs,
+} from './cli-options.js';
+import { reportError } from './report-error.js';
+
+/** What each command does, given its parsed arguments; returns the exit code. */
+export interface CommandHandlers {
+  run(args: RunArgs, io: CliIo): Promise<number>;
+  validate(args: ValidateArgs, io: CliIo): Promise<number>;
+  simulate(args: SimulateArgs, io: CliIo): Promise<number>;
+  init(args: InitArgs, io: CliIo): Promise<number>;
+}
+
+/** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
+export const defaultHandlers: CommandHandlers = {
+  run: async (args, io) => (await import('./commands/run-command.js')).runCommand(args, io),
+  validate: async (args, io) => (await import('./commands/validate-command.js')).validateCommand(args, io),
+  simulate: async (args, io) => (await import('./commands/simulate-command.js')).simulateCommand(args, io),
+  init: async (args, io) => (await import('./commands/init-command.js')).initCommand(args, io),
+};
+
+type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<CommandHandlers[K]>[0] } }[keyof CommandHandlers];
+
+export function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
+/**
+ * Parses the command line, then runs the chosen command. Parsing is kept apart from doing: `handlers`
+ * are injected, so tests check what a command line means without running anything. Every error ends
+ * here, printed once, as an exit code; nothing deeper calls process.exit.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, handlers: CommandHandlers = defaultHandlers): Promise<number> {
+  let chosen: Chosen | undefined;
+  const parser = yargs()
+    .scriptName('evalgate')
+    .usage('$0 <command> [options]\n\nEvaluate prompts on the Runware API across reasoning levels, and gate CI on the result.')
+    .command(
+      'run [suites..]',
+      'Run suites, report, and gate (exit 0 pass, 1 gate failed, 2 config error, 3 infrastructure, 130 interrupted)',
+      (y) => y.positional('suites', SUITES_POSITIONAL).options(RUN_OPTIONS),
+      (a) => {
+        chosen = { command: 'run', args: a as unknown as RunArgs };
+      },
+    )
+    .command(
+      'validate [suites..]',
+      'Check the config and suites and show the plan; sends nothing',
+      (y) => y.positional('suites', SUITES_POSITIONAL).options(VALIDATE_OPTIONS),
+      (a) => {
+        chosen = { command: 'validate', args: a as unknown as ValidateArgs };
+      },
+    )
+    .command(
+      'simulate',
+      'Serve the Runware wire format locally with simulated answers',
+      (y) => y.options(SIMULATE_OPTIONS),
+      (a) => {
+        chosen = { command: 'simulate', args: a as unknown as SimulateArgs };
+      },
+    )
+    .command(
+      'init',
+      'Create evalconfig.yaml and an example suite in the current folder',
+      (y) => y.options(INIT_OPTIONS),
+      (a) => {
+        chosen = { command: 'init', args: a as unknown as InitArgs };
+      },
+    )
+    .demandCommand(1, 'Give a command: run, validate, simulate or init.')
+    .strict()
+    .recommendCommands()
+    .version(packageVersion())
+    .alias('h', 'help')
+    .alias('v', 'version')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false);
+
+  let usageError: string | undefined;
+  let printed = '';
+  try {
+    await parser.parseAsync([...argv], {}, (error: Error | undefined, _parsed: unknown, output: string) => {
+      if (error) usageError = error.message;
+      printed = output;
+    });
+  } catch (error) {
+    usageError ??= (error as Error).message;
+  }
+  if (usageError !== undefined) {
+    io.stderr.write(`${printed ? `${printed}\n\n` : ''}error USAGE: ${usageError}\n  hint: evalgate --help lists commands and options\n`);
+    return ExitCode.usage;
+  }
+  if (!chosen) {
+    if (printed) io.stdout.write(`${printed}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    const handler = handlers[chosen.command] as (args: unknown, io: CliIo) => Promise<number>;
+    return await handler(chosen.args, io);
+  } catch (error) {
+    return reportError(error, io.stderr);
+  }
+}

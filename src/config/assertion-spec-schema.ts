@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { FINISH_REASONS } from './runware-limits.js';
+
+const not = z.boolean().default(false).describe('Invert the check: pass when it would fail. @default false');
+const description = z.string().optional().describe('Shown beside the outcome in reports.');
+
+/** `regex`: the text matches (or, with `not`, does not match) a regular expression. */
+export const RegexSpecSchema = z
+  .strictObject({
+    type: z.literal('regex'),
+    pattern: z.string().min(1).describe('A JavaScript regular expression. `{{var}}` inserts a case variable, escaped as a literal.'),
+    flags: z.string().regex(/^[imsu]*$/, 'flags are a subset of "imsu"').optional().describe('Regex flags, a subset of `imsu`.'),
+    not,
+    description,
+  })
+  .describe('The text matches a regular expression.');
+
+/** `contains`: the text contains every one of the given strings (or, with `not`, none). */
+export const ContainsSpecSchema = z
+  .strictObject({
+    type: z.literal('contains'),
+    value: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .describe('A string, or a list of strings that must all appear. `{{var}}` inserts a case variable.'),
+    ignoreCase: z.boolean().default(false).describe('Compare case-insensitively. @default false'),
+    not,
+    description,
+  })
+  .describe('The text contains a string.');
+
+/** `isJson`: the text parses as JSON. */
+export const IsJsonSpecSchema = z
+  .strictObject({ type: z.literal('isJson'), description })
+  .describe('The text parses as JSON.');
+
+/** `jsonSchema`: the text parses as JSON that a JSON Schema accepts. */
+export const JsonSchemaSpecSchema = z
+  .strictObject({
+    type: z.literal('jsonSchema'),
+    schema: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe("A path to a JSON Schema file (relative to the suite) or an inline schema. Omitted: the suite's `jsonSchema`."),
+    description,
+  })
+  .describe('The text is JSON valid against a JSON Schema (draft 2020-12 or draft-07).');
+
+/** `finishReason`: why the model stopped. */
+export const FinishReasonSpecSchema = z
+  .strictObject({
+    type: z.literal('finishReason'),
+    equals: z
+      .union([z.enum(FINISH_REASONS), z.array(z.enum(FINISH_REASONS)).min(1)])
+      .describe('One finish reason, or a list of accepted ones.'),
+    not,
+    description,
+  })
+  .describe('The finish reason is one of the given values.');
+
+const tokenLimit = z.int().min(0);
+/** `tokens`: token counts stay within budgets. */
+export const TokensSpecSchema = z
+  .strictObject({
+    type: z.literal('tokens'),
+    maxPrompt: tokenLimit.optional().describe('Most prompt tokens allowed.'),
+    maxCompletion: tokenLimit.optional().describe('Most completion (visible output) tokens allowed.'),
+    maxThinking: tokenLimit.optional().describe('Most thinking (reasoning) tokens allowed.'),
+    maxTotal: tokenLimit.optional().describe('Most tokens in all allowed.'),
+    description,
+  })
+  .refine((s) => s.maxPrompt !== undefined || s.maxCompletion !== undefined || s.maxThinking !== undefined || s.maxTotal !== undefined, {
+    message: 'give at least one of maxPrompt, maxCompletion, maxThinking, maxTotal',
+  })
+  .describe('Token counts stay within budgets.');
+
+/** `costUsd`: one sample costs at most `max` USD. */
+export const CostSpecSchema = z
+  .strictObject({
+    type: z.literal('costUsd'),
+    max: z.number().positive().describe('Most USD one sample may cost.'),
+    description,
+  })
+  .describe('A sample costs at most this much.');
+
+/** `latencyMs`: the request took at most `max` milliseconds. */
+export const LatencySpecSchema = z
+  .strictObject({
+    type: z.literal('latencyMs'),
+    max: z.number().positive().describe('Most milliseconds the request may take (its own time, not queueing or retries).'),
+    description,
+  })
+  .describe('The request finished within this many milliseconds.');
+
+export const AssertionSpecSchema = z.discriminatedUnion('type', [
+  RegexSpecSchema,
+  ContainsSpecSchema,
+  IsJsonSpecSchema,
+  JsonSchemaSpecSchema,
+  FinishReasonSpecSchema,
+  TokensSpecSchema,
+  CostSpecSchema,
+  LatencySpecSchema,
+]);
+
+/** What a suite says about one check, as written in YAML (after defaults). */
+export type AssertionSpec = z.infer<typeof AssertionSpecSchema>;
+export type AssertionType = AssertionSpec['type'];
+export type AssertionSpecOf<T extends AssertionType> = Extract<AssertionSpec, { type: T }>;
+
+/** Every assertion type, for hints ("did you mean regex?") and docs. */
+export const ASSERTION_TYPES: readonly AssertionType[] = AssertionSpecSchema.options.map((o) => o.shape.type.value);

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ModelSpecSchema } from './model-table.js';
+
+import { PROVIDERS, REPORTERS } from './choices.js';
+
+export { PROVIDERS, REPORTERS, type ProviderName, type ReporterName } from './choices.js';
+
+/** How failed requests are retried. Only retryable failures (408, 429, 5xx, network, timeouts) are. */
+export const RetrySchema = z
+  .strictObject({
+    maxAttempts: z.int().min(1).max(20).default(4).describe('Attempts per trial, the first included. @default 4'),
+    baseDelayMs: z.int().min(0).default(1000).describe('Backoff before the second attempt; doubles each time, with full jitter. @default 1000'),
+    maxDelayMs: z.int().min(0).default(30_000).describe('Longest backoff between attempts. @default 30000'),
+    maxRetryAfterMs: z.int().min(0).default(60_000).describe('Longest `Retry-After` honoured; longer waits are cut to this. @default 60000'),
+  })
+  .describe('Retry policy for failed requests.');
+export type RetryPolicy = z.infer<typeof RetrySchema>;
+
+/** The built-in simulator (`--provider simulator`). */
+export const SimulatorConfigSchema = z
+  .strictObject({
+    seed: z.int().default(1).describe('Seed for every simulated answer. @default 1'),
+    scenarios: z.string().default('fixtures/simulator').describe('Folder of scenario files, relative to the config. @default fixtures/simulator'),
+    latencyScale: z.number().min(0).default(1).describe('Multiplies every simulated latency; 0 answers at once. @default 1'),
+  })
+  .describe('Settings of the built-in simulator.');
+export type SimulatorConfig = z.infer<typeof SimulatorConfigSchema>;
+
+/** `evalconfig.yaml`. Every key has a default, so the file is optional. */
+export const ConfigSpecSchema = z
+  .strictObject({
+    suites: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['evals/**/*.yaml', 'evals/**/*.yml'])
+      .describe('Globs of suite files, relative to this file. @default ["evals/**/*.yaml", "evals/**/*.yml"]'),
+    provider: z.enum(PROVIDERS).default('runware').describe('Where requests go: `runware` (the real API) or `simulator`. @default runware'),
+    model: z.string().min(1).default('openai-gpt-5-5').describe('Model of suites that name none. @default openai-gpt-5-5'),
+    concurrency: z.int().min(1).max(1024).default(8).describe('Requests in flight at once. @default 8'),
+    requestTimeoutMs: z.int().min(1).default(180_000).describe('Time one attempt may take before it is abandoned and retried. @default 180000'),
+    retry: RetrySchema.prefault({}),
+    outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),
+    reporters: z.array(z.enum(REPORTERS)).min(1).default(['console', 'json']).describe('Reports to produce. @default ["console", "json"]'),
+    threshold: z.number().min(0).max(1).default(0.8).describe('Minimum pass rate of suites that set none. @default 0.8'),
+    maxErrorRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe('Share of errored samples at which the run counts as an infrastructure failure (exit 3); 1 means only when every sample errored. @default 1'),
+    models: z
+      .record(z.string().min(1), ModelSpecSchema.partial())
+      .default({})
+      .describe('Additions to and overrides of the built-in model table, keyed by the id suites use.'),
+    simulator: SimulatorConfigSchema.prefault({}),
+  })
+  .describe('evalgate configuration (evalconfig.yaml).');
+
+export type ConfigSpec = z.infer<typeof ConfigSpecSchema>;

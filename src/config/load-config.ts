@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigSpecSchema, type ConfigSpec } from './config-schema.js';
+import type { Diagnostic } from './diagnostic.js';
+import { DEFAULT_MODELS, ModelSpecSchema, ModelTable, type ModelSpec } from './model-table.js';
+import { displayPath } from './display-path.js';
+import { formatPath, diagnosticsFromZod } from './zod-diagnostics.js';
+import { YamlSource } from './yaml-source.js';
+
+/** The configuration a run uses: the file's values over the defaults, paths made absolute. */
+export interface ResolvedConfig extends Omit<ConfigSpec, 'models'> {
+  /** The project folder: where evalconfig.yaml lives, else the working folder. Relative paths start here. */
+  rootDir: string;
+  /** The config file that was read, if any. */
+  configFile?: string;
+  models: ModelTable;
+  /** The model overrides as written, for the run's record of its configuration. */
+  modelOverrides: Record<string, Partial<ModelSpec>>;
+}
+
+export const CONFIG_FILE_NAMES = ['evalconfig.yaml', 'evalconfig.yml'] as const;
+
+/**
+ * Reads `evalconfig.yaml` (the given path, or the one in `cwd`, or none: every key has a default).
+ * Returns the config, or the diagnostics that prevent one.
+ */
+export async function loadConfig(options: { cwd: string; configPath?: string }): Promise<{ config?: ResolvedConfig; diagnostics: Diagnostic[] }> {
+  const { cwd } = options;
+  let file: string | undefined;
+  if (options.configPath !== undefined) {
+    file = path.resolve(cwd, options.configPath);
+    if (!existsSync(file)) {
+      return {
+        diagnostics: [{
+          severity: 'error', code: 'FILE_NOT_FOUND', file: options.configPath, line: 1, column: 1, length: 1,
+          message: `config file ${options.configPath} does not exist`, hint: 'check --config, or omit it to use evalconfig.yaml or the defaults',
+        }],
+      };
+    }
+  } else {
+    file = CONFIG_FILE_NAMES.map((n) => path.join(cwd, n)).find((p) => existsSync(p));
+  }
+
+  if (file === undefined) {
+    const spec = ConfigSpecSchema.parse({});
+    return { config: resolve(spec, cwd, undefined), diagnostics: [] };
+  }
+
+  const shown = displayPath(file, cwd);
+  const source = await YamlSource.read(file, shown);
+  if (Array.isArray(source)) return { diagnostics: source };
+  const raw = source.value ?? {};
+  const parsed = ConfigSpecSchema.safeParse(raw);
+  if (!parsed.success) return { diagnostics: diagnosticsFromZod(parsed.error.issues, source, ConfigSpecSchema) };
+
+  const diagnostics: Diagnostic[] = [];
+  for (const [id, override] of Object.entries(parsed.data.models)) {
+    const merged = { ...DEFAULT_MODELS[id], ...override };
+    const check = ModelSpecSchema.safeParse(merged);
+    if (!check.success) {
+      for (const issue of check.error.issues) {
+        const at = ['models', id, ...(issue.path as (string | number)[])];
+        const isNew = DEFAULT_MODELS[id] === undefined;
+        diagnostics.push(
+          source.diagnostic(issue.path.length ? ['models', id] : at, issue.code === 'invalid_type' ? 'MISSING_KEY' : 'INVALID_VALUE', `${formatPath(at)}: ${issue.message}`, {
+            hint: isNew ? `a new model needs: ${Object.keys(ModelSpecSchema.shape).filter((k) => !ModelSpecSchema.shape[k as keyof typeof ModelSpecSchema.shape].safeParse(undefined).success).join(', ')}` : undefined,
+          }),
+        );
+      }
+    }
+  }
+  if (diagnostics.length) return { diagnostics };
+  return { config: resolve(parsed.data, path.dirname(file), file), diagnostics: [] };
+}
+
+function resolve(spec: ConfigSpec, rootDir: string, configFile: string | undefined): ResolvedConfig {
+  const table: Record<string, ModelSpec> = { ...DEFAULT_MODELS };
+  for (const [id, override] of Object.entries(spec.models)) table[id] = ModelSpecSchema.parse({ ...DEFAULT_MODELS[id], ...override });
+  const { models, ...rest } = spec;
+  return { ...rest, rootDir, ...(configFile ? { configFile } : {}), models: new ModelTable(table), modelOverrides: models };
+}

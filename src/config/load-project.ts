@@ -1,0 +1,118 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+import { ConfigError } from '../errors.js';
+import { sortDiagnostics, type Diagnostic } from './diagnostic.js';
+import { displayPath } from './display-path.js';
+import { JsonSchemaCompiler } from './json-schema-compiler.js';
+import { JsonSchemaSource } from './json-schema-source.js';
+import { loadConfig, type ResolvedConfig } from './load-config.js';
+import type { LoadedSuite } from './loaded-suite.js';
+import { loadSuite } from './load-suite.js';
+import { YamlSource } from './yaml-source.js';
+
+/** A configuration and its suites, every one valid. */
+export interface Project {
+  config: ResolvedConfig;
+  suites: LoadedSuite[];
+  /** Problems that do not stop a run (a setting that will be ignored, say). */
+  warnings: Diagnostic[];
+}
+
+export interface LoadProjectOptions {
+  cwd: string;
+  /** `--config`; by default evalconfig.yaml in `cwd`, if there is one. */
+  configPath?: string;
+  /** Suite files, folders or globs from the command line, relative to `cwd`; by default the config's `suites`. */
+  suitePaths?: readonly string[];
+}
+
+/**
+ * The `load` stage: reads the config and every suite, and checks everything a user can get wrong
+ * before any request is sent. Throws one {@link ConfigError} listing every problem in every file.
+ */
+export async function loadProject(options: LoadProjectOptions): Promise<Project> {
+  const { config, diagnostics: configDiagnostics } = await loadConfig(options);
+  if (!config) throw new ConfigError(sortDiagnostics(configDiagnostics));
+
+  const diagnostics: Diagnostic[] = [];
+  const files = await findSuiteFiles(options, config, diagnostics);
+  const schemas = new JsonSchemaSource(new JsonSchemaCompiler(), config.rootDir, options.cwd);
+  const suites: LoadedSuite[] = [];
+  const namesSeen = new Map<string, string>();
+
+  for (const file of files) {
+    const shown = displayPath(file, options.cwd);
+    const source = await YamlSource.read(file, shown);
+    if (Array.isArray(source)) {
+      diagnostics.push(...source);
+      continue;
+    }
+    const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas });
+    diagnostics.push(...found);
+    if (!suite) continue;
+    const other = namesSeen.get(suite.name);
+    if (other !== undefined) {
+      diagnostics.push(source.diagnostic(['suite'], 'DUPLICATE_SUITE', `suite name "${suite.name}" is also used by ${other}`, { hint: 'suite names must be unique across a run' }));
+      continue;
+    }
+    namesSeen.set(suite.name, shown);
+    suites.push(suite);
+  }
+
+  const unique = dedupe(diagnostics);
+  if (unique.some((d) => d.severity === 'error')) throw new ConfigError(sortDiagnostics(unique));
+  return { config, suites, warnings: sortDiagnostics(unique) };
+}
+
+async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfig, diagnostics: Diagnostic[]): Promise<string[]> {
+  const explicit = options.suitePaths && options.suitePaths.length > 0;
+  const base = explicit ? options.cwd : config.rootDir;
+  const patterns = explicit ? [...options.suitePaths!] : config.suites;
+  const found = new Set<string>();
+  for (const pattern of patterns) {
+    const absolute = path.resolve(base, pattern);
+    if (!isDynamicPattern(pattern)) {
+      if (!existsSync(absolute)) {
+        diagnostics.push(notFound(pattern, `${pattern} does not exist`, explicit ? 'check the path' : `check suites: in ${configName(config, options.cwd)}`));
+        continue;
+      }
+      if (statSync(absolute).isFile()) {
+        found.add(absolute);
+        continue;
+      }
+    }
+    const globPattern = isDynamicPattern(pattern) ? pattern : `${pattern.replace(/[\\/]$/, '')}/**/*.{yaml,yml}`;
+    const matches = await glob(globPattern, { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false });
+    matches.sort().forEach((m) => found.add(path.normalize(m)));
+    if (matches.length === 0 && isDynamicPattern(pattern)) {
+      diagnostics.push(notFound(pattern, `no suite files match ${pattern}`, explicit ? 'check the pattern' : `check suites: in ${configName(config, options.cwd)}`));
+    }
+  }
+  if (found.size === 0 && diagnostics.length === 0) {
+    diagnostics.push({
+      severity: 'error', code: 'NO_SUITES', file: configName(config, options.cwd), line: 1, column: 1, length: 1,
+      message: 'no suite files found', hint: 'pass suite files to the command, or run `evalgate init` to create an example',
+    });
+  }
+  return [...found];
+}
+
+function notFound(pattern: string, message: string, hint: string): Diagnostic {
+  return { severity: 'error', code: 'NO_SUITES', file: pattern, line: 1, column: 1, length: 1, message, hint };
+}
+
+function configName(config: ResolvedConfig, cwd: string): string {
+  return config.configFile ? displayPath(config.configFile, cwd) : 'evalconfig.yaml (defaults)';
+}
+
+/** Suite-level problems are found once per case; report each place once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,151 @@
+import path from 'node:path';
+import type { Diagnostic } from './diagnostic.js';
+import type { JsonSchemaSource, LoadedJsonSchema } from './json-schema-source.js';
+import type { ResolvedConfig } from './load-config.js';
+import type { LoadedSuite } from './loaded-suite.js';
+import type { ModelEntry } from './model-table.js';
+import { repairSuite } from './repair-suite.js';
+import { resolveCase } from './resolve-case.js';
+import { RUNWARE_LIMITS } from './runware-limits.js';
+import { didYouMean } from './suggest.js';
+import { SuiteSpecSchema, type SuiteSpec } from './suite-schema.js';
+import { diagnosticsFromZod } from './zod-diagnostics.js';
+import type { YamlPath, YamlSource } from './yaml-source.js';
+
+/** What loading one suite needs from the project around it. */
+export interface SuiteLoadContext {
+  config: ResolvedConfig;
+  schemas: JsonSchemaSource;
+}
+
+/**
+ * Validates one parsed suite file and resolves it for planning: models looked up, sweep checked
+ * against each model's limits, cases rendered, assertions compiled. Every problem found is returned;
+ * the suite is returned only when there are no errors.
+ */
+export async function loadSuite(source: YamlSource, absolutePath: string, ctx: SuiteLoadContext): Promise<{ suite?: LoadedSuite; diagnostics: Diagnostic[] }> {
+  const parsed = SuiteSpecSchema.safeParse(source.value);
+  if (parsed.success) return checkSuite(parsed.data, source, absolutePath, ctx, new Set());
+  const diagnostics = diagnosticsFromZod(parsed.error.issues, source, SuiteSpecSchema);
+  // Report the semantic problems of the parts that did pass the schema too: all problems at once.
+  const repaired = repairSuite(source.value, parsed.error.issues);
+  const reparsed = repaired ? SuiteSpecSchema.safeParse(repaired.value) : undefined;
+  if (repaired && reparsed?.success) {
+    diagnostics.push(...(await checkSuite(reparsed.data, source, absolutePath, ctx, repaired.skipCases)).diagnostics);
+  }
+  return { diagnostics };
+}
+
+async function checkSuite(
+  spec: SuiteSpec,
+  source: YamlSource,
+  absolutePath: string,
+  ctx: SuiteLoadContext,
+  skipCases: ReadonlySet<number>,
+): Promise<{ suite?: LoadedSuite; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const suiteDir = path.dirname(absolutePath);
+
+  checkSweepConflicts(spec, source, diagnostics);
+  const models = resolveModels(spec, source, ctx.config, diagnostics);
+  const numberResults = spec.sweep?.numberResults ?? [spec.numberResults ?? RUNWARE_LIMITS.numberResults.default];
+  const outputFormat = spec.outputFormat ?? 'TEXT';
+
+  let suiteSchema: LoadedJsonSchema | undefined;
+  if (spec.jsonSchema !== undefined) {
+    suiteSchema = await ctx.schemas.load(spec.jsonSchema, source, suiteDir, ['jsonSchema'], diagnostics);
+    if (outputFormat !== 'JSON') {
+      diagnostics.push(
+        source.diagnostic(['jsonSchema'], 'IGNORED_SETTING', 'jsonSchema is sent only with outputFormat: JSON', {
+          severity: 'warning',
+          hint: 'add outputFormat: JSON, or use the schema only in a jsonSchema assertion',
+        }),
+      );
+    }
+  }
+
+  for (const model of models) {
+    const place = spec.sweep?.numberResults ? (i: number): YamlPath => ['sweep', 'numberResults', i] : (): YamlPath => ['numberResults'];
+    numberResults.forEach((n, i) => {
+      if (n > model.entry.maxNumberResults) {
+        diagnostics.push(source.diagnostic(place(i), 'UNSUPPORTED_BY_MODEL', `${model.entry.id} takes at most ${model.entry.maxNumberResults} results per request, not ${n}`));
+      }
+    });
+    if (!model.entry.outputFormats.includes(outputFormat)) {
+      diagnostics.push(source.diagnostic(spec.outputFormat ? ['outputFormat'] : model.at, 'UNSUPPORTED_BY_MODEL', `${model.entry.id} does not support outputFormat ${outputFormat}`));
+    }
+  }
+
+  const seen = new Map<string, number>();
+  const cases = [];
+  for (const [index, caseSpec] of spec.cases.entries()) {
+    if (skipCases.has(index)) continue;
+    const first = seen.get(caseSpec.id);
+    if (first !== undefined) {
+      const firstLine = source.diagnostic(['cases', first, 'id'], 'DUPLICATE_CASE_ID', '').line;
+      diagnostics.push(source.diagnostic(['cases', index, 'id'], 'DUPLICATE_CASE_ID', `case id "${caseSpec.id}" is used twice`, { hint: `the first is on line ${firstLine}; case ids must be unique in a suite` }));
+      continue;
+    }
+    seen.set(caseSpec.id, index);
+    const loaded = await resolveCase(spec, caseSpec, index, {
+      source,
+      models: models.map((m) => m.entry),
+      suiteSchema,
+      loadSchema: (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics),
+      diagnostics,
+    });
+    if (loaded) cases.push(loaded);
+  }
+
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const suite: LoadedSuite = {
+    name: spec.suite,
+    file: source.displayPath,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    tags: spec.tags ?? [],
+    threshold: spec.threshold ?? ctx.config.threshold,
+    repeats: spec.repeats ?? 1,
+    models: models.map((m) => m.entry),
+    numberResults,
+    outputFormat,
+    ...(suiteSchema && outputFormat === 'JSON' ? { jsonSchema: suiteSchema.wire } : {}),
+    cases,
+  };
+  return { suite, diagnostics };
+}
+
+function checkSweepConflicts(spec: SuiteSpec, source: YamlSource, diagnostics: Diagnostic[]): void {
+  const conflict = (at: YamlPath, key: string) =>
+    diagnostics.push(
+      source.diagnostic(at, 'CONFLICTS_WITH_SWEEP', `${key} is set here and swept in sweep.${key}`, { atKey: true, hint: `set ${key} in one place: the sweep, or here` }),
+    );
+  if (spec.sweep?.model && spec.model !== undefined) conflict(['model'], 'model');
+  if (spec.sweep?.numberResults && spec.numberResults !== undefined) conflict(['numberResults'], 'numberResults');
+  if (spec.sweep?.thinkingLevel && spec.settings?.thinkingLevel !== undefined) conflict(['settings', 'thinkingLevel'], 'thinkingLevel');
+  for (const key of ['thinkingLevel', 'numberResults', 'model'] as const) {
+    const list: readonly unknown[] = spec.sweep?.[key] ?? [];
+    list.forEach((value, i) => {
+      if (list.indexOf(value) !== i) diagnostics.push(source.diagnostic(['sweep', key, i], 'INVALID_VALUE', `sweep.${key} lists ${String(value)} twice`));
+    });
+  }
+}
+
+function resolveModels(spec: SuiteSpec, source: YamlSource, config: ResolvedConfig, diagnostics: Diagnostic[]): { entry: ModelEntry; at: YamlPath }[] {
+  const named: { name: string; at: YamlPath }[] = spec.sweep?.model
+    ? spec.sweep.model.map((name, i) => ({ name, at: ['sweep', 'model', i] }))
+    : [{ name: spec.model ?? config.model, at: spec.model !== undefined ? ['model'] : ['suite'] }];
+  const found: { entry: ModelEntry; at: YamlPath }[] = [];
+  for (const { name, at } of named) {
+    const entry = config.models.find(name);
+    if (entry) {
+      found.push({ entry, at });
+      continue;
+    }
+    diagnostics.push(
+      source.diagnostic(at, 'UNKNOWN_MODEL', `unknown model "${name}"`, {
+        hint: didYouMean(name, config.models.names()) ?? `known: ${config.models.entries.map((m) => m.id).join(', ')}; add others under models: in evalconfig.yaml`,
+      }),
+    );
+  }
+  return found;
+}

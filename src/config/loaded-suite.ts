@@ -1,0 +1,51 @@
+import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
+import type { ValidateFunction } from './json-schema-compiler.js';
+import type { ModelEntry } from './model-table.js';
+import type { Message, OutputFormat, ThinkingLevel } from './runware-limits.js';
+
+/** The `jsonSchema` field as Runware takes it. */
+export interface WireJsonSchema {
+  name: string;
+  strict: boolean;
+  schema: Record<string, unknown>;
+}
+
+/** A `jsonSchema` assertion with its schema loaded and compiled at load time. */
+export interface ResolvedJsonSchemaAssertion extends AssertionSpecOf<'jsonSchema'> {
+  /** Where the schema came from (a path, "inline" or "suite jsonSchema"), for messages. */
+  schemaLabel: string;
+  validate: ValidateFunction;
+}
+
+/** An assertion after load: templates rendered, regexes checked, schemas compiled. */
+export type ResolvedAssertion = Exclude<AssertionSpec, { type: 'jsonSchema' }> | ResolvedJsonSchemaAssertion;
+
+/** One case, ready to plan: its conversation rendered and its settings resolved. */
+export interface LoadedCase {
+  id: string;
+  description?: string;
+  tags: string[];
+  messages: Message[];
+  systemPrompt?: string;
+  maxTokens: number;
+  /** The thinking levels to run this case at: the suite's sweep, or the one level its settings give. */
+  thinkingLevels: ThinkingLevel[];
+  assertions: ResolvedAssertion[];
+}
+
+/** One suite file, validated and resolved: what `plan` needs and nothing it must check again. */
+export interface LoadedSuite {
+  name: string;
+  /** The path as shown to the user. */
+  file: string;
+  description?: string;
+  tags: string[];
+  /** Minimum pass rate of each of its settings. */
+  threshold: number;
+  repeats: number;
+  models: ModelEntry[];
+  numberResults: number[];
+  outputFormat: OutputFormat;
+  jsonSchema?: WireJsonSchema;
+  cases: LoadedCase[];
+}

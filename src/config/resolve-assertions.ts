@@ -1,0 +1,91 @@
+import type { AssertionSpec } from './assertion-spec-schema.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { LoadedJsonSchema } from './json-schema-source.js';
+import type { ResolvedAssertion } from './loaded-suite.js';
+import { escapeRegExp, renderTemplate } from './render-template.js';
+import type { Vars } from './suite-schema.js';
+import type { YamlPath, YamlSource } from './yaml-source.js';
+
+/** An assertion as written, with where it was written. */
+export interface PlacedAssertion {
+  spec: AssertionSpec;
+  path: YamlPath;
+}
+
+/** What resolving a case's assertions needs from the suite around it. */
+export interface AssertionContext {
+  source: YamlSource;
+  caseId: string;
+  vars: Vars;
+  /** The suite's own `jsonSchema`, for `jsonSchema` assertions that give none. */
+  suiteSchema: LoadedJsonSchema | undefined;
+  loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Renders templates in a case's assertions, compiles every regex and loads every JSON Schema. Problems
+ * go to `ctx.diagnostics`; assertions that cannot be resolved are left out of the result.
+ */
+export async function resolveAssertions(placed: readonly PlacedAssertion[], ctx: AssertionContext): Promise<ResolvedAssertion[]> {
+  const resolved: ResolvedAssertion[] = [];
+  for (const { spec, path } of placed) {
+    const result = await resolveOne(spec, path, ctx);
+    if (result) resolved.push(result);
+  }
+  return resolved;
+}
+
+async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionContext): Promise<ResolvedAssertion | undefined> {
+  const render = (text: string, at: YamlPath, escape?: (v: string) => string): string | undefined => {
+    const { text: out, missing } = renderTemplate(text, ctx.vars, escape);
+    if (missing.length === 0) return out;
+    ctx.diagnostics.push(
+      ctx.source.diagnostic(at, 'UNDEFINED_VARIABLE', `case "${ctx.caseId}": ${missing.map((m) => `{{${m}}}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not defined`, {
+        hint: 'define it under vars: in the case or the suite',
+      }),
+    );
+    return undefined;
+  };
+
+  switch (spec.type) {
+    case 'regex': {
+      const pattern = render(spec.pattern, [...path, 'pattern'], escapeRegExp);
+      if (pattern === undefined) return undefined;
+      try {
+        new RegExp(pattern, spec.flags);
+      } catch (error) {
+        ctx.diagnostics.push(
+          ctx.source.diagnostic([...path, 'pattern'], 'BAD_REGEX', `regex does not compile: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`, {
+            hint: "in YAML, single-quote patterns ('\\d+') so backslashes reach the regex unchanged",
+          }),
+        );
+        return undefined;
+      }
+      return { ...spec, pattern };
+    }
+    case 'contains': {
+      const values = Array.isArray(spec.value) ? spec.value : [spec.value];
+      const rendered = values.map((v, i) => render(v, Array.isArray(spec.value) ? [...path, 'value', i] : [...path, 'value']));
+      if (rendered.some((v) => v === undefined)) return undefined;
+      return { ...spec, value: Array.isArray(spec.value) ? (rendered as string[]) : rendered[0]! };
+    }
+    case 'jsonSchema': {
+      if (spec.schema === undefined) {
+        if (!ctx.suiteSchema) {
+          ctx.diagnostics.push(
+            ctx.source.diagnostic(path, 'MISSING_JSON_SCHEMA', 'jsonSchema assertion has no schema, and the suite has no jsonSchema', {
+              hint: 'add schema: <path or inline schema>, or set jsonSchema at the top of the suite',
+            }),
+          );
+          return undefined;
+        }
+        return { ...spec, validate: ctx.suiteSchema.validate, schemaLabel: `suite jsonSchema (${ctx.suiteSchema.label})` };
+      }
+      const loaded = await ctx.loadSchema(spec.schema, [...path, 'schema']);
+      return loaded ? { ...spec, validate: loaded.validate, schemaLabel: loaded.label } : undefined;
+    }
+    default:
+      return spec;
+  }
+}

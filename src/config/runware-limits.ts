@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Reasoning effort, as Runware names it (`settings.thinkingLevel`). */
+export const THINKING_LEVELS = ['none', 'low', 'medium', 'high', 'xhigh'] as const;
+export type ThinkingLevel = (typeof THINKING_LEVELS)[number];
+export const ThinkingLevelSchema = z.enum(THINKING_LEVELS);
+
+export const OUTPUT_FORMATS = ['TEXT', 'JSON'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const DELIVERY_METHODS = ['sync', 'async', 'stream'] as const;
+export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
+
+export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'unknown'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
+
+/** Runware's documented ranges for a textInference task. */
+export const RUNWARE_LIMITS = {
+  maxTokens: { min: 1, max: 128_000, default: 4096 },
+  numberResults: { min: 1, max: 4, default: 1 },
+  systemPromptChars: { min: 1, max: 200_000 },
+  defaultThinkingLevel: 'medium' as ThinkingLevel,
+} as const;
+
+/** Roles a message may have; the system prompt goes in `settings.systemPrompt`. */
+export const MESSAGE_ROLES = ['user', 'assistant'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+/** One chat message, as sent to Runware. */
+export interface Message {
+  role: MessageRole;
+  content: string;
+}

@@ -1,0 +1,28 @@
+import levenshtein from 'fastest-levenshtein';
+
+/**
+ * The candidate the user most likely meant, or undefined when none is close. Case differences alone
+ * always count as close ("json" → "JSON").
+ */
+export function suggest(input: string, candidates: readonly string[]): string | undefined {
+  const lower = input.toLowerCase();
+  const sameButCase = candidates.find((c) => c.toLowerCase() === lower);
+  if (sameButCase !== undefined) return sameButCase;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = levenshtein.distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const tolerance = Math.max(2, Math.floor(input.length / 3));
+  return bestDistance <= tolerance ? best : undefined;
+}
+
+/** `did you mean "x"?`, or undefined. */
+export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+  const match = suggest(input, candidates);
+  return match === undefined ? undefined : `did you mean "${match}"?`;
+}

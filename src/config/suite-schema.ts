@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { AssertionSpecSchema } from './assertion-spec-schema.js';
+import { MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const name = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(NAME_PATTERN, `${what} uses letters, digits, ".", "_" and "-", and starts with a letter or digit`);
+
+const { maxTokens, numberResults, systemPromptChars } = RUNWARE_LIMITS;
+
+/** One chat message. Its content may use `{{var}}` placeholders. */
+export const MessageSpecSchema = z
+  .strictObject({
+    role: z.enum(MESSAGE_ROLES).describe('`user` or `assistant`; the system prompt goes in `settings.systemPrompt`.'),
+    content: z.string().describe('The message text; `{{var}}` inserts a variable.'),
+  })
+  .describe('One chat message.');
+
+/** Runware `settings` a suite or case may set. */
+export const SettingsSpecSchema = z
+  .strictObject({
+    systemPrompt: z
+      .string()
+      .min(systemPromptChars.min)
+      .max(systemPromptChars.max)
+      .optional()
+      .describe('The system prompt (1 to 200,000 characters); `{{var}}` inserts a variable.'),
+    maxTokens: z
+      .int()
+      .min(maxTokens.min)
+      .max(maxTokens.max)
+      .optional()
+      .describe('Most tokens the model may produce, thinking included (1 to 128,000). @default 4096'),
+    thinkingLevel: z.enum(THINKING_LEVELS).optional().describe('Reasoning effort. @default medium'),
+  })
+  .describe('Runware `settings` for every request of the suite or case.');
+
+/** Template variables: identifiers mapped to scalars. */
+export const VarsSchema = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is an identifier'), z.union([z.string(), z.number(), z.boolean()]))
+  .describe('Variables for `{{name}}` placeholders in messages, the system prompt and assertions.');
+
+const TagsSchema = z.array(name('a tag')).describe('Labels to select cases with `--filter tag:<name>`.');
+
+/** One conversation and its expectations. */
+export const CaseSpecSchema = z
+  .strictObject({
+    id: name('a case id').describe('Unique within the suite; names the case in every report.'),
+    description: z.string().optional().describe('What the case checks.'),
+    messages: z.array(MessageSpecSchema).min(1).optional().describe("The conversation; omitted: the suite's `messages` template."),
+    vars: VarsSchema.optional(),
+    tags: TagsSchema.optional(),
+    settings: SettingsSpecSchema.optional().describe('Overrides of the suite settings for this case.'),
+    assert: z.array(AssertionSpecSchema).optional().describe("Checks for this case, after the suite's."),
+  })
+  .describe('One conversation and its expectations.');
+
+/** The points a suite sweeps; lists are crossed. */
+export const SweepSpecSchema = z
+  .strictObject({
+    thinkingLevel: z.array(z.enum(THINKING_LEVELS)).min(1).optional().describe('Reasoning levels to try.'),
+    numberResults: z
+      .array(z.int().min(numberResults.min).max(numberResults.max))
+      .min(1)
+      .optional()
+      .describe('Samples per request to try (1 to 4).'),
+    model: z.array(z.string().min(1)).min(1).optional().describe('Models to try (slugs or AIRs).'),
+  })
+  .describe('Settings to sweep; every combination becomes one setting.');
+
+/** One suite file. Keys mirror Runware's names so a request copied from its docs reads the same. */
+export const SuiteSpecSchema = z
+  .strictObject({
+    suite: name('a suite name').describe('The suite name; unique across the run.'),
+    description: z.string().optional().describe('What the suite evaluates.'),
+    model: z.string().min(1).optional().describe('Model slug (`openai-gpt-5-5`) or AIR (`openai:gpt@5.5`). @default openai-gpt-5-5'),
+    settings: SettingsSpecSchema.optional(),
+    outputFormat: z.enum(OUTPUT_FORMATS).optional().describe('`TEXT` or `JSON`. @default TEXT'),
+    jsonSchema: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe('JSON Schema sent with `outputFormat: JSON`: a path (relative to the suite) or inline; bare schemas are wrapped as {name, strict, schema}.'),
+    numberResults: z
+      .int()
+      .min(numberResults.min)
+      .max(numberResults.max)
+      .optional()
+      .describe('Samples per request when not swept (1 to 4). @default 1'),
+    messages: z.array(MessageSpecSchema).min(1).optional().describe('A conversation template for cases that give only `vars`.'),
+    vars: VarsSchema.optional(),
+    tags: TagsSchema.optional(),
+    sweep: SweepSpecSchema.optional(),
+    repeats: z.int().min(1).max(1000).optional().describe('Requests per case and setting (more samples per case). @default 1'),
+    assert: z.array(AssertionSpecSchema).optional().describe('Checks for every case.'),
+    threshold: z.number().min(0).max(1).optional().describe('Minimum pass rate of every setting (0 to 1). @default the config threshold'),
+    cases: z.array(CaseSpecSchema).min(1).describe('The cases.'),
+  })
+  .describe('An evalgate suite: cases, the settings to sweep, and the checks.');
+
+export type SuiteSpec = z.infer<typeof SuiteSpecSchema>;
+export type CaseSpec = z.infer<typeof CaseSpecSchema>;
+export type SettingsSpec = z.infer<typeof SettingsSpecSchema>;
+export type Vars = z.infer<typeof VarsSchema>;

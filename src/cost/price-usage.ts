@@ -1,0 +1,13 @@
+import type { ModelSpec } from '../config/model-table.js';
+import type { Usage } from '../results/sample-record.js';
+
+/**
+ * What a sample costs by the price table, in USD, or null when the model has no price. Thinking tokens
+ * are billed at the output rate, once: on top of `completionTokens` when the model's `thinkingBilling`
+ * is `separate`, already inside it when `includedInCompletion`.
+ */
+export function priceUsage(usage: Usage, model: Pick<ModelSpec, 'price' | 'thinkingBilling'>): number | null {
+  if (!model.price) return null;
+  const outputTokens = model.thinkingBilling === 'separate' ? usage.completionTokens + usage.thinkingTokens : usage.completionTokens;
+  return (usage.promptTokens * model.price.input + outputTokens * model.price.output) / 1_000_000;
+}

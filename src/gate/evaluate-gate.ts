@@ -1,0 +1,54 @@
+import { formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
+import type { Counters, GateReason, GateResult, GroupSummary } from '../results/run-summary.js';
+
+export interface GateInput {
+  groups: readonly GroupSummary[];
+  totals: Counters;
+  /** Share of errored samples at which the run is an infrastructure failure (exit 3). */
+  maxErrorRate: number;
+  interrupted: boolean;
+}
+
+/**
+ * The `gate` stage: the verdict and its reasons. Exit 130 when interrupted; 3 when errors reach
+ * `maxErrorRate` or a group has no completed sample to judge; 1 when a group's pass rate is below its
+ * threshold; else 0. Errored samples never count as failed.
+ */
+export function evaluateGate(input: GateInput): GateResult {
+  const reasons: GateReason[] = [];
+  let exitCode: GateResult['exitCode'] = 0;
+  const raise = (code: GateResult['exitCode']) => {
+    const rank = (c: number) => (c === 130 ? 3 : c === 3 ? 2 : c === 1 ? 1 : 0);
+    if (rank(code) > rank(exitCode)) exitCode = code;
+  };
+
+  if (input.interrupted) {
+    reasons.push({ code: 'INTERRUPTED', message: 'the run was interrupted before every trial was sent' });
+    raise(130);
+  }
+  const { samples, errored } = input.totals;
+  if (samples > 0 && errored > 0 && errored / samples >= input.maxErrorRate) {
+    const top = Object.entries(input.totals.errorsByCode).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))[0];
+    reasons.push({
+      code: 'TOO_MANY_ERRORS',
+      message: `${errored} of ${samples} samples errored (${formatPercent(errored / samples)}, limit ${formatPercent(input.maxErrorRate)})${top ? `; most often ${top[0]}` : ''}`,
+    });
+    raise(3);
+  }
+  for (const group of input.groups) {
+    const where = { suite: group.suite, model: group.model, thinkingLevel: group.thinkingLevel, numberResults: group.numberResults };
+    const label = `${group.suite} · ${formatSetting(group)}`;
+    if (group.passRate === null) {
+      reasons.push({ code: 'NO_COMPLETED_SAMPLES', message: `${label}: no sample completed (${group.errored} errored), so its pass rate is unknown`, ...where });
+      raise(3);
+    } else if (group.passRate < group.threshold) {
+      reasons.push({
+        code: 'BELOW_THRESHOLD',
+        message: `${label}: pass rate ${formatPercent(group.passRate)} (95% CI ${formatInterval(group.passRateCi95)}, ${group.passed}/${group.passed + group.failed}) is below the threshold ${formatPercent(group.threshold, 0)}`,
+        ...where,
+      });
+      raise(1);
+    }
+  }
+  return { passed: exitCode === 0, exitCode, reasons };
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import type { ProviderName } from '../config/config-schema.js';
+import type { ResolvedConfig } from '../config/load-config.js';
+import { EvalgateError } from '../errors.js';
+import type { Provider } from './provider.js';
+import { DEFAULT_RUNWARE_API_URL, RunwareProvider } from './runware/runware-provider.js';
+import { loadScenarios } from './simulator/scenario.js';
+import { startSimulator } from './simulator/simulator-server.js';
+
+/** A provider ready for a run, and how to shut it down. */
+export interface ProviderSetup {
+  provider: Provider;
+  /** True for the built-in simulator. */
+  simulated: boolean;
+  /** The endpoint requests go to, without credentials (for the run's record). */
+  apiUrl: string;
+  close(): Promise<void>;
+}
+
+/** The only environment variables that change what evalgate does. */
+export interface RunwareEnv {
+  RUNWARE_API_KEY?: string | undefined;
+  RUNWARE_API_URL?: string | undefined;
+}
+
+/**
+ * Builds the provider a run asked for. `runware` needs `RUNWARE_API_KEY` (checked here, before any
+ * request); `simulator` starts the built-in server on a free local port and points the same HTTP
+ * client at it, so the offline path exercises the real one.
+ */
+export async function createProvider(
+  name: ProviderName,
+  config: ResolvedConfig,
+  env: RunwareEnv,
+  options: { cwd: string; concurrency: number; seed?: number },
+): Promise<ProviderSetup> {
+  if (name === 'runware') {
+    const apiKey = env.RUNWARE_API_KEY?.trim();
+    if (!apiKey) {
+      throw new EvalgateError('MISSING_API_KEY', 'RUNWARE_API_KEY is not set; nothing was sent.', {
+        hint: 'export RUNWARE_API_KEY=<your key> (https://my.runware.ai), or try it offline with --provider simulator',
+      });
+    }
+    const apiUrl = parseApiUrl(env.RUNWARE_API_URL?.trim() || DEFAULT_RUNWARE_API_URL);
+    const provider = new RunwareProvider({ apiUrl: apiUrl.href, apiKey, connections: options.concurrency });
+    return { provider, simulated: false, apiUrl: withoutCredentials(apiUrl), close: () => provider.close() };
+  }
+
+  const scenarios = await loadScenarios(path.resolve(config.rootDir, config.simulator.scenarios), options.cwd);
+  const simulator = await startSimulator({
+    seed: options.seed ?? config.simulator.seed,
+    scenarios,
+    models: config.models,
+    latencyScale: config.simulator.latencyScale,
+  });
+  const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'simulator', connections: options.concurrency, name: 'simulator' });
+  return {
+    provider,
+    simulated: true,
+    apiUrl: simulator.url,
+    close: async () => {
+      await provider.close();
+      await simulator.close();
+    },
+  };
+}
+
+function parseApiUrl(value: string): URL {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
+    return url;
+  } catch {
+    // The value is not echoed: a URL may carry credentials.
+    throw new EvalgateError('USAGE', 'RUNWARE_API_URL is not an http(s) URL', {
+      hint: 'for example https://api.runware.ai/v1, or unset it to use that default',
+    });
+  }
+}
+
+function withoutCredentials(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  copy.search = '';
+  return copy.href;
+}

@@ -1,0 +1,50 @@
+import type { FinishReason } from '../config/runware-limits.js';
+import type { InferenceRequest } from '../plan/trial.js';
+import type { SampleErrorCode, Usage } from '../results/sample-record.js';
+
+/** One result the provider returned for a task. */
+export interface ProviderResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: Usage | null;
+  /** The API's own cost figure, USD; null when it sent none. */
+  costUsd: number | null;
+}
+
+/** A classified failure of one attempt. */
+export interface ProviderFailure {
+  code: SampleErrorCode;
+  message: string;
+  /** Whether trying again may succeed (429, 5xx, timeouts, network); never for 400/401/402/403. */
+  isRetryable: boolean;
+  /** How long the server asked us to wait (`Retry-After`), if it did. */
+  retryAfterMs?: number;
+  httpStatus?: number;
+  providerCode?: string;
+}
+
+/** What one attempt at one task produced: the results that came back, and the failure if any is missing. */
+export interface AttemptOutcome {
+  results: ProviderResult[];
+  /** Set when fewer results than asked came back (or none). */
+  failure?: ProviderFailure;
+  /** From sending the request to its last byte. */
+  latencyMs: number;
+}
+
+export interface SendOptions {
+  /** Aborts the attempt (a timeout or an interrupted run). */
+  signal: AbortSignal;
+  /** Longest time the attempt may take. */
+  timeoutMs: number;
+}
+
+/**
+ * Where requests go. The runner does not know which implementation it talks to. `send` makes exactly
+ * one attempt and never throws for what the API does: failures come back classified in the outcome.
+ */
+export interface Provider {
+  readonly name: string;
+  send(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome>;
+  close(): Promise<void>;
+}

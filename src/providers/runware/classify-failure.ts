@@ -1,0 +1,84 @@
+import type { SampleErrorCode } from '../../results/sample-record.js';
+import type { ProviderFailure } from '../provider.js';
+
+type Class = { code: SampleErrorCode; isRetryable: boolean };
+
+/** Runware's error codes (`errors[].code`) and what they mean for us. */
+const BY_PROVIDER_CODE: Readonly<Record<string, Class>> = {
+  invalidApiKey: { code: 'INVALID_API_KEY', isRetryable: false },
+  insufficientCredits: { code: 'INSUFFICIENT_CREDITS', isRetryable: false },
+  invalidParameter: { code: 'INVALID_REQUEST', isRetryable: false },
+  unknownParameter: { code: 'INVALID_REQUEST', isRetryable: false },
+  invalidModel: { code: 'INVALID_REQUEST', isRetryable: false },
+  providerBadRequest: { code: 'INVALID_REQUEST', isRetryable: false },
+  contentPolicyViolation: { code: 'CONTENT_POLICY', isRetryable: false },
+  taskFailedOrNotFound: { code: 'NOT_FOUND', isRetryable: false },
+  timeoutProvider: { code: 'PROVIDER_TIMEOUT', isRetryable: true },
+  providerRateLimitExceeded: { code: 'RATE_LIMITED', isRetryable: true },
+  modelUnavailable: { code: 'SERVICE_UNAVAILABLE', isRetryable: true },
+  serverError: { code: 'SERVER_ERROR', isRetryable: true },
+};
+
+function classByStatus(status: number): Class {
+  switch (status) {
+    case 400:
+      return { code: 'INVALID_REQUEST', isRetryable: false };
+    case 401:
+      return { code: 'INVALID_API_KEY', isRetryable: false };
+    case 402:
+      return { code: 'INSUFFICIENT_CREDITS', isRetryable: false };
+    case 403:
+      return { code: 'FORBIDDEN', isRetryable: false };
+    case 404:
+      return { code: 'NOT_FOUND', isRetryable: false };
+    case 408:
+      return { code: 'REQUEST_TIMEOUT', isRetryable: true };
+    case 429:
+      return { code: 'RATE_LIMITED', isRetryable: true };
+    case 503:
+      return { code: 'SERVICE_UNAVAILABLE', isRetryable: true };
+    case 504:
+      return { code: 'QUEUE_TIMEOUT', isRetryable: true };
+    default:
+      if (status >= 500) return { code: 'SERVER_ERROR', isRetryable: true };
+      if (status >= 400) return { code: 'INVALID_REQUEST', isRetryable: false };
+      return { code: 'UNKNOWN_ERROR', isRetryable: false };
+  }
+}
+
+/** Statuses the official SDKs retry: 408, 429 and 5xx. 400/401/402/403 never are: they fail the same way again. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * Classifies a failure from the HTTP status and Runware's own error code. The status decides
+ * retryability whenever it is an error status; on a 200 with an `errors` body, the code decides.
+ */
+export function classifyFailure(input: { status: number; providerCode?: string; message: string; retryAfterMs?: number }): ProviderFailure {
+  const byCode = input.providerCode !== undefined ? BY_PROVIDER_CODE[input.providerCode] : undefined;
+  const byStatus = classByStatus(input.status);
+  const isHttpError = input.status >= 400;
+  const code = byCode?.code ?? byStatus.code;
+  const isRetryable = isHttpError ? isRetryableStatus(input.status) : (byCode?.isRetryable ?? false);
+  return {
+    code,
+    message: input.message,
+    isRetryable,
+    ...(isHttpError ? { httpStatus: input.status } : {}),
+    ...(input.providerCode !== undefined ? { providerCode: input.providerCode } : {}),
+    ...(input.retryAfterMs !== undefined ? { retryAfterMs: input.retryAfterMs } : {}),
+  };
+}
+
+/**
+ * `Retry-After` in milliseconds: either delay-seconds or an HTTP date. Undefined when absent or
+ * unreadable (Runware has not confirmed it sends one; we honour it when it does).
+ */
+export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}

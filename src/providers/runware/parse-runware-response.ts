@@ -1,0 +1,134 @@
+import { FINISH_REASONS, type FinishReason } from '../../config/runware-limits.js';
+import type { Usage } from '../../results/sample-record.js';
+import type { AttemptOutcome, ProviderResult } from '../provider.js';
+import { classifyFailure, parseRetryAfter } from './classify-failure.js';
+
+/** One entry of Runware's `errors` array (or its singular `error`). */
+interface RunwareError {
+  code?: string;
+  message?: string;
+  taskUUID?: string;
+  parameter?: string | string[];
+}
+
+/** An HTTP answer to a request that carried one task. */
+export interface RunwareHttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const MAX_MESSAGE_CHARS = 500;
+
+/**
+ * Reads Runware's answer to a one-task request: the results carrying our taskUUID (N results share
+ * it), and the failure if fewer than `expected` arrived. Handles `data`, `errors`, the singular
+ * `error`, bodies with both, non-JSON bodies and error statuses. Never throws.
+ */
+export function parseRunwareResponse(
+  answer: RunwareHttpAnswer,
+  taskUUID: string,
+  expected: number,
+  options: { nowMs: number; redact: (text: string) => string },
+): Omit<AttemptOutcome, 'latencyMs'> {
+  const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], options.nowMs);
+  let body: unknown;
+  try {
+    body = answer.body.trim() === '' ? undefined : JSON.parse(answer.body);
+  } catch {
+    body = undefined;
+  }
+  const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+  const errors = isObject ? collectErrors(body as Record<string, unknown>).filter((e) => e.taskUUID === undefined || e.taskUUID === taskUUID) : [];
+  const firstError = errors[0];
+
+  if (answer.status >= 400 || (answer.status >= 200 && answer.status < 300 && !isObject)) {
+    if (answer.status < 400) {
+      const failure = classifyFailure({ status: answer.status, message: options.redact(`the response body is not a JSON object: ${excerpt(answer.body)}`) });
+      return { results: [], failure: { ...failure, code: 'MALFORMED_RESPONSE', isRetryable: true } };
+    }
+    return {
+      results: [],
+      failure: classifyFailure({
+        status: answer.status,
+        ...(firstError?.code !== undefined ? { providerCode: firstError.code } : {}),
+        message: options.redact(describeError(firstError) ?? `HTTP ${answer.status}${answer.body ? `: ${excerpt(answer.body)}` : ''}`),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      }),
+    };
+  }
+
+  const data = Array.isArray((body as Record<string, unknown>).data) ? ((body as Record<string, unknown>).data as unknown[]) : [];
+  const results: ProviderResult[] = [];
+  let malformed = 0;
+  for (const item of data) {
+    if (item === null || typeof item !== 'object' || (item as Record<string, unknown>).taskUUID !== taskUUID) continue;
+    const result = toResult(item as Record<string, unknown>);
+    if (result) results.push(result);
+    else malformed++;
+  }
+  const kept = results.slice(0, expected);
+  if (kept.length >= expected) return { results: kept };
+
+  const missing = expected - kept.length;
+  if (firstError) {
+    const failure = classifyFailure({
+      status: answer.status,
+      ...(firstError.code !== undefined ? { providerCode: firstError.code } : {}),
+      message: options.redact(describeError(firstError) ?? 'the API reported an error'),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+    // Retrying a partly answered task would pay again for the results already received.
+    return { results: kept, failure: kept.length > 0 ? { ...failure, isRetryable: false } : failure };
+  }
+  if (malformed > 0) {
+    return { results: kept, failure: { code: 'MALFORMED_RESPONSE', message: `${malformed} result${malformed === 1 ? '' : 's'} had no text or an unreadable shape`, isRetryable: kept.length === 0 } };
+  }
+  return {
+    results: kept,
+    failure: {
+      code: 'MISSING_RESULT',
+      message: `asked for ${expected} result${expected === 1 ? '' : 's'}, received ${kept.length}; ${missing} missing`,
+      isRetryable: kept.length === 0,
+    },
+  };
+}
+
+function collectErrors(body: Record<string, unknown>): RunwareError[] {
+  const list: unknown[] = Array.isArray(body.errors) ? body.errors : [];
+  if (body.error !== undefined) list.push(typeof body.error === 'string' ? { message: body.error } : body.error);
+  return list.filter((e): e is RunwareError => e !== null && typeof e === 'object');
+}
+
+function describeError(error: RunwareError | undefined): string | undefined {
+  if (!error) return undefined;
+  const parameter = Array.isArray(error.parameter) ? error.parameter.join(', ') : error.parameter;
+  const text = [error.code, error.message].filter(Boolean).join(': ') || 'unknown error';
+  return (parameter ? `${text} (parameter: ${parameter})` : text).slice(0, MAX_MESSAGE_CHARS);
+}
+
+function toResult(item: Record<string, unknown>): ProviderResult | undefined {
+  if (typeof item.text !== 'string') return undefined;
+  const finishReason: FinishReason = FINISH_REASONS.includes(item.finishReason as FinishReason) ? (item.finishReason as FinishReason) : 'unknown';
+  return {
+    text: item.text,
+    finishReason,
+    usage: toUsage(item.usage),
+    costUsd: typeof item.cost === 'number' && Number.isFinite(item.cost) ? item.cost : null,
+  };
+}
+
+function toUsage(value: unknown): Usage | null {
+  if (value === null || typeof value !== 'object') return null;
+  const u = value as Record<string, unknown>;
+  const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+  const promptTokens = count(u.promptTokens);
+  const completionTokens = count(u.completionTokens);
+  const thinkingTokens = count(u.thinkingTokens);
+  const totalTokens = typeof u.totalTokens === 'number' ? count(u.totalTokens) : promptTokens + completionTokens + thinkingTokens;
+  return { promptTokens, completionTokens, thinkingTokens, totalTokens };
+}
+
+function excerpt(text: string): string {
+  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+}

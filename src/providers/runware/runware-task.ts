@@ -1,0 +1,40 @@
+import type { InferenceRequest } from '../../plan/trial.js';
+
+/** A textInference task exactly as Runware takes it (see ../shared/runware-api.md). */
+export interface RunwareTextTask {
+  taskType: 'textInference';
+  taskUUID: string;
+  model: string;
+  deliveryMethod: 'sync';
+  numberResults: number;
+  includeCost: true;
+  includeUsage: true;
+  outputFormat?: 'JSON';
+  jsonSchema?: { name: string; strict: boolean; schema: Record<string, unknown> };
+  messages: { role: 'user' | 'assistant'; content: string }[];
+  settings: { systemPrompt?: string; maxTokens: number; thinkingLevel: string };
+}
+
+/**
+ * The wire task for a request. Cost and usage are always asked for; `outputFormat` is sent only when it
+ * is JSON (TEXT is the API's default), with the schema already in `{name, strict, schema}` form.
+ */
+export function toRunwareTask(request: InferenceRequest, taskUUID: string): RunwareTextTask {
+  return {
+    taskType: 'textInference',
+    taskUUID,
+    model: request.model,
+    deliveryMethod: 'sync',
+    numberResults: request.numberResults,
+    includeCost: true,
+    includeUsage: true,
+    ...(request.outputFormat === 'JSON' ? { outputFormat: 'JSON' as const } : {}),
+    ...(request.outputFormat === 'JSON' && request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
+    messages: request.messages,
+    settings: {
+      ...(request.systemPrompt !== undefined ? { systemPrompt: request.systemPrompt } : {}),
+      maxTokens: request.maxTokens,
+      thinkingLevel: request.thinkingLevel,
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { ModelEntry } from '../../config/model-table.js';
+import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel } from '../../config/runware-limits.js';
+import { priceUsage } from '../../cost/price-usage.js';
+import type { Usage } from '../../results/sample-record.js';
+import { GENERIC_SCENARIO, type LevelBehaviour, type Scenario } from './scenario.js';
+
+/** A textInference task the simulator accepted. */
+export interface SimulatorTask {
+  model: ModelEntry;
+  messages: Message[];
+  systemPrompt?: string;
+  maxTokens: number;
+  thinkingLevel: ThinkingLevel;
+  numberResults: number;
+}
+
+/** One simulated result, before it is put on the wire. */
+export interface SimulatedResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: Usage;
+  /** USD, from the same price table the client uses; null for a model without a price. */
+  cost: number | null;
+  /** Whether the scenario drew a correct answer (for tests that count independently). */
+  isCorrect: boolean;
+}
+
+export interface SimulatedTask {
+  scenario: string;
+  results: SimulatedResult[];
+  /** How long the simulated model takes, before the latency scale. */
+  latencyMs: number;
+}
+
+const LATENCY_SIGMA = 0.3;
+const THINKING_SIGMA = 0.35;
+
+/**
+ * Answers one task, deterministically: the same seed, task content and occurrence (how many times the
+ * same content was asked before) give the same results. Correctness, thinking tokens and latency
+ * follow the matching scenario's behaviour for the task's thinking level; a result runs out of tokens
+ * (`length`) honestly when thinking and text exceed maxTokens.
+ */
+export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[], seed: number, occurrence: number): SimulatedTask {
+  const haystack = [task.systemPrompt ?? '', ...task.messages.map((m) => m.content)].join('\n');
+  const scenario = scenarios.find((s) => s.match.test(haystack)) ?? GENERIC_SCENARIO;
+  const lastUser = [...task.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const answer = scenario.answers.find((a) => a.when.test(lastUser)) ?? scenario.answers[scenario.answers.length - 1]!;
+  const behaviour = levelBehaviour(scenario, task.thinkingLevel);
+  const adjust = scenario.models[task.model.air] ?? scenario.models[task.model.id] ?? { accuracyDelta: 0, latencyFactor: 1, thinkingFactor: 1 };
+  const key = contentKey(task);
+  const accuracy = clamp(behaviour.accuracy + adjust.accuracyDelta - answer.difficulty, 0, 1);
+  const promptTokens = estimatePromptTokens(task);
+
+  const results: SimulatedResult[] = [];
+  for (let i = 0; i < task.numberResults; i++) {
+    const u = uniforms(seed, key, occurrence, `result-${i}`);
+    const isCorrect = u[0]! < accuracy;
+    const pool = isCorrect ? answer.correct : answer.wrong;
+    let text = pool[Math.floor(u[1]! * pool.length)] ?? '';
+    const thinkingMedian = behaviour.thinkingTokens * adjust.thinkingFactor;
+    let thinkingTokens = thinkingMedian > 0 ? Math.max(1, Math.round(logNormal(thinkingMedian, THINKING_SIGMA, u[2]!, u[3]!))) : 0;
+    let completionTokens = estimateTokens(text);
+    let finishReason: FinishReason = 'stop';
+    if (thinkingTokens >= task.maxTokens) {
+      thinkingTokens = task.maxTokens;
+      completionTokens = 0;
+      text = '';
+      finishReason = 'length';
+    } else if (thinkingTokens + completionTokens > task.maxTokens) {
+      completionTokens = task.maxTokens - thinkingTokens;
+      text = text.slice(0, completionTokens * 4);
+      finishReason = 'length';
+    }
+    const usage: Usage = { promptTokens, completionTokens, thinkingTokens, totalTokens: promptTokens + completionTokens + thinkingTokens };
+    const price = priceUsage(usage, task.model);
+    results.push({ text, finishReason, usage, cost: price === null ? null : roundUsd(price), isCorrect: isCorrect && finishReason === 'stop' });
+  }
+  const t = uniforms(seed, key, occurrence, 'latency');
+  const latencyMs = logNormal(behaviour.latencyMs * adjust.latencyFactor, LATENCY_SIGMA, t[0]!, t[1]!);
+  return { scenario: scenario.name, results, latencyMs };
+}
+
+/** A scenario's behaviour at a level, or the nearest level below it that it defines (else above). */
+function levelBehaviour(scenario: Scenario, level: ThinkingLevel): LevelBehaviour {
+  const index = THINKING_LEVELS.indexOf(level);
+  for (let i = index; i >= 0; i--) {
+    const b = scenario.levels[THINKING_LEVELS[i]!];
+    if (b) return b;
+  }
+  for (let i = index + 1; i < THINKING_LEVELS.length; i++) {
+    const b = scenario.levels[THINKING_LEVELS[i]!];
+    if (b) return b;
+  }
+  return GENERIC_SCENARIO.levels.medium!;
+}
+
+/** Identifies a task by what it asks, not by its taskUUID (a retry sends a new one). */
+export function contentKey(task: SimulatorTask): string {
+  const content = JSON.stringify([task.model.air, task.systemPrompt ?? null, task.messages, task.maxTokens, task.thinkingLevel, task.numberResults]);
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** Eight uniforms in [0, 1) derived from the seed and a label: deterministic, independent of call order. */
+function uniforms(seed: number, key: string, occurrence: number, label: string): number[] {
+  const digest = createHash('sha256').update(`${seed}\u0000${key}\u0000${occurrence}\u0000${label}`).digest();
+  const out: number[] = [];
+  for (let i = 0; i < 8; i++) out.push(digest.readUInt32BE(i * 4) / 2 ** 32);
+  return out;
+}
+
+/** A log-normal draw with the given median, by Box–Muller from two uniforms. */
+function logNormal(median: number, sigma: number, u1: number, u2: number): number {
+  const z = Math.sqrt(-2 * Math.log(u1 + Number.EPSILON)) * Math.cos(2 * Math.PI * u2);
+  return median * Math.exp(sigma * z);
+}
+
+/** About four characters a token: the simulator's stand-in for a tokenizer. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function estimatePromptTokens(task: SimulatorTask): number {
+  const perMessage = 3;
+  const system = task.systemPrompt ? estimateTokens(task.systemPrompt) + perMessage : 0;
+  return system + task.messages.reduce((sum, m) => sum + estimateTokens(m.content) + perMessage, 3);
+}
+
+function clamp(value: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, value));
+}
+
+function roundUsd(value: number): number {
+  return Math.round(value * 1e10) / 1e10;
+}

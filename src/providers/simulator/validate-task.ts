@@ -1,0 +1,96 @@
+import type { ModelTable } from '../../config/model-table.js';
+import { MESSAGE_ROLES, RUNWARE_LIMITS, THINKING_LEVELS, type Message, type ThinkingLevel } from '../../config/runware-limits.js';
+import type { SimulatorTask } from './simulate-task.js';
+
+/** An error entry as Runware writes it. */
+export interface WireError {
+  code: string;
+  message: string;
+  parameter?: string;
+  taskType?: string;
+  taskUUID?: string;
+  allowedValues?: unknown[];
+  min?: number;
+  max?: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TASK_KEYS = new Set([
+  'taskType', 'taskUUID', 'model', 'deliveryMethod', 'numberResults', 'includeCost', 'includeUsage', 'outputFormat',
+  'jsonSchema', 'messages', 'settings', 'webhookURL', 'tools', 'toolChoice', 'inputs',
+]);
+const SETTINGS_KEYS = new Set(['systemPrompt', 'maxTokens', 'thinkingLevel', 'temperature', 'topP', 'stopSequences']);
+
+/**
+ * Validates one textInference task the way Runware does (ranges, roles, model, known keys), so that the
+ * client meets the same refusals against the simulator as against the real API.
+ */
+export function validateTask(raw: unknown, models: ModelTable): { task: SimulatorTask; taskUUID: string; includeCost: boolean; includeUsage: boolean } | { error: WireError } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { error: { code: 'invalidParameter', message: 'Each task must be a JSON object.' } };
+  const t = raw as Record<string, unknown>;
+  const taskUUID = typeof t.taskUUID === 'string' ? t.taskUUID : undefined;
+  const fail = (code: string, message: string, extra: Partial<WireError> = {}) => ({
+    error: { code, message, taskType: 'textInference', ...(taskUUID ? { taskUUID } : {}), ...extra },
+  });
+
+  if (t.taskType !== 'textInference') return fail('invalidParameter', `Unsupported taskType ${JSON.stringify(t.taskType)}.`, { parameter: 'taskType', allowedValues: ['textInference'] });
+  if (!taskUUID || !UUID.test(taskUUID)) return fail('invalidParameter', 'taskUUID must be a UUID v4.', { parameter: 'taskUUID' });
+  const unknown = Object.keys(t).find((k) => !TASK_KEYS.has(k));
+  if (unknown) return fail('unknownParameter', `Unknown parameter ${unknown}.`, { parameter: unknown });
+
+  const model = typeof t.model === 'string' ? models.find(t.model) : undefined;
+  if (!model) return fail('invalidModel', `Model ${JSON.stringify(t.model)} is not available.`, { parameter: 'model' });
+
+  const deliveryMethod = t.deliveryMethod ?? 'sync';
+  if (deliveryMethod !== 'sync') return fail('invalidParameter', `deliveryMethod ${JSON.stringify(deliveryMethod)} is not supported by this simulator.`, { parameter: 'deliveryMethod', allowedValues: ['sync'] });
+
+  const numberResults = t.numberResults ?? RUNWARE_LIMITS.numberResults.default;
+  if (!Number.isInteger(numberResults) || (numberResults as number) < 1 || (numberResults as number) > model.maxNumberResults) {
+    return fail('invalidParameter', `numberResults must be an integer from 1 to ${model.maxNumberResults}.`, { parameter: 'numberResults', min: 1, max: model.maxNumberResults });
+  }
+  if (t.outputFormat !== undefined && !model.outputFormats.includes(t.outputFormat as 'TEXT')) {
+    return fail('invalidParameter', `outputFormat must be one of ${model.outputFormats.join(', ')}.`, { parameter: 'outputFormat', allowedValues: model.outputFormats });
+  }
+
+  if (!Array.isArray(t.messages) || t.messages.length === 0) return fail('invalidParameter', 'messages must be a non-empty array.', { parameter: 'messages' });
+  const messages: Message[] = [];
+  for (const m of t.messages as unknown[]) {
+    const message = m as Record<string, unknown> | null;
+    if (!message || !MESSAGE_ROLES.includes(message.role as 'user') || typeof message.content !== 'string' || message.content === '') {
+      return fail('invalidParameter', 'Each message needs a role of user or assistant and non-empty string content.', { parameter: 'messages' });
+    }
+    messages.push({ role: message.role as Message['role'], content: message.content });
+  }
+  if (messages[messages.length - 1]!.role !== 'user') return fail('invalidParameter', 'The last message must be from the user.', { parameter: 'messages' });
+
+  const settings = (t.settings ?? {}) as Record<string, unknown>;
+  if (typeof settings !== 'object' || Array.isArray(settings)) return fail('invalidParameter', 'settings must be an object.', { parameter: 'settings' });
+  const unknownSetting = Object.keys(settings).find((k) => !SETTINGS_KEYS.has(k));
+  if (unknownSetting) return fail('unknownParameter', `Unknown parameter settings.${unknownSetting}.`, { parameter: `settings.${unknownSetting}` });
+  const maxTokens = settings.maxTokens ?? RUNWARE_LIMITS.maxTokens.default;
+  if (!Number.isInteger(maxTokens) || (maxTokens as number) < 1 || (maxTokens as number) > Math.min(model.maxTokens, RUNWARE_LIMITS.maxTokens.max)) {
+    return fail('invalidParameter', `settings.maxTokens must be an integer from 1 to ${model.maxTokens}.`, { parameter: 'settings.maxTokens', min: 1, max: model.maxTokens });
+  }
+  const thinkingLevel = (settings.thinkingLevel ?? RUNWARE_LIMITS.defaultThinkingLevel) as ThinkingLevel;
+  if (!THINKING_LEVELS.includes(thinkingLevel) || !model.thinkingLevels.includes(thinkingLevel)) {
+    return fail('invalidParameter', `settings.thinkingLevel must be one of ${model.thinkingLevels.join(', ')}.`, { parameter: 'settings.thinkingLevel', allowedValues: model.thinkingLevels });
+  }
+  const systemPrompt = settings.systemPrompt;
+  if (systemPrompt !== undefined && (typeof systemPrompt !== 'string' || systemPrompt.length < 1 || systemPrompt.length > RUNWARE_LIMITS.systemPromptChars.max)) {
+    return fail('invalidParameter', 'settings.systemPrompt must be a string of 1 to 200000 characters.', { parameter: 'settings.systemPrompt' });
+  }
+
+  return {
+    taskUUID,
+    includeCost: t.includeCost === true,
+    includeUsage: t.includeUsage === true,
+    task: {
+      model,
+      messages,
+      ...(systemPrompt !== undefined ? { systemPrompt: systemPrompt as string } : {}),
+      maxTokens: maxTokens as number,
+      thinkingLevel,
+      numberResults: numberResults as number,
+    },
+  };
+}

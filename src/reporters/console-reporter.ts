@@ -1,0 +1,123 @@
+import { displayPath } from '../config/display-path.js';
+import { formatCount, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import { renderSettingsTable } from './render-settings-table.js';
+import type { Reporter, RunStarted } from './reporter.js';
+import { makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
+
+export interface ConsoleReporterOptions {
+  write: (text: string) => void;
+  /** A terminal gets a live status line; anything else (CI logs) a plain line every few seconds. */
+  isTTY: boolean;
+  color: boolean;
+  now: () => number;
+  /** Paths are shown relative to this folder. */
+  cwd: string;
+  /** @default 5000 */
+  plainProgressEveryMs?: number;
+  /** Most failing cases listed before "and N more". @default 20 */
+  maxFailingCases?: number;
+}
+
+/**
+ * `console`: a progress display while the run goes, then a table per suite, the failing cases with
+ * their first failed assertion, the verdict with its reasons, and where the artefacts are.
+ */
+export function createConsoleReporter(options: ConsoleReporterOptions): Reporter {
+  const paint = makePainter(options.color);
+  const progressEvery = options.isTTY ? 100 : (options.plainProgressEveryMs ?? 5000);
+  const progress = { trials: 0, samples: 0, passed: 0, failed: 0, errored: 0, costUsd: 0, inFlight: 0 };
+  let planned: RunStarted | undefined;
+  let lastDrawn = options.now();
+  let statusShown = false;
+
+  const statusLine = () =>
+    `${formatCount(progress.trials)}/${formatCount(planned?.plannedTrials)} trials · ${formatCount(progress.passed)} passed · ` +
+    `${formatCount(progress.failed)} failed · ${formatCount(progress.errored)} errored · ${formatUsd(progress.costUsd)} · ${progress.inFlight} in flight`;
+
+  const clearStatus = () => {
+    if (statusShown) options.write('\r\u001b[2K');
+    statusShown = false;
+  };
+
+  return {
+    onRunStarted(event) {
+      planned = event;
+      const simulated = event.simulated ? paint('yellow', ' (simulated answers, not a real model)') : '';
+      options.write(`${paint('bold', 'evalgate')} run ${event.runId} · provider ${event.provider}${simulated}\n`);
+      options.write(
+        `${event.suites.length} suite${event.suites.length === 1 ? '' : 's'} · ${formatCount(event.plannedTrials)} trials · ` +
+          `${formatCount(event.plannedSamples)} samples · concurrency ${event.concurrency}\n`,
+      );
+    },
+
+    onTrialFinished(event) {
+      progress.trials++;
+      progress.inFlight = event.inFlight;
+      for (const r of event.records) {
+        progress.samples++;
+        if (r.status === 'errored') progress.errored++;
+        else if (r.pass) progress.passed++;
+        else progress.failed++;
+        progress.costUsd += r.costUsd ?? 0;
+      }
+      const now = options.now();
+      if (now - lastDrawn < progressEvery) return;
+      lastDrawn = now;
+      if (options.isTTY) {
+        options.write(`\r\u001b[2K${paint('dim', statusLine())}`);
+        statusShown = true;
+      } else {
+        options.write(`… ${statusLine()}\n`);
+      }
+    },
+
+    onRunFinished({ summary, runDir }) {
+      clearStatus();
+      options.write(renderRunReport(summary, displayPath(runDir, options.cwd), paint, options.maxFailingCases ?? 20));
+    },
+  };
+}
+
+/** The end-of-run report as text (exported for tests and `evalgate report`). */
+export function renderRunReport(summary: RunSummary, runDir: string, paint: Painter, maxFailingCases: number): string {
+  const out: string[] = [''];
+  for (const suite of summary.config.suites) {
+    const groups = summary.groups.filter((g) => g.suite === suite.name);
+    if (groups.length === 0) continue;
+    out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatPercent(suite.threshold, 0)}`);
+    out.push(renderSettingsTable(groups, paint), '');
+  }
+
+  const failing = summary.cases.filter((c) => c.failed > 0);
+  if (failing.length > 0) {
+    const consistent = failing.filter((c) => !c.flaky);
+    const flaky = failing.filter((c) => c.flaky);
+    out.push(paint('bold', `Failing cases (${consistent.length} failing every sample, ${flaky.length} flaky)`));
+    for (const c of [...consistent, ...flaky].slice(0, maxFailingCases)) out.push(`  ${describeFailingCase(c, paint)}`);
+    if (failing.length > maxFailingCases) out.push(paint('dim', `  … and ${failing.length - maxFailingCases} more in summary.json`));
+    out.push('');
+  }
+
+  const t = summary.totals;
+  out.push(
+    `Totals: ${formatCount(t.samples)} samples · ${formatCount(t.passed)} passed · ${formatCount(t.failed)} failed · ` +
+      `${formatCount(t.errored)} errored · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
+      `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms`,
+  );
+  const errors = Object.entries(t.errorsByCode);
+  if (errors.length > 0) out.push(paint('yellow', `Errors: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')} (not counted as failures)`));
+  if (summary.simulated) out.push(paint('yellow', 'These answers are simulated by the built-in simulator; costs and latencies are illustrative.'));
+
+  const verdict = summary.gate.passed ? paint('green', 'PASSED') : paint('red', 'FAILED');
+  out.push(`Gate: ${verdict} (exit ${summary.gate.exitCode})`);
+  for (const reason of summary.gate.reasons) out.push(`  - ${sanitizeForTerminal(reason.message, { singleLine: true })}`);
+  out.push(paint('dim', `Artefacts: ${runDir}`), '');
+  return out.join('\n');
+}
+
+function describeFailingCase(c: CaseSummary, paint: Painter): string {
+  const counts = `${c.passed}/${c.passed + c.failed} passed${c.flaky ? ', flaky' : ''}`;
+  const first = c.firstFailure ? ` — ${c.firstFailure.type}: ${sanitizeForTerminal(c.firstFailure.message, { singleLine: true })}` : '';
+  return `${paint(c.flaky ? 'yellow' : 'red', '✗')} ${c.suite}/${c.case} · ${formatSetting(c)} · ${counts}${first}`;
+}

@@ -1,0 +1,34 @@
+/** Number formats shared by every human-facing report. */
+
+/** `62.5%` */
+export function formatPercent(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(digits)}%`;
+}
+
+/** `52–89%`, an interval in whole percents. */
+export function formatInterval(ci: readonly [number, number] | null | undefined): string {
+  return ci ? `${Math.round(ci[0] * 100)}–${Math.round(ci[1] * 100)}%` : '—';
+}
+
+/** `$0.00204`, `$1.23`, `$1,234`: three significant digits below $100. */
+export function formatUsd(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (value === 0) return '$0';
+  if (Math.abs(value) >= 100) return `$${Math.round(value).toLocaleString('en-US')}`;
+  return `$${Number(value.toPrecision(3)).toString()}`;
+}
+
+/** `1,020 ms` → `1,020` (the unit goes in the header). */
+export function formatMs(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
+}
+
+/** `12,345` */
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
+}
+
+/** `openai-gpt-5-5 · low · n=4` */
+export function formatSetting(s: { model: string; thinkingLevel: string; numberResults: number }): string {
+  return `${s.model} · ${s.thinkingLevel} · n=${s.numberResults}`;
+}

@@ -1,0 +1,126 @@
+import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { LatencySummary } from './percentile.js';
+import type { AssertionOutcome, SampleErrorCode } from './sample-record.js';
+
+/** Version of summary.json's shape; bumped on any incompatible change (schemas/summary.schema.json). */
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+/** Tokens summed over completed samples. */
+export interface TokenTotals {
+  prompt: number;
+  completion: number;
+  thinking: number;
+}
+
+/** Counters shared by the run's totals and each group. */
+export interface Counters {
+  /** Trials (requests, each returning numberResults samples). */
+  trials: number;
+  samples: number;
+  passed: number;
+  failed: number;
+  /** Samples with no answer; never counted as passed or failed. */
+  errored: number;
+  /** passed / (passed + failed); null when nothing completed. */
+  passRate: number | null;
+  costUsd: number;
+  latencyMs: LatencySummary;
+  tokens: TokenTotals;
+  /** Errored samples by error code. */
+  errorsByCode: Partial<Record<SampleErrorCode, number>>;
+}
+
+/** One suite × model × thinkingLevel × numberResults. */
+export interface GroupSummary extends Counters {
+  suite: string;
+  model: string;
+  thinkingLevel: ThinkingLevel;
+  numberResults: number;
+  /** The minimum pass rate this group must reach. */
+  threshold: number;
+  /**
+   * 95% Wilson interval of the pass rate, on the effective sample size (samples of one case are
+   * correlated; see docs/statistics.md). Null when nothing completed.
+   */
+  passRateCi95: [number, number] | null;
+  /** Completed samples divided by the design effect 1 + (K̄ − 1)·ICC. */
+  effectiveSamples: number;
+  /** Intra-case correlation of pass/fail, clamped to [0, 1]. */
+  icc: number;
+  /** Mean cost of a completed sample; null when no sample had a cost. */
+  costPerSampleUsd: number | null;
+  /** Samples whose cost came from the price table because the API sent none. */
+  costFromPriceTable: number;
+  meanThinkingTokens: number | null;
+  cases: number;
+  flakyCases: number;
+  failingCases: number;
+}
+
+/** One case at one setting. */
+export interface CaseSummary {
+  suite: string;
+  case: string;
+  model: string;
+  thinkingLevel: ThinkingLevel;
+  numberResults: number;
+  samples: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  passRate: number | null;
+  /** Its completed samples disagree: some passed, some failed. */
+  flaky: boolean;
+  /** The first failed assertion of its first failed sample. */
+  firstFailure: AssertionOutcome | null;
+}
+
+/** Why the gate failed, one reason per problem. */
+export interface GateReason {
+  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED';
+  message: string;
+  suite?: string;
+  model?: string;
+  thinkingLevel?: ThinkingLevel;
+  numberResults?: number;
+}
+
+export interface GateResult {
+  passed: boolean;
+  /** The exit code the run ends with. */
+  exitCode: 0 | 1 | 3 | 130;
+  reasons: GateReason[];
+}
+
+/** The configuration a run used, secrets removed: enough to know what was asked. */
+export interface RunConfigRecord {
+  provider: string;
+  concurrency: number;
+  requestTimeoutMs: number;
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; maxRetryAfterMs: number };
+  maxErrorRate: number;
+  suites: { name: string; file: string; threshold: number }[];
+  filter: string[];
+  thinkingLevels: string[] | null;
+  numberResults: number[] | null;
+  apiUrl: string | null;
+}
+
+/** summary.json. */
+export interface RunSummary {
+  schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
+  runId: string;
+  provider: string;
+  /** True when the answers came from the built-in simulator, not a model. */
+  simulated: boolean;
+  startedAt: string;
+  finishedAt: string;
+  /** The run stopped before every planned trial was sent. */
+  interrupted: boolean;
+  plannedTrials: number;
+  config: RunConfigRecord;
+  totals: Counters;
+  groups: GroupSummary[];
+  cases: CaseSummary[];
+  gate: GateResult;
+}

@@ -1,0 +1,85 @@
+import type { AssertionType } from '../config/assertion-spec-schema.js';
+import type { FinishReason, ThinkingLevel } from '../config/runware-limits.js';
+
+/**
+ * Why a sample has no answer. A closed set: reports group by it and docs/errors.md explains each.
+ * The provider's own code, where there was one, is kept beside it in `providerCode`.
+ */
+export const SAMPLE_ERROR_CODES = [
+  'INVALID_API_KEY',
+  'INSUFFICIENT_CREDITS',
+  'FORBIDDEN',
+  'INVALID_REQUEST',
+  'CONTENT_POLICY',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'PROVIDER_TIMEOUT',
+  'SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'QUEUE_TIMEOUT',
+  'REQUEST_TIMEOUT',
+  'NETWORK_ERROR',
+  'MALFORMED_RESPONSE',
+  'MISSING_RESULT',
+  'INTERRUPTED',
+  'UNKNOWN_ERROR',
+] as const;
+export type SampleErrorCode = (typeof SAMPLE_ERROR_CODES)[number];
+
+/** Token counts of one sample, as the API reports them. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  thinkingTokens: number;
+  totalTokens: number;
+}
+
+/** One assertion's verdict on one sample. */
+export interface AssertionOutcome {
+  type: AssertionType;
+  pass: boolean;
+  /** Says what was expected and what was found. */
+  message: string;
+}
+
+/** Why a sample errored. */
+export interface SampleError {
+  code: SampleErrorCode;
+  message: string;
+  /** The provider's own code (`timeoutProvider`), when it sent one. */
+  providerCode?: string;
+  httpStatus?: number;
+}
+
+/** Where a sample's cost comes from: the API's `cost` field, or our price table when the API sent none. */
+export type CostSource = 'api' | 'priceTable';
+
+/**
+ * One line of results.jsonl: one sample, complete. The journal of a run; summaries and reports are
+ * rebuilt from these lines alone. Its JSON Schema is schemas/result-line.schema.json.
+ */
+export interface SampleRecord {
+  suite: string;
+  case: string;
+  model: string;
+  thinkingLevel: ThinkingLevel;
+  numberResults: number;
+  repeat: number;
+  trialId: string;
+  /** 0-based position among the trial's results. */
+  sampleIndex: number;
+  status: 'completed' | 'errored';
+  /** Whether every assertion passed; null when the sample errored. */
+  pass: boolean | null;
+  text: string | null;
+  finishReason: FinishReason | null;
+  usage: Usage | null;
+  costUsd: number | null;
+  costSource: CostSource | null;
+  /** The request's own time, from sending to the last byte of its final attempt; not queueing, not backoff. */
+  latencyMs: number | null;
+  /** Requests made for the trial, the first included. */
+  attempts: number;
+  assertions: AssertionOutcome[];
+  error: SampleError | null;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { effectiveSampleSize, intraCaseCorrelation } from '../../src/results/intra-case-correlation.js';
+import { nearestRankPercentile, summarizeLatency } from '../../src/results/percentile.js';
+import { wilsonInterval } from '../../src/results/wilson-interval.js';
+
+describe('wilsonInterval', () => {
+  // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I, method 3.
+  it.each([
+    [81, 263, 0.2553, 0.3662],
+    [15, 148, 0.0624, 0.1605],
+    [0, 20, 0.0, 0.1611],
+    [1, 29, 0.0061, 0.1718],
+  ])('matches the published interval for %i/%i', (x, n, lo, hi) => {
+    const [l, h] = wilsonInterval(x, n)!;
+    expect(l).toBeCloseTo(lo, 4);
+    expect(h).toBeCloseTo(hi, 4);
+  });
+
+  it('stays inside [0, 1] at 0% and 100%, where the normal interval collapses', () => {
+    expect(wilsonInterval(10, 10)![0]).toBeCloseTo(0.7225, 4);
+    expect(wilsonInterval(10, 10)![1]).toBe(1);
+    expect(wilsonInterval(0, 10)![0]).toBe(0);
+  });
+
+  it('has no interval for no samples', () => {
+    expect(wilsonInterval(0, 0)).toBeUndefined();
+  });
+
+  it('widens when the effective sample size shrinks', () => {
+    const full = wilsonInterval(8, 16)!;
+    const halved = wilsonInterval(4, 8)!;
+    expect(halved[1] - halved[0]).toBeGreaterThan(full[1] - full[0]);
+  });
+});
+
+describe('intraCaseCorrelation', () => {
+  it('computes the one-way ANOVA estimator (worked example: 2/2, 0/2, 1/2 → 0.5)', () => {
+    expect(intraCaseCorrelation([{ passed: 2, n: 2 }, { passed: 0, n: 2 }, { passed: 1, n: 2 }])).toBeCloseTo(0.5, 10);
+  });
+
+  it('is 1 when every case is all-pass or all-fail', () => {
+    expect(intraCaseCorrelation([{ passed: 4, n: 4 }, { passed: 0, n: 4 }])).toBe(1);
+  });
+
+  it('is clamped at 0 when cases agree more than chance', () => {
+    expect(intraCaseCorrelation([{ passed: 1, n: 2 }, { passed: 1, n: 2 }, { passed: 1, n: 2 }])).toBe(0);
+  });
+
+  it('is 0 when it cannot be estimated (one case, or all samples alike)', () => {
+    expect(intraCaseCorrelation([{ passed: 3, n: 4 }])).toBe(0);
+    expect(intraCaseCorrelation([{ passed: 4, n: 4 }, { passed: 4, n: 4 }])).toBe(0);
+  });
+});
+
+describe('effectiveSampleSize', () => {
+  it('divides n by the design effect 1 + (K − 1)·ICC', () => {
+    const result = effectiveSampleSize([{ passed: 4, n: 4 }, { passed: 0, n: 4 }]);
+    expect(result).toMatchObject({ n: 8, icc: 1, designEffect: 4, nEffective: 2 });
+  });
+
+  it('is plain n with one sample per case', () => {
+    const result = effectiveSampleSize([{ passed: 1, n: 1 }, { passed: 0, n: 1 }, { passed: 1, n: 1 }]);
+    expect(result).toMatchObject({ n: 3, nEffective: 3, designEffect: 1 });
+  });
+});
+
+describe('nearestRankPercentile', () => {
+  // The worked example for the nearest-rank method: 15, 20, 35, 40, 50.
+  const values = [15, 20, 35, 40, 50];
+  it.each([
+    [0.05, 15],
+    [0.3, 20],
+    [0.4, 20],
+    [0.5, 35],
+    [1, 50],
+  ])('percentile %f of 15,20,35,40,50 is %i', (q, expected) => {
+    expect(nearestRankPercentile(values, q)).toBe(expected);
+  });
+
+  it('summarizes latency with p50/p90/p95/p99/max, and nulls for no values', () => {
+    const latencies = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(summarizeLatency(latencies)).toEqual({ p50: 50, p90: 90, p95: 95, p99: 99, max: 100 });
+    expect(summarizeLatency([])).toEqual({ p50: null, p90: null, p95: null, p99: null, max: null });
+  });
+});
