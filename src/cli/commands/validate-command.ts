@@ -10,9 +10,10 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
   const samples = trials.reduce((s, t) => s + t.setting.numberResults, 0);
   const settings = new Set(trials.map((t) => `${t.suite}\u0000${t.setting.model}\u0000${t.setting.thinkingLevel}\u0000${t.setting.numberResults}`));
   const cases = new Set(trials.map((t) => `${t.suite}\u0000${t.caseId}`));
+  const suites = new Set(trials.map((t) => t.suite));
   io.stdout.write(
-    `OK: ${project.suites.length} suite${project.suites.length === 1 ? '' : 's'}, ${formatCount(cases.size)} cases, ` +
-      `${formatCount(settings.size)} settings, ${formatCount(trials.length)} trials, ${formatCount(samples)} samples` +
+    `OK: ${plural(suites.size, 'suite')}, ${plural(cases.size, 'case')}, ${plural(settings.size, 'setting')}, ` +
+      `${plural(trials.length, 'trial')}, ${plural(samples, 'sample')}` +
       `${project.warnings.length ? `, ${project.warnings.length} warning${project.warnings.length === 1 ? '' : 's'}` : ''}\n`,
   );
   for (const suite of project.suites) {
@@ -24,4 +25,8 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
     io.stdout.write(`  ${suite.name} (${suite.file}): ${new Set(own.map((t) => t.caseId)).size} cases × models ${models} × levels ${levels} × numberResults ${ns} → ${own.length} trials\n`);
   }
   return ExitCode.ok;
+}
+
+function plural(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { defaultHandlers, packageVersion, runCli, type CommandHandlers } from '../../src/cli/run-cli.js';
+import { EvalgateError } from '../../src/errors.js';
+import { memoryIo } from '../support/memory-io.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Handlers that record what they were called with and do nothing else. */
+function recordingHandlers(result = 0) {
+  const calls: { command: keyof CommandHandlers; args: Record<string, unknown> }[] = [];
+  const record = (command: keyof CommandHandlers) => async (args: unknown, _io: CliIo) => {
+    calls.push({ command, args: args as Record<string, unknown> });
+    return result;
+  };
+  const handlers: CommandHandlers = { run: record('run'), validate: record('validate'), simulate: record('simulate'), init: record('init') };
+  return { handlers, calls };
+}
+
+describe('command line parsing', () => {
+  it('parses run with suites, lists given with commas or repeated, and choices', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const io = memoryIo({ cwd: root });
+    const code = await runCli(
+      ['run', 'a.yaml', 'evals/', '--levels', 'low,high', '--samples', '1', '--samples', '4', '--filter', 'inv*/acme-*', '--filter', 'tag:smoke', '--provider', 'simulator', '--concurrency', '3', '--reporter', 'json', '--no-color'],
+      io,
+      handlers,
+    );
+    expect(code).toBe(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.command).toBe('run');
+    expect(calls[0]!.args).toMatchObject({
+      suites: ['a.yaml', 'evals/'],
+      levels: ['low', 'high'],
+      samples: ['1', '4'],
+      filter: ['inv*/acme-*', 'tag:smoke'],
+      provider: 'simulator',
+      concurrency: 3,
+      reporter: ['json'],
+      color: false,
+    });
+  });
+
+  it('defaults run to the config: no suites, no filter, provider and levels unset', async () => {
+    const { handlers, calls } = recordingHandlers();
+    await runCli(['run'], memoryIo({ cwd: root }), handlers);
+    expect(calls[0]!.args).toMatchObject({ suites: [], filter: [] });
+    expect(calls[0]!.args.provider).toBeUndefined();
+    expect(calls[0]!.args.levels).toBeUndefined();
+  });
+
+  it('returns the handler exit code', async () => {
+    const { handlers } = recordingHandlers(1);
+    expect(await runCli(['validate'], memoryIo({ cwd: root }), handlers)).toBe(1);
+  });
+
+  it.each([
+    [['run', '--bogus'], 'Unknown argument'],
+    [['run', '--provider', 'openai'], 'Invalid values'],
+    [[], 'Give a command'],
+    [['rn'], 'Unknown argument'],
+  ])('rejects %j with exit 2 and says why', async (argv, message) => {
+    const { handlers, calls } = recordingHandlers();
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(argv, io, handlers)).toBe(2);
+    expect(io.err()).toContain(message);
+    expect(io.err()).toContain('error USAGE');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('prints the version from package.json', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['--version'], io, recordingHandlers().handlers)).toBe(0);
+    expect(io.out().trim()).toBe(packageVersion());
+  });
+
+  it('prints help listing every command', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['--help'], io, recordingHandlers().handlers)).toBe(0);
+    for (const command of ['run', 'validate', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
+  });
+});
+
+describe('errors at the CLI boundary', () => {
+  it('prints an EvalgateError as code, message and hint, with its exit code', async () => {
+    const failing: CommandHandlers = { ...recordingHandlers().handlers, run: async () => { throw new EvalgateError('MISSING_API_KEY', 'no key', { hint: 'set it' }); } };
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['run'], io, failing)).toBe(2);
+    expect(io.err()).toBe('error MISSING_API_KEY: no key\n  hint: set it\n');
+  });
+
+  it('prints anything else as a bug, with its stack, and exits 3', async () => {
+    const failing: CommandHandlers = { ...recordingHandlers().handlers, run: async () => { throw new TypeError('x is undefined'); } };
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['run'], io, failing)).toBe(3);
+    expect(io.err()).toContain('this is a bug');
+    expect(io.err()).toContain('TypeError: x is undefined');
+  });
+
+  it('refuses a level that does not exist, with a suggestion, before loading anything', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['validate', '--levels', 'hgh'], io, defaultHandlers)).toBe(2);
+    expect(io.err()).toContain('--levels: "hgh" is not a thinking level');
+    expect(io.err()).toContain('did you mean "high"?');
+  });
+
+  it('refuses numberResults outside 1–4', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['validate', '--samples', '5'], io, defaultHandlers)).toBe(2);
+    expect(io.err()).toContain('--samples: "5"');
+  });
+
+  it('refuses a level a swept model does not take', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-cli-'));
+    try {
+      writeFileSync(path.join(dir, 'gemini.yaml'), 'suite: g\nmodel: google-gemini-3-1-pro\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n');
+      const io = memoryIo({ cwd: dir });
+      expect(await runCli(['validate', 'gemini.yaml', '--levels', 'none'], io, defaultHandlers)).toBe(2);
+      expect(io.err()).toContain('--levels: google-gemini-3-1-pro does not take thinkingLevel none');
+      expect(await runCli(['validate', 'gemini.yaml', '--levels', 'low'], memoryIo({ cwd: dir }), defaultHandlers)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says so when a filter matches no case', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['validate', '--filter', 'no-such-suite/*'], io, defaultHandlers)).toBe(2);
+    expect(io.err()).toContain('NO_TRIALS');
+  });
+
+  it('validates the example suites and prints the plan', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['validate'], io, defaultHandlers)).toBe(0);
+    expect(io.out()).toMatch(/^OK: 3 suites, 15 cases, 11 settings, 56 trials, 136 samples\n/);
+    expect(io.out()).toContain('ticket-triage (evals/ticket-triage.yaml): 8 cases');
+  });
+
+  it('narrows the plan with --filter and --levels', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['validate', '--filter', 'ticket-triage/*', '--levels', 'low', '--samples', '1'], io, defaultHandlers)).toBe(0);
+    expect(io.out()).toMatch(/^OK: 1 suite, 8 cases, 1 setting, 8 trials, 8 samples\n/);
+  });
+});

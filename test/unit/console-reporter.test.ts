@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGate } from '../../src/gate/evaluate-gate.js';
+import { createConsoleReporter, renderRunReport } from '../../src/reporters/console-reporter.js';
+import { makePainter, sanitizeForTerminal } from '../../src/reporters/terminal-text.js';
+import { RunSummarizer } from '../../src/results/run-summarizer.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
+import type { SampleRecord } from '../../src/results/sample-record.js';
+import { makeErroredRecord, makeRecord } from '../support/builders.js';
+
+function summaryOf(records: SampleRecord[], threshold = 0.75): RunSummary {
+  const summarizer = new RunSummarizer(() => threshold);
+  records.forEach((r) => summarizer.add(r));
+  const totals = summarizer.totals();
+  const { groups, cases } = summarizer.groupsAndCases();
+  return {
+    schemaVersion: 1, runId: 'run-1', provider: 'simulator', simulated: true, startedAt: '', finishedAt: '', interrupted: false, plannedTrials: 4,
+    config: { provider: 'simulator', concurrency: 2, requestTimeoutMs: 1000, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 }, maxErrorRate: 1,
+      suites: [{ name: 's', file: 'evals/s.yaml', threshold }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
+    totals, groups, cases,
+    gate: evaluateGate({ groups, totals, maxErrorRate: 1, interrupted: false }),
+  };
+}
+
+const failure = (message: string) => [{ type: 'regex' as const, pass: false, message }];
+const records: SampleRecord[] = [
+  makeRecord({ case: 'a', thinkingLevel: 'low', trialId: 'a-low', latencyMs: 100 }),
+  makeRecord({ case: 'a', thinkingLevel: 'low', trialId: 'a-low', sampleIndex: 1, pass: false, assertions: failure('expected a match for /yes/, got "no"'), latencyMs: 100 }),
+  makeRecord({ case: 'b', thinkingLevel: 'low', trialId: 'b-low', pass: false, assertions: failure('expected a match for /yes/, got "\u001b[31mred\u001b[0m"'), latencyMs: 300 }),
+  makeErroredRecord({ case: 'b', thinkingLevel: 'low', trialId: 'b-low', sampleIndex: 1, error: { code: 'RATE_LIMITED', message: 'slow down' } }),
+  makeRecord({ case: 'a', thinkingLevel: 'high', trialId: 'a-high', latencyMs: 900, costUsd: 0.02 }),
+  makeRecord({ case: 'b', thinkingLevel: 'high', trialId: 'b-high', latencyMs: 1100, costUsd: 0.03 }),
+];
+
+describe('the end-of-run report', () => {
+  it('renders tables per suite, failing cases, totals, errors and the verdict', () => {
+    expect(renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 20)).toMatchSnapshot();
+  });
+
+  it('never prints escape sequences from model output', () => {
+    const text = renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 20);
+    expect(text).not.toContain('\u001b');
+  });
+
+  it('lists consistently failing cases before flaky ones and caps the list', () => {
+    const text = renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 1);
+    expect(text).toContain('Failing cases (1 failing every sample, 1 flaky)');
+    expect(text).toContain('s/b · openai-gpt-5-5 · low · n=1 · 0/1 passed');
+    expect(text).not.toContain('s/a · openai-gpt-5-5 · low');
+    expect(text).toContain('… and 1 more in summary.json');
+  });
+});
+
+describe('progress', () => {
+  it('prints a plain progress line at most every few seconds in CI', () => {
+    let now = 0;
+    let out = '';
+    const reporter = createConsoleReporter({ write: (t) => void (out += t), isTTY: false, color: false, now: () => now, cwd: '/', plainProgressEveryMs: 5000 });
+    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'simulator', simulated: true, plannedTrials: 3, plannedSamples: 3, concurrency: 1, suites: [] });
+    now = 1000;
+    reporter.onTrialFinished!({ records: [records[0]!], inFlight: 2 });
+    expect(out).not.toContain('…');
+    now = 6000;
+    reporter.onTrialFinished!({ records: [records[2]!], inFlight: 1 });
+    expect(out).toContain('… 2/3 trials · 1 passed · 1 failed · 0 errored · $0.002 · 1 in flight\n');
+    expect(out).not.toContain('\r');
+  });
+
+  it('redraws one status line on a terminal and clears it before the report', async () => {
+    let now = 0;
+    let out = '';
+    const reporter = createConsoleReporter({ write: (t) => void (out += t), isTTY: true, color: false, now: () => now, cwd: '/' });
+    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'runware', simulated: false, plannedTrials: 2, plannedSamples: 2, concurrency: 1, suites: [] });
+    now = 500;
+    reporter.onTrialFinished!({ records: [records[0]!], inFlight: 1 });
+    expect(out).toContain('\r\u001b[2K1/2 trials');
+    await reporter.onRunFinished!({ summary: summaryOf(records.slice(0, 1)), runDir: '/r' });
+    expect(out.indexOf('\r\u001b[2K', out.indexOf('1/2 trials'))).toBeGreaterThan(0);
+  });
+});
+
+describe('sanitizeForTerminal', () => {
+  it('removes escape sequences and shows other control characters as �', () => {
+    expect(sanitizeForTerminal('a\u001b[2Jb\u001b]0;title\u0007c\u0000d')).toBe('abc\uFFFDd');
+    expect(sanitizeForTerminal('line\nnext\ttab', { singleLine: true })).toBe('line next tab');
+  });
+});
