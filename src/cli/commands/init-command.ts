@@ -15,6 +15,26 @@ reporters: [console, json]
 outDir: reports
 `;
 
+const SCENARIO = `# How the built-in simulator answers the sentiment suite offline (docs/simulator.md).
+scenario: sentiment
+match: 'Classify the sentiment of the review'
+levels:
+  none:   {accuracy: 0.7,  thinkingTokens: 0,   latencyMs: 400}
+  low:    {accuracy: 0.85, thinkingTokens: 120, latencyMs: 700}
+  medium: {accuracy: 0.95, thinkingTokens: 350, latencyMs: 1300}
+answers:
+  - when: 'Best purchase'
+    correct: 'positive'
+    wrong: ['neutral', 'The review is positive.']
+  - when: 'Stopped working'
+    correct: 'Negative.'
+    wrong: 'neutral'
+  - when: 'It is a kettle'
+    difficulty: 0.15
+    correct: 'neutral'
+    wrong: ['positive', 'negative']
+`;
+
 const SUITE = `# An evalgate suite. Reference: docs/suite-format.md
 suite: sentiment
 model: openai-gpt-5-5
@@ -39,11 +59,12 @@ cases:
 threshold: 0.8
 `;
 
-/** `evalgate init`: writes a starter evalconfig.yaml and suite into the current folder. */
+/** `evalgate init`: writes a starter evalconfig.yaml, a suite, and a simulator scenario for it. */
 export async function initCommand(args: InitArgs, io: CliIo): Promise<number> {
   const files = [
     { path: path.join(io.cwd, 'evalconfig.yaml'), content: CONFIG },
     { path: path.join(io.cwd, 'evals', 'sentiment.yaml'), content: SUITE },
+    { path: path.join(io.cwd, 'fixtures', 'simulator', 'sentiment.yaml'), content: SCENARIO },
   ];
   const existing = files.filter((f) => existsSync(f.path));
   if (existing.length > 0 && !args.force) {
@@ -54,8 +75,8 @@ export async function initCommand(args: InitArgs, io: CliIo): Promise<number> {
   for (const file of files) {
     mkdirSync(path.dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);
-    io.stdout.write(`wrote ${path.relative(io.cwd, file.path)}\\n`);
+    io.stdout.write(`wrote ${path.relative(io.cwd, file.path)}\n`);
   }
-  io.stdout.write('Next: evalgate validate, then evalgate run --provider simulator (offline) or evalgate run (needs RUNWARE_API_KEY).\\n');
+  io.stdout.write('Next: evalgate validate, then evalgate run --provider simulator (offline) or evalgate run (needs RUNWARE_API_KEY).\n');
   return ExitCode.ok;
 }
