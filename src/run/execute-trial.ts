@@ -48,5 +48,14 @@ export async function executeTrial(request: InferenceRequest, options: ExecuteTr
     const wait = backoffMs(attempt, retry, clock.random(), outcome.failure.retryAfterMs);
     waited += wait;
     await clock.sleep(wait, signal);
+    if (signal.aborted) {
+      return {
+        results: [],
+        failure: { code: 'INTERRUPTED', message: 'the run was interrupted while waiting to retry', isRetryable: false },
+        attempts: attempt,
+        latencyMs: outcome.latencyMs,
+        backoffMs: waited,
+      };
+    }
   }
 }

@@ -2,6 +2,9 @@ import { makeSampleView, type SampleView } from '../../src/assertions/assertion.
 import type { LoadedCase } from '../../src/config/loaded-suite.js';
 import type { Setting, Trial } from '../../src/plan/trial.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { Counters, GroupSummary } from '../../src/results/run-summary.js';
+import type { ProviderResult } from '../../src/providers/provider.js';
+import type { TrialOutcome } from '../../src/run/execute-trial.js';
 
 /** A completed sample as an assertion sees it. */
 export function makeView(overrides: Partial<Omit<SampleView, 'json'>> = {}): SampleView {
@@ -53,7 +56,7 @@ export function makeCase(overrides: Partial<LoadedCase> = {}): LoadedCase {
   return { id: 'c1', tags: [], messages: [{ role: 'user', content: 'hi' }], maxTokens: 100, thinkingLevels: ['low'], assertions: [], ...overrides };
 }
 
-export function makeTrial(overrides: Partial<Trial> & { setting?: Partial<Setting> } = {}): Trial {
+export function makeTrial(overrides: Omit<Partial<Trial>, 'setting'> & { setting?: Partial<Setting> } = {}): Trial {
   const setting: Setting = { model: 'openai-gpt-5-5', air: 'openai:gpt@5.5', thinkingLevel: 'low', numberResults: 1, ...overrides.setting };
   const kase = overrides.case ?? makeCase();
   return {
@@ -66,5 +69,60 @@ export function makeTrial(overrides: Partial<Trial> & { setting?: Partial<Settin
     ...overrides,
     case: kase,
     setting,
+  };
+}
+
+/** One result a provider returned (finishReason stop, small usage, the API's cost). */
+export function makeProviderResult(overrides: Partial<ProviderResult> = {}): ProviderResult {
+  return {
+    text: 'ok',
+    finishReason: 'stop',
+    usage: { promptTokens: 10, completionTokens: 5, thinkingTokens: 20, totalTokens: 35 },
+    costUsd: 0.001,
+    ...overrides,
+  };
+}
+
+/** How a trial ended after its attempts: by default one attempt, no results, no failure. */
+export function makeTrialOutcome(overrides: Partial<TrialOutcome> = {}): TrialOutcome {
+  return { results: [], attempts: 1, latencyMs: 100, backoffMs: 0, ...overrides };
+}
+
+/** The run's (or a group's) counters: by default 10 samples of 10 trials, 8 passed, 2 failed. */
+export function makeCounters(overrides: Partial<Counters> = {}): Counters {
+  return {
+    trials: 10,
+    samples: 10,
+    passed: 8,
+    failed: 2,
+    errored: 0,
+    passRate: 0.8,
+    costUsd: 0.01,
+    latencyMs: { p50: 100, p90: 100, p95: 100, p99: 100, max: 100 },
+    tokens: { prompt: 100, completion: 50, thinking: 200 },
+    errorsByCode: {},
+    ...overrides,
+  };
+}
+
+/** One group of summary.json: by default suite `s` at openai-gpt-5-5 · low · n=1, 8/10 passed, threshold 0.8. */
+export function makeGroup(overrides: Partial<GroupSummary> = {}): GroupSummary {
+  return {
+    suite: 's',
+    model: 'openai-gpt-5-5',
+    thinkingLevel: 'low',
+    numberResults: 1,
+    ...makeCounters(),
+    threshold: 0.8,
+    passRateCi95: [0.49, 0.94],
+    effectiveSamples: 10,
+    icc: 0,
+    costPerSampleUsd: 0.001,
+    costFromPriceTable: 0,
+    meanThinkingTokens: 20,
+    cases: 10,
+    flakyCases: 0,
+    failingCases: 2,
+    ...overrides,
   };
 }

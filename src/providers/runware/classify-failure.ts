@@ -54,13 +54,16 @@ export function isRetryableStatus(status: number): boolean {
 /**
  * Classifies a failure from the HTTP status and Runware's own error code. The status decides
  * retryability whenever it is an error status; on a 200 with an `errors` body, the code decides.
+ * The code is the provider code's class when that agrees with the retry decision, else the status's.
  */
 export function classifyFailure(input: { status: number; providerCode?: string; message: string; retryAfterMs?: number }): ProviderFailure {
   const byCode = input.providerCode !== undefined ? BY_PROVIDER_CODE[input.providerCode] : undefined;
   const byStatus = classByStatus(input.status);
   const isHttpError = input.status >= 400;
-  const code = byCode?.code ?? byStatus.code;
   const isRetryable = isHttpError ? isRetryableStatus(input.status) : (byCode?.isRetryable ?? false);
+  // The provider's code is more precise than the status, but only where the two agree on retrying:
+  // a 400 carrying `serverError` is an invalid request, not a server error we refused to retry.
+  const code = byCode && (!isHttpError || byCode.isRetryable === isRetryable) ? byCode.code : byStatus.code;
   return {
     code,
     message: input.message,
@@ -71,6 +74,9 @@ export function classifyFailure(input: { status: number; providerCode?: string; 
   };
 }
 
+/** How each of the three HTTP-date forms (IMF-fixdate, RFC 850, asctime) begins. */
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
 /**
  * `Retry-After` in milliseconds: either delay-seconds or an HTTP date. Undefined when absent or
  * unreadable (Runware has not confirmed it sends one; we honour it when it does).
@@ -79,6 +85,8 @@ export function parseRetryAfter(value: string | string[] | undefined, nowMs: num
   const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined || raw.trim() === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw) * 1000);
+  // Date.parse reads almost anything ("-1", "foo 1") as some date; an HTTP date opens with a day name.
+  if (!HTTP_DATE_START.test(raw.trim())) return undefined;
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

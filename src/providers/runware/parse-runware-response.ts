@@ -32,6 +32,9 @@ export function parseRunwareResponse(
   options: { nowMs: number; redact: (text: string) => string },
 ): Omit<AttemptOutcome, 'latencyMs'> {
   const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], options.nowMs);
+  // Redact before cutting to length: a cut through the key would leave part of it unredacted.
+  const toMessage = (text: string) => options.redact(text).slice(0, MAX_MESSAGE_CHARS);
+  const bodyExcerpt = () => excerpt(options.redact(answer.body));
   let body: unknown;
   try {
     body = answer.body.trim() === '' ? undefined : JSON.parse(answer.body);
@@ -44,7 +47,7 @@ export function parseRunwareResponse(
 
   if (answer.status >= 400 || (answer.status >= 200 && answer.status < 300 && !isObject)) {
     if (answer.status < 400) {
-      const failure = classifyFailure({ status: answer.status, message: options.redact(`the response body is not a JSON object: ${excerpt(answer.body)}`) });
+      const failure = classifyFailure({ status: answer.status, message: toMessage(`the response body is not a JSON object: ${bodyExcerpt()}`) });
       return { results: [], failure: { ...failure, code: 'MALFORMED_RESPONSE', isRetryable: true } };
     }
     return {
@@ -52,7 +55,7 @@ export function parseRunwareResponse(
       failure: classifyFailure({
         status: answer.status,
         ...(firstError?.code !== undefined ? { providerCode: firstError.code } : {}),
-        message: options.redact(describeError(firstError) ?? `HTTP ${answer.status}${answer.body ? `: ${excerpt(answer.body)}` : ''}`),
+        message: toMessage(describeError(firstError) ?? `HTTP ${answer.status}${answer.body ? `: ${bodyExcerpt()}` : ''}`),
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
       }),
     };
@@ -75,7 +78,7 @@ export function parseRunwareResponse(
     const failure = classifyFailure({
       status: answer.status,
       ...(firstError.code !== undefined ? { providerCode: firstError.code } : {}),
-      message: options.redact(describeError(firstError) ?? 'the API reported an error'),
+      message: toMessage(describeError(firstError) ?? 'the API reported an error'),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
     // Retrying a partly answered task would pay again for the results already received.
@@ -104,7 +107,7 @@ function describeError(error: RunwareError | undefined): string | undefined {
   if (!error) return undefined;
   const parameter = Array.isArray(error.parameter) ? error.parameter.join(', ') : error.parameter;
   const text = [error.code, error.message].filter(Boolean).join(': ') || 'unknown error';
-  return (parameter ? `${text} (parameter: ${parameter})` : text).slice(0, MAX_MESSAGE_CHARS);
+  return parameter ? `${text} (parameter: ${parameter})` : text;
 }
 
 function toResult(item: Record<string, unknown>): ProviderResult | undefined {

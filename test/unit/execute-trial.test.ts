@@ -1,0 +1,250 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RetryPolicy } from '../../src/config/config-schema.js';
+import type { AttemptOutcome } from '../../src/providers/provider.js';
+import { executeTrial, type TrialOutcome } from '../../src/run/execute-trial.js';
+import { makeTrial } from '../support/builders.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { answered, failed, FakeProvider, type Script } from '../support/fake-provider.js';
+import { MockRunwareApi, resultItem } from '../support/mock-runware-api.js';
+
+const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
+const REQUEST_TIMEOUT_MS = 180_000;
+
+function serviceUnavailable(overrides: Partial<NonNullable<AttemptOutcome['failure']>> = {}, latencyMs = 50): AttemptOutcome {
+  return failed('SERVICE_UNAVAILABLE', { isRetryable: true, httpStatus: 503, ...overrides }, latencyMs);
+}
+
+/** Runs one trial through `script` with a fake clock; returns the outcome and what the fakes saw. */
+async function run(script: Script, options: { retry?: Partial<RetryPolicy>; clock?: FakeClock; signal?: AbortSignal } = {}) {
+  const provider = new FakeProvider(script);
+  const clock = options.clock ?? new FakeClock();
+  const outcome = await executeTrial(makeTrial().request, {
+    provider,
+    retry: { ...POLICY, ...options.retry },
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    clock,
+    signal: options.signal ?? new AbortController().signal,
+  });
+  return { outcome, provider, clock };
+}
+
+describe('executeTrial', () => {
+  it('returns the first answer without waiting when it succeeds at once', async () => {
+    const { outcome, provider, clock } = await run(() => answered(['ok']));
+    expect(outcome).toEqual<TrialOutcome>({ results: answered(['ok']).results, attempts: 1, latencyMs: 100, backoffMs: 0 });
+    expect(provider.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('retries a 429 once and returns the answer of the second attempt', async () => {
+    const { outcome, provider, clock } = await run((_r, call) => (call === 0 ? failed('RATE_LIMITED', { isRetryable: true, httpStatus: 429 }) : answered(['ok'])));
+    expect(outcome.results.map((r) => r.text)).toEqual(['ok']);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.attempts).toBe(2);
+    expect(provider.requests).toHaveLength(2);
+    expect(clock.sleeps).toHaveLength(1);
+  });
+
+  it('sends every attempt the same request, the configured timeout and the run signal', async () => {
+    const controller = new AbortController();
+    const seen: { timeoutMs: number; signal: AbortSignal }[] = [];
+    const { provider } = await run(
+      (_r, call, options) => {
+        seen.push(options);
+        return call < 2 ? serviceUnavailable() : answered(['ok']);
+      },
+      { signal: controller.signal },
+    );
+    expect(provider.requests).toEqual([makeTrial().request, makeTrial().request, makeTrial().request]);
+    expect(seen.map((o) => o.timeoutMs)).toEqual([REQUEST_TIMEOUT_MS, REQUEST_TIMEOUT_MS, REQUEST_TIMEOUT_MS]);
+    expect(seen.every((o) => o.signal === controller.signal)).toBe(true);
+  });
+
+  it('waits at least the Retry-After the server asked for (7000 ms), above the jittered backoff', async () => {
+    const { outcome, clock } = await run((_r, call) =>
+      call === 0 ? failed('RATE_LIMITED', { isRetryable: true, httpStatus: 429, retryAfterMs: 7000 }) : answered(['ok']),
+    );
+    expect(clock.sleeps).toEqual([7000]);
+    expect(outcome.backoffMs).toBe(7000);
+  });
+
+  it('cuts a Retry-After longer than maxRetryAfterMs down to it', async () => {
+    const { clock } = await run(
+      (_r, call) => (call === 0 ? failed('RATE_LIMITED', { isRetryable: true, httpStatus: 429, retryAfterMs: 3_600_000 }) : answered(['ok'])),
+      { retry: { maxRetryAfterMs: 60_000 } },
+    );
+    expect(clock.sleeps).toEqual([60_000]);
+  });
+
+  it('keeps the jittered backoff when it is longer than a short Retry-After', async () => {
+    const { clock } = await run(
+      (_r, call) => (call < 3 ? serviceUnavailable({ retryAfterMs: 100 }) : answered(['ok'])),
+      { retry: { baseDelayMs: 1000 } },
+    );
+    expect(clock.sleeps).toEqual([500, 1000, 2000]);
+  });
+
+  it('backs off with full jitter: with a draw of 0.5, half of base, 2×base, 4×base…, capped at maxDelayMs', async () => {
+    const { clock } = await run(() => serviceUnavailable(), {
+      retry: { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 6000 },
+      clock: new FakeClock(() => 0.5),
+    });
+    // Ceilings 1000, 2000, 4000, 8000→6000, 16000→6000.
+    expect(clock.sleeps).toEqual([500, 1000, 2000, 3000, 3000]);
+  });
+
+  it('draws each wait uniformly below its ceiling', async () => {
+    const low = await run(() => serviceUnavailable(), { clock: new FakeClock(() => 0) });
+    const high = await run(() => serviceUnavailable(), { clock: new FakeClock(() => 0.999) });
+    expect(low.clock.sleeps).toEqual([0, 0, 0]);
+    expect(high.clock.sleeps).toEqual([999, 1998, 3996]);
+  });
+
+  it('does not retry a 401: one attempt, no wait', async () => {
+    const { outcome, provider, clock } = await run(() => failed('INVALID_API_KEY', { isRetryable: false, httpStatus: 401, providerCode: 'invalidApiKey' }));
+    expect(outcome.failure).toMatchObject({ code: 'INVALID_API_KEY', httpStatus: 401 });
+    expect(outcome.attempts).toBe(1);
+    expect(provider.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('stops at maxAttempts when every attempt fails retryably, with the last attempt’s failure', async () => {
+    const { outcome, provider, clock } = await run((_r, call) => serviceUnavailable({ message: `attempt ${call + 1}` }));
+    expect(outcome.attempts).toBe(4);
+    expect(provider.requests).toHaveLength(4);
+    expect(clock.sleeps).toHaveLength(3);
+    expect(outcome.results).toEqual([]);
+    expect(outcome.failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE', isRetryable: true, message: 'attempt 4' });
+  });
+
+  it('makes one attempt only when maxAttempts is 1', async () => {
+    const { outcome, clock } = await run(() => serviceUnavailable(), { retry: { maxAttempts: 1 } });
+    expect(outcome.attempts).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('keeps a partial answer and does not retry it, even when its failure says retryable', async () => {
+    const partial: AttemptOutcome = {
+      ...answered(['a']),
+      failure: { code: 'MISSING_RESULT', message: 'asked for 2 results, received 1; 1 missing', isRetryable: true },
+    };
+    const { outcome, provider, clock } = await run(() => partial);
+    expect(outcome.results.map((r) => r.text)).toEqual(['a']);
+    expect(outcome.failure?.code).toBe('MISSING_RESULT');
+    expect(outcome.attempts).toBe(1);
+    expect(provider.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('stops retrying once the run signal is aborted', async () => {
+    const controller = new AbortController();
+    const { outcome, provider, clock } = await run(
+      () => {
+        controller.abort();
+        return serviceUnavailable();
+      },
+      { signal: controller.signal },
+    );
+    expect(outcome.attempts).toBe(1);
+    expect(provider.requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+    expect(outcome.failure?.code).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it('reports as backoffMs the sum of the waits between attempts', async () => {
+    const { outcome, clock } = await run((_r, call) => (call < 3 ? serviceUnavailable() : answered(['ok'])));
+    expect(clock.sleeps).toEqual([500, 1000, 2000]);
+    expect(outcome.backoffMs).toBe(3500);
+    expect(outcome.attempts).toBe(4);
+  });
+
+  it('reports the final attempt’s own latency, not the sum and not the waits', async () => {
+    const { outcome } = await run((_r, call) => (call === 0 ? serviceUnavailable({}, 40) : call === 1 ? serviceUnavailable({}, 60) : answered(['ok'], {}, 120)));
+    expect(outcome.latencyMs).toBe(120);
+    expect(outcome.backoffMs).toBe(1500);
+  });
+});
+
+describe('executeTrial over the real Runware client and MockAgent', () => {
+  let api: MockRunwareApi;
+
+  beforeEach(() => {
+    api = new MockRunwareApi();
+  });
+
+  afterEach(async () => {
+    await api.close();
+  });
+
+  async function runReal(options: { clock?: FakeClock; signal?: AbortSignal } = {}) {
+    const provider = api.provider();
+    const clock = options.clock ?? new FakeClock();
+    try {
+      const outcome = await executeTrial(makeTrial().request, {
+        provider,
+        retry: POLICY,
+        requestTimeoutMs: 5_000,
+        clock,
+        signal: options.signal ?? new AbortController().signal,
+      });
+      return { outcome, clock };
+    } finally {
+      await provider.close();
+    }
+  }
+
+  it('gets the answer after two 503s: three requests, each with its own taskUUID', async () => {
+    api.answer(() => ({ status: 503, body: { errors: [{ code: 'modelUnavailable', message: 'busy' }] } }));
+    api.answer(() => ({ status: 503, body: 'Service Unavailable' }));
+    api.answer((task) => ({ status: 200, body: { data: [resultItem(task, 'third time lucky')] } }));
+
+    const { outcome, clock } = await runReal();
+
+    expect(outcome.results.map((r) => r.text)).toEqual(['third time lucky']);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.attempts).toBe(3);
+    expect(api.received).toHaveLength(3);
+    expect(new Set(api.received.map((r) => r.tasks[0]!.taskUUID)).size).toBe(3);
+    expect(clock.sleeps).toEqual([500, 1000]);
+    expect(outcome.backoffMs).toBe(1500);
+  });
+
+  it('waits the Retry-After of a real 429 before the next request', async () => {
+    api.answer(() => ({ status: 429, body: '', headers: { 'retry-after': '7' } }));
+    api.answer((task) => ({ status: 200, body: { data: [resultItem(task, 'ok')] } }));
+
+    const { outcome, clock } = await runReal();
+
+    expect(outcome.results).toHaveLength(1);
+    expect(clock.sleeps).toEqual([7000]);
+  });
+
+  it('sends one request only for a 401', async () => {
+    api.answer(() => ({ status: 401, body: { errors: [{ code: 'invalidApiKey', message: 'Invalid API key' }] } }));
+
+    const { outcome, clock } = await runReal();
+
+    expect(outcome.failure).toMatchObject({ code: 'INVALID_API_KEY', isRetryable: false, httpStatus: 401 });
+    expect(api.received).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('sends nothing more when the run is aborted during a backoff, and reports INTERRUPTED', async () => {
+    const controller = new AbortController();
+    class AbortingClock extends FakeClock {
+      override async sleep(ms: number): Promise<void> {
+        await super.sleep(ms);
+        controller.abort();
+      }
+    }
+    api.answer(() => ({ status: 503, body: '' }));
+
+    const { outcome } = await runReal({ clock: new AbortingClock(), signal: controller.signal });
+
+    expect(api.received).toHaveLength(1);
+    expect(outcome.results).toEqual([]);
+    expect(outcome.failure).toMatchObject({ code: 'INTERRUPTED', isRetryable: false });
+    // No second attempt was made, not even one the client refused to send.
+    expect(outcome.attempts).toBe(1);
+  });
+});
