@@ -32,7 +32,7 @@ export function makeSampleView(fields: Omit<SampleView, 'json'>): SampleView {
         try {
           parsed = { ok: true, value: JSON.parse(fields.text) };
         } catch (error) {
-          parsed = { ok: false, error: (error as Error).message };
+          parsed = { ok: false, error: sanitizeDetail((error as Error).message) };
         }
       }
       return parsed;
@@ -44,4 +44,15 @@ export function makeSampleView(fields: Omit<SampleView, 'json'>): SampleView {
 export function quoteText(text: string, max = 80): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return JSON.stringify(cut);
+}
+
+/**
+ * A parser's or validator's own message, made safe to put in an outcome: V8 and ajv quote raw slices of
+ * the model output in theirs (an unexpected token, a property name), so it is cut short and its
+ * control characters are escaped, as {@link quoteText} does for the text itself.
+ */
+export function sanitizeDetail(detail: string, max = 200): string {
+  const cut = detail.length > max ? `${detail.slice(0, max)}…` : detail;
+  // eslint-disable-next-line no-control-regex
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

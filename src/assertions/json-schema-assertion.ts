@@ -1,6 +1,6 @@
 import { formatAjvErrors } from '../config/json-schema-compiler.js';
 import type { ResolvedJsonSchemaAssertion } from '../config/loaded-suite.js';
-import { quoteText, type Assertion } from './assertion.js';
+import { quoteText, sanitizeDetail, type Assertion } from './assertion.js';
 
 /** `jsonSchema`: the text is JSON that the schema (compiled once, at load) accepts. */
 export function compileJsonSchemaAssertion(spec: ResolvedJsonSchemaAssertion): Assertion {
@@ -13,7 +13,7 @@ export function compileJsonSchemaAssertion(spec: ResolvedJsonSchemaAssertion): A
       }
       return spec.validate(parsed.value)
         ? { type: 'jsonSchema', pass: true, message: `valid against ${spec.schemaLabel}` }
-        : { type: 'jsonSchema', pass: false, message: `not valid against ${spec.schemaLabel}: ${formatAjvErrors(spec.validate.errors)}` };
+        : { type: 'jsonSchema', pass: false, message: `not valid against ${spec.schemaLabel}: ${sanitizeDetail(formatAjvErrors(spec.validate.errors))}` };
     },
   };
 }

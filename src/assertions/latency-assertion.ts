@@ -7,7 +7,10 @@ export function compileLatencyAssertion(spec: AssertionSpecOf<'latencyMs'>): Ass
     type: 'latencyMs',
     check(sample) {
       const pass = sample.latencyMs <= spec.max;
-      return { type: 'latencyMs', pass, message: `latency ${Math.round(sample.latencyMs)} ms ${pass ? '≤' : '>'} max ${spec.max} ms` };
+      // Whole milliseconds read best, unless rounding would contradict the verdict ("100 ms > max 100 ms").
+      const rounded = Math.round(sample.latencyMs);
+      const shown = (rounded <= spec.max) === pass ? rounded : sample.latencyMs;
+      return { type: 'latencyMs', pass, message: `latency ${shown} ms ${pass ? '≤' : '>'} max ${spec.max} ms` };
     },
   };
 }

@@ -15,7 +15,9 @@ export function compileTokensAssertion(spec: AssertionSpecOf<'tokens'>): Asserti
   return {
     type: 'tokens',
     check(sample) {
-      if (!sample.usage) return { type: 'tokens', pass: false, message: 'no token usage was reported, so the budget cannot be checked' };
+      if (!sample.usage) {
+        return { type: 'tokens', pass: false, message: `expected ${active.map(([limit, , label]) => `${label} ≤ ${spec[limit]}`).join('; ')}, got none: no token usage was reported` };
+      }
       const usage = sample.usage;
       const over = active.filter(([limit, field]) => usage[field] > spec[limit]!);
       if (over.length > 0) {

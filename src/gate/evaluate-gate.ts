@@ -1,4 +1,4 @@
-import { formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
+import { formatExactPercent, formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
 import type { Counters, GateReason, GateResult, GroupSummary } from '../results/run-summary.js';
 
 export interface GateInput {
@@ -42,9 +42,13 @@ export function evaluateGate(input: GateInput): GateResult {
       reasons.push({ code: 'NO_COMPLETED_SAMPLES', message: `${label}: no sample completed (${group.errored} errored), so its pass rate is unknown`, ...where });
       raise(3);
     } else if (group.passRate < group.threshold) {
+      const threshold = formatExactPercent(group.threshold);
+      // One decimal reads best, unless rounding would show the rate at the threshold (90.0% below 90%).
+      const rounded = formatPercent(group.passRate);
+      const rate = parseFloat(rounded) < parseFloat(threshold) ? rounded : formatExactPercent(group.passRate);
       reasons.push({
         code: 'BELOW_THRESHOLD',
-        message: `${label}: pass rate ${formatPercent(group.passRate)} (95% CI ${formatInterval(group.passRateCi95)}, ${group.passed}/${group.passed + group.failed}) is below the threshold ${formatPercent(group.threshold, 0)}`,
+        message: `${label}: pass rate ${rate} (95% CI ${formatInterval(group.passRateCi95)}, ${group.passed}/${group.passed + group.failed}) is below the threshold ${threshold}`,
         ...where,
       });
       raise(1);

@@ -1,5 +1,5 @@
 import { displayPath } from '../config/display-path.js';
-import { formatCount, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import type { Reporter, RunStarted } from './reporter.js';
@@ -85,7 +85,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   for (const suite of summary.config.suites) {
     const groups = summary.groups.filter((g) => g.suite === suite.name);
     if (groups.length === 0) continue;
-    out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatPercent(suite.threshold, 0)}`);
+    out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}`);
     out.push(renderSettingsTable(groups, paint), '');
   }
 

@@ -10,12 +10,18 @@ export function formatInterval(ci: readonly [number, number] | null | undefined)
   return ci ? `${Math.round(ci[0] * 100)}–${Math.round(ci[1] * 100)}%` : '—';
 }
 
-/** `$0.00204`, `$1.23`, `$1,234`: three significant digits below $100. */
-export function formatUsd(value: number | null | undefined): string {
+/** `$0.00204`, `$1.23`, `$1,234`, `$0.0000001`: three significant digits below $100, never in e-notation. */
+export function formatUsd(value: number | null | undefined, significantDigits = 3): string {
   if (value === null || value === undefined) return '—';
   if (value === 0) return '$0';
   if (Math.abs(value) >= 100) return `$${Math.round(value).toLocaleString('en-US')}`;
-  return `$${Number(value.toPrecision(3)).toString()}`;
+  const decimals = Math.min(20, Math.max(0, significantDigits - 1 - Math.floor(Math.log10(Math.abs(value)))));
+  return `$${value.toFixed(decimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
+}
+
+/** A rate as a percent without rounding it away: a threshold of 0.925 is `92.5%`, not `93%`. */
+export function formatExactPercent(value: number): string {
+  return `${Number((value * 100).toPrecision(10))}%`;
 }
 
 /** `1,020 ms` → `1,020` (the unit goes in the header). */

@@ -1,4 +1,4 @@
-import { THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
+import { RUNWARE_LIMITS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
 import { summarizeLatency } from './percentile.js';
 import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
@@ -66,6 +66,8 @@ interface CaseTally {
   failed: number;
   errored: number;
   firstFailure: AssertionOutcome | null;
+  /** (repeat, sampleIndex) of the sample `firstFailure` came from, so the choice does not depend on arrival order. */
+  firstFailureAt: number;
 }
 
 interface GroupTally {
@@ -99,14 +101,18 @@ export class RunSummarizer {
     group.tally.add(record);
     let kase = group.cases.get(record.case);
     if (!kase) {
-      kase = { passed: 0, failed: 0, errored: 0, firstFailure: null };
+      kase = { passed: 0, failed: 0, errored: 0, firstFailure: null, firstFailureAt: Infinity };
       group.cases.set(record.case, kase);
     }
     if (record.status === 'errored') kase.errored++;
     else if (record.pass) kase.passed++;
     else {
       kase.failed++;
-      kase.firstFailure ??= record.assertions.find((a) => !a.pass) ?? null;
+      const at = record.repeat * RUNWARE_LIMITS.numberResults.max + record.sampleIndex;
+      if (at < kase.firstFailureAt) {
+        kase.firstFailureAt = at;
+        kase.firstFailure = record.assertions.find((a) => !a.pass) ?? null;
+      }
     }
   }
 

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGate, type GateInput } from '../../src/gate/evaluate-gate.js';
+import { makeCounters, makeGroup } from '../support/builders.js';
+
+function gate(overrides: Partial<GateInput> = {}) {
+  return evaluateGate({ groups: [makeGroup()], totals: makeCounters(), maxErrorRate: 0.5, interrupted: false, ...overrides });
+}
+
+const belowThreshold = makeGroup({
+  suite: 'invoices',
+  model: 'openai-gpt-5-5',
+  thinkingLevel: 'low',
+  numberResults: 4,
+  samples: 12,
+  passed: 7,
+  failed: 5,
+  passRate: 7 / 12,
+  passRateCi95: [0.32, 0.81],
+  threshold: 0.9,
+});
+const allErrored = makeGroup({ suite: 'chat', thinkingLevel: 'high', samples: 4, passed: 0, failed: 0, errored: 4, passRate: null, passRateCi95: null });
+const manyErrors = makeCounters({ samples: 10, passed: 3, failed: 1, errored: 6, errorsByCode: { SERVER_ERROR: 2, RATE_LIMITED: 3, NETWORK_ERROR: 1 } });
+
+describe('evaluateGate', () => {
+  it('passes with exit 0 and no reasons when every group meets its threshold', () => {
+    const groups = [makeGroup({ thinkingLevel: 'low', passRate: 0.95, threshold: 0.9 }), makeGroup({ thinkingLevel: 'high', passRate: 1, threshold: 0.9 })];
+    expect(gate({ groups })).toEqual({ passed: true, exitCode: 0, reasons: [] });
+  });
+
+  it('passes a group whose pass rate equals its threshold exactly', () => {
+    expect(gate({ groups: [makeGroup({ passed: 9, failed: 1, passRate: 9 / 10, threshold: 0.9 })] })).toMatchObject({ passed: true, exitCode: 0 });
+    expect(gate({ groups: [makeGroup({ passed: 29, failed: 21, passRate: 29 / 50, threshold: 0.58 })] })).toMatchObject({ passed: true, exitCode: 0 });
+  });
+
+  it('fails with exit 1 when a group is below its threshold, naming the group, its rate, interval and threshold', () => {
+    const result = gate({ groups: [makeGroup({ thinkingLevel: 'high', passRate: 1 }), belowThreshold] });
+    expect(result.passed).toBe(false);
+    expect(result.exitCode).toBe(1);
+    expect(result.reasons).toEqual([
+      {
+        code: 'BELOW_THRESHOLD',
+        message: 'invoices · openai-gpt-5-5 · low · n=4: pass rate 58.3% (95% CI 32–81%, 7/12) is below the threshold 90%',
+        suite: 'invoices',
+        model: 'openai-gpt-5-5',
+        thinkingLevel: 'low',
+        numberResults: 4,
+      },
+    ]);
+  });
+
+  it('states a threshold with decimals as written', () => {
+    const result = gate({ groups: [makeGroup({ passed: 99, failed: 1, passRate: 0.99, passRateCi95: [0.946, 0.998], threshold: 0.995 })] });
+    expect(result.reasons[0]!.message).toContain('pass rate 99.0% (95% CI 95–100%, 99/100) is below the threshold 99.5%');
+  });
+
+  it('shows more digits when one decimal would round the rate up to the threshold', () => {
+    const result = gate({ groups: [makeGroup({ passed: 2249, failed: 251, passRate: 2249 / 2500, passRateCi95: [0.887, 0.911], threshold: 0.9 })] });
+    expect(result.exitCode).toBe(1);
+    expect(result.reasons[0]!.message).toContain('pass rate 89.96% (95% CI 89–91%, 2249/2500) is below the threshold 90%');
+  });
+
+  it('fails with exit 3 and NO_COMPLETED_SAMPLES when a group has only errored samples', () => {
+    const result = gate({ groups: [allErrored], totals: makeCounters({ samples: 100, errored: 4 }) });
+    expect(result).toMatchObject({ passed: false, exitCode: 3 });
+    expect(result.reasons).toEqual([
+      {
+        code: 'NO_COMPLETED_SAMPLES',
+        message: 'chat · openai-gpt-5-5 · high · n=1: no sample completed (4 errored), so its pass rate is unknown',
+        suite: 'chat',
+        model: 'openai-gpt-5-5',
+        thinkingLevel: 'high',
+        numberResults: 1,
+      },
+    ]);
+  });
+
+  it('fails with exit 3 and TOO_MANY_ERRORS when errors reach maxErrorRate, naming the most frequent code', () => {
+    const result = gate({ totals: manyErrors, maxErrorRate: 0.6 });
+    expect(result).toMatchObject({ passed: false, exitCode: 3 });
+    expect(result.reasons).toEqual([
+      { code: 'TOO_MANY_ERRORS', message: '6 of 10 samples errored (60.0%, limit 60.0%); most often RATE_LIMITED' },
+    ]);
+  });
+
+  it('tolerates errors below maxErrorRate', () => {
+    expect(gate({ totals: manyErrors, maxErrorRate: 0.61 })).toEqual({ passed: true, exitCode: 0, reasons: [] });
+  });
+
+  it('never counts errored samples as failed: a group with errors but a good rate passes', () => {
+    const group = makeGroup({ samples: 10, passed: 5, failed: 0, errored: 5, passRate: 1, threshold: 0.9 });
+    expect(gate({ groups: [group], totals: makeCounters({ samples: 10, errored: 5 }), maxErrorRate: 0.9 })).toMatchObject({ exitCode: 0 });
+  });
+
+  it('ends with 130 when interrupted', () => {
+    expect(gate({ interrupted: true })).toEqual({
+      passed: false,
+      exitCode: 130,
+      reasons: [{ code: 'INTERRUPTED', message: 'the run was interrupted before every trial was sent' }],
+    });
+  });
+
+  it('ranks exit codes 130 > 3 > 1 > 0 and keeps every reason', () => {
+    const everything = gate({ interrupted: true, totals: manyErrors, maxErrorRate: 0.5, groups: [belowThreshold, allErrored] });
+    expect(everything.exitCode).toBe(130);
+    expect(everything.reasons.map((r) => r.code)).toEqual(['INTERRUPTED', 'TOO_MANY_ERRORS', 'BELOW_THRESHOLD', 'NO_COMPLETED_SAMPLES']);
+
+    expect(gate({ totals: manyErrors, groups: [belowThreshold] }).exitCode).toBe(3);
+    expect(gate({ groups: [allErrored, belowThreshold] }).exitCode).toBe(3);
+    expect(gate({ groups: [belowThreshold, allErrored] }).exitCode).toBe(3);
+    expect(gate({ groups: [belowThreshold] }).exitCode).toBe(1);
+  });
+});

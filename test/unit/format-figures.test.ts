@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../../src/results/format-figures.js';
+
+describe('figures for people', () => {
+  it.each([
+    [0.00204, '$0.00204'],
+    [0.0128481, '$0.0128'],
+    [1.23456, '$1.23'],
+    [45.1, '$45.1'],
+    [1234.5, '$1,235'],
+    [1e-7, '$0.0000001'],
+    [0, '$0'],
+    [null, '—'],
+  ])('formats %s USD as %s, never in e-notation', (value, expected) => {
+    expect(formatUsd(value)).toBe(expected);
+  });
+
+  it('keeps more digits when asked', () => {
+    expect(formatUsd(0.010003, 12)).toBe('$0.010003');
+  });
+
+  it('formats rates, intervals and exact thresholds', () => {
+    expect(formatPercent(0.6875)).toBe('68.8%');
+    expect(formatPercent(null)).toBe('—');
+    expect(formatInterval([0.444, 0.858])).toBe('44–86%');
+    expect(formatExactPercent(0.925)).toBe('92.5%');
+    expect(formatExactPercent(0.9)).toBe('90%');
+  });
+});
