@@ -28,7 +28,8 @@ export type DiagnosticCode =
   | 'BAD_JSON_SCHEMA'
   | 'MISSING_JSON_SCHEMA'
   | 'CONFLICTS_WITH_SWEEP'
-  | 'IGNORED_SETTING';
+  | 'IGNORED_SETTING'
+  | 'YAML_WARNING';
 
 /** One problem found while loading, with where it is and what to do about it. */
 export interface Diagnostic {
@@ -66,10 +67,10 @@ export function formatDiagnostic(d: Diagnostic): string {
   const lines = [`${formatLocation(d)} ${d.severity} ${d.code} ${d.message}`];
   if (d.sourceLine !== undefined) {
     const gutter = String(d.line).padStart(5);
-    const text = d.sourceLine.replace(/\t/g, ' ');
+    const { text, column } = excerptAround(d.sourceLine.replace(/\t/g, ' '), d.column);
     lines.push(`${gutter} | ${text}`);
-    const width = Math.max(1, Math.min(d.length, Math.max(1, text.length - d.column + 1)));
-    lines.push(`${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, d.column - 1))}${'^'.repeat(width)}`);
+    const width = Math.max(1, Math.min(d.length, Math.max(1, text.length - column + 1)));
+    lines.push(`${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, column - 1))}${'^'.repeat(width)}`);
   }
   if (d.hint) lines.push(`  hint: ${d.hint}`);
   return lines.join('\n');
@@ -80,4 +81,15 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   return [...diagnostics].sort(
     (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code),
   );
+}
+
+const EXCERPT_CHARS = 120;
+
+/** At most EXCERPT_CHARS of a long line, around `column`, and where the column falls in the excerpt. */
+function excerptAround(line: string, column: number): { text: string; column: number } {
+  if (line.length <= EXCERPT_CHARS) return { text: line, column };
+  const start = Math.max(0, Math.min(column - 1 - 40, line.length - EXCERPT_CHARS));
+  const head = start > 0 ? '…' : '';
+  const tail = start + EXCERPT_CHARS < line.length ? '…' : '';
+  return { text: `${head}${line.slice(start, start + EXCERPT_CHARS)}${tail}`, column: column - start + head.length };
 }

@@ -4,7 +4,7 @@ import { ConfigSpecSchema, type ConfigSpec } from './config-schema.js';
 import type { Diagnostic } from './diagnostic.js';
 import { DEFAULT_MODELS, ModelSpecSchema, ModelTable, type ModelSpec } from './model-table.js';
 import { displayPath } from './display-path.js';
-import { formatPath, diagnosticsFromZod } from './zod-diagnostics.js';
+import { diagnosticsFromZod, formatPath } from './zod-diagnostics.js';
 import { YamlSource } from './yaml-source.js';
 
 /** The configuration a run uses: the file's values over the defaults, paths made absolute. */
@@ -20,9 +20,14 @@ export interface ResolvedConfig extends Omit<ConfigSpec, 'models'> {
 
 export const CONFIG_FILE_NAMES = ['evalconfig.yaml', 'evalconfig.yml'] as const;
 
+/** Fields a model added under `models:` must give (the others have defaults or are optional). */
+const REQUIRED_MODEL_KEYS = Object.entries(ModelSpecSchema.shape)
+  .filter(([, field]) => !field.safeParse(undefined).success)
+  .map(([key]) => key);
+
 /**
  * Reads `evalconfig.yaml` (the given path, or the one in `cwd`, or none: every key has a default).
- * Returns the config, or the diagnostics that prevent one.
+ * Returns the config (with any warnings as diagnostics), or the diagnostics that prevent one.
  */
 export async function loadConfig(options: { cwd: string; configPath?: string }): Promise<{ config?: ResolvedConfig; diagnostics: Diagnostic[] }> {
   const { cwd } = options;
@@ -48,29 +53,33 @@ export async function loadConfig(options: { cwd: string; configPath?: string }):
 
   const shown = displayPath(file, cwd);
   const source = await YamlSource.read(file, shown);
-  if (Array.isArray(source)) return { diagnostics: source };
+  if (Array.isArray(source)) {
+    // An empty config is a config of defaults, like one of comments only.
+    if (source.every((d) => d.code === 'EMPTY_FILE')) return { config: resolve(ConfigSpecSchema.parse({}), path.dirname(file), file), diagnostics: [] };
+    return { diagnostics: source };
+  }
   const raw = source.value ?? {};
   const parsed = ConfigSpecSchema.safeParse(raw);
   if (!parsed.success) return { diagnostics: diagnosticsFromZod(parsed.error.issues, source, ConfigSpecSchema) };
 
   const diagnostics: Diagnostic[] = [];
   for (const [id, override] of Object.entries(parsed.data.models)) {
-    const merged = { ...DEFAULT_MODELS[id], ...override };
+    const isNew = DEFAULT_MODELS[id] === undefined;
+    const merged: Record<string, unknown> = { ...DEFAULT_MODELS[id], ...override };
     const check = ModelSpecSchema.safeParse(merged);
-    if (!check.success) {
-      for (const issue of check.error.issues) {
-        const at = ['models', id, ...(issue.path as (string | number)[])];
-        const isNew = DEFAULT_MODELS[id] === undefined;
-        diagnostics.push(
-          source.diagnostic(issue.path.length ? ['models', id] : at, issue.code === 'invalid_type' ? 'MISSING_KEY' : 'INVALID_VALUE', `${formatPath(at)}: ${issue.message}`, {
-            hint: isNew ? `a new model needs: ${Object.keys(ModelSpecSchema.shape).filter((k) => !ModelSpecSchema.shape[k as keyof typeof ModelSpecSchema.shape].safeParse(undefined).success).join(', ')}` : undefined,
-          }),
-        );
-      }
+    for (const issue of check.error?.issues ?? []) {
+      const key = issue.path.map(String).join('.');
+      const isMissing = issue.path.length === 1 && merged[key] === undefined;
+      diagnostics.push(
+        source.diagnostic(['models', id], isMissing ? 'MISSING_KEY' : 'INVALID_VALUE', isMissing ? `model "${id}" is missing "${key}"` : `${formatPath(['models', id, ...(issue.path as (string | number)[])])}: ${issue.message}`, {
+          atKey: true,
+          hint: isNew ? `a model not in the built-in table needs: ${REQUIRED_MODEL_KEYS.join(', ')}` : undefined,
+        }),
+      );
     }
   }
   if (diagnostics.length) return { diagnostics };
-  return { config: resolve(parsed.data, path.dirname(file), file), diagnostics: [] };
+  return { config: resolve(parsed.data, path.dirname(file), file), diagnostics: source.warnings };
 }
 
 function resolve(spec: ConfigSpec, rootDir: string, configFile: string | undefined): ResolvedConfig {

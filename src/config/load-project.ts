@@ -35,7 +35,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const { config, diagnostics: configDiagnostics } = await loadConfig(options);
   if (!config) throw new ConfigError(sortDiagnostics(configDiagnostics));
 
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...configDiagnostics];
   const files = await findSuiteFiles(options, config, diagnostics);
   const schemas = new JsonSchemaSource(new JsonSchemaCompiler(), config.rootDir, options.cwd);
   const suites: LoadedSuite[] = [];
@@ -49,7 +49,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       continue;
     }
     const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas });
-    diagnostics.push(...found);
+    diagnostics.push(...source.warnings, ...found);
     if (!suite) continue;
     const other = namesSeen.get(suite.name);
     if (other !== undefined) {
@@ -70,6 +70,7 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
   const base = explicit ? options.cwd : config.rootDir;
   const patterns = explicit ? [...options.suitePaths!] : config.suites;
   const found = new Set<string>();
+  const problemsBefore = diagnostics.length;
   for (const pattern of patterns) {
     const absolute = path.resolve(base, pattern);
     if (!isDynamicPattern(pattern)) {
@@ -89,7 +90,7 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
       diagnostics.push(notFound(pattern, `no suite files match ${pattern}`, explicit ? 'check the pattern' : `check suites: in ${configName(config, options.cwd)}`));
     }
   }
-  if (found.size === 0 && diagnostics.length === 0) {
+  if (found.size === 0 && diagnostics.length === problemsBefore) {
     diagnostics.push({
       severity: 'error', code: 'NO_SUITES', file: configName(config, options.cwd), line: 1, column: 1, length: 1,
       message: 'no suite files found', hint: 'pass suite files to the command, or run `evalgate init` to create an example',

@@ -24,6 +24,10 @@ export interface SuiteLoadContext {
  * the suite is returned only when there are no errors.
  */
 export async function loadSuite(source: YamlSource, absolutePath: string, ctx: SuiteLoadContext): Promise<{ suite?: LoadedSuite; diagnostics: Diagnostic[] }> {
+  if (source.value === null || source.value === undefined) {
+    // A file of comments only parses to nothing: the same mistake as an empty file, so the same code.
+    return { diagnostics: [source.diagnostic([], 'EMPTY_FILE', 'file has no content, only comments', { hint: 'a suite needs at least suite: and cases:' })] };
+  }
   const parsed = SuiteSpecSchema.safeParse(source.value);
   if (parsed.success) return checkSuite(parsed.data, source, absolutePath, ctx, new Set());
   const diagnostics = diagnosticsFromZod(parsed.error.issues, source, SuiteSpecSchema);
@@ -52,6 +56,8 @@ async function checkSuite(
   const outputFormat = spec.outputFormat ?? 'TEXT';
 
   let suiteSchema: LoadedJsonSchema | undefined;
+  // Looked up in the file, not the spec: a jsonSchema that failed the schema is no longer in the spec.
+  const isSuiteSchemaWritten = typeof source.value === 'object' && source.value !== null && 'jsonSchema' in source.value;
   if (spec.jsonSchema !== undefined) {
     suiteSchema = await ctx.schemas.load(spec.jsonSchema, source, suiteDir, ['jsonSchema'], diagnostics);
     if (outputFormat !== 'JSON') {
@@ -91,6 +97,7 @@ async function checkSuite(
       source,
       models: models.map((m) => m.entry),
       suiteSchema,
+      isSuiteSchemaWritten,
       loadSchema: (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics),
       diagnostics,
     });

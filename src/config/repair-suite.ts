@@ -25,7 +25,7 @@ export function repairSuite(raw: unknown, issues: readonly z.core.$ZodIssue[]): 
     const [head, index] = path;
     if (head === 'cases' && typeof index === 'number' && Array.isArray(value.cases)) {
       skipCases.add(index);
-      value.cases[index] = { id: `__skipped-${index}`, messages: [{ role: 'user', content: 'skipped' }] };
+      value.cases[index] = { id: `skipped-${index}`, messages: [{ role: 'user', content: 'skipped' }] };
       continue;
     }
     if (head === 'assert' && typeof index === 'number' && Array.isArray(value.assert)) {

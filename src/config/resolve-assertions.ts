@@ -2,8 +2,7 @@ import type { AssertionSpec } from './assertion-spec-schema.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { LoadedJsonSchema } from './json-schema-source.js';
 import type { ResolvedAssertion } from './loaded-suite.js';
-import { escapeRegExp, renderTemplate } from './render-template.js';
-import type { Vars } from './suite-schema.js';
+import { escapeRegExp } from './render-template.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 /** An assertion as written, with where it was written. */
@@ -15,10 +14,12 @@ export interface PlacedAssertion {
 /** What resolving a case's assertions needs from the suite around it. */
 export interface AssertionContext {
   source: YamlSource;
-  caseId: string;
-  vars: Vars;
+  /** Renders the case's `{{var}}`s into a string; reports a missing variable and returns undefined. */
+  render: (text: string, at: YamlPath, escape?: (value: string) => string) => string | undefined;
   /** The suite's own `jsonSchema`, for `jsonSchema` assertions that give none. */
   suiteSchema: LoadedJsonSchema | undefined;
+  /** True when the suite has a `jsonSchema` key, even one that did not load (and is reported already). */
+  isSuiteSchemaWritten: boolean;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
   diagnostics: Diagnostic[];
 }
@@ -37,16 +38,7 @@ export async function resolveAssertions(placed: readonly PlacedAssertion[], ctx:
 }
 
 async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionContext): Promise<ResolvedAssertion | undefined> {
-  const render = (text: string, at: YamlPath, escape?: (v: string) => string): string | undefined => {
-    const { text: out, missing } = renderTemplate(text, ctx.vars, escape);
-    if (missing.length === 0) return out;
-    ctx.diagnostics.push(
-      ctx.source.diagnostic(at, 'UNDEFINED_VARIABLE', `case "${ctx.caseId}": ${missing.map((m) => `{{${m}}}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not defined`, {
-        hint: 'define it under vars: in the case or the suite',
-      }),
-    );
-    return undefined;
-  };
+  const { render } = ctx;
 
   switch (spec.type) {
     case 'regex': {
@@ -73,6 +65,8 @@ async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionCon
     case 'jsonSchema': {
       if (spec.schema === undefined) {
         if (!ctx.suiteSchema) {
+          // A suite jsonSchema that did not load is reported where it is written; saying "none" here would mislead.
+          if (ctx.isSuiteSchemaWritten) return undefined;
           ctx.diagnostics.push(
             ctx.source.diagnostic(path, 'MISSING_JSON_SCHEMA', 'jsonSchema assertion has no schema, and the suite has no jsonSchema', {
               hint: 'add schema: <path or inline schema>, or set jsonSchema at the top of the suite',

@@ -5,6 +5,7 @@ import type { ModelEntry } from './model-table.js';
 import { renderTemplate } from './render-template.js';
 import { resolveAssertions, type PlacedAssertion } from './resolve-assertions.js';
 import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from './runware-limits.js';
+import { suggest } from './suggest.js';
 import type { CaseSpec, SuiteSpec } from './suite-schema.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -13,6 +14,8 @@ export interface CaseContext {
   source: YamlSource;
   models: ModelEntry[];
   suiteSchema: LoadedJsonSchema | undefined;
+  /** True when the suite has a `jsonSchema` key, even one that did not load. */
+  isSuiteSchemaWritten: boolean;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
   diagnostics: Diagnostic[];
 }
@@ -27,17 +30,23 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
   const errorsBefore = diagnostics.length;
   const vars = { ...suite.vars, ...spec.vars };
 
-  const render = (text: string, where: YamlPath): string => {
-    const { text: out, missing } = renderTemplate(text, vars);
-    if (missing.length > 0) {
-      diagnostics.push(
-        source.diagnostic(where, 'UNDEFINED_VARIABLE', `case "${spec.id}": ${missing.map((m) => `{{${m}}}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not defined`, {
-          hint: spec.vars ? `add it to vars of case "${spec.id}" (line ${source.diagnostic(at('vars'), 'UNDEFINED_VARIABLE', '').line})` : `add vars: to case "${spec.id}" or to the suite`,
-        }),
-      );
-    }
-    return out;
+  /** Renders `{{var}}`s; a placeholder without a value is reported here (and leaves undefined). */
+  const renderOrReport = (text: string, where: YamlPath, escape?: (value: string) => string): string | undefined => {
+    const { text: out, missing } = renderTemplate(text, vars, escape);
+    if (missing.length === 0) return out;
+    const names = Object.keys(vars);
+    const suggestion = missing.length === 1 ? suggest(missing[0]!, names) : undefined;
+    const addHint = spec.vars
+      ? `add it to vars of case "${spec.id}" (line ${source.diagnostic(at('vars'), 'UNDEFINED_VARIABLE', '').line})`
+      : `add vars: to case "${spec.id}" or to the suite`;
+    diagnostics.push(
+      source.diagnostic(where, 'UNDEFINED_VARIABLE', `case "${spec.id}": ${missing.map((m) => `{{${m}}}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not defined`, {
+        hint: suggestion !== undefined ? `did you mean {{${suggestion}}}?` : addHint,
+      }),
+    );
+    return undefined;
   };
+  const render = (text: string, where: YamlPath): string => renderOrReport(text, where) ?? text;
 
   const messagesFrom: { list: CaseSpec['messages']; base: YamlPath } | undefined = spec.messages
     ? { list: spec.messages, base: at('messages') }
@@ -92,7 +101,14 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     ...(suite.assert ?? []).map((a, i) => ({ spec: a, path: ['assert', i] as YamlPath })),
     ...(spec.assert ?? []).map((a, i) => ({ spec: a, path: at('assert', i) })),
   ];
-  const assertions = await resolveAssertions(placed, { source, caseId: spec.id, vars, suiteSchema: ctx.suiteSchema, loadSchema: ctx.loadSchema, diagnostics });
+  const assertions = await resolveAssertions(placed, {
+    source,
+    render: renderOrReport,
+    suiteSchema: ctx.suiteSchema,
+    isSuiteSchemaWritten: ctx.isSuiteSchemaWritten,
+    loadSchema: ctx.loadSchema,
+    diagnostics,
+  });
 
   if (diagnostics.slice(errorsBefore).some((d) => d.severity === 'error')) return undefined;
   return {

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostic.js';
 
 /** Largest YAML file `load` reads; larger files are refused before parsing. @default 5 MiB */
@@ -15,6 +15,8 @@ export type YamlPath = readonly (string | number)[];
  */
 export class YamlSource {
   readonly value: unknown;
+  /** What the YAML parser warned about (an unknown tag, say): reported, but not fatal. */
+  readonly warnings: Diagnostic[];
 
   private constructor(
     /** The path shown to the user. */
@@ -23,8 +25,10 @@ export class YamlSource {
     private readonly doc: Document.Parsed,
     private readonly lineCounter: LineCounter,
     value: unknown,
+    warnings: Diagnostic[],
   ) {
     this.value = value;
+    this.warnings = warnings;
   }
 
   /**
@@ -61,17 +65,20 @@ export class YamlSource {
       return [{ severity: 'error', code: 'EMPTY_FILE', file: displayPath, line: 1, column: 1, length: 1, message: 'file is empty' }];
     }
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-    const fail = (code: DiagnosticCode, offset: number, length: number, message: string, hint?: string): Diagnostic => {
+    // `merge: true` accepts YAML 1.1 merge keys (`<<: *defaults`), common for sharing settings between cases.
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true });
+    const fail = (code: DiagnosticCode, offset: number, length: number, message: string, hint?: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => {
       const { line, col } = lineCounter.linePos(offset);
       return {
-        severity: 'error', code, file: displayPath, line, column: col, length: Math.max(1, length), message,
+        severity, code, file: displayPath, line, column: col, length: Math.max(1, length), message,
         sourceLine: text.split(/\r?\n/)[line - 1] ?? '', ...(hint ? { hint } : {}),
       };
     };
     if (doc.errors.length > 0) {
       return doc.errors.map((e) => {
         const [start, end] = e.pos;
+        const bracket = openBracketOf(doc, e);
+        if (bracket !== undefined) return fail('YAML_SYNTAX', bracket, 1, firstLine(e.message), 'close it, or indent the lines that continue it');
         const isDuplicate = e.code === 'DUPLICATE_KEY';
         const hint = e.code === 'TAB_AS_INDENT' ? 'indent with spaces; YAML does not allow tabs' : isDuplicate ? 'remove or rename one of the two' : undefined;
         return fail(isDuplicate ? 'DUPLICATE_KEY' : 'YAML_SYNTAX', start, end - start, firstLine(e.message), hint);
@@ -81,9 +88,11 @@ export class YamlSource {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      return [fail('ALIAS_LIMIT', 0, 1, firstLine((error as Error).message), `expand at most ${MAX_ALIAS_COUNT} aliases`)];
+      const [start, end] = firstAliasRange(doc);
+      return [fail('ALIAS_LIMIT', start, end - start, firstLine((error as Error).message), `expand at most ${MAX_ALIAS_COUNT} aliases`)];
     }
-    return new YamlSource(displayPath, text, doc, lineCounter, value);
+    const warnings = doc.warnings.map((w) => fail('YAML_WARNING', w.pos[0], w.pos[1] - w.pos[0], firstLine(w.message), undefined, 'warning'));
+    return new YamlSource(displayPath, text, doc, lineCounter, value, warnings);
   }
 
   /**
@@ -135,6 +144,34 @@ export class YamlSource {
     }
     return [0, 1];
   }
+}
+
+/**
+ * yaml reports an unclosed `[` or `{` where it gives up, usually the next line; the bracket left open is
+ * where the user has to look. Its offset, or undefined for any other error.
+ */
+function openBracketOf(doc: Document.Parsed, error: YAMLError): number | undefined {
+  if (!/end with a [\]}]$/.test(firstLine(error.message))) return undefined;
+  let start: number | undefined;
+  visit(doc, {
+    Collection(_, node) {
+      if (node.flow && node.range?.[1] === error.pos[0]) start = node.range[0];
+    },
+  });
+  return start;
+}
+
+/** The first alias of a document: where an alias bomb starts to expand, rather than the top of the file. */
+function firstAliasRange(doc: Document.Parsed): [number, number] {
+  let range: [number, number] = [0, 1];
+  visit(doc, {
+    Alias(_, node) {
+      if (!node.range) return undefined;
+      range = [node.range[0], node.range[1]];
+      return visit.BREAK;
+    },
+  });
+  return range;
 }
 
 function firstLine(message: string): string {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostic.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
@@ -11,13 +11,30 @@ type AnySchema = z.core.$ZodType;
  * what was found, and a hint where one helps.
  */
 export function diagnosticsFromZod(issues: readonly Issue[], source: YamlSource, schema: AnySchema): Diagnostic[] {
-  return issues.flatMap((issue) => describeIssue(issue, [], source, schema));
+  // A misspelt required key (`patern:`) is both unknown and missing: report it once, as the unknown
+  // key with its suggestion, not a second time as the key it should have been.
+  const misspelt = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const path = issue.path as (string | number)[];
+    const allowed = objectKeysAt(schema, path, source.value);
+    for (const key of issue.keys) {
+      const meant = suggest(key, allowed);
+      if (meant !== undefined) misspelt.add(formatPath([...path, meant]));
+    }
+  }
+  return issues.flatMap((issue) => describeIssue(issue, [], source, schema, misspelt));
 }
 
-function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: AnySchema): Diagnostic[] {
+function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: AnySchema, misspelt: ReadonlySet<string>): Diagnostic[] {
   const path: YamlPath = [...prefix, ...(issue.path as (string | number)[])];
   const where = formatPath(path);
   const value = valueAt(source.value, path);
+  // zod reports an absent key as the type, enum value or union branch it expected; say that it is missing.
+  const isAbsent = value === undefined && path.length > 0;
+  if (isAbsent && (issue.code === 'invalid_type' || issue.code === 'invalid_value' || (issue.code === 'invalid_union' && issue.discriminator === undefined))) {
+    return misspelt.has(where) ? [] : [missingKey(path, source)];
+  }
 
   switch (issue.code) {
     case 'unrecognized_keys': {
@@ -30,10 +47,6 @@ function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schem
       );
     }
     case 'invalid_type': {
-      if (value === undefined) {
-        const key = path[path.length - 1];
-        return [source.diagnostic(path.slice(0, -1), 'MISSING_KEY', `missing required key "${String(key)}"${path.length > 1 ? ` in ${formatPath(path.slice(0, -1))}` : ''}`)];
-      }
       return [source.diagnostic(path, 'WRONG_TYPE', `${where} must be ${describeExpected(issue.expected)}, got ${describeValue(value)}`)];
     }
     case 'too_big':
@@ -56,9 +69,10 @@ function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schem
     }
     case 'invalid_value': {
       const options = issue.values.map(String);
-      const shown = typeof value === 'string' ? value : describeValue(value);
-      return [source.diagnostic(path, 'INVALID_VALUE', `${where} is "${shown}"; expected one of: ${options.join(', ')}`, {
-        hint: typeof value === 'string' ? didYouMean(value, options) : undefined,
+      const shown = typeof value === 'string' ? `"${value}"` : describeValue(value);
+      const isSystemRole = path[path.length - 1] === 'role' && value === 'system';
+      return [source.diagnostic(path, 'INVALID_VALUE', `${where} is ${shown}; expected one of: ${options.join(', ')}`, {
+        hint: isSystemRole ? 'Runware takes the system prompt as settings.systemPrompt, not as a message' : typeof value === 'string' ? didYouMean(value, options) : undefined,
       })];
     }
     case 'invalid_union': {
@@ -83,7 +97,7 @@ function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schem
       }
       // One branch matched the type: report that branch's own problems.
       const branch = issue.errors.find((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0)) ?? issue.errors[0] ?? [];
-      return branch.flatMap((sub) => describeIssue(sub, path, source, schema));
+      return branch.flatMap((sub) => describeIssue(sub, path, source, schema, misspelt));
     }
     case 'invalid_key': {
       return [source.diagnostic(path, 'INVALID_VALUE', `"${String(path[path.length - 1])}" in ${formatPath(path.slice(0, -1))}: ${issue.issues[0]?.message ?? 'invalid key'}`, { atKey: true })];
@@ -93,6 +107,14 @@ function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schem
     default:
       return [source.diagnostic(path, 'INVALID_VALUE', `${where}: ${issue.message}`)];
   }
+}
+
+/** `missing required key "role" in cases[0].messages[0]`, pinned to the mapping that lacks it. */
+function missingKey(path: YamlPath, source: YamlSource): Diagnostic {
+  const parent = path.slice(0, -1);
+  // A mapping under a key starts on its first child's line; the caret belongs on the key that names it.
+  const atKey = typeof parent[parent.length - 1] === 'string';
+  return source.diagnostic(parent, 'MISSING_KEY', `missing required key "${String(path[path.length - 1])}"${parent.length > 0 ? ` in ${formatPath(parent)}` : ''}`, { atKey });
 }
 
 /** `cases[2].assert[0].pattern` */

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatDiagnostic, type Diagnostic } from '../../src/config/diagnostic.js';
+import { loadProject } from '../../src/config/load-project.js';
+
+describe('loadProject, for valid input', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-load-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (file: string, text: string) => writeFileSync(path.join(dir, file), text);
+
+  it('accepts YAML merge keys for sharing settings between cases', async () => {
+    write('s.yaml', ['suite: s', 'x-common: &common {role: user, content: "shared"}', 'cases:', '  - id: a', '    messages: [{<<: *common}]'].join('\n'));
+    // x-common is not a suite key: the merge works, and the unknown key is still reported.
+    await expect(loadProject({ cwd: dir, suitePaths: ['s.yaml'] })).rejects.toMatchObject({ diagnostics: [expect.objectContaining({ code: 'UNKNOWN_KEY', line: 2 })] });
+    write('t.yaml', ['suite: t', 'cases:', '  - id: a', '    messages: [&m {role: user, content: "shared"}]', '  - id: b', '    messages: [{<<: *m, content: "own"}]'].join('\n'));
+    const project = await loadProject({ cwd: dir, suitePaths: ['t.yaml'] });
+    expect(project.suites[0]!.cases.map((c) => c.messages[0])).toEqual([{ role: 'user', content: 'shared' }, { role: 'user', content: 'own' }]);
+  });
+
+  it('reports an unknown YAML tag as a warning and still loads', async () => {
+    write('s.yaml', ['suite: s', 'description: !weird "x"', 'cases:', '  - {id: a, messages: [{role: user, content: hi}]}'].join('\n'));
+    const project = await loadProject({ cwd: dir, suitePaths: ['s.yaml'] });
+    expect(project.suites).toHaveLength(1);
+    expect(project.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'YAML_WARNING', line: 2 })]);
+  });
+
+  it('treats an empty evalconfig.yaml as all defaults', async () => {
+    write('evalconfig.yaml', '');
+    write('s.yaml', 'suite: s\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n');
+    const project = await loadProject({ cwd: dir, suitePaths: ['s.yaml'] });
+    expect(project.config).toMatchObject({ provider: 'runware', concurrency: 8, threshold: 0.8, rootDir: dir });
+  });
+
+  it('resolves suite-level defaults into each case', async () => {
+    write('s.yaml', [
+      'suite: s', 'settings: {systemPrompt: "Be {{tone}}.", maxTokens: 500}', 'vars: {tone: terse}',
+      'messages: [{role: user, content: "Say {{word}}"}]', 'sweep: {thinkingLevel: [low, high]}',
+      'cases:', '  - {id: a, vars: {word: hi}}', '  - {id: b, vars: {word: yo, tone: warm}, settings: {maxTokens: 900}}',
+    ].join('\n'));
+    const [a, b] = (await loadProject({ cwd: dir, suitePaths: ['s.yaml'] })).suites[0]!.cases;
+    expect(a).toMatchObject({ systemPrompt: 'Be terse.', maxTokens: 500, thinkingLevels: ['low', 'high'], messages: [{ role: 'user', content: 'Say hi' }] });
+    expect(b).toMatchObject({ systemPrompt: 'Be warm.', maxTokens: 900, messages: [{ role: 'user', content: 'Say yo' }] });
+  });
+});
+
+describe('formatDiagnostic on a long line', () => {
+  it('shows a window of the line around the column, with the caret still under the problem', () => {
+    const line = `${'x'.repeat(5000)}BAD${'y'.repeat(5000)}`;
+    const d: Diagnostic = { severity: 'error', code: 'INVALID_VALUE', file: 'f.yaml', line: 1, column: 5001, length: 3, message: 'bad', sourceLine: line };
+    const [, excerpt, caret] = formatDiagnostic(d).split('\n');
+    expect(excerpt!.length).toBeLessThan(140);
+    expect(excerpt!.indexOf('BAD')).toBe(caret!.indexOf('^^^'));
+  });
+});
