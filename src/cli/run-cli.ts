@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import yargs from 'yargs';
+import yargs, { type Options } from 'yargs';
 import { ExitCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import {
@@ -31,6 +31,20 @@ export const defaultHandlers: CommandHandlers = {
   init: async (args, io) => (await import('./commands/init-command.js')).initCommand(args, io),
 };
 
+/** The commands, as data: usage, description and flags; handlers are looked up by name. */
+const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe: string; options: Record<string, Options>; takesSuites: boolean }[] = [
+  {
+    name: 'run',
+    usage: 'run [suites..]',
+    describe: 'Run suites, report, and gate (exit 0 pass, 1 gate failed, 2 config error, 3 infrastructure, 130 interrupted)',
+    options: RUN_OPTIONS,
+    takesSuites: true,
+  },
+  { name: 'validate', usage: 'validate [suites..]', describe: 'Check the config and suites and show the plan; sends nothing', options: VALIDATE_OPTIONS, takesSuites: true },
+  { name: 'simulate', usage: 'simulate', describe: 'Serve the Runware wire format locally with simulated answers', options: SIMULATE_OPTIONS, takesSuites: false },
+  { name: 'init', usage: 'init', describe: 'Create evalconfig.yaml, an example suite and its simulator scenario here', options: INIT_OPTIONS, takesSuites: false },
+];
+
 type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<CommandHandlers[K]>[0] } }[keyof CommandHandlers];
 
 export function packageVersion(): string {
@@ -44,41 +58,20 @@ export function packageVersion(): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo, handlers: CommandHandlers = defaultHandlers): Promise<number> {
   let chosen: Chosen | undefined;
-  const parser = yargs()
+  let parser = yargs()
     .scriptName('evalgate')
-    .usage('$0 <command> [options]\n\nEvaluate prompts on the Runware API across reasoning levels, and gate CI on the result.')
-    .command(
-      'run [suites..]',
-      'Run suites, report, and gate (exit 0 pass, 1 gate failed, 2 config error, 3 infrastructure, 130 interrupted)',
-      (y) => y.positional('suites', SUITES_POSITIONAL).options(RUN_OPTIONS),
-      (a) => {
-        chosen = { command: 'run', args: a as unknown as RunArgs };
+    .usage('$0 <command> [options]\n\nEvaluate prompts on the Runware API across reasoning levels, and gate CI on the result.');
+  for (const spec of COMMANDS) {
+    parser = parser.command(
+      spec.usage,
+      spec.describe,
+      (y) => (spec.takesSuites ? y.positional('suites', SUITES_POSITIONAL) : y).options(spec.options),
+      (args) => {
+        chosen = { command: spec.name, args } as unknown as Chosen;
       },
-    )
-    .command(
-      'validate [suites..]',
-      'Check the config and suites and show the plan; sends nothing',
-      (y) => y.positional('suites', SUITES_POSITIONAL).options(VALIDATE_OPTIONS),
-      (a) => {
-        chosen = { command: 'validate', args: a as unknown as ValidateArgs };
-      },
-    )
-    .command(
-      'simulate',
-      'Serve the Runware wire format locally with simulated answers',
-      (y) => y.options(SIMULATE_OPTIONS),
-      (a) => {
-        chosen = { command: 'simulate', args: a as unknown as SimulateArgs };
-      },
-    )
-    .command(
-      'init',
-      'Create evalconfig.yaml and an example suite in the current folder',
-      (y) => y.options(INIT_OPTIONS),
-      (a) => {
-        chosen = { command: 'init', args: a as unknown as InitArgs };
-      },
-    )
+    );
+  }
+  parser = parser
     .demandCommand(1, 'Give a command: run, validate, simulate or init.')
     .strict()
     .recommendCommands()
