@@ -12,6 +12,16 @@ export const RetrySchema = z
     baseDelayMs: z.int().min(0).default(1000).describe('Backoff before the second attempt; doubles each time, with full jitter. @default 1000'),
     maxDelayMs: z.int().min(0).default(30_000).describe('Longest backoff between attempts. @default 30000'),
     maxRetryAfterMs: z.int().min(0).default(60_000).describe('Longest `Retry-After` honoured; longer waits are cut to this. @default 60000'),
+    trialDeadlineMs: z
+      .int()
+      .min(1)
+      .default(900_000)
+      .describe('Longest time one trial may take, attempts and waits included; no retry starts past it. @default 900000'),
+    budget: z
+      .number()
+      .min(0)
+      .default(1)
+      .describe('Retries the whole run may make, per planned trial (at least 10 in all); when spent, failures are recorded without retrying. @default 1'),
   })
   .describe('Retry policy for failed requests.');
 export type RetryPolicy = z.infer<typeof RetrySchema>;

@@ -102,7 +102,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   const t = summary.totals;
   out.push(
     `Totals: ${formatCount(t.samples)} samples · ${formatCount(t.passed)} passed · ${formatCount(t.failed)} failed · ` +
-      `${formatCount(t.errored)} errored · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
+      `${formatCount(t.errored)} errored · ${formatCount(t.retries)} retries · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
       `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms`,
   );
   const errors = Object.entries(t.errorsByCode);

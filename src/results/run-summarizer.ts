@@ -7,6 +7,8 @@ import { wilsonInterval } from './wilson-interval.js';
 
 class Tally {
   readonly trialIds = new Set<string>();
+  /** Attempts beyond the first, counted once per trial. */
+  retries = 0;
   samples = 0;
   passed = 0;
   failed = 0;
@@ -20,7 +22,10 @@ class Tally {
   readonly errorsByCode: Partial<Record<SampleErrorCode, number>> = {};
 
   add(record: SampleRecord): void {
-    this.trialIds.add(record.trialId);
+    if (!this.trialIds.has(record.trialId)) {
+      this.trialIds.add(record.trialId);
+      this.retries += record.attempts - 1;
+    }
     this.samples++;
     if (record.status === 'errored') {
       this.errored++;
@@ -48,6 +53,7 @@ class Tally {
     const completed = this.passed + this.failed;
     return {
       trials: this.trialIds.size,
+      retries: this.retries,
       samples: this.samples,
       passed: this.passed,
       failed: this.failed,

@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '../config/config-schema.js';
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { LatencySummary } from './percentile.js';
 import type { AssertionOutcome, SampleErrorCode } from './sample-record.js';
@@ -16,6 +17,8 @@ export interface TokenTotals {
 export interface Counters {
   /** Trials (requests, each returning numberResults samples). */
   trials: number;
+  /** Attempts beyond the first, over all trials. */
+  retries: number;
   samples: number;
   passed: number;
   failed: number;
@@ -97,7 +100,7 @@ export interface RunConfigRecord {
   provider: string;
   concurrency: number;
   requestTimeoutMs: number;
-  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number; maxRetryAfterMs: number };
+  retry: RetryPolicy;
   maxErrorRate: number;
   suites: { name: string; file: string; threshold: number }[];
   filter: string[];

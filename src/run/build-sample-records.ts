@@ -12,7 +12,7 @@ import type { TrialOutcome } from './execute-trial.js';
  * verdict (`pass: null`): it is never counted as passed or failed.
  */
 export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[]): SampleRecord[] {
-  const latencyMs = Math.round(outcome.latencyMs * 10) / 10;
+  const roundMs = (ms: number) => Math.round(ms * 10) / 10;
   const base = {
     suite: trial.suite,
     case: trial.caseId,
@@ -36,12 +36,13 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
         : { code: 'MISSING_RESULT', message: `result ${sampleIndex + 1} of ${trial.setting.numberResults} never arrived` };
       records.push({
         ...base, sampleIndex, status: 'errored', pass: null, text: null, finishReason: null, usage: null,
-        costUsd: null, costSource: null, latencyMs, attempts: outcome.attempts, assertions: [], error,
+        costUsd: null, costSource: null, latencyMs: roundMs(outcome.latencyMs), attempts: outcome.attempts, assertions: [], error,
       });
       continue;
     }
     const priced = result.costUsd === null && result.usage ? priceUsage(result.usage, trial.pricing) : null;
     const costUsd = result.costUsd ?? priced;
+    const latencyMs = roundMs(result.latencyMs);
     const view = makeSampleView({ text: result.text, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
     const verdict = evaluateAssertions(assertions, view);
     records.push({

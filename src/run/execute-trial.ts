@@ -1,20 +1,36 @@
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { InferenceRequest } from '../plan/trial.js';
 import type { Provider, ProviderFailure, ProviderResult } from '../providers/provider.js';
+import type { SampleErrorCode } from '../results/sample-record.js';
 import { backoffMs } from './backoff.js';
 import type { Clock } from './clock.js';
+import type { RetryBudget } from './retry-budget.js';
+
+/** A result as the trial received it: with the time of the attempt that brought it. */
+export interface ReceivedResult extends ProviderResult {
+  /** The own time of the attempt that returned this result. */
+  latencyMs: number;
+}
 
 /** How a trial ended, after every attempt it took. */
 export interface TrialOutcome {
-  /** The results received (at most numberResults). */
-  results: ProviderResult[];
+  /** The results received, in order (at most numberResults). */
+  results: ReceivedResult[];
   /** Why results are missing, when any are. */
   failure?: ProviderFailure;
   attempts: number;
-  /** The final attempt's own time. */
+  /** The final attempt's own time (the latency of errored samples). */
   latencyMs: number;
   /** Time spent waiting between attempts (reported apart from latency, never mixed in). */
   backoffMs: number;
+}
+
+/** Told how requests fare, to adapt the run's concurrency (see AdaptiveConcurrency). */
+export interface Pacer {
+  /** An attempt started at `startedAt` was throttled (429, 503, 504). */
+  throttled(startedAt: number): void;
+  /** An attempt returned results. */
+  answered(): void;
 }
 
 export interface ExecuteTrialOptions {
@@ -24,38 +40,61 @@ export interface ExecuteTrialOptions {
   clock: Clock;
   /** Aborts in-flight attempts and pending backoff (a second Ctrl-C). */
   signal: AbortSignal;
+  /** The run's retries, shared by all trials; without one, retries are limited per trial only. */
+  retryBudget?: RetryBudget;
+  pacer?: Pacer;
 }
 
+/** Failures that mean "too much load": they slow the whole run down, not just this trial. */
+const THROTTLING: ReadonlySet<SampleErrorCode> = new Set(['RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'QUEUE_TIMEOUT']);
+
 /**
- * Sends one trial's request, retrying what is retryable. A partial answer is kept, not retried:
- * asking again would pay again for the results already received.
+ * Sends one trial's request, retrying what is retryable, within `retry.maxAttempts`, the trial's
+ * deadline and the run's retry budget. When only some of the results came back, the retry asks for
+ * the missing ones only (`numberResults` = what is missing), so nothing received is paid for twice.
  */
 export async function executeTrial(request: InferenceRequest, options: ExecuteTrialOptions): Promise<TrialOutcome> {
   const { provider, retry, clock, signal } = options;
+  const results: ReceivedResult[] = [];
+  const trialStarted = clock.now();
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await provider.send(request, { signal, timeoutMs: options.requestTimeoutMs });
-    const isLast = attempt >= retry.maxAttempts || signal.aborted;
-    if (!outcome.failure || outcome.results.length > 0 || !outcome.failure.isRetryable || isLast) {
-      return {
-        results: outcome.results,
-        ...(outcome.failure ? { failure: outcome.failure } : {}),
-        attempts: attempt,
-        latencyMs: outcome.latencyMs,
-        backoffMs: waited,
-      };
-    }
-    const wait = backoffMs(attempt, retry, clock.random(), outcome.failure.retryAfterMs);
+    const missing = request.numberResults - results.length;
+    const startedAt = clock.now();
+    const outcome = await provider.send(missing === request.numberResults ? request : { ...request, numberResults: missing }, {
+      signal,
+      timeoutMs: options.requestTimeoutMs,
+    });
+    const received = outcome.results.slice(0, missing);
+    results.push(...received.map((r) => ({ ...r, latencyMs: outcome.latencyMs })));
+    if (received.length > 0) options.pacer?.answered();
+    if (outcome.failure && THROTTLING.has(outcome.failure.code)) options.pacer?.throttled(startedAt);
+
+    const end = (failure?: ProviderFailure): TrialOutcome => ({
+      results,
+      ...(failure ? { failure } : {}),
+      attempts: attempt,
+      latencyMs: outcome.latencyMs,
+      backoffMs: waited,
+    });
+    if (results.length >= request.numberResults) return end();
+    const failure: ProviderFailure = outcome.failure ?? {
+      code: 'MISSING_RESULT',
+      message: `asked for ${missing} result${missing === 1 ? '' : 's'}, received ${received.length}`,
+      isRetryable: true,
+    };
+    if (!failure.isRetryable || signal.aborted) return end(failure);
+    if (attempt >= retry.maxAttempts) return end(withNote(failure, `after ${attempt} attempts`));
+
+    const wait = backoffMs(attempt, retry, clock.random(), failure.retryAfterMs);
+    if (clock.now() - trialStarted + wait > retry.trialDeadlineMs) return end(withNote(failure, `trial deadline of ${retry.trialDeadlineMs} ms reached after ${attempt} attempts`));
+    if (options.retryBudget && !options.retryBudget.take()) return end(withNote(failure, `the run's retry budget (${options.retryBudget.limit}) is spent`));
     waited += wait;
     await clock.sleep(wait, signal);
-    if (signal.aborted) {
-      return {
-        results: [],
-        failure: { code: 'INTERRUPTED', message: 'the run was interrupted while waiting to retry', isRetryable: false },
-        attempts: attempt,
-        latencyMs: outcome.latencyMs,
-        backoffMs: waited,
-      };
-    }
+    if (signal.aborted) return end({ code: 'INTERRUPTED', message: 'the run was interrupted while waiting to retry', isRetryable: false });
   }
+}
+
+function withNote(failure: ProviderFailure, note: string): ProviderFailure {
+  return { ...failure, message: `${failure.message} (${note})` };
 }

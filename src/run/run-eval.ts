@@ -14,7 +14,9 @@ import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '.
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import { executeTrial } from './execute-trial.js';
+import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { ResultsJournal } from './results-journal.js';
+import { RetryBudget } from './retry-budget.js';
 
 export interface RunEvalOptions {
   runId: string;
@@ -72,6 +74,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   }
 
   const queue = new PQueue({ concurrency: options.concurrency });
+  const pacer = new AdaptiveConcurrency(options.concurrency, () => options.clock.now(), (limit) => {
+    queue.concurrency = limit;
+  });
+  const retryBudget = RetryBudget.forRun(options.trials.length, options.retry.budget);
   let scheduled = 0;
   const runTrial = async (trial: Trial) => {
     const outcome = await executeTrial(trial.request, {
@@ -80,6 +86,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       requestTimeoutMs: options.requestTimeoutMs,
       clock: options.clock,
       signal: options.abortSignal,
+      retryBudget,
+      pacer,
     });
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
     if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return;
@@ -92,7 +100,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   try {
     for (const trial of options.trials) {
       // Keep the queue short: trials are added as slots free up, not all at once.
-      await queue.onSizeLessThan(options.concurrency);
+      await queue.onSizeLessThan(pacer.current);
       if (options.stopSignal.aborted) break;
       scheduled++;
       void queue.add(() => runTrial(trial));

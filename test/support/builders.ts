@@ -3,8 +3,7 @@ import type { LoadedCase } from '../../src/config/loaded-suite.js';
 import type { Setting, Trial } from '../../src/plan/trial.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
 import type { Counters, GroupSummary } from '../../src/results/run-summary.js';
-import type { ProviderResult } from '../../src/providers/provider.js';
-import type { TrialOutcome } from '../../src/run/execute-trial.js';
+import type { ReceivedResult, TrialOutcome } from '../../src/run/execute-trial.js';
 
 /** A completed sample as an assertion sees it. */
 export function makeView(overrides: Partial<Omit<SampleView, 'json'>> = {}): SampleView {
@@ -73,12 +72,13 @@ export function makeTrial(overrides: Omit<Partial<Trial>, 'setting'> & { setting
 }
 
 /** One result a provider returned (finishReason stop, small usage, the API's cost). */
-export function makeProviderResult(overrides: Partial<ProviderResult> = {}): ProviderResult {
+export function makeProviderResult(overrides: Partial<ReceivedResult> = {}): ReceivedResult {
   return {
     text: 'ok',
     finishReason: 'stop',
     usage: { promptTokens: 10, completionTokens: 5, thinkingTokens: 20, totalTokens: 35 },
     costUsd: 0.001,
+    latencyMs: 100,
     ...overrides,
   };
 }
@@ -92,6 +92,7 @@ export function makeTrialOutcome(overrides: Partial<TrialOutcome> = {}): TrialOu
 export function makeCounters(overrides: Partial<Counters> = {}): Counters {
   return {
     trials: 10,
+    retries: 0,
     samples: 10,
     passed: 8,
     failed: 2,

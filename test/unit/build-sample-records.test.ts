@@ -130,14 +130,14 @@ describe('buildSampleRecords', () => {
     expect(records[1]).toMatchObject({ status: 'errored', pass: null, error: { code: 'MISSING_RESULT', message: 'result 2 of 2 never arrived' } });
   });
 
-  it('rounds latency to 0.1 ms on every record, completed or errored', () => {
+  it("rounds latency to 0.1 ms: a completed sample its own attempt's, an errored one the last attempt's", () => {
     const trial = makeTrial({ setting: { numberResults: 2 } });
-    const records = buildSampleRecords(trial, makeTrialOutcome({ results: [makeProviderResult()], latencyMs: 1234.5678 }), []);
-    expect(records.map((r) => r.latencyMs)).toEqual([1234.6, 1234.6]);
+    const records = buildSampleRecords(trial, makeTrialOutcome({ results: [makeProviderResult({ latencyMs: 1234.5678 })], latencyMs: 99.96 }), []);
+    expect(records.map((r) => r.latencyMs)).toEqual([1234.6, 100]);
   });
 
   it('checks latency assertions against the rounded latency the record keeps', () => {
-    const records = buildSampleRecords(makeTrial(), makeTrialOutcome({ results: [makeProviderResult()], latencyMs: 100.04 }), [compileAssertion({ type: 'latencyMs', max: 100 })]);
+    const records = buildSampleRecords(makeTrial(), makeTrialOutcome({ results: [makeProviderResult({ latencyMs: 100.04 })] }), [compileAssertion({ type: 'latencyMs', max: 100 })]);
     expect(records[0]).toMatchObject({ latencyMs: 100, pass: true });
   });
 

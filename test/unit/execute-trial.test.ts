@@ -2,12 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../../src/config/config-schema.js';
 import type { AttemptOutcome } from '../../src/providers/provider.js';
 import { executeTrial, type TrialOutcome } from '../../src/run/execute-trial.js';
+import { RetryBudget } from '../../src/run/retry-budget.js';
 import { makeTrial } from '../support/builders.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { answered, failed, FakeProvider, type Script } from '../support/fake-provider.js';
 import { MockRunwareApi, resultItem } from '../support/mock-runware-api.js';
 
-const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
+const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterMs: 60_000, trialDeadlineMs: 900_000, budget: 1 };
 const REQUEST_TIMEOUT_MS = 180_000;
 
 function serviceUnavailable(overrides: Partial<NonNullable<AttemptOutcome['failure']>> = {}, latencyMs = 50): AttemptOutcome {
@@ -31,7 +32,7 @@ async function run(script: Script, options: { retry?: Partial<RetryPolicy>; cloc
 describe('executeTrial', () => {
   it('returns the first answer without waiting when it succeeds at once', async () => {
     const { outcome, provider, clock } = await run(() => answered(['ok']));
-    expect(outcome).toEqual<TrialOutcome>({ results: answered(['ok']).results, attempts: 1, latencyMs: 100, backoffMs: 0 });
+    expect(outcome).toEqual<TrialOutcome>({ results: answered(['ok']).results.map((r) => ({ ...r, latencyMs: 100 })), attempts: 1, latencyMs: 100, backoffMs: 0 });
     expect(provider.requests).toHaveLength(1);
     expect(clock.sleeps).toEqual([]);
   });
@@ -114,7 +115,7 @@ describe('executeTrial', () => {
     expect(provider.requests).toHaveLength(4);
     expect(clock.sleeps).toHaveLength(3);
     expect(outcome.results).toEqual([]);
-    expect(outcome.failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE', isRetryable: true, message: 'attempt 4' });
+    expect(outcome.failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE', isRetryable: true, message: 'attempt 4 (after 4 attempts)' });
   });
 
   it('makes one attempt only when maxAttempts is 1', async () => {
@@ -123,17 +124,65 @@ describe('executeTrial', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
-  it('keeps a partial answer and does not retry it, even when its failure says retryable', async () => {
+  it('keeps a partial answer and asks again for the missing results only, so nothing is paid twice', async () => {
     const partial: AttemptOutcome = {
-      ...answered(['a']),
-      failure: { code: 'MISSING_RESULT', message: 'asked for 2 results, received 1; 1 missing', isRetryable: true },
+      ...answered(['a'], {}, 300),
+      failure: { code: 'MISSING_RESULT', message: 'asked for 3 results, received 1; 2 missing', isRetryable: true },
     };
-    const { outcome, provider, clock } = await run(() => partial);
+    const provider = new FakeProvider((_r, call) => (call === 0 ? partial : answered(['b', 'c'], {}, 200)));
+    const clock = new FakeClock();
+    const trial = makeTrial({ setting: { numberResults: 3 } });
+    const outcome = await executeTrial(trial.request, { provider, retry: POLICY, requestTimeoutMs: REQUEST_TIMEOUT_MS, clock, signal: new AbortController().signal });
+    expect(outcome.results.map((r) => [r.text, r.latencyMs])).toEqual([['a', 300], ['b', 200], ['c', 200]]);
+    expect(outcome.failure).toBeUndefined();
+    expect(provider.requests.map((r) => r.numberResults)).toEqual([3, 2]);
+    expect(clock.sleeps).toHaveLength(1);
+  });
+
+  it('keeps a partial answer without retrying when its failure is not retryable', async () => {
+    const partial: AttemptOutcome = { ...answered(['a']), failure: { code: 'CONTENT_POLICY', message: 'refused', isRetryable: false } };
+    const provider = new FakeProvider(() => partial);
+    const outcome = await executeTrial(makeTrial({ setting: { numberResults: 2 } }).request, {
+      provider, retry: POLICY, requestTimeoutMs: REQUEST_TIMEOUT_MS, clock: new FakeClock(), signal: new AbortController().signal,
+    });
     expect(outcome.results.map((r) => r.text)).toEqual(['a']);
-    expect(outcome.failure?.code).toBe('MISSING_RESULT');
-    expect(outcome.attempts).toBe(1);
+    expect(outcome.failure?.code).toBe('CONTENT_POLICY');
     expect(provider.requests).toHaveLength(1);
-    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('drops results beyond what was asked', async () => {
+    const { outcome } = await run(() => answered(['a', 'b', 'c']));
+    expect(outcome.results.map((r) => r.text)).toEqual(['a']);
+  });
+
+  it('stops retrying when the run budget is spent, and says so', async () => {
+    const budget = new RetryBudget(2);
+    const provider = new FakeProvider(() => serviceUnavailable({ message: 'busy' }));
+    const outcome = await executeTrial(makeTrial().request, {
+      provider, retry: { ...POLICY, maxAttempts: 10 }, requestTimeoutMs: REQUEST_TIMEOUT_MS, clock: new FakeClock(), signal: new AbortController().signal, retryBudget: budget,
+    });
+    expect(provider.requests).toHaveLength(3);
+    expect(budget.spent).toBe(2);
+    expect(outcome.failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: "busy (the run's retry budget (2) is spent)" });
+  });
+
+  it('starts no retry past the trial deadline', async () => {
+    const { outcome, provider } = await run(() => serviceUnavailable({ message: 'busy' }), { retry: { maxAttempts: 10, baseDelayMs: 1000, trialDeadlineMs: 2500 } });
+    // Waits of 500 and 1000 fit in 2.5 s; the next (2000) would not.
+    expect(provider.requests).toHaveLength(3);
+    expect(outcome.failure?.message).toBe('busy (trial deadline of 2500 ms reached after 3 attempts)');
+  });
+
+  it('tells the pacer about throttling, with when the attempt started, and about answers', async () => {
+    const events: string[] = [];
+    const clock = new FakeClock();
+    const provider = new FakeProvider((_r, call) => (call === 0 ? failed('RATE_LIMITED', { isRetryable: true }) : call === 1 ? failed('SERVER_ERROR', { isRetryable: true }) : answered(['ok'])));
+    await executeTrial(makeTrial().request, {
+      provider, retry: POLICY, requestTimeoutMs: REQUEST_TIMEOUT_MS, clock, signal: new AbortController().signal,
+      pacer: { throttled: (at) => events.push(`throttled@${at}`), answered: () => events.push('answered') },
+    });
+    // A 500 is a failure, not a sign of load: only the 429 slows the run.
+    expect(events).toEqual(['throttled@0', 'answered']);
   });
 
   it('stops retrying once the run signal is aborted', async () => {

@@ -146,10 +146,10 @@ describe('RunwareProvider: reading a 200 answer', () => {
     expect(outcome.failure).toBeUndefined();
   });
 
-  it('keeps the results that came and reports the rest MISSING_RESULT, not retryable, when fewer came', async () => {
+  it('keeps the results that came and reports the rest MISSING_RESULT, retryable (a retry asks for the rest only), when fewer came', async () => {
     const outcome = await sendAnswered((task) => ({ status: 200, body: { data: [resultItem(task, 'a')] } }), textRequest({ numberResults: 3 }));
     expect(outcome.results.map((r) => r.text)).toEqual(['a']);
-    expect(outcome.failure).toMatchObject({ code: 'MISSING_RESULT', isRetryable: false });
+    expect(outcome.failure).toMatchObject({ code: 'MISSING_RESULT', isRetryable: true });
     expect(outcome.failure!.message).toContain('2 missing');
   });
 
@@ -181,7 +181,7 @@ describe('RunwareProvider: reading a 200 answer', () => {
     expect(outcome.failure!.message).toContain('model is overloaded');
   });
 
-  it('keeps the results of a partial success (data and errors together) and does not retry the rest', async () => {
+  it('keeps the results of a partial success (data and errors together), with the error as classified', async () => {
     const outcome = await sendAnswered(
       (task) => ({
         status: 200,
@@ -190,7 +190,7 @@ describe('RunwareProvider: reading a 200 answer', () => {
       textRequest({ numberResults: 2 }),
     );
     expect(outcome.results.map((r) => r.text)).toEqual(['a']);
-    expect(outcome.failure).toMatchObject({ code: 'PROVIDER_TIMEOUT', isRetryable: false, providerCode: 'timeoutProvider' });
+    expect(outcome.failure).toMatchObject({ code: 'PROVIDER_TIMEOUT', isRetryable: true, providerCode: 'timeoutProvider' });
   });
 
   it('ignores errors that name another taskUUID', async () => {
@@ -236,13 +236,13 @@ describe('RunwareProvider: reading a 200 answer', () => {
     expect(outcome.failure).toMatchObject({ code: 'MALFORMED_RESPONSE', isRetryable: true });
   });
 
-  it('reports an item without text as MALFORMED_RESPONSE, keeping the good ones and not retrying', async () => {
+  it('reports an item without text as MALFORMED_RESPONSE, keeping the good ones, retryable for the rest', async () => {
     const outcome = await sendAnswered(
       (task) => ({ status: 200, body: { data: [resultItem(task, 'a'), resultItem(task, 'b', { text: undefined })] } }),
       textRequest({ numberResults: 2 }),
     );
     expect(outcome.results.map((r) => r.text)).toEqual(['a']);
-    expect(outcome.failure).toMatchObject({ code: 'MALFORMED_RESPONSE', isRetryable: false });
+    expect(outcome.failure).toMatchObject({ code: 'MALFORMED_RESPONSE', isRetryable: true });
   });
 
   it('reports an empty body on an error status by its status', async () => {

@@ -81,18 +81,18 @@ export function parseRunwareResponse(
       message: toMessage(describeError(firstError) ?? 'the API reported an error'),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
-    // Retrying a partly answered task would pay again for the results already received.
-    return { results: kept, failure: kept.length > 0 ? { ...failure, isRetryable: false } : failure };
+    // A retry asks for the missing results only (see executeTrial), so a partial answer keeps its failure's own retryability.
+    return { results: kept, failure };
   }
   if (malformed > 0) {
-    return { results: kept, failure: { code: 'MALFORMED_RESPONSE', message: `${malformed} result${malformed === 1 ? '' : 's'} had no text or an unreadable shape`, isRetryable: kept.length === 0 } };
+    return { results: kept, failure: { code: 'MALFORMED_RESPONSE', message: `${malformed} result${malformed === 1 ? '' : 's'} had no text or an unreadable shape`, isRetryable: true } };
   }
   return {
     results: kept,
     failure: {
       code: 'MISSING_RESULT',
       message: `asked for ${expected} result${expected === 1 ? '' : 's'}, received ${kept.length}; ${missing} missing`,
-      isRetryable: kept.length === 0,
+      isRetryable: true,
     },
   };
 }
