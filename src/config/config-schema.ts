@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelSpecSchema } from './model-table.js';
+import { FaultsSchema } from './simulator-faults.js';
 
 import { PROVIDERS, REPORTERS } from './choices.js';
 
@@ -32,6 +33,7 @@ export const SimulatorConfigSchema = z
     seed: z.int().default(1).describe('Seed for every simulated answer. @default 1'),
     scenarios: z.string().default('fixtures/simulator').describe('Folder of scenario files, relative to the config. @default fixtures/simulator'),
     latencyScale: z.number().min(0).default(1).describe('Multiplies every simulated latency; 0 answers at once. @default 1'),
+    faults: FaultsSchema.prefault({}),
   })
   .describe('Settings of the built-in simulator.');
 export type SimulatorConfig = z.infer<typeof SimulatorConfigSchema>;

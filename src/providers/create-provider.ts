@@ -52,6 +52,7 @@ export async function createProvider(
     scenarios,
     models: config.models,
     latencyScale: config.simulator.latencyScale,
+    faults: config.simulator.faults,
   });
   const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'simulator', connections: options.concurrency, name: 'simulator' });
   return {

@@ -25,6 +25,7 @@ export async function simulateCommand(args: SimulateArgs, io: CliIo): Promise<nu
       scenarios,
       models: config.models,
       latencyScale: args.latencyScale ?? config.simulator.latencyScale,
+      faults: config.simulator.faults,
     });
   } catch (error) {
     throw new EvalgateError('USAGE', `cannot listen on ${args.host}:${args.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {

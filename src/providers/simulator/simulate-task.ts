@@ -103,7 +103,7 @@ export function contentKey(task: SimulatorTask): string {
 }
 
 /** Eight uniforms in [0, 1) derived from the seed and a label: deterministic, independent of call order. */
-function uniforms(seed: number, key: string, occurrence: number, label: string): number[] {
+export function uniforms(seed: number, key: string, occurrence: number, label: string): number[] {
   const digest = createHash('sha256').update(`${seed}\u0000${key}\u0000${occurrence}\u0000${label}`).digest();
   const out: number[] = [];
   for (let i = 0; i < 8; i++) out.push(digest.readUInt32BE(i * 4) / 2 ** 32);

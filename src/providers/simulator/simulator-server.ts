@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModelTable } from '../../config/model-table.js';
+import { answerTasks, type AnsweredTask } from './answer-tasks.js';
+import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
+import type { FaultKind } from '../../config/simulator-faults.js';
 import type { Scenario } from './scenario.js';
-import { contentKey, simulateTask, type SimulatedResult } from './simulate-task.js';
-import { validateTask, type WireError } from './validate-task.js';
+import { shapeDelivery, type Delivery } from './shape-delivery.js';
+
+export type { AnsweredTask } from './answer-tasks.js';
 
 export interface SimulatorOptions {
   /** 0 picks a free port. @default 0 */
@@ -17,19 +21,18 @@ export interface SimulatorOptions {
   latencyScale?: number;
   /** When set, requests must carry this key (to exercise 401s); otherwise any bearer token is accepted. */
   apiKey?: string;
-  /** Called for every task answered, with what was sent back (tests count from it independently). */
+  /** Faults to inject; none by default. */
+  faults?: Partial<Faults>;
+  /** Called for every task answered, with the results actually sent back (tests count from it independently). */
   onTaskAnswered?: (entry: AnsweredTask) => void;
 }
 
-/** A task the simulator answered, for tests and logs. */
-export interface AnsweredTask {
-  taskUUID: string;
-  model: string;
-  thinkingLevel: string;
-  numberResults: number;
-  messages: readonly { role: string; content: string }[];
-  scenario: string;
-  results: SimulatedResult[];
+/** What the simulator has seen and done. */
+export interface SimulatorStats {
+  requests: number;
+  tasks: number;
+  /** Faults injected, by kind; `admission` counts requests refused past admitConcurrency. */
+  faults: Partial<Record<FaultKind | 'admission', number>>;
 }
 
 /** A running simulator. */
@@ -37,8 +40,8 @@ export interface RunningSimulator {
   /** The endpoint to point `RUNWARE_API_URL` at, e.g. http://127.0.0.1:41234/v1. */
   url: string;
   port: number;
-  /** Requests and tasks received so far. */
-  stats: { requests: number; tasks: number };
+  /** Requests, tasks and faults so far. */
+  stats: SimulatorStats;
   close(): Promise<void>;
 }
 
@@ -51,8 +54,13 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const occurrences = new Map<string, number>();
-  const stats = { requests: 0, tasks: 0 };
+  const stats: SimulatorStats = { requests: 0, tasks: 0, faults: {} };
   const latencyScale = options.latencyScale ?? 1;
+  const faults = FaultsSchema.parse(options.faults ?? {});
+  const countFault = (kind: FaultKind | 'admission') => {
+    stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
+  };
+  let inFlight = 0;
 
   const server: Server = createServer((req, res) => {
     void answer(req, res).catch((error: unknown) => {
@@ -71,80 +79,49 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       return;
     }
     stats.requests++;
+    inFlight++;
+    res.once('close', () => inFlight--);
     const body = await readBody(req);
     if (body === undefined) {
       send(res, 413, { errors: [{ code: 'invalidParameter', message: 'Request body too large.' }] });
       return;
     }
-    const auth = req.headers.authorization;
-    const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    let tasks: unknown;
-    try {
-      tasks = JSON.parse(body);
-    } catch {
-      send(res, 400, { errors: [{ code: 'invalidParameter', message: 'The request body must be a JSON array of tasks.' }] });
+    const tasks = parseTasks(body, req.headers.authorization, options.apiKey);
+    if ('status' in tasks) {
+      send(res, tasks.status, tasks.body);
       return;
     }
-    if (!Array.isArray(tasks) || tasks.length === 0) {
-      send(res, 400, { errors: [{ code: 'invalidParameter', message: 'The request body must be a non-empty JSON array of tasks.' }] });
+    if (faults.admitConcurrency !== undefined && inFlight > faults.admitConcurrency) {
+      countFault('admission');
+      send(res, 429, { errors: [{ code: 'providerRateLimitExceeded', message: 'The queue is full; try again later.' }] });
       return;
     }
-    let key = bearer;
-    const first = tasks[0] as Record<string, unknown> | null;
-    if (first && first.taskType === 'authentication') {
-      if (bearer !== undefined) {
-        send(res, 400, { errors: [{ code: 'invalidParameter', message: 'Use either the Authorization header or an authentication task, not both.', taskType: 'authentication' }] });
-        return;
-      }
-      key = typeof first.apiKey === 'string' ? first.apiKey : undefined;
-      tasks = tasks.slice(1);
-    }
-    if (!key || (options.apiKey !== undefined && key !== options.apiKey)) {
-      send(res, 401, { errors: [{ code: 'invalidApiKey', message: 'Invalid API key. Get one at https://my.runware.ai', parameter: 'apiKey', taskType: 'authentication' }] });
-      return;
-    }
+    stats.tasks += tasks.list.length;
+    const answered = answerTasks(tasks.list, { models: options.models, scenarios: options.scenarios, seed: options.seed, occurrences });
+    const delivery = shapeDelivery(answered, faults);
+    if (delivery.fault) countFault(delivery.fault);
+    await delay(answered.latencyMs * latencyScale, req);
+    deliver(delivery, req, res);
+  }
 
-    const data: Record<string, unknown>[] = [];
-    const errors: WireError[] = [];
-    let latencyMs = 0;
-    for (const raw of tasks as unknown[]) {
-      stats.tasks++;
-      const checked = validateTask(raw, options.models);
-      if ('error' in checked) {
-        errors.push(checked.error);
-        continue;
-      }
-      const contentId = contentKey(checked.task);
-      const occurrence = occurrences.get(contentId) ?? 0;
-      occurrences.set(contentId, occurrence + 1);
-      const simulated = simulateTask(checked.task, options.scenarios, options.seed, occurrence);
-      latencyMs = Math.max(latencyMs, simulated.latencyMs);
-      options.onTaskAnswered?.({
-        taskUUID: checked.taskUUID,
-        model: checked.task.model.air,
-        thinkingLevel: checked.task.thinkingLevel,
-        numberResults: checked.task.numberResults,
-        messages: checked.task.messages,
-        scenario: simulated.scenario,
-        results: simulated.results,
-      });
-      for (const result of simulated.results) {
-        data.push({
-          taskType: 'textInference',
-          taskUUID: checked.taskUUID,
-          text: result.text,
-          finishReason: result.finishReason,
-          ...(checked.includeUsage ? { usage: result.usage } : {}),
-          ...(checked.includeCost && result.cost !== null ? { cost: result.cost } : {}),
-        });
-      }
+  function deliver(delivery: Delivery, req: IncomingMessage, res: ServerResponse): void {
+    switch (delivery.kind) {
+      case 'json':
+        for (const entry of delivery.delivered) options.onTaskAnswered?.(entry);
+        send(res, delivery.status, delivery.body, delivery.headers);
+        return;
+      case 'raw':
+        if (res.destroyed) return;
+        res.writeHead(delivery.status, { 'content-type': delivery.contentType, 'content-length': Buffer.byteLength(delivery.text), 'x-evalgate-simulator': '1' });
+        res.end(delivery.text);
+        return;
+      case 'hang':
+        // No bytes at all; the client's timeout ends it (or the server's close).
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
     }
-    await delay(latencyMs * latencyScale, req);
-    if (data.length === 0) {
-      send(res, 400, { errors });
-      return;
-    }
-    send(res, 200, errors.length > 0 ? { data, errors } : { data });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -165,11 +142,38 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-evalgate-simulator': '1' });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-evalgate-simulator': '1', ...headers });
   res.end(text);
+}
+
+/** The tasks of a request, after auth (the Authorization header, or a leading authentication task, not both). */
+function parseTasks(body: string, authorization: string | undefined, requiredKey: string | undefined): { list: unknown[] } | { status: number; body: unknown } {
+  const bearer = typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  let tasks: unknown;
+  try {
+    tasks = JSON.parse(body);
+  } catch {
+    return { status: 400, body: { errors: [{ code: 'invalidParameter', message: 'The request body must be a JSON array of tasks.' }] } };
+  }
+  if (!Array.isArray(tasks) || tasks.length === 0) {
+    return { status: 400, body: { errors: [{ code: 'invalidParameter', message: 'The request body must be a non-empty JSON array of tasks.' }] } };
+  }
+  let key = bearer;
+  const first = tasks[0] as Record<string, unknown> | null;
+  if (first && first.taskType === 'authentication') {
+    if (bearer !== undefined) {
+      return { status: 400, body: { errors: [{ code: 'invalidParameter', message: 'Use either the Authorization header or an authentication task, not both.', taskType: 'authentication' }] } };
+    }
+    key = typeof first.apiKey === 'string' ? first.apiKey : undefined;
+    tasks = tasks.slice(1);
+  }
+  if (!key || (requiredKey !== undefined && key !== requiredKey)) {
+    return { status: 401, body: { errors: [{ code: 'invalidApiKey', message: 'Invalid API key. Get one at https://my.runware.ai', parameter: 'apiKey', taskType: 'authentication' }] } };
+  }
+  return { list: tasks as unknown[] };
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { formatSoakReport, runSoak } from './soak.js';
+
+// CI runs a small soak; `npm run soak` runs the full size (SOAK_TRIALS=2400).
+const TRIALS = Number(process.env.SOAK_TRIALS ?? 300);
+
+describe(`soak: ${TRIALS} trials through every fault`, () => {
+  it('records every trial once, whole, and errors a sample only when its retries ran out', async () => {
+    const report = await runSoak({ trials: TRIALS, concurrency: 32, faultShare: 0.03, admitConcurrency: 12, seed: 42 });
+    console.log(`\n${formatSoakReport(report)}\n`);
+    expect(report.trials).toBeGreaterThanOrEqual(TRIALS);
+    expect(report.lost).toBe(0);
+    expect(report.duplicated).toBe(0);
+    expect(report.erroredEarly).toBe(0);
+    expect(report.samples).toBe(report.trials * 2.5);
+    // Every fault kind was exercised, and the queue limit too.
+    for (const kind of ['rateLimited', 'serverError', 'unavailable', 'gatewayTimeout', 'providerTimeout', 'hang', 'reset', 'malformed', 'truncated', 'mixed', 'wrongCount', 'admission']) {
+      expect(report.faultsInjected[kind], kind).toBeGreaterThan(0);
+    }
+    expect(report.retries).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('under faults that outlast the retries, still loses and duplicates nothing, and errors only exhausted samples', async () => {
+    const report = await runSoak({ trials: Math.min(TRIALS, 160), concurrency: 16, faultShare: 0.07, admitConcurrency: 8, seed: 7, maxAttempts: 3 });
+    console.log(`\n${formatSoakReport(report)}\n`);
+    expect(report.errored).toBeGreaterThan(0);
+    expect(report.erroredEarly).toBe(0);
+    expect(report.lost).toBe(0);
+    expect(report.duplicated).toBe(0);
+  }, 240_000);
+
+  it('finishes a run at concurrency 64 against a server that admits 8, without an error', async () => {
+    const report = await runSoak({ trials: Math.min(TRIALS, 400), concurrency: 64, faultShare: 0, admitConcurrency: 8, seed: 3 });
+    console.log(`\n${formatSoakReport(report)}\n`);
+    expect(report.faultsInjected.admission).toBeGreaterThan(0);
+    // Backing off keeps refusals to a fraction of the trials (without it: over 450 for 300 trials, and errors).
+    expect(report.faultsInjected.admission!).toBeLessThan(report.trials / 2);
+    expect(report.errored).toBe(0);
+    expect(report.lost).toBe(0);
+  }, 240_000);
+});
