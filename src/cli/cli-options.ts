@@ -14,6 +14,9 @@ export interface RunArgs {
   reporter?: ReporterName[];
   seed?: number;
   color?: boolean;
+  resume?: string;
+  maxCost?: number;
+  allowPartial: boolean;
 }
 
 /** Arguments of `evalgate validate`. */
@@ -71,6 +74,9 @@ export const RUN_OPTIONS = {
   reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to produce (default: `reporters` in evalconfig.yaml)' },
   seed: { type: 'number', describe: 'Seed of the simulator (with --provider simulator)' },
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
+  resume: { type: 'string', describe: 'Continue the interrupted run in this folder: send only the trials it has not recorded' },
+  maxCost: { type: 'number', describe: 'Never spend more than this many USD: refuse a run whose worst case is above it, and stop sending before it would be passed' },
+  allowPartial: { type: 'boolean', default: false, describe: 'With --max-cost: run a plan whose worst case is above the budget, until the budget is reserved' },
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
 
 export const VALIDATE_OPTIONS = { config, levels, samples, filter } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;

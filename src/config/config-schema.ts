@@ -44,8 +44,8 @@ export const ConfigSpecSchema = z
     suites: z
       .array(z.string().min(1))
       .min(1)
-      .default(['evals/**/*.yaml', 'evals/**/*.yml'])
-      .describe('Globs of suite files, relative to this file. @default ["evals/**/*.yaml", "evals/**/*.yml"]'),
+      .default(['evals/**/*.{yaml,yml}'])
+      .describe('Globs of suite files, relative to this file. @default ["evals/**/*.{yaml,yml}"]'),
     provider: z.enum(PROVIDERS).default('runware').describe('Where requests go: `runware` (the real API) or `simulator`. @default runware'),
     model: z.string().min(1).default('openai-gpt-5-5').describe('Model of suites that name none. @default openai-gpt-5-5'),
     concurrency: z.int().min(1).max(1024).default(8).describe('Requests in flight at once. @default 8'),

@@ -71,6 +71,7 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
   const patterns = explicit ? [...options.suitePaths!] : config.suites;
   const found = new Set<string>();
   const problemsBefore = diagnostics.length;
+  const emptyGlobs: string[] = [];
   for (const pattern of patterns) {
     const absolute = path.resolve(base, pattern);
     if (!isDynamicPattern(pattern)) {
@@ -86,9 +87,13 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
     const globPattern = isDynamicPattern(pattern) ? pattern : `${pattern.replace(/[\\/]$/, '')}/**/*.{yaml,yml}`;
     const matches = await glob(globPattern, { cwd: base, absolute: true, onlyFiles: true, expandDirectories: false });
     matches.sort().forEach((m) => found.add(path.normalize(m)));
-    if (matches.length === 0 && isDynamicPattern(pattern)) {
-      diagnostics.push(notFound(pattern, `no suite files match ${pattern}`, explicit ? 'check the pattern' : `check suites: in ${configName(config, options.cwd)}`));
-    }
+    if (matches.length === 0 && isDynamicPattern(pattern)) emptyGlobs.push(pattern);
+  }
+  // A glob that matches nothing is a mistake only when nothing else matched either (the defaults list
+  // both *.yaml and *.yml, and a project rarely has both).
+  const hint = explicit ? 'check the pattern' : `check suites: in ${configName(config, options.cwd)}`;
+  for (const pattern of emptyGlobs) {
+    diagnostics.push({ ...notFound(pattern, `no suite files match ${pattern}`, hint), severity: found.size > 0 ? 'warning' : 'error' });
   }
   if (found.size === 0 && diagnostics.length === problemsBefore) {
     diagnostics.push({

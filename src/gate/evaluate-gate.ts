@@ -1,5 +1,5 @@
 import { formatExactPercent, formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
-import type { Counters, GateReason, GateResult, GroupSummary } from '../results/run-summary.js';
+import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
 
 export interface GateInput {
   groups: readonly GroupSummary[];
@@ -7,12 +7,14 @@ export interface GateInput {
   /** Share of errored samples at which the run is an infrastructure failure (exit 3). */
   maxErrorRate: number;
   interrupted: boolean;
+  /** Trials left unsent by the budget. */
+  skipped?: RunSummary['skipped'];
 }
 
 /**
  * The `gate` stage: the verdict and its reasons. Exit 130 when interrupted; 3 when errors reach
- * `maxErrorRate` or a group has no completed sample to judge; 1 when a group's pass rate is below its
- * threshold; else 0. Errored samples never count as failed.
+ * `maxErrorRate`, a group has no completed sample to judge, or the budget left trials unsent; 1 when a
+ * group's pass rate is below its threshold; else 0. Errored samples never count as failed.
  */
 export function evaluateGate(input: GateInput): GateResult {
   const reasons: GateReason[] = [];
@@ -25,6 +27,10 @@ export function evaluateGate(input: GateInput): GateResult {
   if (input.interrupted) {
     reasons.push({ code: 'INTERRUPTED', message: 'the run was interrupted before every trial was sent' });
     raise(130);
+  }
+  if (input.skipped) {
+    reasons.push({ code: 'BUDGET_EXHAUSTED', message: `${input.skipped.trials} trials (${input.skipped.samples} samples) were not sent: ${input.skipped.reason}` });
+    raise(3);
   }
   const { samples, errored } = input.totals;
   if (samples > 0 && errored > 0 && errored / samples >= input.maxErrorRate) {

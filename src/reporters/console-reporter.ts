@@ -49,6 +49,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
         `${event.suites.length} suite${event.suites.length === 1 ? '' : 's'} · ${formatCount(event.plannedTrials)} trials · ` +
           `${formatCount(event.plannedSamples)} samples · concurrency ${event.concurrency}\n`,
       );
+      if (event.recordedTrials > 0) {
+        options.write(`resuming: ${formatCount(event.recordedTrials)} trials already recorded, ${formatCount(event.plannedTrials - event.recordedTrials)} to send\n`);
+      }
+      progress.trials = event.recordedTrials;
     },
 
     onTrialFinished(event) {

@@ -9,6 +9,8 @@ export interface RunStarted {
   simulated: boolean;
   plannedTrials: number;
   plannedSamples: number;
+  /** Trials already recorded by an earlier, interrupted invocation (`--resume`); not sent again. */
+  recordedTrials: number;
   concurrency: number;
   suites: { name: string; file: string; threshold: number }[];
 }

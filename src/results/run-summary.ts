@@ -80,7 +80,7 @@ export interface CaseSummary {
 
 /** Why the gate failed, one reason per problem. */
 export interface GateReason {
-  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED';
+  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED';
   message: string;
   suite?: string;
   model?: string;
@@ -121,6 +121,8 @@ export interface RunSummary {
   /** The run stopped before every planned trial was sent. */
   interrupted: boolean;
   plannedTrials: number;
+  /** Trials not sent because the budget (`--max-cost`) would have been passed; a later `--resume` can send them. */
+  skipped: { trials: number; samples: number; reason: string; trialIds: string[] } | null;
   config: RunConfigRecord;
   totals: Counters;
   groups: GroupSummary[];

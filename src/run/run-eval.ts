@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import PQueue from 'p-queue';
 import type { Assertion } from '../assertions/assertion.js';
 import { compileAssertion } from '../assertions/assertion-registry.js';
 import type { RetryPolicy } from '../config/config-schema.js';
@@ -13,15 +12,21 @@ import { RunSummarizer } from '../results/run-summarizer.js';
 import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
-import { executeTrial } from './execute-trial.js';
-import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { worstCasePlan } from '../cost/worst-case-plan.js';
+import { EvalgateError } from '../errors.js';
+import { formatUsd } from '../results/format-figures.js';
+import type { BudgetGuard } from './budget-guard.js';
+import { executeTrial, type Pacer } from './execute-trial.js';
+import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal } from './results-journal.js';
 import { RetryBudget } from './retry-budget.js';
+import { scheduleTrials, type ScheduleResult } from './schedule-trials.js';
 
 export interface RunEvalOptions {
   runId: string;
   /** The run folder; created if missing. */
   runDir: string;
+  /** Every trial of the plan (on resume, those already recorded are not sent again). */
   trials: readonly Trial[];
   provider: Provider;
   /** True when the provider is the built-in simulator: every report says so. */
@@ -40,6 +45,12 @@ export interface RunEvalOptions {
   abortSignal: AbortSignal;
   /** What the run was asked to do, secrets removed, for summary.json. */
   configRecord: RunConfigRecord;
+  /** Continue the run in `runDir`: what its journal holds is kept and not sent again. */
+  resume?: boolean;
+  /** When the run first started (a resumed run keeps its original start). */
+  startedAt?: Date;
+  /** `--max-cost`; with `allowPartial`, a plan whose worst case is above it runs until the budget is reserved. */
+  budget?: { guard: BudgetGuard; allowPartial: boolean };
 }
 
 /**
@@ -49,10 +60,14 @@ export interface RunEvalOptions {
  * samples; it never ends the run.
  */
 export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
-  const startedAt = new Date();
+  const startedAt = options.startedAt ?? new Date();
   mkdirSync(options.runDir, { recursive: true });
-  const journal = ResultsJournal.open(path.join(options.runDir, 'results.jsonl'));
+  const journalPath = path.join(options.runDir, 'results.jsonl');
   const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0);
+  const recovered = options.resume ? await recoverJournal(journalPath, (record) => summarizer.add(record)) : undefined;
+  const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
+  if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial);
+  const journal = ResultsJournal.open(journalPath);
   const compiled = new WeakMap<LoadedCase, readonly Assertion[]>();
   const assertionsFor = (kase: LoadedCase) => {
     let list = compiled.get(kase);
@@ -68,18 +83,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       simulated: options.simulated,
       plannedTrials: options.trials.length,
       plannedSamples: options.trials.reduce((s, t) => s + t.setting.numberResults, 0),
+      recordedTrials: options.trials.length - pending.length,
       concurrency: options.concurrency,
       suites: options.configRecord.suites,
     });
   }
 
-  const queue = new PQueue({ concurrency: options.concurrency });
-  const pacer = new AdaptiveConcurrency(options.concurrency, () => options.clock.now(), (limit) => {
-    queue.concurrency = limit;
-  });
-  const retryBudget = RetryBudget.forRun(options.trials.length, options.retry.budget);
-  let scheduled = 0;
-  const runTrial = async (trial: Trial) => {
+  const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
+  let inFlight = 0;
+  const runTrial = async (trial: Trial, pacer: Pacer): Promise<number> => {
+    inFlight++;
     const outcome = await executeTrial(trial.request, {
       provider: options.provider,
       retry: options.retry,
@@ -89,28 +102,31 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       retryBudget,
       pacer,
     });
+    inFlight--;
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
-    if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return;
+    if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return 0;
     const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case));
     journal.append(records);
     for (const record of records) summarizer.add(record);
-    for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight: queue.pending - 1 });
+    for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
+    return records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
   };
 
+  let schedule: ScheduleResult;
   try {
-    for (const trial of options.trials) {
-      // Keep the queue short: trials are added as slots free up, not all at once.
-      await queue.onSizeLessThan(pacer.current);
-      if (options.stopSignal.aborted) break;
-      scheduled++;
-      void queue.add(() => runTrial(trial));
-    }
-    await queue.onIdle();
+    schedule = await scheduleTrials(pending, {
+      concurrency: options.concurrency,
+      now: () => options.clock.now(),
+      stopSignal: options.stopSignal,
+      runTrial,
+      ...(options.budget ? { budget: options.budget.guard } : {}),
+    });
   } finally {
     journal.close();
   }
 
-  const interrupted = scheduled < options.trials.length || options.abortSignal.aborted;
+  const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;
+  const skipped = schedule.stoppedBy === 'budget' ? describeSkipped(schedule.unscheduled, options.budget!.guard) : null;
   const totals = summarizer.totals();
   const { groups, cases } = summarizer.groupsAndCases();
   const summary: RunSummary = {
@@ -122,12 +138,45 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     finishedAt: new Date().toISOString(),
     interrupted,
     plannedTrials: options.trials.length,
+    skipped,
     config: options.configRecord,
     totals,
     groups,
     cases,
-    gate: evaluateGate({ groups, totals, maxErrorRate: options.maxErrorRate, interrupted }),
+    gate: evaluateGate({ groups, totals, maxErrorRate: options.maxErrorRate, interrupted, skipped }),
   };
   for (const reporter of options.reporters) await reporter.onRunFinished?.({ summary, runDir: options.runDir });
   return summary;
+}
+
+function describeSkipped(trials: readonly Trial[], budget: BudgetGuard): NonNullable<RunSummary['skipped']> {
+  return {
+    trials: trials.length,
+    samples: trials.reduce((s, t) => s + t.setting.numberResults, 0),
+    reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent)`,
+    trialIds: trials.map((t) => t.id),
+  };
+}
+
+/**
+ * Refuses, before anything is sent, a plan that `--max-cost` cannot bound: a model without a price,
+ * or (without `--allow-partial`) a worst case above the budget, naming the settings that weigh most.
+ */
+function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowPartial: boolean): void {
+  const plan = worstCasePlan(trials);
+  if (plan.unpriced.length > 0) {
+    throw new EvalgateError('USAGE', `--max-cost cannot bound ${plan.unpriced.join(', ')}: no price in the model table; nothing was sent`, {
+      hint: 'add price: {input, output} for it under models: in evalconfig.yaml',
+    });
+  }
+  if (plan.totalUsd <= maxCostUsd || allowPartial) return;
+  const heaviest = plan.bySetting
+    .slice(0, 3)
+    .map((s) => `${s.suite} · ${s.model} · ${s.thinkingLevel} · n=${s.numberResults}: ${formatUsd(s.usd)}`)
+    .join('; ');
+  throw new EvalgateError(
+    'USAGE',
+    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens), is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`,
+    { hint: 'raise --max-cost, lower maxTokens, run fewer levels (--levels) or cases (--filter), or add --allow-partial to run until the budget is reserved' },
+  );
 }

@@ -13,7 +13,7 @@ function summaryOf(records: SampleRecord[], threshold = 0.75): RunSummary {
   const totals = summarizer.totals();
   const { groups, cases } = summarizer.groupsAndCases();
   return {
-    schemaVersion: 1, runId: 'run-1', provider: 'simulator', simulated: true, startedAt: '', finishedAt: '', interrupted: false, plannedTrials: 4,
+    schemaVersion: 1, runId: 'run-1', provider: 'simulator', simulated: true, startedAt: '', finishedAt: '', interrupted: false, plannedTrials: 4, skipped: null,
     config: { provider: 'simulator', concurrency: 2, requestTimeoutMs: 1000, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1000, budget: 1 }, maxErrorRate: 1,
       suites: [{ name: 's', file: 'evals/s.yaml', threshold }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
     totals, groups, cases,
@@ -55,7 +55,7 @@ describe('progress', () => {
     let now = 0;
     let out = '';
     const reporter = createConsoleReporter({ write: (t) => void (out += t), isTTY: false, color: false, now: () => now, cwd: '/', plainProgressEveryMs: 5000 });
-    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'simulator', simulated: true, plannedTrials: 3, plannedSamples: 3, concurrency: 1, suites: [] });
+    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'simulator', simulated: true, plannedTrials: 3, plannedSamples: 3, recordedTrials: 0, concurrency: 1, suites: [] });
     now = 1000;
     reporter.onTrialFinished!({ records: [records[0]!], inFlight: 2 });
     expect(out).not.toContain('…');
@@ -69,7 +69,7 @@ describe('progress', () => {
     let now = 0;
     let out = '';
     const reporter = createConsoleReporter({ write: (t) => void (out += t), isTTY: true, color: false, now: () => now, cwd: '/' });
-    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'runware', simulated: false, plannedTrials: 2, plannedSamples: 2, concurrency: 1, suites: [] });
+    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'runware', simulated: false, plannedTrials: 2, plannedSamples: 2, recordedTrials: 0, concurrency: 1, suites: [] });
     now = 500;
     reporter.onTrialFinished!({ records: [records[0]!], inFlight: 1 });
     expect(out).toContain('\r\u001b[2K1/2 trials');

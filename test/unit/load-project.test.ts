@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,24 @@ describe('loadProject, for valid input', () => {
     const project = await loadProject({ cwd: dir, suitePaths: ['s.yaml'] });
     expect(project.suites).toHaveLength(1);
     expect(project.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'YAML_WARNING', line: 2 })]);
+  });
+
+  it('finds suites under evals/ with no config at all, whether .yaml or .yml', async () => {
+    mkdirSync(path.join(dir, 'evals'));
+    write('evals/a.yaml', 'suite: a\ncases:\n  - {id: x, messages: [{role: user, content: hi}]}\n');
+    expect((await loadProject({ cwd: dir })).suites.map((s) => s.name)).toEqual(['a']);
+    write('evals/b.yml', 'suite: b\ncases:\n  - {id: x, messages: [{role: user, content: hi}]}\n');
+    const project = await loadProject({ cwd: dir });
+    expect(project.suites.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(project.warnings).toEqual([]);
+  });
+
+  it('warns about a configured glob that matches nothing when others match', async () => {
+    mkdirSync(path.join(dir, 'evals'));
+    write('evals/a.yaml', 'suite: a\ncases:\n  - {id: x, messages: [{role: user, content: hi}]}\n');
+    write('evalconfig.yaml', 'suites: ["evals/*.yaml", "more/*.yaml"]\n');
+    const project = await loadProject({ cwd: dir });
+    expect(project.warnings).toEqual([expect.objectContaining({ severity: 'warning', code: 'NO_SUITES', file: 'more/*.yaml' })]);
   });
 
   it('treats an empty evalconfig.yaml as all defaults', async () => {

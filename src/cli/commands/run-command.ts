@@ -1,34 +1,75 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ReporterName } from '../../config/config-schema.js';
-import { displayPath } from '../../config/display-path.js';
 import { EvalgateError } from '../../errors.js';
 import { createProvider } from '../../providers/create-provider.js';
 import { createConsoleReporter } from '../../reporters/console-reporter.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
+import { BudgetGuard } from '../../run/budget-guard.js';
 import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
+import { MANIFEST_FILE, planFingerprint, readManifest, type RunManifest } from '../../run/run-manifest.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 import type { RunArgs } from '../cli-options.js';
 import { loadAndPlan } from './load-and-plan.js';
 
 /** `evalgate run`: load, plan, run, report, gate. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
-  const { project, trials } = await loadAndPlan(args, io);
+  const resumeDir = args.resume !== undefined ? path.resolve(io.cwd, args.resume) : undefined;
+  const previous = resumeDir ? readManifest(resumeDir) : undefined;
+  if (previous) refusePlanFlags(args);
+  if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
+
+  // A resumed run asks again exactly what it first asked: the same suites, config, filters and levels.
+  const invocation = previous?.invocation;
+  const { project, trials } = await loadAndPlan(
+    invocation
+      ? { suites: invocation.suites, ...(invocation.config ? { config: invocation.config } : {}), ...(invocation.levels ? { levels: invocation.levels } : {}), ...(invocation.samples ? { samples: invocation.samples } : {}), filter: invocation.filter }
+      : args,
+    io,
+  );
   const { config } = project;
-  const providerName = args.provider ?? config.provider;
+  const fingerprint = planFingerprint(trials);
+  if (previous && previous.plan.fingerprint !== fingerprint) {
+    throw new EvalgateError('USAGE', `cannot resume ${args.resume}: its suites or config changed since it started, so its answers would mix two versions of the prompts`, {
+      hint: 'start a new run; to keep the old answers, restore the suites as they were',
+    });
+  }
+  const providerName = invocation?.provider ?? args.provider ?? config.provider;
+  const seed = invocation ? (invocation.seed ?? undefined) : args.seed;
   const concurrency = args.concurrency ?? config.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new EvalgateError('USAGE', `--concurrency must be a whole number of at least 1, got ${String(args.concurrency)}`);
   }
 
-  const setup = await createProvider(providerName, config, io.env, { cwd: io.cwd, concurrency, ...(args.seed !== undefined ? { seed: args.seed } : {}) });
-  const runId = newRunId(new Date());
+  const runId = previous?.runId ?? newRunId(new Date());
   const outRoot = path.resolve(config.rootDir, config.outDir);
-  const runDir = args.out ? path.resolve(io.cwd, args.out) : path.join(outRoot, runId);
+  const runDir = resumeDir ?? (args.out ? path.resolve(io.cwd, args.out) : path.join(outRoot, runId));
+  if (!previous && existsSync(path.join(runDir, 'results.jsonl'))) {
+    throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
+  }
+  const setup = await createProvider(providerName, config, io.env, { cwd: io.cwd, concurrency, ...(seed !== undefined ? { seed } : {}) });
+  const startedAt = previous ? new Date(previous.startedAt) : new Date();
+  if (!previous) {
+    writeManifest(runDir, {
+      schemaVersion: 1,
+      runId,
+      startedAt: startedAt.toISOString(),
+      invocation: {
+        suites: args.suites.map((s) => path.resolve(io.cwd, s)),
+        config: config.configFile ?? null,
+        provider: providerName,
+        levels: args.levels ?? null,
+        samples: args.samples ?? null,
+        filter: args.filter,
+        seed: args.seed ?? null,
+      },
+      plan: { trials: trials.length, fingerprint },
+    });
+  }
 
   const stop = new AbortController();
   const abort = new AbortController();
@@ -53,9 +94,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     retry: config.retry,
     maxErrorRate: config.maxErrorRate,
     suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold })),
-    filter: args.filter,
-    thinkingLevels: args.levels ?? null,
-    numberResults: args.samples ? args.samples.map(Number) : null,
+    filter: invocation?.filter ?? args.filter,
+    thinkingLevels: invocation?.levels ?? args.levels ?? null,
+    numberResults: (invocation?.samples ?? args.samples)?.map(Number) ?? null,
     apiUrl: setup.apiUrl,
   };
 
@@ -76,14 +117,40 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       stopSignal: stop.signal,
       abortSignal: abort.signal,
       configRecord,
+      resume: previous !== undefined,
+      startedAt,
+      ...(args.maxCost !== undefined ? { budget: { guard: new BudgetGuard(args.maxCost), allowPartial: args.allowPartial } } : {}),
     });
-    if (!args.out) pointLatestAt(outRoot, runDir);
-    if (!reporters.length) io.stdout.write(`${displayPath(runDir, io.cwd)}\n`);
+    if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;
   } finally {
     unsubscribe();
     await setup.close();
   }
+}
+
+/** What defines the plan comes from run.json on resume; giving it again would be ambiguous. */
+function refusePlanFlags(args: RunArgs): void {
+  const given = [
+    args.suites.length > 0 && 'suite paths',
+    args.config !== undefined && '--config',
+    args.provider !== undefined && '--provider',
+    args.levels !== undefined && '--levels',
+    args.samples !== undefined && '--samples',
+    args.filter.length > 0 && '--filter',
+    args.seed !== undefined && '--seed',
+    args.out !== undefined && '--out',
+  ].filter(Boolean);
+  if (given.length > 0) {
+    throw new EvalgateError('USAGE', `--resume takes the plan from the run's run.json; ${given.join(', ')} cannot be given with it`, {
+      hint: 'drop them, or start a new run',
+    });
+  }
+}
+
+function writeManifest(runDir: string, manifest: RunManifest): void {
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 function buildReporters(names: readonly ReporterName[], io: CliIo, color: boolean | undefined): Reporter[] {

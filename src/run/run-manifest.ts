@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { PROVIDERS } from '../config/choices.js';
+import { EvalgateError } from '../errors.js';
+import type { Trial } from '../plan/trial.js';
+
+/** What `run` was asked to do, in a form `--resume` can ask again. Paths are absolute. */
+export const RunInvocationSchema = z.strictObject({
+  suites: z.array(z.string()),
+  config: z.string().nullable(),
+  provider: z.enum(PROVIDERS),
+  levels: z.array(z.string()).nullable(),
+  samples: z.array(z.string()).nullable(),
+  filter: z.array(z.string()),
+  seed: z.number().nullable(),
+});
+export type RunInvocation = z.infer<typeof RunInvocationSchema>;
+
+/** run.json: written when a run starts, read by `--resume`. */
+export const RunManifestSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  runId: z.string(),
+  startedAt: z.string(),
+  invocation: RunInvocationSchema,
+  plan: z.strictObject({ trials: z.number(), fingerprint: z.string() }),
+});
+export type RunManifest = z.infer<typeof RunManifestSchema>;
+
+export const MANIFEST_FILE = 'run.json';
+
+/**
+ * A hash of what every trial will send: ids and requests. Resuming with suites or a config that
+ * changed since would mix answers to different prompts in one run; the fingerprint catches it.
+ */
+export function planFingerprint(trials: readonly Trial[]): string {
+  const hash = createHash('sha256');
+  for (const trial of trials) hash.update(trial.id).update(JSON.stringify(trial.request)).update('\n');
+  return hash.digest('hex');
+}
+
+/** Reads a run folder's run.json, or says plainly why it cannot be resumed. */
+export function readManifest(runDir: string): RunManifest {
+  const file = path.join(runDir, MANIFEST_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file} does not exist` : `${file} is not valid JSON`;
+    throw new EvalgateError('USAGE', `cannot resume: ${reason}`, { hint: '--resume takes the folder of a run started by evalgate run (it holds run.json and results.jsonl)' });
+  }
+  const parsed = RunManifestSchema.safeParse(raw);
+  if (!parsed.success) throw new EvalgateError('USAGE', `cannot resume: ${file} is not a run manifest this version understands`);
+  return parsed.data;
+}

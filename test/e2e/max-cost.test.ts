@@ -1,0 +1,58 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
+import type { SampleRecord } from '../../src/results/sample-record.js';
+import { memoryIo } from '../support/memory-io.js';
+
+const fixture = path.resolve(import.meta.dirname, '../fixtures/projects/sentiment');
+
+describe('--max-cost', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-budget-'));
+    cpSync(fixture, dir, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = async (args: string[]) => {
+    const io = memoryIo({ cwd: dir });
+    const code = await runCli(['run', '--provider', 'simulator', ...args], io);
+    return { code, io };
+  };
+
+  it('refuses a run whose worst case is above the budget, naming what weighs most, and sends nothing', async () => {
+    const { code, io } = await run(['--max-cost', '0.2', '--out', 'run']);
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/the worst case of this run, \$0\.\d+ .* is above --max-cost \$0\.2; nothing was sent\. Most of it: sentiment · openai-gpt-5-5 · \w+ · n=3/);
+    expect(io.err()).toContain('--allow-partial');
+    expect(existsSync(path.join(dir, 'run', 'results.jsonl'))).toBe(false);
+  });
+
+  it('with --allow-partial, never spends past the budget, records what it skipped, exits 3; resume finishes it', async () => {
+    const { code, io } = await run(['--max-cost', '0.2', '--allow-partial', '--out', 'run']);
+    expect(code).toBe(3);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as RunSummary;
+    const records = readFileSync(path.join(dir, 'run', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRecord);
+    const spent = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+    expect(spent).toBeLessThanOrEqual(0.2);
+    expect(spent).toBeGreaterThan(0);
+    expect(summary.skipped).toMatchObject({ trials: 24 - summary.totals.trials, reason: expect.stringContaining('--max-cost $0.2') });
+    expect(summary.skipped!.trialIds).toHaveLength(summary.skipped!.trials);
+    expect(summary.gate.reasons).toContainEqual(expect.objectContaining({ code: 'BUDGET_EXHAUSTED' }));
+    expect(io.out()).toContain('were not sent');
+
+    const resumed = memoryIo({ cwd: dir });
+    expect([0, 1]).toContain(await runCli(['run', '--resume', 'run', '--max-cost', '5'], resumed));
+    const final = JSON.parse(readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as RunSummary;
+    expect(final).toMatchObject({ skipped: null, totals: { trials: 24, samples: 48 } });
+  });
+
+  it('refuses a budget that is not a positive number', async () => {
+    const { code, io } = await run(['--max-cost', '0']);
+    expect(code).toBe(2);
+    expect(io.err()).toContain('--max-cost must be a positive number');
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { worstCaseCostUsd } from '../../src/cost/worst-case-cost.js';
+import { BudgetGuard } from '../../src/run/budget-guard.js';
+import { scheduleTrials } from '../../src/run/schedule-trials.js';
+import { makeTrial } from '../support/builders.js';
+
+const trials = Array.from({ length: 20 }, (_, i) => makeTrial({ id: `t${i}`, setting: { numberResults: 2 } }));
+const worst = worstCaseCostUsd(trials[0]!.request, trials[0]!.pricing)!;
+
+describe('scheduleTrials', () => {
+  it('sends every trial, never more at once than the concurrency', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const result = await scheduleTrials(trials, {
+      concurrency: 3,
+      now: () => 0,
+      stopSignal: new AbortController().signal,
+      runTrial: async () => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        inFlight--;
+        return 0;
+      },
+    });
+    expect(result).toMatchObject({ scheduled: 20, unscheduled: [], stoppedBy: null });
+    expect(peak).toBeLessThanOrEqual(3);
+  });
+
+  it('never lets spending plus reservations pass the budget, and uses what in-flight trials leave over', async () => {
+    const budget = new BudgetGuard(worst * 5.5);
+    let spent = 0;
+    const result = await scheduleTrials(trials, {
+      concurrency: 4,
+      now: () => 0,
+      stopSignal: new AbortController().signal,
+      budget,
+      runTrial: async () => {
+        await new Promise((r) => setTimeout(r, 1));
+        spent += worst / 4;
+        return worst / 4;
+      },
+    });
+    expect(spent).toBeLessThanOrEqual(worst * 5.5);
+    // At most 5 worst cases could be reserved at once, but trials cost a quarter of theirs: far more than 5 run.
+    expect(result.scheduled).toBeGreaterThan(5);
+    expect(result.stoppedBy).toBe('budget');
+    expect(result.unscheduled).toHaveLength(20 - result.scheduled);
+    expect(budget.spentUsd).toBeCloseTo(spent, 12);
+  });
+
+  it('stops sending when the stop signal fires', async () => {
+    const stop = new AbortController();
+    let started = 0;
+    const result = await scheduleTrials(trials, {
+      concurrency: 2,
+      now: () => 0,
+      stopSignal: stop.signal,
+      runTrial: async () => {
+        if (++started === 3) stop.abort();
+        await new Promise((r) => setTimeout(r, 1));
+        return 0;
+      },
+    });
+    expect(result.stoppedBy).toBe('signal');
+    expect(result.scheduled).toBeLessThan(20);
+  });
+});
