@@ -17,6 +17,8 @@ export interface RunArgs {
   resume?: string;
   maxCost?: number;
   allowPartial: boolean;
+  record?: string;
+  cassettes?: string;
 }
 
 /** Arguments of `evalgate validate`. */
@@ -65,7 +67,7 @@ const filter: Options = { type: 'string', array: true, default: [], describe: 'R
 /** Flags as data, typed against the parsed arguments: a flag without a field (or the reverse) fails the type check. */
 export const RUN_OPTIONS = {
   config,
-  provider: { type: 'string', choices: PROVIDERS, describe: 'Where requests go (default: `provider` in evalconfig.yaml, else runware)' },
+  provider: { type: 'string', choices: PROVIDERS, describe: 'Where requests go: runware, simulator (offline) or replay (recorded answers); default: `provider` in evalconfig.yaml, else runware' },
   levels,
   samples,
   concurrency: { type: 'number', describe: 'Requests in flight at once (default: `concurrency` in evalconfig.yaml, else 8)' },
@@ -77,6 +79,8 @@ export const RUN_OPTIONS = {
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder: send only the trials it has not recorded' },
   maxCost: { type: 'number', describe: 'Never spend more than this many USD: refuse a run whose worst case is above it, and stop sending before it would be passed' },
   allowPartial: { type: 'boolean', default: false, describe: 'With --max-cost: run a plan whose worst case is above the budget, until the budget is reserved' },
+  record: { type: 'string', describe: 'Store every answer in this folder, for --provider replay' },
+  cassettes: { type: 'string', describe: 'With --provider replay: the folder of recorded answers (default: `cassettes` in evalconfig.yaml)' },
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
 
 export const VALIDATE_OPTIONS = { config, levels, samples, filter } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;

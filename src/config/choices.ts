@@ -1,6 +1,6 @@
 /** Closed lists of names the CLI and the config share; free of dependencies so the CLI starts fast. */
 
-export const PROVIDERS = ['runware', 'simulator'] as const;
+export const PROVIDERS = ['runware', 'simulator', 'replay'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export const REPORTERS = ['console', 'json'] as const;

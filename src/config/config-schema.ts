@@ -46,7 +46,15 @@ export const ConfigSpecSchema = z
       .min(1)
       .default(['evals/**/*.{yaml,yml}'])
       .describe('Globs of suite files, relative to this file. @default ["evals/**/*.{yaml,yml}"]'),
-    provider: z.enum(PROVIDERS).default('runware').describe('Where requests go: `runware` (the real API) or `simulator`. @default runware'),
+    provider: z
+      .enum(PROVIDERS)
+      .default('runware')
+      .describe('Where requests go: `runware` (the real API), `simulator` (offline), or `replay` (recorded answers). @default runware'),
+    cassettes: z
+      .string()
+      .min(1)
+      .default('fixtures/cassettes')
+      .describe('Folder of recorded answers that `--provider replay` answers from, relative to this file. @default fixtures/cassettes'),
     model: z.string().min(1).default('openai-gpt-5-5').describe('Model of suites that name none. @default openai-gpt-5-5'),
     concurrency: z.int().min(1).max(1024).default(8).describe('Requests in flight at once. @default 8'),
     requestTimeoutMs: z.int().min(1).default(180_000).describe('Time one attempt may take before it is abandoned and retried. @default 180000'),

@@ -3,6 +3,7 @@ import type { ProviderName } from '../config/config-schema.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import { EvalgateError } from '../errors.js';
 import type { Provider } from './provider.js';
+import { ReplayProvider } from './replay/replay-provider.js';
 import { DEFAULT_RUNWARE_API_URL, RunwareProvider } from './runware/runware-provider.js';
 import { loadScenarios } from './simulator/scenario.js';
 import { startSimulator } from './simulator/simulator-server.js';
@@ -26,14 +27,19 @@ export interface RunwareEnv {
 /**
  * Builds the provider a run asked for. `runware` needs `RUNWARE_API_KEY` (checked here, before any
  * request); `simulator` starts the built-in server on a free local port and points the same HTTP
- * client at it, so the offline path exercises the real one.
+ * client at it, so the offline path exercises the real one; `replay` answers from recorded cassettes.
  */
 export async function createProvider(
   name: ProviderName,
   config: ResolvedConfig,
   env: RunwareEnv,
-  options: { cwd: string; concurrency: number; seed?: number },
+  options: { cwd: string; concurrency: number; seed?: number; cassettes?: string },
 ): Promise<ProviderSetup> {
+  if (name === 'replay') {
+    const dir = options.cassettes !== undefined ? path.resolve(options.cwd, options.cassettes) : path.resolve(config.rootDir, config.cassettes);
+    const provider = ReplayProvider.fromFolder(dir);
+    return { provider, simulated: false, apiUrl: `replay of ${dir}`, close: () => provider.close() };
+  }
   if (name === 'runware') {
     const apiKey = env.RUNWARE_API_KEY?.trim();
     if (!apiKey) {

@@ -15,6 +15,7 @@ export const RunInvocationSchema = z.strictObject({
   samples: z.array(z.string()).nullable(),
   filter: z.array(z.string()),
   seed: z.number().nullable(),
+  cassettes: z.string().nullable(),
 });
 export type RunInvocation = z.infer<typeof RunInvocationSchema>;
 

@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import path from 'node:path';
 import type { ReporterName } from '../../config/config-schema.js';
 import { EvalgateError } from '../../errors.js';
+import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
+import { RecordingProvider } from '../../providers/replay/recording-provider.js';
+import { ReplayProvider } from '../../providers/replay/replay-provider.js';
 import { createConsoleReporter } from '../../reporters/console-reporter.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
@@ -40,6 +43,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   }
   const providerName = invocation?.provider ?? args.provider ?? config.provider;
   const seed = invocation ? (invocation.seed ?? undefined) : args.seed;
+  const cassettes = invocation ? (invocation.cassettes ?? undefined) : args.cassettes;
   const concurrency = args.concurrency ?? config.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new EvalgateError('USAGE', `--concurrency must be a whole number of at least 1, got ${String(args.concurrency)}`);
@@ -51,7 +55,14 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (!previous && existsSync(path.join(runDir, 'results.jsonl'))) {
     throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
   }
-  const setup = await createProvider(providerName, config, io.env, { cwd: io.cwd, concurrency, ...(seed !== undefined ? { seed } : {}) });
+  const setup = await createProvider(providerName, config, io.env, {
+    cwd: io.cwd,
+    concurrency,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(cassettes !== undefined ? { cassettes } : {}),
+  });
+  if (setup.provider instanceof ReplayProvider) refuseUnrecorded(setup.provider, trials);
+  const provider = args.record !== undefined ? new RecordingProvider(setup.provider, path.resolve(io.cwd, args.record)) : setup.provider;
   const startedAt = previous ? new Date(previous.startedAt) : new Date();
   if (!previous) {
     writeManifest(runDir, {
@@ -66,6 +77,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         samples: args.samples ?? null,
         filter: args.filter,
         seed: args.seed ?? null,
+        cassettes: args.cassettes !== undefined ? path.resolve(io.cwd, args.cassettes) : null,
       },
       plan: { trials: trials.length, fingerprint },
     });
@@ -105,7 +117,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       runId,
       runDir,
       trials,
-      provider: setup.provider,
+      provider,
       simulated: setup.simulated,
       thresholds: new Map(project.suites.map((s) => [s.name, s.threshold])),
       concurrency,
@@ -140,12 +152,24 @@ function refusePlanFlags(args: RunArgs): void {
     args.filter.length > 0 && '--filter',
     args.seed !== undefined && '--seed',
     args.out !== undefined && '--out',
+    args.cassettes !== undefined && '--cassettes',
   ].filter(Boolean);
   if (given.length > 0) {
     throw new EvalgateError('USAGE', `--resume takes the plan from the run's run.json; ${given.join(', ')} cannot be given with it`, {
       hint: 'drop them, or start a new run',
     });
   }
+}
+
+/** Replay is strict: a trial without a recording is an error before anything runs, naming it. */
+function refuseUnrecorded(provider: ReplayProvider, trials: readonly Trial[]): void {
+  const missing = provider.missing(trials);
+  if (missing.length === 0) return;
+  const named = missing.slice(0, 10).map((t) => `  ${t.suite}/${t.caseId} · ${t.setting.model} · ${t.setting.thinkingLevel} · n=${t.setting.numberResults}${t.repeat ? ` · repeat ${t.repeat + 1}` : ''}`);
+  if (missing.length > 10) named.push(`  … and ${missing.length - 10} more`);
+  throw new EvalgateError('USAGE', `${missing.length} of ${trials.length} trials have no recording to replay:\n${named.join('\n')}`, {
+    hint: 'record them with --record <dir> (against the API or --provider simulator), or point --cassettes at the right folder',
+  });
 }
 
 function writeManifest(runDir: string, manifest: RunManifest): void {

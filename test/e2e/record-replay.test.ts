@@ -1,0 +1,63 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
+import type { SampleRecord } from '../../src/results/sample-record.js';
+import { memoryIo } from '../support/memory-io.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const fixture = path.join(root, 'test/fixtures/projects/sentiment');
+const read = (runDir: string) => ({
+  summary: JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary,
+  records: readFileSync(path.join(runDir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRecord),
+});
+/** A sample as replay must reproduce it, keyed by trial and index (arrival order may differ). */
+const bySample = (records: SampleRecord[]) =>
+  Object.fromEntries(records.map((r) => [`${r.trialId}/${r.sampleIndex}`, [r.text, r.pass, r.finishReason, r.usage, r.costUsd, r.latencyMs, r.attempts]]));
+
+describe('record and replay', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-replay-'));
+    cpSync(fixture, dir, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('replays a recorded run sample for sample, without the network', async () => {
+    expect(await runCli(['run', '--provider', 'simulator', '--record', 'tape', '--out', 'recorded'], memoryIo({ cwd: dir }))).not.toBe(2);
+    const io = memoryIo({ cwd: dir });
+    await runCli(['run', '--provider', 'replay', '--cassettes', 'tape', '--out', 'replayed'], io);
+    const recorded = read(path.join(dir, 'recorded'));
+    const replayed = read(path.join(dir, 'replayed'));
+    expect(bySample(replayed.records)).toEqual(bySample(recorded.records));
+    expect(replayed.summary.totals).toEqual(recorded.summary.totals);
+    expect(replayed.summary).toMatchObject({ provider: 'replay', simulated: false });
+  });
+
+  it('refuses, before anything runs, a trial that has no recording, naming its suite, case and setting', async () => {
+    await runCli(['run', '--provider', 'simulator', '--record', 'tape', '--out', 'recorded'], memoryIo({ cwd: dir }));
+    const tape = path.join(dir, 'tape');
+    const [first] = readdirSync(tape);
+    const removed = JSON.parse(readFileSync(path.join(tape, first!), 'utf8')) as { request: { messages: { content: string }[]; thinkingLevel: string; numberResults: number } };
+    unlinkSync(path.join(tape, first!));
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--provider', 'replay', '--cassettes', 'tape', '--out', 'replayed'], io)).toBe(2);
+    expect(io.err()).toContain('1 of 24 trials have no recording to replay');
+    expect(io.err()).toMatch(new RegExp(`sentiment/[\\w-]+ · openai-gpt-5-5 · ${removed.request.thinkingLevel} · n=${removed.request.numberResults}`));
+    expect(io.err()).toContain('--record');
+  });
+
+  it('replays the cassettes shipped for the example suites', async () => {
+    const io = memoryIo({ cwd: root });
+    const out = path.join(dir, 'examples');
+    expect(await runCli(['run', '--provider', 'replay', '--out', out, '--reporter', 'json'], io)).toBe(1);
+    const { summary } = read(out);
+    expect(summary.totals).toMatchObject({ trials: 56, samples: 136, errored: 0 });
+    // Replaying is deterministic: the same cassettes give the same verdicts.
+    const again = path.join(dir, 'again');
+    await runCli(['run', '--provider', 'replay', '--out', again, '--reporter', 'json'], memoryIo({ cwd: root }));
+    expect(read(again).summary.totals).toEqual(summary.totals);
+  });
+});
