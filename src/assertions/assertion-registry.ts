@@ -8,13 +8,19 @@ import { compileIsJsonAssertion } from './is-json-assertion.js';
 import { compileJsonSchemaAssertion } from './json-schema-assertion.js';
 import { compileLatencyAssertion } from './latency-assertion.js';
 import { compileRegexAssertion } from './regex-assertion.js';
+import type { RegexRunner } from './regex-runner.js';
 import { compileTokensAssertion } from './tokens-assertion.js';
 
-type Compilers = { [T in AssertionType]: (spec: Extract<ResolvedAssertion, { type: T }>) => Assertion };
+/** What compiling needs beyond the spec: the run's bounded regex runner. */
+export interface CompileContext {
+  regex: RegexRunner;
+}
+
+type Compilers = { [T in AssertionType]: (spec: Extract<ResolvedAssertion, { type: T }>, context: CompileContext) => Assertion };
 
 /** Every assertion type and its compiler. Exhaustive: a new type in the schema fails the type check here. */
 const COMPILERS: Compilers = {
-  regex: compileRegexAssertion,
+  regex: (spec, context) => compileRegexAssertion(spec, context.regex),
   contains: compileContainsAssertion,
   isJson: compileIsJsonAssertion,
   jsonSchema: compileJsonSchemaAssertion,
@@ -25,7 +31,7 @@ const COMPILERS: Compilers = {
 };
 
 /** Compiles one resolved assertion into its check. */
-export function compileAssertion(spec: ResolvedAssertion): Assertion {
-  const compile = COMPILERS[spec.type] as (spec: ResolvedAssertion) => Assertion;
-  return compile(spec);
+export function compileAssertion(spec: ResolvedAssertion, context: CompileContext): Assertion {
+  const compile = COMPILERS[spec.type] as (spec: ResolvedAssertion, context: CompileContext) => Assertion;
+  return compile(spec, context);
 }

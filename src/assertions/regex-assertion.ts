@@ -1,17 +1,29 @@
 import type { AssertionSpecOf } from '../config/assertion-spec-schema.js';
+import { formatCount } from '../results/format-figures.js';
 import { quoteText, type Assertion } from './assertion.js';
+import { isLinearTime, type RegexRunner } from './regex-runner.js';
 
-/** `regex`: the text matches the pattern (or, with `not`, does not). */
-export function compileRegexAssertion(spec: AssertionSpecOf<'regex'>): Assertion {
+/** `regex`: the text matches the pattern (or, with `not`, does not), within the runner's time bound. */
+export function compileRegexAssertion(spec: AssertionSpecOf<'regex'>, runner: RegexRunner): Assertion {
   const regex = new RegExp(spec.pattern, spec.flags);
+  const isLinear = isLinearTime(spec.pattern, spec.flags ?? '');
   const shown = `/${spec.pattern}/${spec.flags ?? ''}`;
   return {
     type: 'regex',
     check(sample) {
-      const match = regex.exec(sample.text);
+      const result = runner.exec(regex, isLinear, sample.text);
+      if ('timedOut' in result) {
+        return {
+          type: 'regex',
+          pass: false,
+          errored: true,
+          message: `${shown} did not finish within ${runner.timeoutMs} ms on a ${formatCount(sample.text.length)}-character output (catastrophic backtracking?); counted as failed`,
+        };
+      }
+      const { match } = result;
       if (spec.not) {
         return match
-          ? { type: 'regex', pass: false, message: `expected no match for ${shown}, found ${quoteText(match[0], 40)} at ${match.index}` }
+          ? { type: 'regex', pass: false, message: `expected no match for ${shown}, found ${quoteText(match.text, 40)} at ${match.index}` }
           : { type: 'regex', pass: true, message: `no match for ${shown}` };
       }
       return match

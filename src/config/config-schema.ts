@@ -58,6 +58,11 @@ export const ConfigSpecSchema = z
     model: z.string().min(1).default('openai-gpt-5-5').describe('Model of suites that name none. @default openai-gpt-5-5'),
     concurrency: z.int().min(1).max(1024).default(8).describe('Requests in flight at once. @default 8'),
     requestTimeoutMs: z.int().min(1).default(180_000).describe('Time one attempt may take before it is abandoned and retried. @default 180000'),
+    assertionTimeoutMs: z
+      .int()
+      .min(1)
+      .default(1000)
+      .describe('Longest a regex assertion may run on one output (a pattern that backtracks catastrophically); past it the assertion errors and the sample fails. @default 1000'),
     retry: RetrySchema.prefault({}),
     outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),
     reporters: z.array(z.enum(REPORTERS)).min(1).default(['console', 'json']).describe('Reports to produce. @default ["console", "json"]'),

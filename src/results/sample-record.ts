@@ -40,6 +40,8 @@ export interface AssertionOutcome {
   pass: boolean;
   /** Says what was expected and what was found. */
   message: string;
+  /** Set when the check could not be carried out (a regex past its time bound); the outcome counts as failed. */
+  errored?: true;
 }
 
 /** Why a sample errored. */

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Assertion } from '../assertions/assertion.js';
 import { compileAssertion } from '../assertions/assertion-registry.js';
+import { RegexRunner } from '../assertions/regex-runner.js';
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { LoadedCase } from '../config/loaded-suite.js';
 import { evaluateGate } from '../gate/evaluate-gate.js';
@@ -37,6 +38,8 @@ export interface RunEvalOptions {
   requestTimeoutMs: number;
   retry: RetryPolicy;
   maxErrorRate: number;
+  /** Longest a regex assertion may run on one output before it is counted as failed (errored). */
+  assertionTimeoutMs: number;
   reporters: readonly Reporter[];
   clock: Clock;
   /** First Ctrl-C: stop sending new trials; in-flight ones finish. */
@@ -68,10 +71,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
   if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial);
   const journal = ResultsJournal.open(journalPath);
+  const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, readonly Assertion[]>();
   const assertionsFor = (kase: LoadedCase) => {
     let list = compiled.get(kase);
-    if (!list) compiled.set(kase, (list = kase.assertions.map(compileAssertion)));
+    if (!list) compiled.set(kase, (list = kase.assertions.map((spec) => compileAssertion(spec, { regex: regexRunner }))));
     return list;
   };
 
@@ -123,6 +127,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     });
   } finally {
     journal.close();
+    await regexRunner.close();
   }
 
   const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedJson, SampleView } from '../../src/assertions/assertion.js';
-import { compileAssertion } from '../../src/assertions/assertion-registry.js';
+import { compile } from '../support/compile.js';
 import { evaluateAssertions } from '../../src/assertions/evaluate-assertions.js';
 import { ASSERTION_TYPES, type AssertionSpecOf, type AssertionType } from '../../src/config/assertion-spec-schema.js';
 import { JsonSchemaCompiler } from '../../src/config/json-schema-compiler.js';
@@ -15,7 +15,7 @@ function jsonSchemaSpec(schema: Record<string, unknown>, schemaLabel = 'invoice.
 }
 
 function check(spec: ResolvedAssertion, view: SampleView) {
-  return compileAssertion(spec).check(view);
+  return compile(spec).check(view);
 }
 
 const INVOICE_SCHEMA = {
@@ -70,7 +70,7 @@ describe('regex', () => {
   });
 
   it('gives the same verdict every time it runs (no lastIndex carried between samples)', () => {
-    const assertion = compileAssertion({ type: 'regex', pattern: 'ok', flags: 'i', not: false });
+    const assertion = compile({ type: 'regex', pattern: 'ok', flags: 'i', not: false });
     const verdicts = [1, 2, 3].map(() => assertion.check(makeView({ text: 'OK' })).pass);
     expect(verdicts).toEqual([true, true, true]);
   });
@@ -368,7 +368,7 @@ describe('compileAssertion', () => {
   };
 
   it.each([...ASSERTION_TYPES])('compiles a minimal %s spec into a check of that type', (type) => {
-    const assertion = compileAssertion(MINIMAL[type]);
+    const assertion = compile(MINIMAL[type]);
     expect(assertion.type).toBe(type);
     const outcome = assertion.check(makeView({ text: '{"x": 1}' }));
     expect(outcome.type).toBe(type);
@@ -399,7 +399,7 @@ describe('evaluateAssertions', () => {
 
   it('parses the JSON once per sample when isJson and jsonSchema both run', () => {
     const { view, answers } = countingView('{"vendor": "ACME", "total": 45.1}');
-    const result = evaluateAssertions([compileAssertion({ type: 'isJson' }), compileAssertion(jsonSchemaSpec(INVOICE_SCHEMA))], view);
+    const result = evaluateAssertions([compile({ type: 'isJson' }), compile(jsonSchemaSpec(INVOICE_SCHEMA))], view);
     expect(result.pass).toBe(true);
     expect(answers).toHaveLength(2);
     // The same parse, handed out twice: a second JSON.parse would build a new object.
@@ -409,13 +409,13 @@ describe('evaluateAssertions', () => {
 
   it('remembers a failed parse too', () => {
     const { view, answers } = countingView('not json');
-    const result = evaluateAssertions([compileAssertion({ type: 'isJson' }), compileAssertion(jsonSchemaSpec(INVOICE_SCHEMA))], view);
+    const result = evaluateAssertions([compile({ type: 'isJson' }), compile(jsonSchemaSpec(INVOICE_SCHEMA))], view);
     expect(result.outcomes.map((o) => o.pass)).toEqual([false, false]);
     expect(answers[1]).toBe(answers[0]);
   });
 
   it('passes a sample only when every outcome passes, keeping every outcome in order', () => {
-    const assertions = [compileAssertion({ type: 'contains', value: 'ok', ignoreCase: false, not: false }), compileAssertion({ type: 'latencyMs', max: 10 })];
+    const assertions = [compile({ type: 'contains', value: 'ok', ignoreCase: false, not: false }), compile({ type: 'latencyMs', max: 10 })];
     const result = evaluateAssertions(assertions, makeView({ text: 'ok', latencyMs: 50 }));
     expect(result.pass).toBe(false);
     expect(result.outcomes.map((o) => [o.type, o.pass])).toEqual([

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileAssertion } from '../../src/assertions/assertion-registry.js';
+import { compile } from '../support/compile.js';
 import { priceUsage } from '../../src/cost/price-usage.js';
 import { buildSampleRecords } from '../../src/run/build-sample-records.js';
 import { makeProviderResult, makeTrial, makeTrialOutcome } from '../support/builders.js';
 
 const GPT_5_5 = { price: { input: 5, output: 30 }, thinkingBilling: 'separate' } as const;
-const mustContainTotal = [compileAssertion({ type: 'contains', value: 'total', ignoreCase: false, not: false })];
+const mustContainTotal = [compile({ type: 'contains', value: 'total', ignoreCase: false, not: false })];
 
 describe('buildSampleRecords', () => {
   it('turns a trial of numberResults 3 with 3 results into 3 completed records with their outcomes', () => {
@@ -54,7 +54,7 @@ describe('buildSampleRecords', () => {
     const records = buildSampleRecords(
       makeTrial({ pricing: GPT_5_5 }),
       makeTrialOutcome({ results: [makeProviderResult({ costUsd: null, usage })] }),
-      [compileAssertion({ type: 'costUsd', max: 0.002 })],
+      [compile({ type: 'costUsd', max: 0.002 })],
     );
     expect(records[0]!.assertions).toEqual([{ type: 'costUsd', pass: false, message: 'cost $0.00204 > max $0.002' }]);
   });
@@ -137,7 +137,7 @@ describe('buildSampleRecords', () => {
   });
 
   it('checks latency assertions against the rounded latency the record keeps', () => {
-    const records = buildSampleRecords(makeTrial(), makeTrialOutcome({ results: [makeProviderResult({ latencyMs: 100.04 })] }), [compileAssertion({ type: 'latencyMs', max: 100 })]);
+    const records = buildSampleRecords(makeTrial(), makeTrialOutcome({ results: [makeProviderResult({ latencyMs: 100.04 })] }), [compile({ type: 'latencyMs', max: 100 })]);
     expect(records[0]).toMatchObject({ latencyMs: 100, pass: true });
   });
 

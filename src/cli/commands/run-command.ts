@@ -10,6 +10,7 @@ import { ReplayProvider } from '../../providers/replay/replay-provider.js';
 import { createConsoleReporter } from '../../reporters/console-reporter.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
+import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { BudgetGuard } from '../../run/budget-guard.js';
 import { systemClock } from '../../run/clock.js';
@@ -65,7 +66,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const provider = args.record !== undefined ? new RecordingProvider(setup.provider, path.resolve(io.cwd, args.record)) : setup.provider;
   const startedAt = previous ? new Date(previous.startedAt) : new Date();
   if (!previous) {
-    writeManifest(runDir, {
+    await writeManifest(runDir, {
       schemaVersion: 1,
       runId,
       startedAt: startedAt.toISOString(),
@@ -124,6 +125,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       requestTimeoutMs: config.requestTimeoutMs,
       retry: config.retry,
       maxErrorRate: config.maxErrorRate,
+      assertionTimeoutMs: config.assertionTimeoutMs,
       reporters,
       clock: systemClock,
       stopSignal: stop.signal,
@@ -172,9 +174,9 @@ function refuseUnrecorded(provider: ReplayProvider, trials: readonly Trial[]): v
   });
 }
 
-function writeManifest(runDir: string, manifest: RunManifest): void {
+async function writeManifest(runDir: string, manifest: RunManifest): Promise<void> {
   mkdirSync(runDir, { recursive: true });
-  writeFileSync(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 function buildReporters(names: readonly ReporterName[], io: CliIo, color: boolean | undefined): Reporter[] {

@@ -1,0 +1,48 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { isLinearTime, RegexRunner } from '../../src/assertions/regex-runner.js';
+import { compileRegexAssertion } from '../../src/assertions/regex-assertion.js';
+import { makeView } from '../support/builders.js';
+
+const runner = new RegexRunner(300);
+afterAll(() => runner.close());
+
+describe('RegexRunner', () => {
+  it('knows which patterns the linear-time engine can run', () => {
+    expect(isLinearTime('(a+)+b', '')).toBe(true);
+    expect(isLinearTime('"total":\\s*45\\.1\\b', '')).toBe(true);
+    expect(isLinearTime('(a+)+\\1b', '')).toBe(false); // a backreference
+    expect(isLinearTime('(?<=x)a', '')).toBe(false); // a lookbehind
+    expect(isLinearTime('abc', 'i')).toBe(false); // case-insensitive
+  });
+
+  it('matches like RegExp, in-process and in the worker', () => {
+    for (const [pattern, flags, text] of [['b+', '', 'abbbc'], ['B+', 'i', 'abbbc'], ['(?<=a)b', '', 'ab'], ['z', 'i', 'abc']] as const) {
+      const expected = new RegExp(pattern, flags).exec(text);
+      const result = runner.exec(new RegExp(pattern, flags), isLinearTime(pattern, flags), text);
+      expect(result).toEqual({ match: expected ? { index: expected.index, text: expected[0] } : null });
+    }
+  });
+
+  // Unbounded, this match takes minutes; the test's own timeout would catch a hang.
+  it('stops a catastrophically backtracking match at its bound, and keeps working afterwards', { timeout: 10_000 }, () => {
+    expect(runner.exec(/(a+)+\1b/, false, `${'a'.repeat(40)}!`)).toEqual({ timedOut: true });
+    expect(runner.exec(/b/i, false, 'ABC')).toEqual({ match: { index: 1, text: 'B' } });
+  });
+
+  it('answers or times out on a 1 MB output whatever the pattern, never hangs', { timeout: 10_000 }, () => {
+    const huge = `${'a'.repeat(1_000_000)}!`;
+    for (const [pattern, isLinear] of [[/(a+)+b/, true], [/^(\w+\s?)*$/, true], [/(a+)+\1b/, false]] as const) {
+      const result = runner.exec(pattern, isLinear, huge);
+      expect('timedOut' in result || result.match === null).toBe(true);
+    }
+  });
+});
+
+describe('a regex assertion past its bound', () => {
+  it('is errored and failed, and says why', () => {
+    const assertion = compileRegexAssertion({ type: 'regex', pattern: '(a+)+\\1b', not: false }, runner);
+    const outcome = assertion.check(makeView({ text: `${'a'.repeat(40)}!` }));
+    expect(outcome).toMatchObject({ type: 'regex', pass: false, errored: true });
+    expect(outcome.message).toContain('did not finish within 300 ms on a 41-character output');
+  });
+});
