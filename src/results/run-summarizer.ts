@@ -1,71 +1,11 @@
 import { RUNWARE_LIMITS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
-import { summarizeLatency } from './percentile.js';
+import { latencyHistogram, logSpacedEdges } from './latency-histogram.js';
+import { passCurves } from './pass-at-k.js';
+import { SampleTally } from './sample-tally.js';
 import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
-import type { AssertionOutcome, SampleErrorCode, SampleRecord } from './sample-record.js';
+import type { AssertionOutcome, SampleRecord } from './sample-record.js';
 import { wilsonInterval } from './wilson-interval.js';
-
-class Tally {
-  readonly trialIds = new Set<string>();
-  /** Attempts beyond the first, counted once per trial. */
-  retries = 0;
-  samples = 0;
-  passed = 0;
-  failed = 0;
-  errored = 0;
-  costUsd = 0;
-  costedSamples = 0;
-  costFromPriceTable = 0;
-  usageSamples = 0;
-  readonly tokens = { prompt: 0, completion: 0, thinking: 0 };
-  readonly latencies: number[] = [];
-  readonly errorsByCode: Partial<Record<SampleErrorCode, number>> = {};
-
-  add(record: SampleRecord): void {
-    if (!this.trialIds.has(record.trialId)) {
-      this.trialIds.add(record.trialId);
-      this.retries += record.attempts - 1;
-    }
-    this.samples++;
-    if (record.status === 'errored') {
-      this.errored++;
-      const code = record.error?.code ?? 'UNKNOWN_ERROR';
-      this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
-      return;
-    }
-    if (record.pass) this.passed++;
-    else this.failed++;
-    if (record.costUsd !== null) {
-      this.costUsd += record.costUsd;
-      this.costedSamples++;
-      if (record.costSource === 'priceTable') this.costFromPriceTable++;
-    }
-    if (record.usage) {
-      this.usageSamples++;
-      this.tokens.prompt += record.usage.promptTokens;
-      this.tokens.completion += record.usage.completionTokens;
-      this.tokens.thinking += record.usage.thinkingTokens;
-    }
-    if (record.latencyMs !== null) this.latencies.push(record.latencyMs);
-  }
-
-  counters(): Counters {
-    const completed = this.passed + this.failed;
-    return {
-      trials: this.trialIds.size,
-      retries: this.retries,
-      samples: this.samples,
-      passed: this.passed,
-      failed: this.failed,
-      errored: this.errored,
-      passRate: completed > 0 ? this.passed / completed : null,
-      costUsd: this.costUsd,
-      latencyMs: summarizeLatency([...this.latencies]),
-      tokens: { ...this.tokens },
-      errorsByCode: { ...this.errorsByCode },
-    };
-  }
-}
 
 interface CaseTally {
   passed: number;
@@ -78,7 +18,7 @@ interface CaseTally {
 
 interface GroupTally {
   key: { suite: string; model: string; thinkingLevel: ThinkingLevel; numberResults: number };
-  tally: Tally;
+  tally: SampleTally;
   cases: Map<string, CaseTally>;
 }
 
@@ -87,7 +27,7 @@ interface GroupTally {
  * latencies and per-case tallies are kept, never the texts, so memory does not grow with output size.
  */
 export class RunSummarizer {
-  private readonly total = new Tally();
+  private readonly total = new SampleTally();
   private readonly groups = new Map<string, GroupTally>();
 
   constructor(private readonly thresholdOf: (suite: string) => number) {}
@@ -99,7 +39,7 @@ export class RunSummarizer {
     if (!group) {
       group = {
         key: { suite: record.suite, model: record.model, thinkingLevel: record.thinkingLevel, numberResults: record.numberResults },
-        tally: new Tally(),
+        tally: new SampleTally(),
         cases: new Map(),
       };
       this.groups.set(id, group);
@@ -131,6 +71,9 @@ export class RunSummarizer {
     const groups: GroupSummary[] = [];
     const cases: CaseSummary[] = [];
     const ordered = [...this.groups.values()].sort((a, b) => compareSettings(a.key, b.key));
+    // One set of bins for every group of the run, so their distributions compare at a glance.
+    const all = this.total.latencies;
+    const edges = all.length > 0 ? logSpacedEdges(Math.min(...all), Math.max(...all)) : [];
     for (const { key, tally, cases: caseTallies } of ordered) {
       const caseIds = [...caseTallies.keys()].sort();
       const counters = tally.counters();
@@ -139,12 +82,15 @@ export class RunSummarizer {
       const ci = counters.passRate === null ? undefined : wilsonInterval(counters.passRate * nEffective, nEffective);
       let flakyCases = 0;
       let failingCases = 0;
+      const curves: { passAtK: number[]; passHatK: number[] }[] = [];
       for (const caseId of caseIds) {
         const c = caseTallies.get(caseId)!;
         const completed = c.passed + c.failed;
         const flaky = c.passed > 0 && c.failed > 0;
         if (flaky) flakyCases++;
         else if (c.failed > 0) failingCases++;
+        const curve = passCurves(completed, c.passed);
+        if (completed > 0) curves.push(curve);
         cases.push({
           ...key,
           case: caseId,
@@ -154,6 +100,8 @@ export class RunSummarizer {
           errored: c.errored,
           passRate: completed > 0 ? c.passed / completed : null,
           flaky,
+          passAtK: curve.passAtK,
+          passHatK: curve.passHatK,
           firstFailure: c.firstFailure,
         });
       }
@@ -165,11 +113,14 @@ export class RunSummarizer {
         effectiveSamples: nEffective,
         icc,
         costPerSampleUsd: tally.costedSamples > 0 ? tally.costUsd / tally.costedSamples : null,
+        costPer1kRequestsUsd: counters.trials > 0 ? (tally.costUsd / counters.trials) * 1000 : null,
         costFromPriceTable: tally.costFromPriceTable,
         meanThinkingTokens: tally.usageSamples > 0 ? tally.tokens.thinking / tally.usageSamples : null,
         cases: caseTallies.size,
         flakyCases,
         failingCases,
+        ...meanCurves(curves),
+        latencyHistogram: latencyHistogram(tally.latencies, edges),
       });
     }
     return { groups, cases };
@@ -186,4 +137,13 @@ export function compareSettings(a: SettingKey, b: SettingKey): number {
     THINKING_LEVELS.indexOf(a.thinkingLevel) - THINKING_LEVELS.indexOf(b.thinkingLevel) ||
     a.numberResults - b.numberResults
   );
+}
+
+/** pass@k and pass^k of a group: the mean over its cases, for the k every case reaches. */
+function meanCurves(curves: readonly { passAtK: number[]; passHatK: number[] }[]): { passAtK: number[]; passHatK: number[] } {
+  if (curves.length === 0) return { passAtK: [], passHatK: [] };
+  const ks = Math.min(...curves.map((c) => c.passAtK.length));
+  const mean = (pick: (c: (typeof curves)[number]) => number[]) =>
+    Array.from({ length: ks }, (_, k) => curves.reduce((sum, c) => sum + pick(c)[k]!, 0) / curves.length);
+  return { passAtK: mean((c) => c.passAtK), passHatK: mean((c) => c.passHatK) };
 }

@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { LatencyHistogram } from './latency-histogram.js';
 import type { LatencySummary } from './percentile.js';
 import type { AssertionOutcome, SampleErrorCode } from './sample-record.js';
 
@@ -28,6 +29,8 @@ export interface Counters {
   passRate: number | null;
   costUsd: number;
   latencyMs: LatencySummary;
+  /** Time spent waiting, reported apart from latency: for a free slot in the queue, and between attempts. */
+  waits: { queueMs: { p50: number | null; p95: number | null; max: number | null }; backoffMs: { total: number; max: number } };
   tokens: TokenTotals;
   /** Errored samples by error code. */
   errorsByCode: Partial<Record<SampleErrorCode, number>>;
@@ -52,12 +55,20 @@ export interface GroupSummary extends Counters {
   icc: number;
   /** Mean cost of a completed sample; null when no sample had a cost. */
   costPerSampleUsd: number | null;
+  /** Cost of 1,000 requests (trials) at this setting. */
+  costPer1kRequestsUsd: number | null;
   /** Samples whose cost came from the price table because the API sent none. */
   costFromPriceTable: number;
   meanThinkingTokens: number | null;
   cases: number;
   flakyCases: number;
   failingCases: number;
+  /** Mean over cases of pass@k, for k = 1 … the fewest completed samples any case has (at most 16). */
+  passAtK: number[];
+  /** Mean over cases of pass^k (all k pass), same ks. */
+  passHatK: number[];
+  /** Completed samples' latencies in log-spaced bins shared by every group of the run. */
+  latencyHistogram: LatencyHistogram;
 }
 
 /** One case at one setting. */
@@ -74,6 +85,10 @@ export interface CaseSummary {
   passRate: number | null;
   /** Its completed samples disagree: some passed, some failed. */
   flaky: boolean;
+  /** pass@k for k = 1 … completed samples (at most 16): the chance that one of k samples passes. */
+  passAtK: number[];
+  /** pass^k: the chance that all of k samples pass. */
+  passHatK: number[];
   /** The first failed assertion of its first failed sample. */
   firstFailure: AssertionOutcome | null;
 }

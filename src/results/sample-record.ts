@@ -80,6 +80,10 @@ export interface SampleRecord {
   costSource: CostSource | null;
   /** The request's own time, from sending to the last byte of its final attempt; not queueing, not backoff. */
   latencyMs: number | null;
+  /** The trial's wait for a free slot in the run's queue, apart from latency. */
+  queueMs: number;
+  /** The trial's waits between attempts, apart from latency. */
+  backoffMs: number;
   /** Requests made for the trial, the first included. */
   attempts: number;
   assertions: AssertionOutcome[];

@@ -11,8 +11,9 @@ import type { TrialOutcome } from './execute-trial.js';
  * assertions; each missing result an errored sample carrying the failure. An errored sample has no
  * verdict (`pass: null`): it is never counted as passed or failed.
  */
-export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[]): SampleRecord[] {
+export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[], queuedMs = 0): SampleRecord[] {
   const roundMs = (ms: number) => Math.round(ms * 10) / 10;
+  const waits = { queueMs: roundMs(queuedMs), backoffMs: roundMs(outcome.backoffMs) };
   const base = {
     suite: trial.suite,
     case: trial.caseId,
@@ -36,7 +37,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
         : { code: 'MISSING_RESULT', message: `result ${sampleIndex + 1} of ${trial.setting.numberResults} never arrived` };
       records.push({
         ...base, sampleIndex, status: 'errored', pass: null, text: null, finishReason: null, usage: null,
-        costUsd: null, costSource: null, latencyMs: roundMs(outcome.latencyMs), attempts: outcome.attempts, assertions: [], error,
+        costUsd: null, costSource: null, latencyMs: roundMs(outcome.latencyMs), ...waits, attempts: outcome.attempts, assertions: [], error,
       });
       continue;
     }
@@ -56,6 +57,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       costUsd,
       costSource: result.costUsd !== null ? 'api' : priced !== null ? 'priceTable' : null,
       latencyMs,
+      ...waits,
       attempts: outcome.attempts,
       assertions: verdict.outcomes,
       error: null,

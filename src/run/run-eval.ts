@@ -95,7 +95,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 
   const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
   let inFlight = 0;
-  const runTrial = async (trial: Trial, pacer: Pacer): Promise<number> => {
+  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<number> => {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
       provider: options.provider,
@@ -109,7 +109,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     inFlight--;
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
     if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return 0;
-    const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case));
+    const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
     journal.append(records);
     for (const record of records) summarizer.add(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });

@@ -12,8 +12,8 @@ export interface ScheduleOptions {
   stopSignal: AbortSignal;
   /** `--max-cost`: trials are sent only while their worst case fits. */
   budget?: BudgetGuard;
-  /** Runs one trial to its end (recorded); resolves to what it cost, USD. */
-  runTrial: (trial: Trial, pacer: Pacer) => Promise<number>;
+  /** Runs one trial to its end (recorded); resolves to what it cost, USD. `queuedMs`: its wait for a free slot. */
+  runTrial: (trial: Trial, pacer: Pacer, queuedMs: number) => Promise<number>;
 }
 
 export interface ScheduleResult {
@@ -56,8 +56,9 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
       }
     }
     scheduled++;
+    const enqueuedAt = options.now();
     void queue.add(async () => {
-      const cost = await options.runTrial(trial, pacer);
+      const cost = await options.runTrial(trial, pacer, options.now() - enqueuedAt);
       options.budget?.settle(worst, cost);
     });
   }

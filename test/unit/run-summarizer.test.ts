@@ -235,3 +235,48 @@ describe('RunSummarizer: the first failure of a case', () => {
     }
   });
 });
+
+describe('RunSummarizer: curves, waits, cost per 1,000 requests, latency histogram', () => {
+  const records = [
+    ...caseRecords('acme', 'low', 4, 2, { latencyMs: 100, queueMs: 5, backoffMs: 0, costUsd: 0.01 }),
+    ...caseRecords('globex', 'low', 4, 4, { latencyMs: 1000, queueMs: 50, backoffMs: 1500, costUsd: 0.01 }),
+  ];
+
+  it('gives each case pass@k and pass^k for k = 1 … its completed samples', () => {
+    const { cases } = summarize(records);
+    const acme = cases.find((c) => c.case === 'acme')!;
+    expect(acme.passAtK).toHaveLength(4);
+    expect(acme.passAtK[0]).toBeCloseTo(0.5, 12);
+    expect(acme.passAtK[1]).toBeCloseTo(1 - 1 / 6, 12); // 1 − C(2,2)/C(4,2)
+    expect(acme.passHatK[1]).toBeCloseTo(1 / 6, 12); // C(2,2)/C(4,2)
+    expect(cases.find((c) => c.case === 'globex')!.passHatK[3]).toBe(1);
+  });
+
+  it('averages the curves over the cases of a group', () => {
+    const [group] = summarize(records).groups;
+    expect(group!.passAtK[0]).toBeCloseTo((0.5 + 1) / 2, 12);
+    expect(group!.passHatK[3]).toBeCloseTo((0 + 1) / 2, 12);
+  });
+
+  it('reports waits per trial, apart from latency', () => {
+    const { totals } = summarize(records);
+    expect(totals.waits).toEqual({ queueMs: { p50: 5, p95: 50, max: 50 }, backoffMs: { total: 1500, max: 1500 } });
+    expect(totals.latencyMs.max).toBe(1000);
+  });
+
+  it('prices 1,000 requests from the cost per trial', () => {
+    const [group] = summarize(records).groups;
+    // 8 samples at $0.01 over 2 trials: $0.04 a request.
+    expect(group!.costPer1kRequestsUsd).toBeCloseTo(40, 10);
+  });
+
+  it('counts every completed latency into bins shared by the run', () => {
+    const [group] = summarize(records).groups;
+    const { edgesMs, counts } = group!.latencyHistogram;
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(edgesMs[0]).toBeLessThanOrEqual(100);
+    expect(edgesMs.at(-1)).toBeGreaterThanOrEqual(1000);
+    expect(counts[0]).toBe(4);
+    expect(counts.at(-1)).toBe(4);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveSampleSize, intraCaseCorrelation } from '../../src/results/intra-case-correlation.js';
 import { nearestRankPercentile, summarizeLatency } from '../../src/results/percentile.js';
+import { passAtK, passCurves, passHatK } from '../../src/results/pass-at-k.js';
 import { wilsonInterval } from '../../src/results/wilson-interval.js';
 
 describe('wilsonInterval', () => {
@@ -81,5 +82,44 @@ describe('nearestRankPercentile', () => {
     const latencies = Array.from({ length: 100 }, (_, i) => 100 - i);
     expect(summarizeLatency(latencies)).toEqual({ p50: 50, p90: 90, p95: 95, p99: 99, max: 100 });
     expect(summarizeLatency([])).toEqual({ p50: null, p90: null, p95: null, p99: null, max: null });
+  });
+});
+
+describe('pass@k and pass^k', () => {
+  // Worked values: 1 − C(n−c, k)/C(n, k) and C(c, k)/C(n, k).
+  it.each([
+    [10, 3, 1, 0.3],
+    [10, 3, 5, 1 - 21 / 252],
+    [10, 0, 5, 0],
+    [10, 8, 3, 1],
+  ])('pass@k(n=%i, c=%i, k=%i) = %f', (n, c, k, expected) => {
+    expect(passAtK(n, c, k)).toBeCloseTo(expected, 3);
+  });
+
+  it('matches the definition C(n−c,k)/C(n,k) computed directly', () => {
+    const choose = (a: number, b: number): number => (b < 0 || b > a ? 0 : b === 0 ? 1 : (choose(a - 1, b - 1) * a) / b);
+    for (const [n, c, k] of [[8, 3, 2], [12, 5, 4], [4, 1, 4], [6, 6, 3]] as const) {
+      expect(passAtK(n, c, k)).toBeCloseTo(1 - choose(n - c, k) / choose(n, k), 12);
+      expect(passHatK(n, c, k)).toBeCloseTo(choose(c, k) / choose(n, k), 12);
+    }
+  });
+
+  it.each([
+    [10, 3, 2, 3 / 45],
+    [4, 4, 4, 1],
+    [4, 3, 4, 0],
+    [10, 5, 1, 0.5],
+  ])('pass^k(n=%i, c=%i, k=%i) = %f', (n, c, k, expected) => {
+    expect(passHatK(n, c, k)).toBeCloseTo(expected, 12);
+  });
+
+  it('gives curves for k = 1 … n, pass@k rising and pass^k falling', () => {
+    const { passAtK: at, passHatK: hat } = passCurves(4, 2);
+    expect(at).toHaveLength(4);
+    expect(at[0]).toBeCloseTo(0.5, 12);
+    expect(hat[0]).toBeCloseTo(0.5, 12);
+    expect(at[3]).toBe(1);
+    expect(hat[3]).toBe(0);
+    expect(passCurves(0, 0)).toEqual({ passAtK: [], passHatK: [] });
   });
 });

@@ -1,0 +1,32 @@
+/**
+ * pass@k: the probability that at least one of k samples drawn (without replacement) from n samples,
+ * c of which passed, passes. The unbiased estimator of Chen et al. (2021), 1 − C(n−c, k) / C(n, k),
+ * computed as a product so it stays exact for large n.
+ */
+export function passAtK(n: number, c: number, k: number): number {
+  if (k < 1 || k > n) throw new RangeError(`pass@k needs 1 ≤ k ≤ n, got k=${k}, n=${n}`);
+  if (n - c < k) return 1;
+  let allFail = 1;
+  for (let i = n - c + 1; i <= n; i++) allFail *= 1 - k / i;
+  return 1 - allFail;
+}
+
+/**
+ * pass^k: the probability that all of k samples drawn from n samples, c of which passed, pass
+ * (Yao et al. 2024, τ-bench): C(c, k) / C(n, k).
+ */
+export function passHatK(n: number, c: number, k: number): number {
+  if (k < 1 || k > n) throw new RangeError(`pass^k needs 1 ≤ k ≤ n, got k=${k}, n=${n}`);
+  let allPass = 1;
+  for (let i = 0; i < k; i++) allPass *= (c - i) / (n - i);
+  return Math.max(0, allPass);
+}
+
+/** Largest k reported: keeps summaries small for cases with many repeats. */
+export const MAX_REPORTED_K = 16;
+
+/** pass@k and pass^k for k = 1 … min(n, MAX_REPORTED_K); empty for no completed sample. */
+export function passCurves(n: number, c: number): { passAtK: number[]; passHatK: number[] } {
+  const ks = Array.from({ length: Math.min(n, MAX_REPORTED_K) }, (_, i) => i + 1);
+  return { passAtK: ks.map((k) => passAtK(n, c, k)), passHatK: ks.map((k) => passHatK(n, c, k)) };
+}
