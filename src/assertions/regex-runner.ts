@@ -4,6 +4,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 /** A match, or why there is no answer. */
 export type RegexResult = { match: { index: number; text: string } | null } | { timedOut: true };
 
+/** Longest to wait for a worker thread to start. */
+const WORKER_START_LIMIT_MS = 10_000;
+
 /** Outputs at most this long are matched in-process by regexes the linear engine can run. */
 const INLINE_LIMIT_CHARS = 100_000;
 
@@ -35,6 +38,8 @@ export function isLinearTime(pattern: string, flags: string): boolean {
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { port, flag } = workerData;
+Atomics.store(flag, 1, 1);
+Atomics.notify(flag, 1);
 port.on('message', ({ pattern, flags, text }) => {
   const m = new RegExp(pattern, flags).exec(text);
   port.postMessage({ match: m ? { index: m.index, text: m[0] } : null });
@@ -83,9 +88,12 @@ export class RegexRunner {
   private startWorker(): NonNullable<RegexRunner['worker']> {
     if (this.worker) return this.worker;
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(4));
+    // flag[0]: a match is ready; flag[1]: the worker is up. The time bound counts from the match, not
+    // from starting a thread, which a loaded machine can take a while to do.
+    const flag = new Int32Array(new SharedArrayBuffer(8));
     const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
     thread.unref();
+    Atomics.wait(flag, 1, 0, WORKER_START_LIMIT_MS);
     this.worker = { thread, port: port1, flag };
     return this.worker;
   }
