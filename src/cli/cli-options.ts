@@ -19,6 +19,7 @@ export interface RunArgs {
   allowPartial: boolean;
   record?: string;
   cassettes?: string;
+  quiet: boolean;
 }
 
 /** Arguments of `evalgate validate`. */
@@ -38,6 +39,13 @@ export interface SimulateArgs {
   seed?: number;
   scenarios?: string;
   latencyScale?: number;
+}
+
+/** Arguments of `evalgate report`. */
+export interface ReportArgs {
+  runDir: string;
+  reporter?: ReporterName[];
+  color?: boolean;
 }
 
 /** Arguments of `evalgate init`. */
@@ -81,6 +89,7 @@ export const RUN_OPTIONS = {
   allowPartial: { type: 'boolean', default: false, describe: 'With --max-cost: run a plan whose worst case is above the budget, until the budget is reserved' },
   record: { type: 'string', describe: 'Store every answer in this folder, for --provider replay' },
   cassettes: { type: 'string', describe: 'With --provider replay: the folder of recorded answers (default: `cassettes` in evalconfig.yaml)' },
+  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No progress display (the report at the end is still printed)' },
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
 
 export const VALIDATE_OPTIONS = { config, levels, samples, filter } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
@@ -93,6 +102,11 @@ export const SIMULATE_OPTIONS = {
   scenarios: { type: 'string', describe: 'Folder of scenario files (default: simulator.scenarios in evalconfig.yaml)' },
   latencyScale: { type: 'number', describe: 'Multiply simulated latencies (0: answer at once)' },
 } satisfies Record<keyof SimulateArgs, Options>;
+
+export const REPORT_OPTIONS = {
+  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to rebuild (default: all five)' },
+  color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
+} satisfies Record<Exclude<keyof ReportArgs, 'runDir'>, Options>;
 
 export const INIT_OPTIONS = {
   force: { type: 'boolean', default: false, describe: 'Overwrite files that exist' },

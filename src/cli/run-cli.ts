@@ -1,14 +1,16 @@
 import { createRequire } from 'node:module';
-import yargs, { type Options } from 'yargs';
+import yargs, { type Options, type PositionalOptions } from 'yargs';
 import { ExitCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import {
   INIT_OPTIONS,
+  REPORT_OPTIONS,
   RUN_OPTIONS,
   SIMULATE_OPTIONS,
   SUITES_POSITIONAL,
   VALIDATE_OPTIONS,
   type InitArgs,
+  type ReportArgs,
   type RunArgs,
   type SimulateArgs,
   type ValidateArgs,
@@ -21,6 +23,7 @@ export interface CommandHandlers {
   validate(args: ValidateArgs, io: CliIo): Promise<number>;
   simulate(args: SimulateArgs, io: CliIo): Promise<number>;
   init(args: InitArgs, io: CliIo): Promise<number>;
+  report(args: ReportArgs, io: CliIo): Promise<number>;
 }
 
 /** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
@@ -29,20 +32,28 @@ export const defaultHandlers: CommandHandlers = {
   validate: async (args, io) => (await import('./commands/validate-command.js')).validateCommand(args, io),
   simulate: async (args, io) => (await import('./commands/simulate-command.js')).simulateCommand(args, io),
   init: async (args, io) => (await import('./commands/init-command.js')).initCommand(args, io),
+  report: async (args, io) => (await import('./commands/report-command.js')).reportCommand(args, io),
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
-const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe: string; options: Record<string, Options>; takesSuites: boolean }[] = [
+const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe: string; options: Record<string, Options>; positional?: [string, PositionalOptions] }[] = [
   {
     name: 'run',
     usage: 'run [suites..]',
     describe: 'Run suites, report, and gate (exit 0 pass, 1 gate failed, 2 config error, 3 infrastructure, 130 interrupted)',
     options: RUN_OPTIONS,
-    takesSuites: true,
+    positional: ['suites', SUITES_POSITIONAL],
   },
-  { name: 'validate', usage: 'validate [suites..]', describe: 'Check the config and suites and show the plan; sends nothing', options: VALIDATE_OPTIONS, takesSuites: true },
-  { name: 'simulate', usage: 'simulate', describe: 'Serve the Runware wire format locally with simulated answers', options: SIMULATE_OPTIONS, takesSuites: false },
-  { name: 'init', usage: 'init', describe: 'Create evalconfig.yaml, an example suite and its simulator scenario here', options: INIT_OPTIONS, takesSuites: false },
+  { name: 'validate', usage: 'validate [suites..]', describe: 'Check the config and suites and show the plan; sends nothing', options: VALIDATE_OPTIONS, positional: ['suites', SUITES_POSITIONAL] },
+  { name: 'simulate', usage: 'simulate', describe: 'Serve the Runware wire format locally with simulated answers', options: SIMULATE_OPTIONS },
+  { name: 'init', usage: 'init', describe: 'Create evalconfig.yaml, an example suite and its simulator scenario here', options: INIT_OPTIONS },
+  {
+    name: 'report',
+    usage: 'report <runDir>',
+    describe: 'Rebuild every report of a run from its results.jsonl; sends nothing',
+    options: REPORT_OPTIONS,
+    positional: ['runDir', { type: 'string', describe: 'The run folder (reports/<run id>, or the --out of a run)' }],
+  },
 ];
 
 type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<CommandHandlers[K]>[0] } }[keyof CommandHandlers];
@@ -65,14 +76,14 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     parser = parser.command(
       spec.usage,
       spec.describe,
-      (y) => (spec.takesSuites ? y.positional('suites', SUITES_POSITIONAL) : y).options(spec.options),
+      (y) => (spec.positional ? y.positional(...spec.positional) : y).options(spec.options),
       (args) => {
         chosen = { command: spec.name, args } as unknown as Chosen;
       },
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, report, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())

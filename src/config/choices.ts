@@ -3,5 +3,5 @@
 export const PROVIDERS = ['runware', 'simulator', 'replay'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-export const REPORTERS = ['console', 'json'] as const;
+export const REPORTERS = ['console', 'json', 'junit', 'markdown', 'html'] as const;
 export type ReporterName = (typeof REPORTERS)[number];

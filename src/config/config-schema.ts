@@ -65,7 +65,11 @@ export const ConfigSpecSchema = z
       .describe('Longest a regex assertion may run on one output (a pattern that backtracks catastrophically); past it the assertion errors and the sample fails. @default 1000'),
     retry: RetrySchema.prefault({}),
     outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),
-    reporters: z.array(z.enum(REPORTERS)).min(1).default(['console', 'json']).describe('Reports to produce. @default ["console", "json"]'),
+    reporters: z
+      .array(z.enum(REPORTERS))
+      .min(1)
+      .default(['console', 'json', 'junit', 'markdown', 'html'])
+      .describe('Reports to produce: console, json (summary.json), junit (junit.xml), markdown (summary.md), html (report.html). @default all five'),
     threshold: z.number().min(0).max(1).default(0.8).describe('Minimum pass rate of suites that set none. @default 0.8'),
     maxErrorRate: z
       .number()

@@ -13,6 +13,8 @@ export interface ConsoleReporterOptions {
   now: () => number;
   /** Paths are shown relative to this folder. */
   cwd: string;
+  /** A live status line on a terminal, a plain line every few seconds elsewhere. @default true */
+  showProgress?: boolean;
   /** @default 5000 */
   plainProgressEveryMs?: number;
   /** Most failing cases listed before "and N more". @default 20 */
@@ -26,14 +28,23 @@ export interface ConsoleReporterOptions {
 export function createConsoleReporter(options: ConsoleReporterOptions): Reporter {
   const paint = makePainter(options.color);
   const progressEvery = options.isTTY ? 100 : (options.plainProgressEveryMs ?? 5000);
-  const progress = { trials: 0, samples: 0, passed: 0, failed: 0, errored: 0, costUsd: 0, inFlight: 0 };
+  const progress = { trials: 0, sentThisTime: 0, samples: 0, passed: 0, failed: 0, errored: 0, costUsd: 0, inFlight: 0 };
   let planned: RunStarted | undefined;
-  let lastDrawn = options.now();
+  const startedAt = options.now();
+  let lastDrawn = startedAt;
   let statusShown = false;
 
+  /** Time left at the pace so far (trials done by this invocation), or nothing before a pace is known. */
+  const eta = () => {
+    const left = (planned?.plannedTrials ?? 0) - progress.trials;
+    const elapsed = options.now() - startedAt;
+    if (progress.sentThisTime < 2 || left <= 0 || elapsed <= 0) return '';
+    const seconds = Math.round((left * elapsed) / progress.sentThisTime / 1000);
+    return ` · ETA ${seconds >= 90 ? `${Math.round(seconds / 60)} min` : `${seconds} s`}`;
+  };
   const statusLine = () =>
     `${formatCount(progress.trials)}/${formatCount(planned?.plannedTrials)} trials · ${formatCount(progress.passed)} passed · ` +
-    `${formatCount(progress.failed)} failed · ${formatCount(progress.errored)} errored · ${formatUsd(progress.costUsd)} · ${progress.inFlight} in flight`;
+    `${formatCount(progress.failed)} failed · ${formatCount(progress.errored)} errored · ${formatUsd(progress.costUsd)} · ${progress.inFlight} in flight${eta()}`;
 
   const clearStatus = () => {
     if (statusShown) options.write('\r\u001b[2K');
@@ -57,6 +68,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
 
     onTrialFinished(event) {
       progress.trials++;
+      progress.sentThisTime++;
       progress.inFlight = event.inFlight;
       for (const r of event.records) {
         progress.samples++;
@@ -66,7 +78,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
         progress.costUsd += r.costUsd ?? 0;
       }
       const now = options.now();
-      if (now - lastDrawn < progressEvery) return;
+      if (options.showProgress === false || now - lastDrawn < progressEvery) return;
       lastDrawn = now;
       if (options.isTTY) {
         options.write(`\r\u001b[2K${paint('dim', statusLine())}`);

@@ -1,3 +1,4 @@
+import type { CaseDetail } from '../results/collect-case-details.js';
 import type { RunSummary } from '../results/run-summary.js';
 import type { SampleRecord } from '../results/sample-record.js';
 
@@ -26,6 +27,8 @@ export interface TrialFinished {
 export interface RunFinished {
   summary: RunSummary;
   runDir: string;
+  /** Samples and messages per case and setting, bounded; read from results.jsonl once, on first call. */
+  details: () => Promise<ReadonlyMap<string, CaseDetail>>;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { RUNWARE_LIMITS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
+import { THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
 import { latencyHistogram, logSpacedEdges } from './latency-histogram.js';
 import { passCurves } from './pass-at-k.js';
 import { SampleTally } from './sample-tally.js';
 import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
-import type { AssertionOutcome, SampleRecord } from './sample-record.js';
+import { sampleOrdinal, type AssertionOutcome, type SampleRecord } from './sample-record.js';
 import { wilsonInterval } from './wilson-interval.js';
 
 interface CaseTally {
@@ -54,7 +54,7 @@ export class RunSummarizer {
     else if (record.pass) kase.passed++;
     else {
       kase.failed++;
-      const at = record.repeat * RUNWARE_LIMITS.numberResults.max + record.sampleIndex;
+      const at = sampleOrdinal(record);
       if (at < kase.firstFailureAt) {
         kase.firstFailureAt = at;
         kase.firstFailure = record.assertions.find((a) => !a.pass) ?? null;

@@ -1,5 +1,5 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
-import type { FinishReason, ThinkingLevel } from '../config/runware-limits.js';
+import { RUNWARE_LIMITS, type FinishReason, type ThinkingLevel } from '../config/runware-limits.js';
 
 /**
  * Why a sample has no answer. A closed set: reports group by it and docs/errors.md explains each.
@@ -88,4 +88,9 @@ export interface SampleRecord {
   attempts: number;
   assertions: AssertionOutcome[];
   error: SampleError | null;
+}
+
+/** A sample's place among its case's samples at one setting: by repeat, then index. */
+export function sampleOrdinal(sample: Pick<SampleRecord, 'repeat' | 'sampleIndex'>): number {
+  return sample.repeat * RUNWARE_LIMITS.numberResults.max + sample.sampleIndex;
 }

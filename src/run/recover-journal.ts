@@ -1,5 +1,5 @@
-import { closeSync, createReadStream, existsSync, openSync, renameSync, writeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
+import { readJournal } from '../results/read-journal.js';
 import type { SampleRecord } from '../results/sample-record.js';
 
 /** What a killed run left in its journal. */
@@ -23,7 +23,7 @@ export async function recoverJournal(path: string, onRecord: (record: SampleReco
 
   const seen = new Map<string, { expected: number; indexes: Set<number> }>();
   let badLines = 0;
-  for await (const record of readRecords(path, () => badLines++)) {
+  for await (const record of readJournal(path, () => badLines++)) {
     const trial = seen.get(record.trialId) ?? { expected: record.numberResults, indexes: new Set<number>() };
     trial.indexes.add(record.sampleIndex);
     seen.set(record.trialId, trial);
@@ -40,7 +40,7 @@ export async function recoverJournal(path: string, onRecord: (record: SampleReco
   let keptSamples = 0;
   let droppedLines = badLines;
   const written = new Set<string>();
-  for await (const record of readRecords(path, () => {})) {
+  for await (const record of readJournal(path)) {
     const key = `${record.trialId}/${record.sampleIndex}`;
     if (!completeTrialIds.has(record.trialId) || written.has(key)) {
       droppedLines++;
@@ -56,23 +56,4 @@ export async function recoverJournal(path: string, onRecord: (record: SampleReco
   closeSync(fd);
   renameSync(cleaned, path);
   return { completeTrialIds, keptSamples, droppedLines };
-}
-
-async function* readRecords(path: string, onBadLine: () => void): AsyncGenerator<SampleRecord> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
-    let record: SampleRecord;
-    try {
-      record = JSON.parse(line) as SampleRecord;
-    } catch {
-      onBadLine();
-      continue;
-    }
-    if (typeof record.trialId !== 'string' || typeof record.sampleIndex !== 'number' || typeof record.numberResults !== 'number') {
-      onBadLine();
-      continue;
-    }
-    yield record;
-  }
 }

@@ -5,19 +5,17 @@ import { compileAssertion } from '../assertions/assertion-registry.js';
 import { RegexRunner } from '../assertions/regex-runner.js';
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { LoadedCase } from '../config/loaded-suite.js';
-import { evaluateGate } from '../gate/evaluate-gate.js';
 import type { Trial } from '../plan/trial.js';
 import type { Provider } from '../providers/provider.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
-import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
+import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
-import { worstCasePlan } from '../cost/worst-case-plan.js';
-import { EvalgateError } from '../errors.js';
-import { formatUsd } from '../results/format-figures.js';
+import { checkBudget } from '../cost/check-budget.js';
 import type { BudgetGuard } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
+import { announceFinished, buildRunSummary } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal } from './results-journal.js';
 import { RetryBudget } from './retry-budget.js';
@@ -37,7 +35,6 @@ export interface RunEvalOptions {
   concurrency: number;
   requestTimeoutMs: number;
   retry: RetryPolicy;
-  maxErrorRate: number;
   /** Longest a regex assertion may run on one output before it is counted as failed (errored). */
   assertionTimeoutMs: number;
   reporters: readonly Reporter[];
@@ -132,25 +129,18 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 
   const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;
   const skipped = schedule.stoppedBy === 'budget' ? describeSkipped(schedule.unscheduled, options.budget!.guard) : null;
-  const totals = summarizer.totals();
-  const { groups, cases } = summarizer.groupsAndCases();
-  const summary: RunSummary = {
-    schemaVersion: SUMMARY_SCHEMA_VERSION,
+  const summary = buildRunSummary(summarizer, {
     runId: options.runId,
     provider: options.provider.name,
     simulated: options.simulated,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
+    startedAt,
+    finishedAt: new Date(),
     interrupted,
     plannedTrials: options.trials.length,
     skipped,
     config: options.configRecord,
-    totals,
-    groups,
-    cases,
-    gate: evaluateGate({ groups, totals, maxErrorRate: options.maxErrorRate, interrupted, skipped }),
-  };
-  for (const reporter of options.reporters) await reporter.onRunFinished?.({ summary, runDir: options.runDir });
+  });
+  await announceFinished(options.reporters, summary, options.runDir);
   return summary;
 }
 
@@ -163,25 +153,3 @@ function describeSkipped(trials: readonly Trial[], budget: BudgetGuard): NonNull
   };
 }
 
-/**
- * Refuses, before anything is sent, a plan that `--max-cost` cannot bound: a model without a price,
- * or (without `--allow-partial`) a worst case above the budget, naming the settings that weigh most.
- */
-function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowPartial: boolean): void {
-  const plan = worstCasePlan(trials);
-  if (plan.unpriced.length > 0) {
-    throw new EvalgateError('USAGE', `--max-cost cannot bound ${plan.unpriced.join(', ')}: no price in the model table; nothing was sent`, {
-      hint: 'add price: {input, output} for it under models: in evalconfig.yaml',
-    });
-  }
-  if (plan.totalUsd <= maxCostUsd || allowPartial) return;
-  const heaviest = plan.bySetting
-    .slice(0, 3)
-    .map((s) => `${s.suite} · ${s.model} · ${s.thinkingLevel} · n=${s.numberResults}: ${formatUsd(s.usd)}`)
-    .join('; ');
-  throw new EvalgateError(
-    'USAGE',
-    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens), is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`,
-    { hint: 'raise --max-cost, lower maxTokens, run fewer levels (--levels) or cases (--filter), or add --allow-partial to run until the budget is reserved' },
-  );
-}

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PROVIDERS } from '../config/choices.js';
 import { EvalgateError } from '../errors.js';
 import type { Trial } from '../plan/trial.js';
+import type { RunConfigRecord } from '../results/run-summary.js';
 
 /** What `run` was asked to do, in a form `--resume` can ask again. Paths are absolute. */
 export const RunInvocationSchema = z.strictObject({
@@ -19,13 +20,18 @@ export const RunInvocationSchema = z.strictObject({
 });
 export type RunInvocation = z.infer<typeof RunInvocationSchema>;
 
-/** run.json: written when a run starts, read by `--resume`. */
+/** run.json: written when a run starts, read by `--resume` and `evalgate report`. */
 export const RunManifestSchema = z.strictObject({
   schemaVersion: z.literal(1),
   runId: z.string(),
   startedAt: z.string(),
   invocation: RunInvocationSchema,
   plan: z.strictObject({ trials: z.number(), fingerprint: z.string() }),
+  /** Where requests went, for reports rebuilt later. */
+  provider: z.string(),
+  simulated: z.boolean(),
+  /** The run's configuration as summary.json records it (thresholds, limits), secrets removed. */
+  config: z.custom<RunConfigRecord>((v) => typeof v === 'object' && v !== null && Array.isArray((v as RunConfigRecord).suites)),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 
@@ -41,7 +47,7 @@ export function planFingerprint(trials: readonly Trial[]): string {
   return hash.digest('hex');
 }
 
-/** Reads a run folder's run.json, or says plainly why it cannot be resumed. */
+/** Reads a run folder's run.json, or says plainly why it cannot be used. */
 export function readManifest(runDir: string): RunManifest {
   const file = path.join(runDir, MANIFEST_FILE);
   let raw: unknown;
@@ -49,9 +55,9 @@ export function readManifest(runDir: string): RunManifest {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file} does not exist` : `${file} is not valid JSON`;
-    throw new EvalgateError('USAGE', `cannot resume: ${reason}`, { hint: '--resume takes the folder of a run started by evalgate run (it holds run.json and results.jsonl)' });
+    throw new EvalgateError('USAGE', `${runDir} is not a run folder: ${reason}`, { hint: 'give the folder of a run started by evalgate run (it holds run.json and results.jsonl)' });
   }
   const parsed = RunManifestSchema.safeParse(raw);
-  if (!parsed.success) throw new EvalgateError('USAGE', `cannot resume: ${file} is not a run manifest this version understands`);
+  if (!parsed.success) throw new EvalgateError('USAGE', `${file} is not a run manifest this version understands`);
   return parsed.data;
 }

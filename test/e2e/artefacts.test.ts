@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
 import { parse as parseYaml } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
 import { configJsonSchema, suiteJsonSchema } from '../../src/config/config-json-schemas.js';
@@ -55,6 +56,15 @@ describe('artefacts match their JSON Schemas', () => {
     expect(lines).toHaveLength(summary.totals.samples);
     for (const line of lines) expect(validLine(line)).toBe('valid');
     expect(io.out()).toContain('simulated answers, not a real model');
+
+    // The other reports of a default run: JUnit valid against the schema CI tools read, Markdown, HTML.
+    const junit = await validateXML({
+      xml: [{ fileName: 'junit.xml', contents: readFileSync(path.join(runDir, 'junit.xml'), 'utf8') }],
+      schema: [{ fileName: 'junit.xsd', contents: readFileSync(path.join(root, 'test/fixtures/junit/junit.xsd'), 'utf8') }],
+    });
+    expect(junit.errors).toEqual([]);
+    expect(readFileSync(path.join(runDir, 'summary.md'), 'utf8')).toMatch(/^## (✅|❌) evalgate/);
+    expect(readFileSync(path.join(runDir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
   });
 
   it('records a run where every request failed as errored samples, exit 3, and validates those lines too', async () => {

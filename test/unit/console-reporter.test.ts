@@ -61,8 +61,21 @@ describe('progress', () => {
     expect(out).not.toContain('…');
     now = 6000;
     reporter.onTrialFinished!({ records: [records[2]!], inFlight: 1 });
-    expect(out).toContain('… 2/3 trials · 1 passed · 1 failed · 0 errored · $0.002 · 1 in flight\n');
+    // Two trials in 6 s: the third is due in about 3 s.
+    expect(out).toContain('… 2/3 trials · 1 passed · 1 failed · 0 errored · $0.002 · 1 in flight · ETA 3 s\n');
     expect(out).not.toContain('\r');
+  });
+
+  it('prints no progress when asked to be quiet, but still the report', async () => {
+    let now = 0;
+    let out = '';
+    const reporter = createConsoleReporter({ write: (t) => void (out += t), isTTY: true, color: false, now: () => now, cwd: '/', showProgress: false });
+    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'runware', simulated: false, plannedTrials: 2, plannedSamples: 2, recordedTrials: 0, concurrency: 1, suites: [] });
+    now = 10_000;
+    reporter.onTrialFinished!({ records: [records[0]!], inFlight: 1 });
+    expect(out).not.toContain('1/2 trials');
+    await reporter.onRunFinished!({ summary: summaryOf(records.slice(0, 1)), runDir: '/r', details: async () => new Map() });
+    expect(out).toContain('Gate:');
   });
 
   it('redraws one status line on a terminal and clears it before the report', async () => {
@@ -73,7 +86,7 @@ describe('progress', () => {
     now = 500;
     reporter.onTrialFinished!({ records: [records[0]!], inFlight: 1 });
     expect(out).toContain('\r\u001b[2K1/2 trials');
-    await reporter.onRunFinished!({ summary: summaryOf(records.slice(0, 1)), runDir: '/r' });
+    await reporter.onRunFinished!({ summary: summaryOf(records.slice(0, 1)), runDir: '/r', details: async () => new Map() });
     expect(out.indexOf('\r\u001b[2K', out.indexOf('1/2 trials'))).toBeGreaterThan(0);
   });
 });

@@ -1,23 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ReporterName } from '../../config/config-schema.js';
 import { EvalgateError } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
 import { RecordingProvider } from '../../providers/replay/recording-provider.js';
 import { ReplayProvider } from '../../providers/replay/replay-provider.js';
-import { createConsoleReporter } from '../../reporters/console-reporter.js';
-import type { Reporter } from '../../reporters/reporter.js';
-import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
 import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { BudgetGuard } from '../../run/budget-guard.js';
 import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
 import { MANIFEST_FILE, planFingerprint, readManifest, type RunManifest } from '../../run/run-manifest.js';
-import { isColorWanted, type CliIo } from '../cli-io.js';
+import type { CliIo } from '../cli-io.js';
 import type { RunArgs } from '../cli-options.js';
+import { buildReporters } from './build-reporters.js';
 import { loadAndPlan } from './load-and-plan.js';
 
 /** `evalgate run`: load, plan, run, report, gate. Returns the gate's exit code. */
@@ -64,6 +61,18 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   });
   if (setup.provider instanceof ReplayProvider) refuseUnrecorded(setup.provider, trials);
   const provider = args.record !== undefined ? new RecordingProvider(setup.provider, path.resolve(io.cwd, args.record)) : setup.provider;
+  const configRecord: RunConfigRecord = {
+    provider: setup.provider.name,
+    concurrency,
+    requestTimeoutMs: config.requestTimeoutMs,
+    retry: config.retry,
+    maxErrorRate: config.maxErrorRate,
+    suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold })),
+    filter: invocation?.filter ?? args.filter,
+    thinkingLevels: invocation?.levels ?? args.levels ?? null,
+    numberResults: (invocation?.samples ?? args.samples)?.map(Number) ?? null,
+    apiUrl: setup.apiUrl,
+  };
   const startedAt = previous ? new Date(previous.startedAt) : new Date();
   if (!previous) {
     await writeManifest(runDir, {
@@ -81,6 +90,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         cassettes: args.cassettes !== undefined ? path.resolve(io.cwd, args.cassettes) : null,
       },
       plan: { trials: trials.length, fingerprint },
+      provider: setup.provider.name,
+      simulated: setup.simulated,
+      config: configRecord,
     });
   }
 
@@ -99,19 +111,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     }
   });
 
-  const reporters = buildReporters(args.reporter ?? config.reporters, io, args.color);
-  const configRecord: RunConfigRecord = {
-    provider: setup.provider.name,
-    concurrency,
-    requestTimeoutMs: config.requestTimeoutMs,
-    retry: config.retry,
-    maxErrorRate: config.maxErrorRate,
-    suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold })),
-    filter: invocation?.filter ?? args.filter,
-    thinkingLevels: invocation?.levels ?? args.levels ?? null,
-    numberResults: (invocation?.samples ?? args.samples)?.map(Number) ?? null,
-    apiUrl: setup.apiUrl,
-  };
+  const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet });
 
   try {
     const summary = await runEval({
@@ -124,7 +124,6 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       concurrency,
       requestTimeoutMs: config.requestTimeoutMs,
       retry: config.retry,
-      maxErrorRate: config.maxErrorRate,
       assertionTimeoutMs: config.assertionTimeoutMs,
       reporters,
       clock: systemClock,
@@ -177,17 +176,6 @@ function refuseUnrecorded(provider: ReplayProvider, trials: readonly Trial[]): v
 async function writeManifest(runDir: string, manifest: RunManifest): Promise<void> {
   mkdirSync(runDir, { recursive: true });
   await writeFileAtomic(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-}
-
-function buildReporters(names: readonly ReporterName[], io: CliIo, color: boolean | undefined): Reporter[] {
-  return [...new Set(names)].map((name) => {
-    switch (name) {
-      case 'console':
-        return createConsoleReporter({ write: (t) => io.stdout.write(t), isTTY: io.stdout.isTTY, color: isColorWanted(io, color), now: () => performance.now(), cwd: io.cwd });
-      case 'json':
-        return createSummaryJsonReporter();
-    }
-  });
 }
 
 /** `20261127-224552-3f9c`: sortable, unique enough, safe in a path. */

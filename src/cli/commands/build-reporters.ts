@@ -1,0 +1,33 @@
+import type { ReporterName } from '../../config/config-schema.js';
+import { createConsoleReporter } from '../../reporters/console-reporter.js';
+import { createHtmlReporter } from '../../reporters/html-reporter.js';
+import { createJunitReporter } from '../../reporters/junit-reporter.js';
+import { createMarkdownReporter } from '../../reporters/markdown-reporter.js';
+import type { Reporter } from '../../reporters/reporter.js';
+import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
+import { isColorWanted, type CliIo } from '../cli-io.js';
+
+/** The reporters named by `--reporter` or the config, each once. */
+export function buildReporters(names: readonly ReporterName[], io: CliIo, options: { color?: boolean | undefined; quiet?: boolean | undefined }): Reporter[] {
+  return [...new Set(names)].map((name) => {
+    switch (name) {
+      case 'console':
+        return createConsoleReporter({
+          write: (t) => io.stdout.write(t),
+          isTTY: io.stdout.isTTY,
+          color: isColorWanted(io, options.color),
+          now: () => performance.now(),
+          cwd: io.cwd,
+          showProgress: !options.quiet,
+        });
+      case 'json':
+        return createSummaryJsonReporter();
+      case 'junit':
+        return createJunitReporter();
+      case 'markdown':
+        return createMarkdownReporter();
+      case 'html':
+        return createHtmlReporter();
+    }
+  });
+}

@@ -1,0 +1,222 @@
+/// <reference lib="dom" />
+import type { ReportData } from './report-data.js';
+
+/**
+ * The script of report.html. It is inlined into the page as the source of this one function, so it
+ * must stay self-contained: no imports at run time, no references outside its body. It builds the
+ * page from the embedded data with DOM calls only; model text is only ever set as textContent, so no
+ * output, however hostile, becomes markup.
+ */
+export function reportClient(data: ReportData): void {
+  const SVG = 'http://www.w3.org/2000/svg';
+  const PALETTE = ['#2563eb', '#d97706', '#7c3aed', '#059669', '#db2777', '#0891b2'];
+  type Group = ReportData['groups'][number];
+  type Case = ReportData['cases'][number];
+
+  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string | null)[]) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    for (const child of children) if (child !== null) node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+    return node;
+  };
+  const svg = (tag: string, attrs: Record<string, string | number> = {}, text?: string) => {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)}%`);
+  const usd = (v: number | null | undefined) => {
+    if (v === null || v === undefined) return '—';
+    if (v === 0) return '$0';
+    if (Math.abs(v) >= 100) return `$${Math.round(v).toLocaleString('en-US')}`;
+    const decimals = Math.min(20, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v)))));
+    return `$${v.toFixed(decimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
+  };
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v).toLocaleString('en-US')} ms`);
+  const settingLabel = (g: { model: string; thinkingLevel: string; numberResults: number }) => `${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
+  const isBelow = (g: Group) => g.passRate !== null && g.passRate < g.threshold;
+
+  const root = document.getElementById('app')!;
+
+  // Verdict and totals.
+  const { gate, totals } = data.meta;
+  const verdict = el('section', { class: `verdict ${gate.passed ? 'pass' : 'fail'}`, id: 'verdict' },
+    el('h1', {}, gate.passed ? 'Gate passed' : data.meta.interrupted ? 'Run interrupted' : 'Gate failed', el('span', { class: 'exit' }, ` exit ${gate.exitCode}`)),
+    el('p', { class: 'meta' }, `run ${data.meta.runId} · provider ${data.meta.provider} · ${data.meta.startedAt.replace('T', ' ').slice(0, 19)} UTC`),
+  );
+  if (data.meta.simulated) verdict.append(el('p', { class: 'simulated' }, 'Simulated answers from the built-in simulator, not a real model: costs and latencies are illustrative.'));
+  if (gate.reasons.length) verdict.append(el('ul', {}, ...gate.reasons.map((r) => el('li', {}, r.message))));
+  verdict.append(
+    el('p', { class: 'totals' },
+      `${totals.samples} samples · ${totals.passed} passed · ${totals.failed} failed · ${totals.errored} errored · ${totals.retries} retries · ` +
+        `pass rate ${pct(totals.passRate)} · ${usd(totals.costUsd)} · p50 ${ms(totals.latencyMs.p50)} · p95 ${ms(totals.latencyMs.p95)}`),
+  );
+  root.append(verdict);
+
+  // The drill-down dialog, shared by every cell.
+  const dialog = el('dialog', { id: 'drilldown' });
+  root.append(dialog);
+  const openCase = (c: Case) => {
+    dialog.replaceChildren();
+    const close = el('button', { class: 'close', type: 'button', 'aria-label': 'Close' }, '×');
+    close.addEventListener('click', () => dialog.close());
+    dialog.append(close, el('h2', {}, `${c.suite}/${c.case}`), el('p', { class: 'meta' }, settingLabel(c)));
+    const completed = c.passed + c.failed;
+    dialog.append(
+      el('p', {}, `${c.passed}/${completed} completed samples passed${c.errored ? ` · ${c.errored} errored` : ''}${c.flaky ? ' · flaky' : ''}`),
+    );
+    if (c.passAtK.length > 1) {
+      const k = c.passAtK.length;
+      dialog.append(el('p', { class: 'meta' }, `pass@1 ${pct(c.passAtK[0])} · pass@${k} ${pct(c.passAtK[k - 1])} · pass^${k} ${pct(c.passHatK[k - 1])}`));
+    }
+    for (const s of c.samples) {
+      const status = s.status === 'errored' ? 'errored' : s.pass ? 'passed' : 'failed';
+      const head = el('div', { class: 'sample-head' },
+        el('strong', {}, `sample ${s.repeat > 0 ? `${s.repeat + 1}.` : ''}${s.sampleIndex + 1}`),
+        el('span', { class: `badge ${status}` }, status),
+        s.finishReason ? el('span', {}, `finish ${s.finishReason}`) : null,
+        s.usage ? el('span', {}, `tokens ${s.usage.promptTokens} in · ${s.usage.completionTokens} out · ${s.usage.thinkingTokens} thinking`) : null,
+        el('span', {}, usd(s.costUsd)),
+        el('span', {}, ms(s.latencyMs)),
+      );
+      const card = el('article', { class: `sample ${status}` }, head);
+      if (s.error) card.append(el('p', { class: 'error' }, `${s.error.code}: ${s.error.message}`));
+      if (s.assertions.length) {
+        card.append(el('ul', { class: 'assertions' }, ...s.assertions.map((a) => el('li', { class: a.pass ? 'ok' : 'ko' }, `${a.pass ? '✓' : a.errored ? '!' : '✗'} ${a.type}: ${a.message}`))));
+      }
+      if (s.text !== null) card.append(el('pre', { class: 'text' }, s.text));
+      if (s.truncatedChars > 0) card.append(el('p', { class: 'meta' }, `… ${s.truncatedChars.toLocaleString('en-US')} more characters in results.jsonl`));
+      dialog.append(card);
+    }
+    if (c.omittedSamples > 0) dialog.append(el('p', { class: 'meta' }, `${c.omittedSamples} more samples of this case are in results.jsonl.`));
+    dialog.showModal();
+  };
+
+  // A scatter of pass rate (with its interval) against a cost or latency, log scale.
+  const scatter = (groups: Group[], title: string, x: (g: Group) => number | null, formatX: (v: number) => string, threshold: number) => {
+    const W = 440, H = 260, L = 48, R = 16, T = 14, B = 40;
+    const points = groups.filter((g) => g.passRate !== null && (x(g) ?? 0) > 0);
+    const figure = el('figure', { class: 'chart' }, el('figcaption', {}, title));
+    const plot = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
+    figure.append(plot);
+    if (points.length === 0) return figure;
+    const xs = points.map((g) => x(g)!);
+    const lo = Math.log10(Math.min(...xs) / 1.6), hi = Math.log10(Math.max(...xs) * 1.6);
+    const px = (v: number) => L + ((Math.log10(v) - lo) / (hi - lo || 1)) * (W - L - R);
+    const py = (v: number) => T + (1 - v) * (H - T - B);
+    for (const t of [0, 0.25, 0.5, 0.75, 1]) {
+      plot.append(svg('line', { x1: L, x2: W - R, y1: py(t), y2: py(t), class: 'grid' }));
+      plot.append(svg('text', { x: L - 6, y: py(t) + 4, 'text-anchor': 'end', class: 'tick' }, `${t * 100}%`));
+    }
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (const m of [1, 2, 5]) {
+        const v = m * 10 ** e;
+        if (Math.log10(v) < lo || Math.log10(v) > hi) continue;
+        plot.append(svg('line', { x1: px(v), x2: px(v), y1: T, y2: H - B, class: 'grid' }));
+        plot.append(svg('text', { x: px(v), y: H - B + 16, 'text-anchor': 'middle', class: 'tick' }, formatX(v)));
+      }
+    }
+    plot.append(svg('line', { x1: L, x2: W - R, y1: py(threshold), y2: py(threshold), class: 'threshold' }));
+    plot.append(svg('text', { x: W - R, y: py(threshold) - 4, 'text-anchor': 'end', class: 'tick' }, `threshold ${pct(threshold, 0)}`));
+    const models = [...new Set(groups.map((g) => g.model))];
+    const cheapest = points.filter((g) => !isBelow(g)).sort((a, b) => (a.costPerSampleUsd ?? Infinity) - (b.costPerSampleUsd ?? Infinity))[0];
+    for (const g of points) {
+      const cx = px(x(g)!), cy = py(g.passRate!);
+      const color = PALETTE[models.indexOf(g.model) % PALETTE.length]!;
+      if (g.passRateCi95) plot.append(svg('line', { x1: cx, x2: cx, y1: py(g.passRateCi95[0]), y2: py(g.passRateCi95[1]), stroke: color, class: 'whisker' }));
+      if (g === cheapest) plot.append(svg('circle', { cx, cy, r: 10, class: 'cheapest' }));
+      const dot = svg('circle', { cx, cy, r: 5, fill: isBelow(g) ? '#fff' : color, stroke: isBelow(g) ? '#dc2626' : color, 'stroke-width': 2 });
+      dot.append(svg('title', {}, `${settingLabel(g)}: ${pct(g.passRate)} (95% CI ${g.passRateCi95 ? `${pct(g.passRateCi95[0], 0)}–${pct(g.passRateCi95[1], 0)}` : '—'}), ${formatX(x(g)!)}`));
+      plot.append(dot);
+      plot.append(svg('text', { x: cx + 8, y: cy - 6, class: 'label' }, `${g.thinkingLevel}${models.length > 1 ? ` ${g.model}` : ''}${new Set(groups.map((h) => h.numberResults)).size > 1 ? ` n${g.numberResults}` : ''}`));
+    }
+    if (cheapest) figure.append(el('p', { class: 'meta' }, `◎ cheapest setting at or above the threshold: ${settingLabel(cheapest)} (${usd(cheapest.costPerSampleUsd)} a sample)`));
+    return figure;
+  };
+
+  // Latency distributions, one row per setting, bins shared by the run.
+  const distributions = (groups: Group[]) => {
+    const figure = el('figure', { class: 'chart wide' }, el('figcaption', {}, 'Latency distribution per setting (request time, log scale)'));
+    const edges = groups.find((g) => g.latencyHistogram.edgesMs.length > 1)?.latencyHistogram.edgesMs ?? [];
+    if (edges.length < 2) return figure;
+    const W = 900, row = 26, L = 260, T = 6, B = 28;
+    const H = T + B + row * groups.length;
+    const plot = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'latency distributions' });
+    const bins = edges.length - 1;
+    const bw = (W - L - 10) / bins;
+    groups.forEach((g, i) => {
+      const y = T + i * row;
+      plot.append(svg('text', { x: L - 8, y: y + row / 2 + 4, 'text-anchor': 'end', class: 'tick' }, settingLabel(g)));
+      const peak = Math.max(1, ...g.latencyHistogram.counts);
+      g.latencyHistogram.counts.forEach((n, b) => {
+        if (n === 0) return;
+        const h = (n / peak) * (row - 6);
+        const bar = svg('rect', { x: L + b * bw, y: y + row - 3 - h, width: Math.max(1, bw - 1), height: h, class: 'bar' });
+        bar.append(svg('title', {}, `${n} samples in ${Math.round(edges[b]!)}–${Math.round(edges[b + 1]!)} ms`));
+        plot.append(bar);
+      });
+      if (g.latencyMs.p95 !== null) {
+        const at = edges.findIndex((e) => e > g.latencyMs.p95!);
+        const bx = L + (at < 0 ? bins : Math.max(0, at - 1)) * bw;
+        plot.append(svg('line', { x1: bx, x2: bx, y1: y + 2, y2: y + row - 2, class: 'p95' }));
+      }
+    });
+    for (let b = 0; b <= bins; b += Math.max(1, Math.floor(bins / 6))) {
+      plot.append(svg('text', { x: L + b * bw, y: H - 8, 'text-anchor': 'middle', class: 'tick' }, ms(edges[b])));
+    }
+    figure.append(plot, el('p', { class: 'meta' }, 'Bars: samples per latency bin, scaled per row. Red tick: p95.'));
+    return figure;
+  };
+
+  for (const suite of data.suites) {
+    const groups = data.groups.filter((g) => g.suite === suite.name);
+    if (groups.length === 0) continue;
+    const section = el('section', { class: 'suite' }, el('h2', {}, suite.name, el('span', { class: 'meta' }, ` ${suite.file} · threshold ${pct(suite.threshold, 0)}`)));
+    section.append(
+      el('div', { class: 'charts' },
+        scatter(groups, 'Pass rate (95% CI) against cost per sample', (g) => g.costPerSampleUsd, usd, suite.threshold),
+        scatter(groups, 'Pass rate (95% CI) against p95 latency', (g) => g.latencyMs.p95, ms, suite.threshold),
+      ),
+      distributions(groups),
+    );
+    const settingsTable = el('table', { class: 'settings' },
+      el('thead', {}, el('tr', {}, ...['setting', 'samples', 'pass rate', '95% CI', 'errored', '$/sample', '$/1k requests', 'p50', 'p95', 'think tok'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, ...groups.map((g) => el('tr', { class: isBelow(g) ? 'below' : '' },
+        el('td', {}, settingLabel(g)), el('td', {}, String(g.samples)), el('td', {}, `${pct(g.passRate)} ${g.passRate === null ? '' : isBelow(g) ? '✗' : '✓'}`),
+        el('td', {}, g.passRateCi95 ? `${pct(g.passRateCi95[0], 0)}–${pct(g.passRateCi95[1], 0)}` : '—'), el('td', {}, String(g.errored)),
+        el('td', {}, usd(g.costPerSampleUsd)), el('td', {}, usd(g.costPer1kRequestsUsd)), el('td', {}, ms(g.latencyMs.p50)), el('td', {}, ms(g.latencyMs.p95)),
+        el('td', {}, g.meanThinkingTokens === null ? '—' : String(Math.round(g.meanThinkingTokens))),
+      ))),
+    );
+    section.append(settingsTable);
+
+    const cases = data.cases.filter((c) => c.suite === suite.name);
+    const caseIds = [...new Set(cases.map((c) => c.case))].sort();
+    const matrix = el('table', { class: 'matrix' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'case'), ...groups.map((g) => el('th', {}, `${g.thinkingLevel} · n=${g.numberResults}${new Set(groups.map((h) => h.model)).size > 1 ? ` · ${g.model}` : ''}`)))),
+    );
+    const body = el('tbody');
+    for (const id of caseIds) {
+      const row = el('tr', {}, el('th', { scope: 'row' }, id));
+      for (const g of groups) {
+        const c = cases.find((x) => x.case === id && x.model === g.model && x.thinkingLevel === g.thinkingLevel && x.numberResults === g.numberResults);
+        if (!c) {
+          row.append(el('td', {}, ''));
+          continue;
+        }
+        const completed = c.passed + c.failed;
+        const share = completed ? c.passed / completed : null;
+        const button = el('button', { type: 'button', class: 'cell', 'data-case': `${c.suite}/${c.case}`, 'data-setting': settingLabel(c) },
+          completed ? `${c.passed}/${completed}${c.flaky ? ' ~' : ''}` : '—', c.errored ? el('small', {}, ` ${c.errored} err`) : null);
+        if (share !== null) button.style.background = `hsl(${Math.round(share * 120)} 70% 88%)`;
+        button.addEventListener('click', () => openCase(c));
+        row.append(el('td', {}, button));
+      }
+      body.append(row);
+    }
+    matrix.append(body);
+    section.append(el('h3', {}, 'Cases × settings (passed/completed; ~ flaky; click for the samples)'), el('div', { class: 'scroll' }, matrix));
+    root.append(section);
+  }
+}

@@ -1,0 +1,14 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { renderJunit } from './render-junit.js';
+import type { Reporter } from './reporter.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+/** `junit`: writes junit.xml into the run folder, for CI test reports. */
+export function createJunitReporter(): Reporter {
+  return {
+    async onRunFinished({ summary, runDir, details }) {
+      await writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(summary, await details(), hostname() || 'localhost'));
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
+import { sanitizeForTerminal } from './terminal-text.js';
+
+/** Failing cases shown before the rest fold into a <details>. */
+const SHOWN_FAILURES = 25;
+const CELL_CHARS = 160;
+
+/**
+ * summary.md, for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict first, then the
+ * settings, then what failed, then what is flaky (folded). Stays readable at hundreds of cases:
+ * long lists are cut and folded into <details>. Untrusted text is escaped for Markdown and HTML.
+ */
+export function renderMarkdown(summary: RunSummary): string {
+  const { gate, totals } = summary;
+  const out: string[] = [];
+  const verdict = gate.passed ? '✅ evalgate: gate passed' : summary.interrupted ? '⏹️ evalgate: run interrupted' : '❌ evalgate: gate failed';
+  out.push(`## ${verdict} (exit ${gate.exitCode})`, '');
+  if (summary.simulated) out.push('> Answers from the built-in simulator, not a real model: figures are illustrative.', '');
+  const below = summary.groups.filter((g) => g.passRate !== null && g.passRate < g.threshold).length;
+  out.push(
+    `**${below} of ${summary.groups.length} settings below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +
+      `${formatCount(totals.failed)} failed · ${formatCount(totals.errored)} errored · ${formatUsd(totals.costUsd)} · p95 ${formatMs(totals.latencyMs.p95)} ms`,
+    '',
+  );
+  for (const reason of gate.reasons) out.push(`- ${cell(reason.message, 400)}`);
+  if (gate.reasons.length) out.push('');
+
+  out.push('### Settings', '', settingsTable(summary.groups), '');
+
+  const failing = summary.cases.filter((c) => c.failed > 0 && !c.flaky);
+  const flaky = summary.cases.filter((c) => c.flaky);
+  const erroredOnly = summary.cases.filter((c) => c.passed + c.failed === 0 && c.errored > 0);
+  if (failing.length > 0) {
+    out.push(`### Failing cases (${failing.length})`, '', 'Every completed sample failed.', '');
+    out.push(...foldAfter(SHOWN_FAILURES, failing, 'more failing cases'));
+  }
+  if (erroredOnly.length > 0) {
+    out.push(`### Cases with no answer (${erroredOnly.length})`, '', 'Every sample errored (not counted as failures).', '');
+    out.push(...foldAfter(0, erroredOnly, 'cases with no answer'));
+  }
+  if (flaky.length > 0) {
+    out.push(`### Flaky cases (${flaky.length})`, '', 'Some samples passed and some failed.', '');
+    out.push(...foldAfter(0, flaky, 'flaky cases'));
+  }
+  out.push(`<sub>run ${cell(summary.runId)} · provider ${cell(summary.provider)} · every sample is in results.jsonl, the full figures in summary.json</sub>`, '');
+  return out.join('\n');
+}
+
+function settingsTable(groups: readonly GroupSummary[]): string {
+  const rows = groups.map((g) => {
+    const isBelow = g.passRate !== null && g.passRate < g.threshold;
+    const verdict = g.passRate === null ? '⚠️ no answers' : isBelow ? `❌ below ${formatExactPercent(g.threshold)}` : '✅';
+    return `| ${cell(g.suite)} | ${cell(g.model)} | ${g.thinkingLevel} | ${g.numberResults} | ${formatPercent(g.passRate)} | ${formatInterval(g.passRateCi95)} | ${g.errored} | ${formatUsd(g.costPerSampleUsd)} | ${formatUsd(g.costPer1kRequestsUsd)} | ${formatMs(g.latencyMs.p50)} | ${formatMs(g.latencyMs.p95)} | ${verdict} |`;
+  });
+  return [
+    '| suite | model | level | n | pass rate | 95% CI | errored | $/sample | $/1k requests | p50 ms | p95 ms | verdict |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** A table of cases: the first `shown` in the open, the rest folded into a <details>. */
+function foldAfter(shown: number, cases: readonly CaseSummary[], what: string): string[] {
+  const table = (list: readonly CaseSummary[]) => [
+    '| case | setting | passed | first failed assertion |',
+    '|---|---|--:|---|',
+    ...list.map((c) => {
+      const problem = c.firstFailure ? `${c.firstFailure.type}: ${c.firstFailure.message}` : c.errored > 0 ? `${c.errored} errored` : '';
+      return `| ${cell(`${c.suite}/${c.case}`)} | ${cell(formatSetting(c))} | ${c.passed}/${c.passed + c.failed} | ${cell(problem)} |`;
+    }),
+  ];
+  const out: string[] = [];
+  if (shown > 0) out.push(...table(cases.slice(0, shown)), '');
+  const rest = cases.slice(shown);
+  if (rest.length > 0) out.push(`<details><summary>${shown > 0 ? `${rest.length} ${what}` : `Show ${rest.length} ${what}`}</summary>`, '', ...table(rest), '', '</details>', '');
+  return out;
+}
+
+/** Untrusted text made safe for a Markdown table cell (and for the HTML GitHub allows in Markdown). */
+export function cell(text: string, max = CELL_CHARS): string {
+  const flat = sanitizeForTerminal(text, { singleLine: true });
+  const cut = flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  return cut
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]|#!~])/g, '\\$1');
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { evaluateGate } from '../gate/evaluate-gate.js';
+import type { Reporter } from '../reporters/reporter.js';
+import { collectCaseDetails, type CaseDetail } from '../results/collect-case-details.js';
+import type { RunSummarizer } from '../results/run-summarizer.js';
+import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
+
+/** What a summary says about its run beyond the samples. */
+export interface RunMeta {
+  runId: string;
+  provider: string;
+  simulated: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  interrupted: boolean;
+  plannedTrials: number;
+  skipped: RunSummary['skipped'];
+  config: RunConfigRecord;
+}
+
+/** summary.json from the summarized samples and what the run was: figures, then the gate's verdict. */
+export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta): RunSummary {
+  const totals = summarizer.totals();
+  const { groups, cases } = summarizer.groupsAndCases();
+  return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    runId: meta.runId,
+    provider: meta.provider,
+    simulated: meta.simulated,
+    startedAt: meta.startedAt.toISOString(),
+    finishedAt: meta.finishedAt.toISOString(),
+    interrupted: meta.interrupted,
+    plannedTrials: meta.plannedTrials,
+    skipped: meta.skipped,
+    config: meta.config,
+    totals,
+    groups,
+    cases,
+    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped }),
+  };
+}
+
+/** Hands the summary to every reporter, with the case details read at most once, when first asked. */
+export async function announceFinished(reporters: readonly Reporter[], summary: RunSummary, runDir: string): Promise<void> {
+  let details: Promise<ReadonlyMap<string, CaseDetail>> | undefined;
+  const event = { summary, runDir, details: () => (details ??= collectCaseDetails(path.join(runDir, 'results.jsonl'))) };
+  for (const reporter of reporters) await reporter.onRunFinished?.(event);
+}

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
+import { caseKey, type CaseDetail } from '../../src/results/collect-case-details.js';
+import { RunSummarizer } from '../../src/results/run-summarizer.js';
+import type { SampleRecord } from '../../src/results/sample-record.js';
+import { buildRunSummary } from '../../src/run/finish-run.js';
+import { renderJunit } from '../../src/reporters/render-junit.js';
+import { cell, renderMarkdown } from '../../src/reporters/render-markdown.js';
+import { escapeXml } from '../../src/reporters/xml-text.js';
+import { makeErroredRecord, makeRecord } from '../support/builders.js';
+
+const XSD = readFileSync(path.resolve(import.meta.dirname, '../fixtures/junit/junit.xsd'), 'utf8');
+const HOSTILE = 'bad "quotes" & <tags> \u001b[31mred\u001b[0m \u0000\u0007 ]]> </failure> \ud800';
+
+function summaryOf(records: SampleRecord[]) {
+  const summarizer = new RunSummarizer(() => 0.75);
+  records.forEach((r) => summarizer.add(r));
+  return buildRunSummary(summarizer, {
+    runId: 'r1', provider: 'simulator', simulated: true, startedAt: new Date('2026-11-27T10:00:00.123Z'), finishedAt: new Date('2026-11-27T10:01:00Z'),
+    interrupted: false, plannedTrials: records.length, skipped: null,
+    config: { provider: 'simulator', concurrency: 1, requestTimeoutMs: 1, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1, budget: 1 }, maxErrorRate: 1, suites: [{ name: 's', file: 's.yaml', threshold: 0.75 }, { name: 't', file: 't.yaml', threshold: 0.75 }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
+  });
+}
+
+const fail = (message: string) => [{ type: 'regex' as const, pass: false, message }];
+const records: SampleRecord[] = [
+  makeRecord({ case: 'ok', trialId: 'a' }),
+  makeRecord({ case: 'broken', trialId: 'b', pass: false, assertions: fail(`expected a match, got "${HOSTILE}"`) }),
+  makeErroredRecord({ case: 'down', trialId: 'c', error: { code: 'SERVICE_UNAVAILABLE', message: `503 ${HOSTILE}` } }),
+  makeRecord({ suite: 't', case: 'other', trialId: 'd' }),
+];
+const details = new Map<string, CaseDetail>([
+  [caseKey({ suite: 's', case: 'broken', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }), { failures: fail(HOSTILE), errors: [], samples: [], totalLatencyMs: 250 }],
+  [caseKey({ suite: 's', case: 'down', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }), { failures: [], errors: [{ code: 'SERVICE_UNAVAILABLE', message: HOSTILE }], samples: [], totalLatencyMs: 0 }],
+]);
+
+describe('junit.xml', () => {
+  const xml = renderJunit(summaryOf(records), details, 'ci-runner');
+
+  it('is valid against the JUnit schema CI tools read', async () => {
+    const result = await validateXML({ xml: [{ fileName: 'junit.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: XSD }] });
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('has a testsuite per suite and a testcase per case × setting: failures, errors and passes', () => {
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml).toContain('<testsuite name="s" package="s" id="0" timestamp="2026-11-27T10:00:00" hostname="ci-runner" tests="3" failures="1" errors="1"');
+    expect(xml).toMatch(/<testcase name="broken · openai-gpt-5-5 · low · n=1"[^>]*>\s*<failure message="1 of 1 completed samples failed: regex: expected a match/);
+    expect(xml).toMatch(/<testcase name="down[^>]*>\s*<error message="1 samples errored: SERVICE_UNAVAILABLE: bad/);
+    expect(xml).toMatch(/<testcase name="ok · openai-gpt-5-5 · low · n=1" classname="s\.openai-gpt-5-5\.low\.n1" time="[\d.]+"\/>/);
+  });
+
+  it('escapes markup and strips what XML cannot hold from untrusted text', () => {
+    expect(xml).not.toContain('<tags>');
+    expect(xml).toContain('&lt;tags&gt;');
+    // eslint-disable-next-line no-control-regex
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800]/);
+    expect(escapeXml(HOSTILE)).toBe('bad &quot;quotes&quot; &amp; &lt;tags&gt; red  ]]&gt; &lt;/failure&gt; ');
+  });
+});
+
+describe('summary.md', () => {
+  it('puts the verdict first, then the settings, the failures and the flaky cases', () => {
+    const md = renderMarkdown(summaryOf(records));
+    expect(md.split('\n')[0]).toBe('## ❌ evalgate: gate failed (exit 1)');
+    const order = ['### Settings', '### Failing cases', '### Cases with no answer'].map((h) => md.indexOf(h));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+    expect(md).toContain('| s | openai-gpt-5-5 | low | 1 | 50.0% |');
+  });
+
+  it('stays readable at 200 cases: 25 failing cases in the open, the rest folded', () => {
+    const many: SampleRecord[] = [];
+    for (let i = 0; i < 200; i++) {
+      many.push(makeRecord({ case: `case-${String(i).padStart(3, '0')}`, trialId: `t${i}`, pass: i % 3 === 0, assertions: i % 3 === 0 ? [] : fail('nope') }));
+    }
+    for (let i = 0; i < 30; i++) many.push(makeRecord({ case: `case-${String(i).padStart(3, '0')}`, trialId: `u${i}`, repeat: 1, pass: true }));
+    const md = renderMarkdown(summaryOf(many));
+    const failing = md.slice(md.indexOf('### Failing cases'), md.indexOf('### Flaky cases'));
+    expect(failing.indexOf('<details>')).toBeGreaterThan(0);
+    expect(failing.slice(0, failing.indexOf('<details>')).match(/^\| s\/case-/gm)).toHaveLength(25);
+    expect(md.slice(md.indexOf('### Flaky cases'))).toMatch(/<details><summary>Show \d+ flaky cases<\/summary>/);
+    expect(md.split('\n').length).toBeLessThan(400);
+  });
+
+  it('escapes model output so it cannot break the table or inject HTML', () => {
+    expect(cell('a | b <script>x</script> *bold* `code`\nnext')).toBe('a \\| b &lt;script&gt;x&lt;/script&gt; \\*bold\\* \\`code\\` next');
+  });
+});
