@@ -121,6 +121,9 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
       `${formatCount(t.errored)} errored · ${formatCount(t.retries)} retries · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
       `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms`,
   );
+  if (t.waits.backoffMs.total > 0 || (t.waits.queueMs.p95 ?? 0) >= 1) {
+    out.push(paint('dim', `Waits, not in latency: queue p95 ${formatMs(t.waits.queueMs.p95)} ms · backoff ${formatMs(t.waits.backoffMs.total)} ms in all (longest ${formatMs(t.waits.backoffMs.max)} ms)`));
+  }
   const errors = Object.entries(t.errorsByCode);
   if (errors.length > 0) out.push(paint('yellow', `Errors: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')} (not counted as failures)`));
   if (summary.simulated) out.push(paint('yellow', 'These answers are simulated by the built-in simulator; costs and latencies are illustrative.'));

@@ -36,6 +36,13 @@ describe('the end-of-run report', () => {
     expect(renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 20)).toMatchSnapshot();
   });
 
+  it('reports queue and retry waits apart from latency when there were any', () => {
+    const waited = records.map((r, i) => ({ ...r, queueMs: i * 10, backoffMs: i === 0 ? 1500 : 0 }));
+    const text = renderRunReport(summaryOf(waited), 'reports/run-1', makePainter(false), 20);
+    expect(text).toContain('Waits, not in latency: queue p95 50 ms · backoff 1,500 ms in all (longest 1,500 ms)');
+    expect(renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 20)).not.toContain('Waits');
+  });
+
   it('never prints escape sequences from model output', () => {
     const text = renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 20);
     expect(text).not.toContain('\u001b');
