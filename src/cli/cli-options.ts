@@ -20,6 +20,8 @@ export interface RunArgs {
   record?: string;
   cassettes?: string;
   quiet: boolean;
+  baseline?: string;
+  shard?: string;
 }
 
 /** Arguments of `evalgate validate`. */
@@ -46,6 +48,41 @@ export interface ReportArgs {
   runDir: string;
   reporter?: ReporterName[];
   color?: boolean;
+  baseline?: string;
+}
+
+/** Arguments of `evalgate merge`. */
+export interface MergeArgs {
+  runDirs: string[];
+  out: string;
+  allowIncomplete: boolean;
+  baseline?: string;
+  reporter?: ReporterName[];
+  color?: boolean;
+}
+
+/** Arguments of `evalgate compare`. */
+export interface CompareArgs {
+  runA: string;
+  runB: string;
+  by: 'setting' | 'suite';
+  json: boolean;
+}
+
+/** Arguments of `evalgate baseline save`. */
+export interface BaselineArgs {
+  action: 'save';
+  runDir?: string;
+  to?: string;
+}
+
+/** Arguments of `evalgate advise`. */
+export interface AdviseArgs {
+  drop: number;
+  runDir?: string;
+  rate?: number;
+  power: number;
+  alpha?: number;
 }
 
 /** Arguments of `evalgate init`. */
@@ -90,6 +127,8 @@ export const RUN_OPTIONS = {
   record: { type: 'string', describe: 'Store every answer in this folder, for --provider replay' },
   cassettes: { type: 'string', describe: 'With --provider replay: the folder of recorded answers (default: `cassettes` in evalconfig.yaml)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No progress display (the report at the end is still printed)' },
+  baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json); a significant regression fails the gate (exit 1)' },
+  shard: { type: 'string', describe: 'Run part i of n of the plan (e.g. 2/3), for parallel CI jobs; evalgate merge combines the parts' },
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
 
 export const VALIDATE_OPTIONS = { config, levels, samples, filter } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
@@ -106,7 +145,32 @@ export const SIMULATE_OPTIONS = {
 export const REPORT_OPTIONS = {
   reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to rebuild (default: all five)' },
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
+  baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json)' },
 } satisfies Record<Exclude<keyof ReportArgs, 'runDir'>, Options>;
+
+export const MERGE_OPTIONS = {
+  out: { type: 'string', demandOption: true, describe: 'The merged run folder to write' },
+  allowIncomplete: { type: 'boolean', default: false, describe: 'Merge even when shards are missing (the run counts as interrupted)' },
+  baseline: { type: 'string', describe: 'Compare the merged run with this run (its folder or summary.json)' },
+  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to write (default: `reporters` in evalconfig.yaml)' },
+  color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
+} satisfies Record<Exclude<keyof MergeArgs, 'runDirs'>, Options>;
+
+export const COMPARE_OPTIONS = {
+  by: { type: 'string', choices: ['setting', 'suite'] as const, default: 'setting', describe: 'Pair groups with the same setting, or (suite) the one group of each suite in each run' },
+  json: { type: 'boolean', default: false, describe: 'Print the comparison as JSON' },
+} satisfies Record<Exclude<keyof CompareArgs, 'runA' | 'runB'>, Options>;
+
+export const BASELINE_OPTIONS = {
+  to: { type: 'string', describe: 'Where to keep it (default: <outDir>/baseline)' },
+} satisfies Record<Exclude<keyof BaselineArgs, 'action' | 'runDir'>, Options>;
+
+export const ADVISE_OPTIONS = {
+  drop: { type: 'number', demandOption: true, describe: 'The drop in pass rate to detect, e.g. 0.1 for 10 points' },
+  rate: { type: 'number', describe: 'The pass rate to plan for, instead of a run\'s observed rates' },
+  power: { type: 'number', default: 0.8, describe: 'Chance of detecting the drop' },
+  alpha: { type: 'number', describe: 'False-alarm rate (default: gate.alpha in evalconfig.yaml)' },
+} satisfies Record<Exclude<keyof AdviseArgs, 'runDir'>, Options>;
 
 export const INIT_OPTIONS = {
   force: { type: 'boolean', default: false, describe: 'Overwrite files that exist' },

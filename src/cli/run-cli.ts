@@ -3,13 +3,21 @@ import yargs, { type Options, type PositionalOptions } from 'yargs';
 import { ExitCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import {
+  ADVISE_OPTIONS,
+  BASELINE_OPTIONS,
+  COMPARE_OPTIONS,
   INIT_OPTIONS,
+  MERGE_OPTIONS,
   REPORT_OPTIONS,
   RUN_OPTIONS,
   SIMULATE_OPTIONS,
   SUITES_POSITIONAL,
   VALIDATE_OPTIONS,
+  type AdviseArgs,
+  type BaselineArgs,
+  type CompareArgs,
   type InitArgs,
+  type MergeArgs,
   type ReportArgs,
   type RunArgs,
   type SimulateArgs,
@@ -24,6 +32,10 @@ export interface CommandHandlers {
   simulate(args: SimulateArgs, io: CliIo): Promise<number>;
   init(args: InitArgs, io: CliIo): Promise<number>;
   report(args: ReportArgs, io: CliIo): Promise<number>;
+  compare(args: CompareArgs, io: CliIo): Promise<number>;
+  merge(args: MergeArgs, io: CliIo): Promise<number>;
+  baseline(args: BaselineArgs, io: CliIo): Promise<number>;
+  advise(args: AdviseArgs, io: CliIo): Promise<number>;
 }
 
 /** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
@@ -33,6 +45,10 @@ export const defaultHandlers: CommandHandlers = {
   simulate: async (args, io) => (await import('./commands/simulate-command.js')).simulateCommand(args, io),
   init: async (args, io) => (await import('./commands/init-command.js')).initCommand(args, io),
   report: async (args, io) => (await import('./commands/report-command.js')).reportCommand(args, io),
+  compare: async (args, io) => (await import('./commands/compare-command.js')).compareCommand(args, io),
+  merge: async (args, io) => (await import('./commands/merge-command.js')).mergeCommand(args, io),
+  baseline: async (args, io) => (await import('./commands/baseline-command.js')).baselineCommand(args, io),
+  advise: async (args, io) => (await import('./commands/advise-command.js')).adviseCommand(args, io),
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
@@ -53,6 +69,32 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
     describe: 'Rebuild every report of a run from its results.jsonl; sends nothing',
     options: REPORT_OPTIONS,
     positional: ['runDir', { type: 'string', describe: 'The run folder (reports/<run id>, or the --out of a run)' }],
+  },
+  {
+    name: 'compare',
+    usage: 'compare <runA> <runB>',
+    describe: 'Compare run B with run A setting by setting: pass rate (paired test), cost, p95 latency',
+    options: COMPARE_OPTIONS,
+  },
+  {
+    name: 'merge',
+    usage: 'merge <runDirs..>',
+    describe: 'Merge the shard folders of a run (--shard i/n) into one run, reported and gated as one',
+    options: MERGE_OPTIONS,
+    positional: ['runDirs', { type: 'string', array: true, describe: 'The shard folders' }],
+  },
+  {
+    name: 'baseline',
+    usage: 'baseline <action> [runDir]',
+    describe: 'baseline save [run dir]: keep a run (default: the latest) as the baseline for --baseline',
+    options: BASELINE_OPTIONS,
+    positional: ['action', { type: 'string', choices: ['save'], describe: 'save' }],
+  },
+  {
+    name: 'advise',
+    usage: 'advise [runDir]',
+    describe: 'How many cases each setting needs to detect a given drop (--drop 0.1)',
+    options: ADVISE_OPTIONS,
   },
 ];
 
@@ -83,7 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, report, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, report, compare, merge, baseline, advise, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())

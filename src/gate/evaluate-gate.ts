@@ -1,5 +1,7 @@
 import { formatExactPercent, formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
+import type { Comparison } from '../results/compare-runs.js';
 import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
+import { regressionReasons } from './regression-reasons.js';
 
 export interface GateInput {
   groups: readonly GroupSummary[];
@@ -9,12 +11,15 @@ export interface GateInput {
   interrupted: boolean;
   /** Trials left unsent by the budget. */
   skipped?: RunSummary['skipped'];
+  /** The comparison with a baseline run: its regressions fail the gate. */
+  comparison?: Comparison | null;
 }
 
 /**
  * The `gate` stage: the verdict and its reasons. Exit 130 when interrupted; 3 when errors reach
  * `maxErrorRate`, a group has no completed sample to judge, or the budget left trials unsent; 1 when a
- * group's pass rate is below its threshold; else 0. Errored samples never count as failed.
+ * group's pass rate is below its threshold or the run regressed against its baseline; else 0. Errored
+ * samples never count as failed.
  */
 export function evaluateGate(input: GateInput): GateResult {
   const reasons: GateReason[] = [];
@@ -60,5 +65,8 @@ export function evaluateGate(input: GateInput): GateResult {
       raise(1);
     }
   }
+  const regressions = input.comparison ? regressionReasons(input.comparison) : [];
+  reasons.push(...regressions);
+  if (regressions.length > 0) raise(1);
   return { passed: exitCode === 0, exitCode, reasons };
 }

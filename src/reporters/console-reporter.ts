@@ -1,5 +1,7 @@
 import { displayPath } from '../config/display-path.js';
 import { formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import type { Comparison } from '../results/compare-runs.js';
+import type { SuiteRecommendation } from '../results/recommend-settings.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import type { Reporter, RunStarted } from './reporter.js';
@@ -102,8 +104,12 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
     const groups = summary.groups.filter((g) => g.suite === suite.name);
     if (groups.length === 0) continue;
     out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}`);
-    out.push(renderSettingsTable(groups, paint), '');
+    out.push(renderSettingsTable(groups, paint));
+    const advice = summary.recommendations.find((r) => r.suite === suite.name);
+    if (advice) out.push(...describeRecommendation(advice, suite.threshold).map((line) => paint('dim', line)));
+    out.push('');
   }
+  if (summary.baseline) out.push(...describeComparison(summary.baseline, paint), '');
 
   const failing = summary.cases.filter((c) => c.failed > 0);
   if (failing.length > 0) {
@@ -139,4 +145,26 @@ function describeFailingCase(c: CaseSummary, paint: Painter): string {
   const counts = `${c.passed}/${c.passed + c.failed} passed${c.flaky ? ', flaky' : ''}`;
   const first = c.firstFailure ? ` — ${c.firstFailure.type}: ${sanitizeForTerminal(c.firstFailure.message, { singleLine: true })}` : '';
   return `${paint(c.flaky ? 'yellow' : 'red', '✗')} ${c.suite}/${c.case} · ${formatSetting(c)} · ${counts}${first}`;
+}
+
+/** The recommendation lines of a suite: the cheapest setting that surely passes, and the Pareto front. */
+export function describeRecommendation(advice: SuiteRecommendation, threshold: number): string[] {
+  const best = advice.cheapest
+    ? `Cheapest setting that meets ${formatExactPercent(threshold)} with 95% confidence: ${formatSetting(advice.cheapest)} (${formatUsd(advice.cheapest.costPerSampleUsd)} a sample, lower bound ${formatPercent(advice.cheapest.passRateLowerBound, 0)})`
+    : `No setting meets ${formatExactPercent(threshold)} with 95% confidence yet: more cases (evalgate advise) or more effort`;
+  const front = advice.paretoFront.length > 1 ? [`Pareto front, pass rate against cost: ${advice.paretoFront.map((s) => `${s.thinkingLevel} n=${s.numberResults}${advice.paretoFront.some((o) => o.model !== s.model) ? ` ${s.model}` : ''}`).join(' → ')}`] : [];
+  return [best, ...front];
+}
+
+function describeComparison(comparison: Comparison, paint: Painter): string[] {
+  const count = (v: string) => comparison.groups.filter((g) => g.verdict === v).length;
+  const lines = [
+    paint('bold', `Against baseline ${comparison.baselineRunId}: `) +
+      `${count('worse')} settings significantly worse, ${count('better')} better, ${count('same')} no significant difference` +
+      (comparison.regressedCases.length || comparison.fixedCases.length ? `; ${comparison.regressedCases.length} cases newly failing every sample, ${comparison.fixedCases.length} fixed` : ''),
+  ];
+  if (comparison.addedGroups.length || comparison.removedGroups.length) {
+    lines.push(paint('dim', `New settings: ${comparison.addedGroups.length}; removed: ${comparison.removedGroups.length} (reported, not failed)`));
+  }
+  return lines;
 }

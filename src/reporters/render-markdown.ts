@@ -1,5 +1,6 @@
 import { formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
+import { describeRecommendation } from './console-reporter.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 
 /** Failing cases shown before the rest fold into a <details>. */
@@ -27,6 +28,12 @@ export function renderMarkdown(summary: RunSummary): string {
   if (gate.reasons.length) out.push('');
 
   out.push('### Settings', '', settingsTable(summary.groups), '');
+  for (const advice of summary.recommendations) {
+    const threshold = summary.config.suites.find((s) => s.name === advice.suite)?.threshold ?? 0;
+    out.push(`- **${cell(advice.suite)}**: ${describeRecommendation(advice, threshold).map((l) => cell(l, 300)).join(' · ')}`);
+  }
+  if (summary.recommendations.length) out.push('');
+  if (summary.baseline) out.push(...comparisonSection(summary));
 
   const failing = summary.cases.filter((c) => c.failed > 0 && !c.flaky);
   const flaky = summary.cases.filter((c) => c.flaky);
@@ -86,4 +93,25 @@ export function cell(text: string, max = CELL_CHARS): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/([\\`*_{}[\]|#!~])/g, '\\$1');
+}
+
+/** Regressions against the baseline: what got worse, with its test, before failures of this run alone. */
+function comparisonSection(summary: RunSummary): string[] {
+  const comparison = summary.baseline!;
+  const changed = comparison.groups.filter((g) => g.verdict !== 'same' || g.regressions.length > 0);
+  const out = [`### Against baseline ${cell(comparison.baselineRunId)}`, ''];
+  if (changed.length === 0 && comparison.regressedCases.length === 0) {
+    out.push(`No significant change in ${comparison.groups.length} settings.`, '');
+    return out;
+  }
+  out.push('| suite | setting | before | after | p (Holm) | test | verdict |', '|---|---|--:|--:|--:|---|---|');
+  for (const g of changed) {
+    const verdict = g.regressions.length ? `❌ ${g.regressions.join(', ')}` : g.verdict === 'better' ? '✅ better' : g.verdict;
+    out.push(`| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${g.pDropAdjusted.toPrecision(2)} | ${g.test} | ${verdict} |`);
+  }
+  out.push('');
+  if (comparison.regressedCases.length) {
+    out.push(`Newly failing every sample: ${comparison.regressedCases.slice(0, 20).map((c) => `${cell(`${c.suite}/${c.case}`)} (${cell(formatSetting(c))})`).join(', ')}${comparison.regressedCases.length > 20 ? ', …' : ''}`, '');
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { Comparison } from './compare-runs.js';
 import type { LatencyHistogram } from './latency-histogram.js';
+import type { SuiteRecommendation } from './recommend-settings.js';
 import type { LatencySummary } from './percentile.js';
 import type { AssertionOutcome, SampleErrorCode } from './sample-record.js';
 
@@ -95,7 +97,7 @@ export interface CaseSummary {
 
 /** Why the gate failed, one reason per problem. */
 export interface GateReason {
-  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED';
+  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION';
   message: string;
   suite?: string;
   model?: string;
@@ -142,5 +144,9 @@ export interface RunSummary {
   totals: Counters;
   groups: GroupSummary[];
   cases: CaseSummary[];
+  /** Per suite: the cheapest setting that meets the threshold with 95% confidence, and the Pareto front. */
+  recommendations: SuiteRecommendation[];
+  /** The comparison with `--baseline`, when one was given. */
+  baseline: Comparison | null;
   gate: GateResult;
 }

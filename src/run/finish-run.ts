@@ -2,6 +2,8 @@ import path from 'node:path';
 import { evaluateGate } from '../gate/evaluate-gate.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { collectCaseDetails, type CaseDetail } from '../results/collect-case-details.js';
+import { compareRuns, type RegressionPolicy } from '../results/compare-runs.js';
+import { recommendSettings } from '../results/recommend-settings.js';
 import type { RunSummarizer } from '../results/run-summarizer.js';
 import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
 
@@ -18,11 +20,17 @@ export interface RunMeta {
   config: RunConfigRecord;
 }
 
-/** summary.json from the summarized samples and what the run was: figures, then the gate's verdict. */
-export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta): RunSummary {
+/** A baseline to compare the run with, and when a change counts as a regression. */
+export interface BaselineCheck {
+  summary: RunSummary;
+  policy: RegressionPolicy;
+}
+
+/** summary.json from the summarized samples and what the run was: figures, the comparison with a baseline, then the gate's verdict. */
+export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseline?: BaselineCheck): RunSummary {
   const totals = summarizer.totals();
   const { groups, cases } = summarizer.groupsAndCases();
-  return {
+  const partial: Omit<RunSummary, 'recommendations' | 'baseline' | 'gate'> = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     runId: meta.runId,
     provider: meta.provider,
@@ -36,7 +44,13 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta): RunSu
     totals,
     groups,
     cases,
-    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped }),
+  };
+  const comparison = baseline ? compareRuns(baseline.summary, { groups, cases }, baseline.policy) : null;
+  return {
+    ...partial,
+    recommendations: recommendSettings(groups),
+    baseline: comparison,
+    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped, comparison }),
   };
 }
 

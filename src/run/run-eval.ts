@@ -15,7 +15,7 @@ import type { Clock } from './clock.js';
 import { checkBudget } from '../cost/check-budget.js';
 import type { BudgetGuard } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
-import { announceFinished, buildRunSummary } from './finish-run.js';
+import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal } from './results-journal.js';
 import { RetryBudget } from './retry-budget.js';
@@ -49,6 +49,8 @@ export interface RunEvalOptions {
   resume?: boolean;
   /** When the run first started (a resumed run keeps its original start). */
   startedAt?: Date;
+  /** `--baseline`: a run to compare with, and when a change is a regression. */
+  baseline?: BaselineCheck;
   /** `--max-cost`; with `allowPartial`, a plan whose worst case is above it runs until the budget is reserved. */
   budget?: { guard: BudgetGuard; allowPartial: boolean };
 }
@@ -139,7 +141,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     plannedTrials: options.trials.length,
     skipped,
     config: options.configRecord,
-  });
+  }, options.baseline);
   await announceFinished(options.reporters, summary, options.runDir);
   return summary;
 }

@@ -17,6 +17,8 @@ export const RunInvocationSchema = z.strictObject({
   filter: z.array(z.string()),
   seed: z.number().nullable(),
   cassettes: z.string().nullable(),
+  /** `--shard i/n`: this folder holds one part of the plan. */
+  shard: z.strictObject({ index: z.int().min(1), count: z.int().min(1) }).nullable(),
 });
 export type RunInvocation = z.infer<typeof RunInvocationSchema>;
 
@@ -26,7 +28,8 @@ export const RunManifestSchema = z.strictObject({
   runId: z.string(),
   startedAt: z.string(),
   invocation: RunInvocationSchema,
-  plan: z.strictObject({ trials: z.number(), fingerprint: z.string() }),
+  /** `trials`: in this folder's part of the plan; `allTrials` and `fingerprint`: of the whole plan, shards and all. */
+  plan: z.strictObject({ trials: z.number(), allTrials: z.number(), fingerprint: z.string() }),
   /** Where requests went, for reports rebuilt later. */
   provider: z.string(),
   simulated: z.boolean(),

@@ -16,7 +16,10 @@ function recordingHandlers(result = 0) {
     calls.push({ command, args: args as Record<string, unknown> });
     return result;
   };
-  const handlers: CommandHandlers = { run: record('run'), validate: record('validate'), simulate: record('simulate'), init: record('init'), report: record('report') };
+  const handlers: CommandHandlers = {
+    run: record('run'), validate: record('validate'), simulate: record('simulate'), init: record('init'), report: record('report'),
+    compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'),
+  };
   return { handlers, calls };
 }
 
@@ -80,7 +83,7 @@ describe('command line parsing', () => {
   it('prints help listing every command', async () => {
     const io = memoryIo({ cwd: root });
     expect(await runCli(['--help'], io, recordingHandlers().handlers)).toBe(0);
-    for (const command of ['run', 'validate', 'report', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
+    for (const command of ['run', 'validate', 'report', 'compare', 'merge', 'baseline', 'advise', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
   });
 });
 

@@ -16,7 +16,7 @@ function summaryOf(records: SampleRecord[], threshold = 0.75): RunSummary {
     schemaVersion: 1, runId: 'run-1', provider: 'simulator', simulated: true, startedAt: '', finishedAt: '', interrupted: false, plannedTrials: 4, skipped: null,
     config: { provider: 'simulator', concurrency: 2, requestTimeoutMs: 1000, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1000, budget: 1 }, maxErrorRate: 1,
       suites: [{ name: 's', file: 'evals/s.yaml', threshold }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
-    totals, groups, cases,
+    totals, groups, cases, recommendations: [], baseline: null,
     gate: evaluateGate({ groups, totals, maxErrorRate: 1, interrupted: false }),
   };
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { effectiveSampleSize, intraCaseCorrelation } from '../../src/results/intra-case-correlation.js';
 import { nearestRankPercentile, summarizeLatency } from '../../src/results/percentile.js';
 import { passAtK, passCurves, passHatK } from '../../src/results/pass-at-k.js';
+import { binomialUpperTail, fisherExactOneSided, holmAdjust, mcnemarExactOneSided, normalCdf, normalQuantile, pairedDifferenceOneSided, twoProportionZOneSided } from '../../src/results/significance.js';
+import { casesToDetectDrop } from '../../src/results/sample-size.js';
 import { wilsonInterval } from '../../src/results/wilson-interval.js';
 
 describe('wilsonInterval', () => {
@@ -121,5 +123,64 @@ describe('pass@k and pass^k', () => {
     expect(at[3]).toBe(1);
     expect(hat[3]).toBe(0);
     expect(passCurves(0, 0)).toEqual({ passAtK: [], passHatK: [] });
+  });
+});
+
+describe('significance tests', () => {
+  it('has the normal CDF and quantile', () => {
+    expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(0)).toBeCloseTo(0.5, 8);
+    expect(normalCdf(-1.644854)).toBeCloseTo(0.05, 6);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 6);
+    expect(normalQuantile(0.8)).toBeCloseTo(0.841621, 6);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
+  });
+
+  it('McNemar exact, one-sided: P(X ≥ b | Bin(b + c, ½))', () => {
+    // 10 pairs got worse, 2 better: (C(12,10) + C(12,11) + C(12,12)) / 2^12.
+    expect(mcnemarExactOneSided(10, 2)).toBeCloseTo(79 / 4096, 12);
+    expect(mcnemarExactOneSided(0, 5)).toBe(1);
+    expect(mcnemarExactOneSided(0, 0)).toBe(1);
+  });
+
+  it('Fisher exact, one-sided: the tea-tasting table gives 17/70 (R fisher.test, alternative "greater": 0.2429)', () => {
+    expect(fisherExactOneSided(3, 1, 1, 3)).toBeCloseTo(17 / 70, 12);
+    // The other way round: P(X ≤ 3) = 1 − P(X = 4) = 69/70.
+    expect(fisherExactOneSided(1, 3, 3, 1)).toBeCloseTo(69 / 70, 12);
+  });
+
+  it('pooled two-proportion z, one-sided: 45/100 → 30/100 gives z = −2.191, p = 0.0142', () => {
+    expect(twoProportionZOneSided(45, 100, 30, 100)).toBeCloseTo(0.01423, 4);
+  });
+
+  it('paired differences: exact by sign flips for few cases, normal for many', () => {
+    // Three cases each dropped by 1 and none rose: only 1 of 8 sign patterns is as low.
+    expect(pairedDifferenceOneSided([-1, -1, -1])).toEqual({ pValue: 1 / 8, method: 'paired-permutation' });
+    expect(pairedDifferenceOneSided([0, 0])).toEqual({ pValue: 1, method: 'paired-permutation' });
+    const many = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0.5 : -0.5));
+    const { pValue, method } = pairedDifferenceOneSided(many);
+    expect(method).toBe('paired-z');
+    expect(pValue).toBeLessThan(0.01);
+  });
+
+  it('Holm–Bonferroni (R p.adjust(method = "holm"))', () => {
+    const adjusted = holmAdjust([0.01, 0.04, 0.03, 0.005]);
+    [0.03, 0.06, 0.06, 0.02].forEach((expected, i) => expect(adjusted[i]).toBeCloseTo(expected, 12));
+    expect(binomialUpperTail(0, 5, 0.3)).toBe(1);
+  });
+});
+
+describe('casesToDetectDrop', () => {
+  it('gives 157 cases per run to detect 90% → 80% (one-sided α 0.05, power 0.8)', () => {
+    expect(casesToDetectDrop(0.9, 0.8, 0.05, 0.8)).toBe(157);
+  });
+
+  it('needs more cases for smaller drops and more power', () => {
+    expect(casesToDetectDrop(0.9, 0.85, 0.05, 0.8)).toBeGreaterThan(casesToDetectDrop(0.9, 0.8, 0.05, 0.8));
+    expect(casesToDetectDrop(0.9, 0.8, 0.05, 0.9)).toBeGreaterThan(casesToDetectDrop(0.9, 0.8, 0.05, 0.8));
+  });
+
+  it('refuses a "drop" that is not one', () => {
+    expect(() => casesToDetectDrop(0.5, 0.6, 0.05, 0.8)).toThrow(RangeError);
   });
 });

@@ -11,6 +11,8 @@ import type { RunConfigRecord } from '../../results/run-summary.js';
 import { BudgetGuard } from '../../run/budget-guard.js';
 import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
+import { parseShard, selectShard } from '../../plan/select-shard.js';
+import { readBaseline } from '../../run/read-baseline.js';
 import { MANIFEST_FILE, planFingerprint, readManifest, type RunManifest } from '../../run/run-manifest.js';
 import type { CliIo } from '../cli-io.js';
 import type { RunArgs } from '../cli-options.js';
@@ -23,17 +25,20 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const previous = resumeDir ? readManifest(resumeDir) : undefined;
   if (previous) refusePlanFlags(args);
   if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
+  const baselineSummary = args.baseline !== undefined ? readBaseline(args.baseline, io.cwd) : undefined;
 
   // A resumed run asks again exactly what it first asked: the same suites, config, filters and levels.
   const invocation = previous?.invocation;
-  const { project, trials } = await loadAndPlan(
+  const { project, trials: plan } = await loadAndPlan(
     invocation
       ? { suites: invocation.suites, ...(invocation.config ? { config: invocation.config } : {}), ...(invocation.levels ? { levels: invocation.levels } : {}), ...(invocation.samples ? { samples: invocation.samples } : {}), filter: invocation.filter }
       : args,
     io,
   );
   const { config } = project;
-  const fingerprint = planFingerprint(trials);
+  const fingerprint = planFingerprint(plan);
+  const shard = invocation ? (invocation.shard ?? undefined) : args.shard !== undefined ? parseShard(args.shard) : undefined;
+  const trials = shard ? selectShard(plan, shard) : plan;
   if (previous && previous.plan.fingerprint !== fingerprint) {
     throw new EvalgateError('USAGE', `cannot resume ${args.resume}: its suites or config changed since it started, so its answers would mix two versions of the prompts`, {
       hint: 'start a new run; to keep the old answers, restore the suites as they were',
@@ -88,8 +93,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         filter: args.filter,
         seed: args.seed ?? null,
         cassettes: args.cassettes !== undefined ? path.resolve(io.cwd, args.cassettes) : null,
+        shard: shard ?? null,
       },
-      plan: { trials: trials.length, fingerprint },
+      plan: { trials: trials.length, allTrials: plan.length, fingerprint },
       provider: setup.provider.name,
       simulated: setup.simulated,
       config: configRecord,
@@ -132,6 +138,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       configRecord,
       resume: previous !== undefined,
       startedAt,
+      ...(baselineSummary ? { baseline: { summary: baselineSummary, policy: config.gate } } : {}),
       ...(args.maxCost !== undefined ? { budget: { guard: new BudgetGuard(args.maxCost), allowPartial: args.allowPartial } } : {}),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
@@ -154,6 +161,7 @@ function refusePlanFlags(args: RunArgs): void {
     args.seed !== undefined && '--seed',
     args.out !== undefined && '--out',
     args.cassettes !== undefined && '--cassettes',
+    args.shard !== undefined && '--shard',
   ].filter(Boolean);
   if (given.length > 0) {
     throw new EvalgateError('USAGE', `--resume takes the plan from the run's run.json; ${given.join(', ')} cannot be given with it`, {

@@ -120,7 +120,10 @@ export function reportClient(data: ReportData): void {
     plot.append(svg('line', { x1: L, x2: W - R, y1: py(threshold), y2: py(threshold), class: 'threshold' }));
     plot.append(svg('text', { x: W - R, y: py(threshold) - 4, 'text-anchor': 'end', class: 'tick' }, `threshold ${pct(threshold, 0)}`));
     const models = [...new Set(groups.map((g) => g.model))];
-    const cheapest = points.filter((g) => !isBelow(g)).sort((a, b) => (a.costPerSampleUsd ?? Infinity) - (b.costPerSampleUsd ?? Infinity))[0];
+    // The recommendation: the cheapest setting whose 95% lower bound meets the threshold.
+    const cheapest = points
+      .filter((g) => g.passRateCi95 !== null && g.passRateCi95[0] >= g.threshold)
+      .sort((a, b) => (a.costPerSampleUsd ?? Infinity) - (b.costPerSampleUsd ?? Infinity))[0];
     for (const g of points) {
       const cx = px(x(g)!), cy = py(g.passRate!);
       const color = PALETTE[models.indexOf(g.model) % PALETTE.length]!;
@@ -131,7 +134,11 @@ export function reportClient(data: ReportData): void {
       plot.append(dot);
       plot.append(svg('text', { x: cx + 8, y: cy - 6, class: 'label' }, `${g.thinkingLevel}${models.length > 1 ? ` ${g.model}` : ''}${new Set(groups.map((h) => h.numberResults)).size > 1 ? ` n${g.numberResults}` : ''}`));
     }
-    if (cheapest) figure.append(el('p', { class: 'meta' }, `◎ cheapest setting at or above the threshold: ${settingLabel(cheapest)} (${usd(cheapest.costPerSampleUsd)} a sample)`));
+    figure.append(
+      el('p', { class: 'meta' }, cheapest
+        ? `◎ cheapest setting that meets the threshold with 95% confidence: ${settingLabel(cheapest)} (${usd(cheapest.costPerSampleUsd)} a sample)`
+        : 'No setting meets the threshold with 95% confidence yet.'),
+    );
     return figure;
   };
 

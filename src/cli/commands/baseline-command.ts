@@ -1,0 +1,30 @@
+import { copyFileSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../config/load-config.js';
+import { displayPath } from '../../config/display-path.js';
+import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
+import type { CliIo } from '../cli-io.js';
+import type { BaselineArgs } from '../cli-options.js';
+
+const FILES = ['summary.json', 'results.jsonl', 'run.json'];
+
+/**
+ * `evalgate baseline save [run dir] [--to dir]`: keeps a run (by default the latest) as the baseline
+ * that `--baseline` compares with (by default <outDir>/baseline, to commit or to keep as a CI artefact).
+ */
+export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<number> {
+  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
+  if (!config) throw new ConfigError(diagnostics);
+  const outRoot = path.resolve(config.rootDir, config.outDir);
+  const from = args.runDir !== undefined ? path.resolve(io.cwd, args.runDir) : path.join(outRoot, 'latest');
+  const to = args.to !== undefined ? path.resolve(io.cwd, args.to) : path.join(outRoot, 'baseline');
+  if (!existsSync(path.join(from, 'summary.json'))) {
+    throw new EvalgateError('USAGE', `${displayPath(from, io.cwd)} has no summary.json to save`, { hint: 'run evalgate run first, or name a run folder' });
+  }
+  if (existsSync(to) && realpathSync(to) === realpathSync(from)) throw new EvalgateError('USAGE', 'the run is already the baseline');
+  mkdirSync(to, { recursive: true });
+  const saved = FILES.filter((f) => existsSync(path.join(from, f)));
+  for (const file of saved) copyFileSync(path.join(from, file), path.join(to, file));
+  io.stdout.write(`saved ${saved.join(', ')} of ${displayPath(from, io.cwd)} as the baseline in ${displayPath(to, io.cwd)}\nUse it: evalgate run --baseline ${displayPath(to, io.cwd)}\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,72 @@
+import Table from 'cli-table3';
+import { loadConfig } from '../../config/load-config.js';
+import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
+import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
+import { compareRuns, type Comparison } from '../../results/compare-runs.js';
+import { formatMs, formatPercent, formatSetting, formatUsd } from '../../results/format-figures.js';
+import type { RunSummary } from '../../results/run-summary.js';
+import { readRunSummary } from '../../run/read-baseline.js';
+import type { CliIo } from '../cli-io.js';
+import type { CompareArgs } from '../cli-options.js';
+
+/**
+ * `evalgate compare <run A> <run B>`: B against A, setting by setting, with a paired test on their
+ * shared cases and a verdict per row: better, worse, or no significant difference. Informational:
+ * exits 0 (the gate is `evalgate run --baseline`).
+ */
+export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
+  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
+  if (!config) throw new ConfigError(diagnostics);
+  let a = readRunSummary(args.runA, io.cwd, 'run A');
+  let b = readRunSummary(args.runB, io.cwd, 'run B');
+  const labels = new Map<string, string>();
+  if (args.by === 'suite') [a, b] = [bySuite(a, 'A', labels), bySuite(b, 'B', labels)];
+  const comparison = compareRuns(a, b, config.gate);
+  if (args.json) {
+    io.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  io.stdout.write(renderComparison(comparison, a.runId, b.runId, labels));
+  return ExitCode.ok;
+}
+
+/** Renders a comparison as a table and the cases that changed. */
+export function renderComparison(comparison: Comparison, runA: string, runB: string, labels: ReadonlyMap<string, string>): string {
+  const table = new Table({
+    head: ['suite', 'setting', `pass A`, `pass B`, 'Δ points', 'p (one-sided)', 'test', '$/sample A → B', 'p95 A → B', 'verdict'],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const g of comparison.groups) {
+    const delta = g.drop === null ? '—' : `${g.drop > 0 ? '−' : '+'}${Math.abs(g.drop * 100).toFixed(1)}`;
+    const p = g.drop !== null && g.drop < 0 ? g.pRise : g.pDropAdjusted;
+    const setting = labels.get(`${g.suite}`) ?? formatSetting(g);
+    const verdict = g.verdict === 'worse' ? 'worse' : g.verdict === 'better' ? 'better' : 'no significant difference';
+    table.push([g.suite, setting, formatPercent(g.before.passRate), formatPercent(g.after.passRate), delta, p.toPrecision(2), g.test,
+      `${formatUsd(g.before.costPerSampleUsd)} → ${formatUsd(g.after.costPerSampleUsd)}`, `${formatMs(g.before.p95LatencyMs)} → ${formatMs(g.after.p95LatencyMs)} ms`,
+      g.regressions.length ? `${verdict} (${g.regressions.join(', ')})` : verdict]);
+  }
+  const lines = [`B = ${runB} against A = ${runA}`, table.toString()];
+  for (const [title, list] of [['Cases that passed every sample in A and failed every one in B', comparison.regressedCases], ['Cases that failed every sample in A and passed every one in B', comparison.fixedCases]] as const) {
+    if (list.length === 0) continue;
+    lines.push(`${title}:`, ...list.map((c) => `  ${sanitizeForTerminal(`${c.suite}/${c.case}`, { singleLine: true })} · ${formatSetting(c)}: ${c.before.passed}/${c.before.completed} → ${c.after.passed}/${c.after.completed}`));
+  }
+  if (comparison.addedGroups.length) lines.push(`Only in B: ${comparison.addedGroups.join('; ')}`);
+  if (comparison.removedGroups.length) lines.push(`Only in A: ${comparison.removedGroups.join('; ')}`);
+  if (comparison.addedCases || comparison.removedCases) lines.push(`Cases only in B: ${comparison.addedCases}; only in A: ${comparison.removedCases}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Pairs the one setting of each suite in A with the one in B, whatever the settings are. */
+function bySuite(summary: RunSummary, side: 'A' | 'B', labels: Map<string, string>): RunSummary {
+  const counts = new Map<string, number>();
+  for (const g of summary.groups) counts.set(g.suite, (counts.get(g.suite) ?? 0) + 1);
+  const many = [...counts].filter(([, n]) => n > 1).map(([s]) => s);
+  if (many.length > 0) {
+    throw new EvalgateError('USAGE', `--by suite needs one setting per suite in each run; run ${side} has several for ${many.join(', ')}`, {
+      hint: 'compare with --by setting, or run each setting on its own (--levels, --samples)',
+    });
+  }
+  const common = { model: 'any', thinkingLevel: 'none' as const, numberResults: 1 };
+  for (const g of summary.groups) labels.set(g.suite, `${labels.get(g.suite) ?? ''}${side === 'A' ? '' : ' vs '}${formatSetting(g)}`);
+  return { ...summary, groups: summary.groups.map((g) => ({ ...g, ...common })), cases: summary.cases.map((c) => ({ ...c, ...common })) };
+}

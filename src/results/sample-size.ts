@@ -1,0 +1,16 @@
+import { normalQuantile } from './significance.js';
+
+/**
+ * Cases needed in each run to detect a drop in pass rate from `p1` to `p2` with a one-sided test at
+ * `alpha` and the given power, comparing two independent proportions:
+ * n = (z₁₋α·√(2·p̄·q̄) + z₁₋β·√(p₁q₁ + p₂q₂))² / (p₁ − p₂)², p̄ = (p₁ + p₂)/2. A paired design (the same
+ * cases in both runs, as the gate uses) needs fewer; this is the safe side.
+ */
+export function casesToDetectDrop(p1: number, p2: number, alpha: number, power: number): number {
+  if (!(p1 > p2)) throw new RangeError(`the pass rate after a drop must be lower: ${p2} is not below ${p1}`);
+  const zAlpha = normalQuantile(1 - alpha);
+  const zBeta = normalQuantile(power);
+  const mean = (p1 + p2) / 2;
+  const numerator = zAlpha * Math.sqrt(2 * mean * (1 - mean)) + zBeta * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
+  return Math.ceil(numerator ** 2 / (p1 - p2) ** 2);
+}

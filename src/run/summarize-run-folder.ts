@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { RetryPolicy } from '../config/config-schema.js';
+import { readJournal } from '../results/read-journal.js';
+import { RunSummarizer } from '../results/run-summarizer.js';
+import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
+import { buildRunSummary, type BaselineCheck } from './finish-run.js';
+import type { RunManifest } from './run-manifest.js';
+
+/** What to assume for a run folder without run.json. */
+export interface FolderDefaults {
+  threshold: number;
+  maxErrorRate: number;
+  retry: RetryPolicy;
+}
+
+/**
+ * The summary of a run folder from its results.jsonl alone (streamed) and its run.json (thresholds,
+ * what the run was); the gate's verdict included. A run folder whose run.json is missing gets
+ * `defaults` for every suite.
+ */
+export async function summarizeRunFolder(
+  runDir: string,
+  manifest: RunManifest | undefined,
+  defaults: FolderDefaults,
+  baseline?: BaselineCheck,
+): Promise<RunSummary> {
+  const thresholds = new Map(manifest?.config.suites.map((s) => [s.name, s.threshold]));
+  const summarizer = new RunSummarizer((suite) => thresholds.get(suite) ?? defaults.threshold);
+  const suites = new Set<string>();
+  const trials = new Map<string, { count: number; expected: number }>();
+  for await (const record of readJournal(path.join(runDir, 'results.jsonl'))) {
+    summarizer.add(record);
+    suites.add(record.suite);
+    const trial = trials.get(record.trialId) ?? { count: 0, expected: record.numberResults };
+    trial.count++;
+    trials.set(record.trialId, trial);
+  }
+  const complete = [...trials.values()].filter((t) => t.count >= t.expected).length;
+  const planned = manifest?.plan.trials ?? complete;
+  const config: RunConfigRecord = manifest?.config ?? {
+    provider: 'unknown',
+    concurrency: 0,
+    requestTimeoutMs: 1,
+    retry: defaults.retry,
+    maxErrorRate: defaults.maxErrorRate,
+    suites: [...suites].map((name) => ({ name, file: name, threshold: defaults.threshold })),
+    filter: [],
+    thinkingLevels: null,
+    numberResults: null,
+    apiUrl: null,
+  };
+  return buildRunSummary(
+    summarizer,
+    {
+      runId: manifest?.runId ?? path.basename(runDir),
+      provider: manifest?.provider ?? config.provider,
+      simulated: manifest?.simulated ?? false,
+      startedAt: new Date(manifest?.startedAt ?? Date.now()),
+      finishedAt: new Date(),
+      interrupted: complete < planned,
+      plannedTrials: planned,
+      skipped: null,
+      config,
+    },
+    baseline,
+  );
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateGate } from '../../src/gate/evaluate-gate.js';
+import { compareRuns, type RegressionPolicy } from '../../src/results/compare-runs.js';
+import { RunSummarizer } from '../../src/results/run-summarizer.js';
+import type { SampleRecord } from '../../src/results/sample-record.js';
+import { makeRecord } from '../support/builders.js';
+
+const POLICY: RegressionPolicy = { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: 0.2, maxLatencyIncrease: 0.2, minLatencyIncreaseMs: 100, caseMinSamples: 2 };
+
+/** A run of `cases` cases × `k` samples where case i passes its first passes(i) samples. */
+function run(cases: number, k: number, passes: (i: number) => number, overrides: Partial<SampleRecord> = {}, runId = 'r') {
+  const summarizer = new RunSummarizer(() => 0);
+  for (let i = 0; i < cases; i++) {
+    for (let s = 0; s < k; s++) summarizer.add(makeRecord({ case: `c${i}`, trialId: `t${i}`, numberResults: k, sampleIndex: s, pass: s < passes(i), ...overrides }));
+  }
+  return { runId, ...summarizer.groupsAndCases() };
+}
+
+describe('compareRuns', () => {
+  it('finds no regression when nothing changed', () => {
+    const before = run(30, 1, (i) => (i % 5 ? 1 : 0));
+    const result = compareRuns(before, run(30, 1, (i) => (i % 5 ? 1 : 0)), POLICY);
+    expect(result.groups[0]).toMatchObject({ test: 'mcnemar-exact', pairedCases: 30, drop: 0, pDrop: 1, verdict: 'same', regressions: [] });
+  });
+
+  it('pairs cases with one sample each by McNemar: 10 flipped to failing, none back', () => {
+    const before = run(30, 1, () => 1);
+    const after = run(30, 1, (i) => (i < 10 ? 0 : 1));
+    const [group] = compareRuns(before, after, POLICY).groups;
+    expect(group!.test).toBe('mcnemar-exact');
+    expect(group!.pDrop).toBeCloseTo(1 / 1024, 12);
+    expect(group!).toMatchObject({ verdict: 'worse', regressions: ['passRate'] });
+    expect(group!.drop).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('pairs cases with several samples by their per-case differences', () => {
+    const before = run(12, 4, () => 4);
+    const after = run(12, 4, (i) => (i < 8 ? 2 : 4));
+    const [group] = compareRuns(before, after, POLICY).groups;
+    expect(group!.test).toBe('paired-permutation');
+    // 8 cases dropped by the same amount, 4 did not change: 1 of 2^8 sign patterns is as low.
+    expect(group!.pDrop).toBeCloseTo(1 / 256, 12);
+  });
+
+  it('falls back to unpaired tests when the cases differ', () => {
+    const before = run(10, 1, () => 1);
+    const after = { ...run(10, 1, (i) => (i < 5 ? 0 : 1)), cases: run(10, 1, (i) => (i < 5 ? 0 : 1)).cases.map((c) => ({ ...c, case: `new-${c.case}` })) };
+    const [group] = compareRuns(before, after, POLICY).groups;
+    expect(group!.test).toBe('fisher-exact');
+    expect(group!.pairedCases).toBe(0);
+  });
+
+  it('never fails a drop below the practical tolerance, and always one above maxDrop', () => {
+    const before = run(200, 1, () => 1);
+    const slightly = run(200, 1, (i) => (i < 3 ? 0 : 1)); // −1.5 points, significant with 200 pairs? p = 1/8
+    expect(compareRuns(before, slightly, { ...POLICY, minDrop: 0.02 }).groups[0]!.regressions).toEqual([]);
+    const noisy = run(4, 1, (i) => (i < 2 ? 0 : 1)); // −50 points on 4 cases: not significant
+    expect(compareRuns(run(4, 1, () => 1), noisy, POLICY).groups[0]!.regressions).toEqual([]);
+    expect(compareRuns(run(4, 1, () => 1), noisy, { ...POLICY, maxDrop: 0.3 }).groups[0]!.regressions).toEqual(['passRate']);
+  });
+
+  it('flags cost and p95 latency rises past their limits', () => {
+    const before = run(20, 2, () => 2, { costUsd: 0.01, latencyMs: 1000 });
+    const after = run(20, 2, () => 2, { costUsd: 0.013, latencyMs: 1300 });
+    expect(compareRuns(before, after, POLICY).groups[0]!.regressions).toEqual(['cost', 'latency']);
+    const jitter = run(20, 2, () => 2, { costUsd: 0.01, latencyMs: 3 });
+    expect(compareRuns(run(20, 2, () => 2, { costUsd: 0.01, latencyMs: 1 }), jitter, POLICY).groups[0]!.regressions).toEqual([]);
+  });
+
+  it('reports cases that flipped consistently, and new and removed settings', () => {
+    const before = run(5, 2, (i) => (i === 0 ? 2 : i === 1 ? 0 : 1));
+    const after = run(5, 2, (i) => (i === 0 ? 0 : i === 1 ? 2 : 1));
+    const result = compareRuns(before, after, POLICY);
+    expect(result.regressedCases.map((c) => c.case)).toEqual(['c0']);
+    expect(result.fixedCases.map((c) => c.case)).toEqual(['c1']);
+    const other = run(5, 2, () => 2, { thinkingLevel: 'high' });
+    const changed = compareRuns(before, other, POLICY);
+    expect(changed.addedGroups).toEqual(['s · openai-gpt-5-5 · high · n=2']);
+    expect(changed.removedGroups).toEqual(['s · openai-gpt-5-5 · low · n=2']);
+  });
+
+  it('keeps the family-wise false-alarm rate with Holm across settings', () => {
+    const before = { runId: 'b', groups: [...run(30, 1, () => 1).groups, ...run(30, 1, () => 1, { thinkingLevel: 'high' }).groups], cases: [...run(30, 1, () => 1).cases, ...run(30, 1, () => 1, { thinkingLevel: 'high' }).cases] };
+    const worse = run(30, 1, (i) => (i < 4 ? 0 : 1));
+    const same = run(30, 1, () => 1, { thinkingLevel: 'high' });
+    const result = compareRuns(before, { groups: [...worse.groups, ...same.groups], cases: [...worse.cases, ...same.cases] }, POLICY);
+    // p = 1/16 alone is above 0.05 anyway; Holm can only raise it.
+    expect(result.groups[0]!.pDropAdjusted).toBeGreaterThanOrEqual(result.groups[0]!.pDrop);
+  });
+});
+
+describe('the gate against a baseline', () => {
+  it('fails with a reason naming the suite, setting, before → after and the p-value', () => {
+    const before = run(30, 1, () => 1, {}, 'base-7');
+    const after = run(30, 1, (i) => (i < 10 ? 0 : 1));
+    const comparison = compareRuns(before, after, POLICY);
+    const summarizer = new RunSummarizer(() => 0);
+    const gate = evaluateGate({ groups: after.groups, totals: summarizer.totals(), maxErrorRate: 1, interrupted: false, comparison });
+    expect(gate.exitCode).toBe(1);
+    expect(gate.reasons[0]!.code).toBe('REGRESSION');
+    expect(gate.reasons[0]!.message).toBe(
+      's · openai-gpt-5-5 · low · n=1: pass rate 100.0% → 66.7% (−33.3 points; mcnemar-exact on 30 paired cases, one-sided p = 0.00098, Holm-adjusted 0.00098) against baseline base-7',
+    );
+  });
+});
