@@ -41,6 +41,7 @@ export interface SimulateArgs {
   seed?: number;
   scenarios?: string;
   latencyScale?: number;
+  fixedLatencyMs?: number;
 }
 
 /** Arguments of `evalgate report`. */
@@ -140,6 +141,7 @@ export const SIMULATE_OPTIONS = {
   seed: { type: 'number', describe: 'Seed for the simulated answers (default: simulator.seed in evalconfig.yaml)' },
   scenarios: { type: 'string', describe: 'Folder of scenario files (default: simulator.scenarios in evalconfig.yaml)' },
   latencyScale: { type: 'number', describe: 'Multiply simulated latencies (0: answer at once)' },
+  fixedLatencyMs: { type: 'number', describe: 'Answer every request in exactly this many ms (for benchmarks)' },
 } satisfies Record<keyof SimulateArgs, Options>;
 
 export const REPORT_OPTIONS = {

@@ -25,6 +25,7 @@ export async function simulateCommand(args: SimulateArgs, io: CliIo): Promise<nu
       scenarios,
       models: config.models,
       latencyScale: args.latencyScale ?? config.simulator.latencyScale,
+      ...(args.fixedLatencyMs !== undefined ? { fixedLatencyMs: args.fixedLatencyMs } : {}),
       faults: config.simulator.faults,
     });
   } catch (error) {

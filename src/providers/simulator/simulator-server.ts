@@ -19,6 +19,8 @@ export interface SimulatorOptions {
   models: ModelTable;
   /** Multiplies every simulated latency; 0 answers at once. @default 1 */
   latencyScale?: number;
+  /** Every request takes exactly this long, whatever the scenario says (benchmarks). */
+  fixedLatencyMs?: number;
   /** When set, requests must carry this key (to exercise 401s); otherwise any bearer token is accepted. */
   apiKey?: string;
   /** Faults to inject; none by default. */
@@ -100,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const answered = answerTasks(tasks.list, { models: options.models, scenarios: options.scenarios, seed: options.seed, occurrences });
     const delivery = shapeDelivery(answered, faults);
     if (delivery.fault) countFault(delivery.fault);
-    await delay(answered.latencyMs * latencyScale, req);
+    await delay(options.fixedLatencyMs ?? answered.latencyMs * latencyScale, req);
     deliver(delivery, req, res);
   }
 
