@@ -3,11 +3,13 @@ import yargs, { type Options } from 'yargs';
 import { ExitCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import {
+  ESTIMATE_OPTIONS,
   INIT_OPTIONS,
   RUN_OPTIONS,
   SIMULATE_OPTIONS,
   SUITES_POSITIONAL,
   VALIDATE_OPTIONS,
+  type EstimateArgs,
   type InitArgs,
   type RunArgs,
   type SimulateArgs,
@@ -19,6 +21,7 @@ import { reportError } from './report-error.js';
 export interface CommandHandlers {
   run(args: RunArgs, io: CliIo): Promise<number>;
   validate(args: ValidateArgs, io: CliIo): Promise<number>;
+  estimate(args: EstimateArgs, io: CliIo): Promise<number>;
   simulate(args: SimulateArgs, io: CliIo): Promise<number>;
   init(args: InitArgs, io: CliIo): Promise<number>;
 }
@@ -27,6 +30,7 @@ export interface CommandHandlers {
 export const defaultHandlers: CommandHandlers = {
   run: async (args, io) => (await import('./commands/run-command.js')).runCommand(args, io),
   validate: async (args, io) => (await import('./commands/validate-command.js')).validateCommand(args, io),
+  estimate: async (args, io) => (await import('./commands/estimate-command.js')).estimateCommand(args, io),
   simulate: async (args, io) => (await import('./commands/simulate-command.js')).simulateCommand(args, io),
   init: async (args, io) => (await import('./commands/init-command.js')).initCommand(args, io),
 };
@@ -41,6 +45,13 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
     takesSuites: true,
   },
   { name: 'validate', usage: 'validate [suites..]', describe: 'Check the config and suites and show the plan; sends nothing', options: VALIDATE_OPTIONS, takesSuites: true },
+  {
+    name: 'estimate',
+    usage: 'estimate [suites..]',
+    describe: 'Estimate what a run will cost, learning from earlier runs, and project it to production traffic; sends nothing',
+    options: ESTIMATE_OPTIONS,
+    takesSuites: true,
+  },
   { name: 'simulate', usage: 'simulate', describe: 'Serve the Runware wire format locally with simulated answers', options: SIMULATE_OPTIONS, takesSuites: false },
   { name: 'init', usage: 'init', describe: 'Create evalconfig.yaml, an example suite and its simulator scenario here', options: INIT_OPTIONS, takesSuites: false },
 ];
@@ -72,7 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, estimate, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())
