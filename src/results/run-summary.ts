@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../config/config-schema.js';
+import type { CostEstimate } from '../cost/cost-estimate.js';
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { LatencySummary } from './percentile.js';
 import type { AssertionOutcome, SampleErrorCode } from './sample-record.js';
@@ -123,6 +124,8 @@ export interface RunSummary {
   plannedTrials: number;
   /** Trials not sent because the budget (`--max-cost`) would have been passed; a later `--resume` can send them. */
   skipped: { trials: number; samples: number; reason: string; trialIds: string[] } | null;
+  /** What the plan was expected to cost before it ran (`evalgate estimate`'s figures), beside `totals.costUsd`; null when not estimated. */
+  estimate: CostEstimate | null;
   config: RunConfigRecord;
   totals: Counters;
   groups: GroupSummary[];

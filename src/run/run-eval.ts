@@ -13,10 +13,9 @@ import { RunSummarizer } from '../results/run-summarizer.js';
 import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
-import { worstCasePlan } from '../cost/worst-case-plan.js';
-import { EvalgateError } from '../errors.js';
-import { formatUsd } from '../results/format-figures.js';
+import type { CostEstimate } from '../cost/cost-estimate.js';
 import type { BudgetGuard } from './budget-guard.js';
+import { checkBudget } from './check-budget.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal } from './results-journal.js';
@@ -54,6 +53,8 @@ export interface RunEvalOptions {
   startedAt?: Date;
   /** `--max-cost`; with `allowPartial`, a plan whose worst case is above it runs until the budget is reserved. */
   budget?: { guard: BudgetGuard; allowPartial: boolean };
+  /** Estimates trials of the plan from earlier runs: for `--max-cost`, and recorded in summary.json beside the actual cost. */
+  estimateCost?: (trials: readonly Trial[]) => CostEstimate;
 }
 
 /**
@@ -69,7 +70,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0);
   const recovered = options.resume ? await recoverJournal(journalPath, (record) => summarizer.add(record)) : undefined;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
-  if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial);
+  if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending));
+  const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, readonly Assertion[]>();
@@ -144,6 +146,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     interrupted,
     plannedTrials: options.trials.length,
     skipped,
+    estimate,
     config: options.configRecord,
     totals,
     groups,
@@ -161,27 +164,4 @@ function describeSkipped(trials: readonly Trial[], budget: BudgetGuard): NonNull
     reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent)`,
     trialIds: trials.map((t) => t.id),
   };
-}
-
-/**
- * Refuses, before anything is sent, a plan that `--max-cost` cannot bound: a model without a price,
- * or (without `--allow-partial`) a worst case above the budget, naming the settings that weigh most.
- */
-function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowPartial: boolean): void {
-  const plan = worstCasePlan(trials);
-  if (plan.unpriced.length > 0) {
-    throw new EvalgateError('USAGE', `--max-cost cannot bound ${plan.unpriced.join(', ')}: no price in the model table; nothing was sent`, {
-      hint: 'add price: {input, output} for it under models: in evalconfig.yaml',
-    });
-  }
-  if (plan.totalUsd <= maxCostUsd || allowPartial) return;
-  const heaviest = plan.bySetting
-    .slice(0, 3)
-    .map((s) => `${s.suite} · ${s.model} · ${s.thinkingLevel} · n=${s.numberResults}: ${formatUsd(s.usd)}`)
-    .join('; ');
-  throw new EvalgateError(
-    'USAGE',
-    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens), is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`,
-    { hint: 'raise --max-cost, lower maxTokens, run fewer levels (--levels) or cases (--filter), or add --allow-partial to run until the budget is reserved' },
-  );
 }

@@ -48,8 +48,9 @@ describe('artefacts match their JSON Schemas', () => {
     expect(readlinkSync(path.join(project, 'reports', 'latest'))).toBe(runs[0]);
     const runDir = path.join(project, 'reports', runs[0]!);
 
-    const summary = readJson(path.join(runDir, 'summary.json')) as { simulated: boolean; provider: string; totals: { samples: number } };
+    const summary = readJson(path.join(runDir, 'summary.json')) as { simulated: boolean; provider: string; totals: { samples: number }; estimate: { groups: unknown[] } };
     expect(validSummary(summary)).toBe('valid');
+    expect(summary.estimate.groups.length).toBeGreaterThan(0);
     expect(summary).toMatchObject({ simulated: true, provider: 'simulator' });
     const lines = readLines(path.join(runDir, 'results.jsonl'));
     expect(lines).toHaveLength(summary.totals.samples);
@@ -114,6 +115,14 @@ describe('suite and config formats', () => {
   it('keeps schemas/suite.schema.json and schemas/config.schema.json in step with the zod schemas (npm run schemas)', () => {
     expect(readJson(path.join(root, 'schemas/suite.schema.json'))).toEqual(suiteJsonSchema());
     expect(readJson(path.join(root, 'schemas/config.schema.json'))).toEqual(configJsonSchema());
+  });
+
+  it('keeps the estimate definitions in summary.schema.json equal to those of estimate.schema.json', () => {
+    const summary = readJson(path.join(root, 'schemas/summary.schema.json')) as { $defs: Record<string, unknown> };
+    const estimate = readJson(path.join(root, 'schemas/estimate.schema.json')) as { $defs: Record<string, unknown> };
+    for (const name of ['usd', 'usdInterval', 'history', 'unpriced', 'figures', 'meanAndP95', 'estimateGroup', 'costEstimate', 'thinkingLevel']) {
+      expect(summary.$defs[name], name).toEqual(estimate.$defs[name]);
+    }
   });
 
   it('accepts the example suites and the repository config', () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../../config/display-path.js';
 import { ESTIMATE_SCHEMA_VERSION, type EstimateFile } from '../../cost/cost-estimate.js';
-import { estimateFromHistory } from '../../cost/estimate-from-history.js';
+import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { projectPlan } from '../../cost/project-plan.js';
 import { parseTraffic } from '../../cost/traffic.js';
 import { EvalgateError, ExitCode } from '../../errors.js';
@@ -26,13 +26,14 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   }
   const { project, trials } = await loadAndPlan(args, io);
   const root = historyRoot ?? path.resolve(project.config.rootDir, project.config.outDir);
-  const { estimate, history } = await estimateFromHistory(trials, project.config.models, root);
+  const estimator = await loadCostEstimator(trials, project.config.models, root);
+  const estimate = estimator.estimate(trials);
   const file: EstimateFile = {
     schemaVersion: ESTIMATE_SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     historyDir: displayPath(root, io.cwd),
     ...estimate,
-    projection: traffic ? projectPlan(estimate, history, traffic) : null,
+    projection: traffic ? projectPlan(estimate, estimator.history, traffic) : null,
   };
   const outDir = path.resolve(io.cwd, args.out ?? '.');
   mkdirSync(outDir, { recursive: true });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ReporterName } from '../../config/config-schema.js';
+import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { EvalgateError } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
@@ -56,6 +57,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (!previous && existsSync(path.join(runDir, 'results.jsonl'))) {
     throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
   }
+  // Earlier runs in outDir, never this one, teach the estimate recorded beside the actual cost.
+  const estimator = await loadCostEstimator(trials, config.models, outRoot, { exclude: runDir });
   const setup = await createProvider(providerName, config, io.env, {
     cwd: io.cwd,
     concurrency,
@@ -133,6 +136,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       configRecord,
       resume: previous !== undefined,
       startedAt,
+      estimateCost: (planned) => estimator.estimate(planned),
       ...(args.maxCost !== undefined ? { budget: { guard: new BudgetGuard(args.maxCost), allowPartial: args.allowPartial } } : {}),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
