@@ -1,6 +1,7 @@
 import { displayPath } from '../config/display-path.js';
 import { formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import { renderCostNotes } from './render-cost-notes.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import type { Reporter, RunStarted } from './reporter.js';
 import { makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
@@ -109,7 +110,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
       `${formatCount(t.errored)} errored · ${formatCount(t.retries)} retries · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
       `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms`,
   );
-  if (summary.estimate) out.push(describeEstimate(t.costUsd, summary.estimate));
+  out.push(...renderCostNotes(summary, paint));
   const errors = Object.entries(t.errorsByCode);
   if (errors.length > 0) out.push(paint('yellow', `Errors: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')} (not counted as failures)`));
   if (summary.simulated) out.push(paint('yellow', 'These answers are simulated by the built-in simulator; costs and latencies are illustrative.'));
@@ -119,18 +120,6 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   for (const reason of summary.gate.reasons) out.push(`  - ${sanitizeForTerminal(reason.message, { singleLine: true })}`);
   out.push(paint('dim', `Artefacts: ${runDir}`), '');
   return out.join('\n');
-}
-
-/** `Cost: $0.38 spent · $0.36 expected before the run (95% range $0.31–$0.42, learned from 2 earlier runs)` */
-function describeEstimate(spentUsd: number, estimate: NonNullable<RunSummary['estimate']>): string {
-  const e = estimate.totals;
-  const runs = `${estimate.history.runs} earlier run${estimate.history.runs === 1 ? '' : 's'}`;
-  const basis = estimate.groups.every((g) => g.basis === 'maxTokens')
-    ? 'no earlier run to learn from: every result at maxTokens, a bound'
-    : estimate.groups.some((g) => g.basis === 'maxTokens')
-      ? `learned from ${runs}; settings without history at maxTokens, a bound`
-      : `learned from ${runs}`;
-  return `Cost: ${formatUsd(spentUsd)} spent · ${formatUsd(e.expectedCostUsd)} expected before the run (95% range ${formatUsd(e.lowCostUsd)}–${formatUsd(e.highCostUsd)}, ${basis})`;
 }
 
 function describeFailingCase(c: CaseSummary, paint: Painter): string {

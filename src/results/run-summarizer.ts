@@ -1,4 +1,6 @@
+import type { ModelSpec } from '../config/model-table.js';
 import { RUNWARE_LIMITS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
+import { disagreesWithPriceTable } from '../cost/cost-disagreement.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
 import { summarizeLatency } from './percentile.js';
 import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
@@ -16,12 +18,15 @@ class Tally {
   costUsd = 0;
   costedSamples = 0;
   costFromPriceTable = 0;
+  /** Samples whose API cost differs from the price table's by more than 1%. */
+  costMismatches = 0;
   usageSamples = 0;
   readonly tokens = { prompt: 0, completion: 0, thinking: 0 };
   readonly latencies: number[] = [];
   readonly errorsByCode: Partial<Record<SampleErrorCode, number>> = {};
 
-  add(record: SampleRecord): void {
+  add(record: SampleRecord, isCostMismatch = false): void {
+    if (isCostMismatch) this.costMismatches++;
     if (!this.trialIds.has(record.trialId)) {
       this.trialIds.add(record.trialId);
       this.retries += record.attempts - 1;
@@ -90,9 +95,17 @@ export class RunSummarizer {
   private readonly total = new Tally();
   private readonly groups = new Map<string, GroupTally>();
 
-  constructor(private readonly thresholdOf: (suite: string) => number) {}
+  /**
+   * @param thresholdOf the minimum pass rate of a suite's groups.
+   * @param pricingOf a model's price table entry, to find samples whose API cost disagrees with it.
+   */
+  constructor(
+    private readonly thresholdOf: (suite: string) => number,
+    private readonly pricingOf: (model: string) => Pick<ModelSpec, 'price' | 'thinkingBilling'> | undefined = () => undefined,
+  ) {}
 
   add(record: SampleRecord): void {
+    const isCostMismatch = disagreesWithPriceTable(record, this.pricingOf(record.model));
     this.total.add(record);
     const id = `${record.suite}\u0000${record.model}\u0000${record.thinkingLevel}\u0000${record.numberResults}`;
     let group = this.groups.get(id);
@@ -104,7 +117,7 @@ export class RunSummarizer {
       };
       this.groups.set(id, group);
     }
-    group.tally.add(record);
+    group.tally.add(record, isCostMismatch);
     let kase = group.cases.get(record.case);
     if (!kase) {
       kase = { passed: 0, failed: 0, errored: 0, firstFailure: null, firstFailureAt: Infinity };
@@ -166,6 +179,7 @@ export class RunSummarizer {
         icc,
         costPerSampleUsd: tally.costedSamples > 0 ? tally.costUsd / tally.costedSamples : null,
         costFromPriceTable: tally.costFromPriceTable,
+        costMismatchSamples: tally.costMismatches,
         meanThinkingTokens: tally.usageSamples > 0 ? tally.tokens.thinking / tally.usageSamples : null,
         cases: caseTallies.size,
         flakyCases,

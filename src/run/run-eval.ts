@@ -11,9 +11,13 @@ import type { Provider } from '../providers/provider.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
+import type { SampleRecord } from '../results/sample-record.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import type { CostEstimate } from '../cost/cost-estimate.js';
+import { projectSettings } from '../cost/project-settings.js';
+import type { Traffic } from '../cost/traffic.js';
+import { UsageHistory } from '../cost/usage-history.js';
 import type { BudgetGuard } from './budget-guard.js';
 import { checkBudget } from './check-budget.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
@@ -55,6 +59,8 @@ export interface RunEvalOptions {
   budget?: { guard: BudgetGuard; allowPartial: boolean };
   /** Estimates trials of the plan from earlier runs: for `--max-cost`, and recorded in summary.json beside the actual cost. */
   estimateCost?: (trials: readonly Trial[]) => CostEstimate;
+  /** `--traffic`: project this run's cost per request to production traffic in summary.json. */
+  traffic?: Traffic;
 }
 
 /**
@@ -67,8 +73,14 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const startedAt = options.startedAt ?? new Date();
   mkdirSync(options.runDir, { recursive: true });
   const journalPath = path.join(options.runDir, 'results.jsonl');
-  const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0);
-  const recovered = options.resume ? await recoverJournal(journalPath, (record) => summarizer.add(record)) : undefined;
+  const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
+  const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0, (model) => pricing.get(model));
+  const measured = new UsageHistory();
+  const record = (sample: SampleRecord) => {
+    summarizer.add(sample);
+    measured.add(sample);
+  };
+  const recovered = options.resume ? await recoverJournal(journalPath, record) : undefined;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
   if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending));
   const estimate = options.estimateCost?.(options.trials) ?? null;
@@ -113,7 +125,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return 0;
     const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case));
     journal.append(records);
-    for (const record of records) summarizer.add(record);
+    records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
     return records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
   };
@@ -147,6 +159,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     plannedTrials: options.trials.length,
     skipped,
     estimate,
+    projection: options.traffic ? projectSettings(groups, measured, 'run', options.traffic) : null,
     config: options.configRecord,
     totals,
     groups,

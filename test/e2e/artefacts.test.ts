@@ -120,7 +120,7 @@ describe('suite and config formats', () => {
   it('keeps the estimate definitions in summary.schema.json equal to those of estimate.schema.json', () => {
     const summary = readJson(path.join(root, 'schemas/summary.schema.json')) as { $defs: Record<string, unknown> };
     const estimate = readJson(path.join(root, 'schemas/estimate.schema.json')) as { $defs: Record<string, unknown> };
-    for (const name of ['usd', 'usdInterval', 'history', 'unpriced', 'figures', 'meanAndP95', 'estimateGroup', 'costEstimate', 'thinkingLevel']) {
+    for (const name of ['usd', 'usdInterval', 'history', 'unpriced', 'figures', 'meanAndP95', 'estimateGroup', 'costEstimate', 'usdWithCi', 'projection', 'thinkingLevel']) {
       expect(summary.$defs[name], name).toEqual(estimate.$defs[name]);
     }
   });

@@ -120,6 +120,7 @@ export function makeGroup(overrides: Partial<GroupSummary> = {}): GroupSummary {
     icc: 0,
     costPerSampleUsd: 0.001,
     costFromPriceTable: 0,
+    costMismatchSamples: 0,
     meanThinkingTokens: 20,
     cases: 10,
     flakyCases: 0,

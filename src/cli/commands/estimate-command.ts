@@ -3,7 +3,7 @@ import path from 'node:path';
 import { displayPath } from '../../config/display-path.js';
 import { ESTIMATE_SCHEMA_VERSION, type EstimateFile } from '../../cost/cost-estimate.js';
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
-import { projectPlan } from '../../cost/project-plan.js';
+import { projectPlan } from '../../cost/project-settings.js';
 import { parseTraffic } from '../../cost/traffic.js';
 import { EvalgateError, ExitCode } from '../../errors.js';
 import { renderEstimateReport } from '../../reporters/render-estimate-report.js';

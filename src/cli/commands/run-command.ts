@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:
 import path from 'node:path';
 import type { ReporterName } from '../../config/config-schema.js';
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
+import { parseTraffic } from '../../cost/traffic.js';
 import { EvalgateError } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
@@ -26,6 +27,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const resumeDir = args.resume !== undefined ? path.resolve(io.cwd, args.resume) : undefined;
   const previous = resumeDir ? readManifest(resumeDir) : undefined;
   if (previous) refusePlanFlags(args);
+  const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
   if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
 
   // A resumed run asks again exactly what it first asked: the same suites, config, filters and levels.
@@ -137,6 +139,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       resume: previous !== undefined,
       startedAt,
       estimateCost: (planned) => estimator.estimate(planned),
+      ...(traffic ? { traffic } : {}),
       ...(args.maxCost !== undefined ? { budget: { guard: new BudgetGuard(args.maxCost), allowPartial: args.allowPartial } } : {}),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
