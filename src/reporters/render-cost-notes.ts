@@ -27,15 +27,17 @@ export function renderCostNotes(summary: RunSummary, paint: Painter): string[] {
   return lines;
 }
 
-/** `Cost: $0.38 spent · $0.36 expected before the run (95% range $0.31–$0.42, learned from 2 earlier runs)` */
+/**
+ * `Cost: $2.25 spent · $2.42 expected before the run (95% range $2.18–$2.66, learned from 1 earlier run)`,
+ * or, with no history, `Cost: $2.39 spent · at most $7.03 before the run (…)`.
+ */
 function describeEstimate(spentUsd: number, estimate: NonNullable<RunSummary['estimate']>): string {
   const e = estimate.totals;
+  if (estimate.groups.every((g) => g.basis === 'maxTokens')) {
+    return `Cost: ${formatUsd(spentUsd)} spent · at most ${formatUsd(e.highCostUsd)} before the run (no earlier run to learn from: every result at maxTokens)`;
+  }
   const runs = `${estimate.history.runs} earlier run${estimate.history.runs === 1 ? '' : 's'}`;
-  const basis = estimate.groups.every((g) => g.basis === 'maxTokens')
-    ? 'no earlier run to learn from: every result at maxTokens, a bound'
-    : estimate.groups.some((g) => g.basis === 'maxTokens')
-      ? `learned from ${runs}; settings without history at maxTokens, a bound`
-      : `learned from ${runs}`;
+  const basis = estimate.groups.some((g) => g.basis === 'maxTokens') ? `learned from ${runs}; settings without history at maxTokens, a bound` : `learned from ${runs}`;
   return `Cost: ${formatUsd(spentUsd)} spent · ${formatUsd(e.expectedCostUsd)} expected before the run (95% range ${formatUsd(e.lowCostUsd)}–${formatUsd(e.highCostUsd)}, ${basis})`;
 }
 

@@ -50,7 +50,8 @@ describe('a run reports on its cost', () => {
     }
     expect(io.out()).toContain('Projection at 1,500,000 requests/month, per 30-day month (95% CI; a request is one result):');
     expect(io.out()).toMatch(/ {2}sentiment · openai-gpt-5-5: none \$[\d,.]+ \(\$[\d,.]+–\$[\d,.]+\) · low /);
-    expect(io.out()).toMatch(/Cost: \$[\d.]+ spent · \$[\d.]+ expected before the run/);
+    // No earlier run in this project: the estimate is the maxTokens bound, and says so.
+    expect(io.out()).toMatch(/Cost: \$[\d.]+ spent · at most \$[\d.]+ before the run \(no earlier run to learn from: every result at maxTokens\)/);
     expect(summary.groups.every((g) => g.costMismatchSamples === 0)).toBe(true);
     expect(io.out()).not.toContain('Prices:');
   });
