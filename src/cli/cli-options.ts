@@ -41,6 +41,7 @@ export interface EstimateArgs {
   history?: string;
   out?: string;
   traffic?: string;
+  exact: boolean;
   color?: boolean;
 }
 
@@ -108,6 +109,7 @@ export const ESTIMATE_OPTIONS = {
   history: { type: 'string', describe: 'Learn output and thinking tokens from this run folder, or folder of run folders (default: `outDir` in evalconfig.yaml)' },
   out: { type: 'string', describe: 'Folder to write estimate.json to (default: the current folder)' },
   traffic,
+  exact: { type: 'boolean', default: false, describe: 'Price prompts with Runware dry runs (needs RUNWARE_API_KEY; validated and priced, never run or charged)' },
   color,
 } satisfies Record<Exclude<keyof EstimateArgs, 'suites'>, Options>;
 

@@ -33,6 +33,8 @@ export interface EstimateGroup extends EstimateFigures {
   historySamples: number;
   /** How its prompt tokens were counted. */
   tokenizer: TokenizerName;
+  /** Where its prompt cost comes from: the counted tokens at the input price, or Runware's dry runs (`--exact`). */
+  promptCostSource: 'tokenizer' | 'dryRun';
   /** Mean prompt tokens of a sample, counted. */
   promptTokensPerSample: number;
   /** Completion and thinking tokens per sample in the history of this setting (else this model and level); null without. */

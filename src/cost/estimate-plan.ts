@@ -18,6 +18,8 @@ export interface EstimateInputs {
   historyRuns: number;
   /** Prompt tokens of a trial's request (per result), and how they were counted. */
   countPrompt(trial: Trial): { tokens: number; tokenizer: TokenizerName };
+  /** The prompt cost of a trial (all its results) as Runware's dry run priced it (`--exact`); undefined: counted. */
+  exactPromptUsd?(trial: Trial): number | undefined;
 }
 
 /** One trial's share of the estimate. */
@@ -34,7 +36,7 @@ interface Part {
 
 /**
  * What a plan is expected to cost, without sending anything. Per result: the counted prompt tokens
- * at the input price, plus output tokens (completion, and thinking when billed on top) at the output
+ * at the input price (or, with `exactPromptUsd`, the prompt cost Runware's dry run gave), plus output tokens (completion, and thinking when billed on top) at the output
  * price. Output tokens are the mean of the narrowest history that knows them (the case, once it has
  * {@link MIN_CASE_SAMPLES} samples; else the suite's setting; else the model at that level), never
  * above maxTokens. Without history every result is assumed to use all of maxTokens: a bound, and the
@@ -58,7 +60,8 @@ export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): 
     const meanOutput = stats ? Math.min(stats.outputTokens.mean!, request.maxTokens) : request.maxTokens;
     const n = setting.numberResults;
     const outputRateUsd = price.output / 1_000_000;
-    const promptUsd = (n * prompt.tokens * price.input) / 1_000_000;
+    const exactUsd = inputs.exactPromptUsd?.(trial);
+    const promptUsd = exactUsd ?? (n * prompt.tokens * price.input) / 1_000_000;
     const part: Part = { samples: n, promptUsd, expectedUsd: promptUsd + n * meanOutput * outputRateUsd, worstUsd: promptUsd + n * request.maxTokens * outputRateUsd, stats, outputRateUsd };
     all.push(part);
 
@@ -72,7 +75,7 @@ export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): 
           trials: 0, samples: 0, expectedCostUsd: 0, lowCostUsd: 0, highCostUsd: 0,
           basis: 'history', historyScope: null,
           historySamples: inputs.history.forSetting(suite, setting.model, setting.thinkingLevel)?.outputTokens.count ?? 0,
-          tokenizer: prompt.tokenizer, promptTokensPerSample: 0,
+          tokenizer: prompt.tokenizer, promptCostSource: 'tokenizer', promptTokensPerSample: 0,
           completionTokens: shown?.completionTokens.meanAndP95() ?? null,
           thinkingTokens: shown?.thinkingTokens.meanAndP95() ?? null,
         },
@@ -81,6 +84,7 @@ export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): 
       groups.set(key, entry);
     }
     entry.parts.push(part);
+    if (exactUsd !== undefined) entry.group.promptCostSource = 'dryRun';
     entry.promptTokens += n * prompt.tokens;
     if (stats) entry.scopes.add(stats.scope);
     else entry.group.basis = 'maxTokens';

@@ -8,8 +8,11 @@ import { UsageHistory } from './usage-history.js';
 
 /** Estimates sets of trials from one reading of the history. */
 export interface CostEstimator {
-  /** Estimates these trials (of the plan the estimator was loaded for). Sends nothing. */
-  estimate(trials: readonly Trial[]): CostEstimate;
+  /**
+   * Estimates these trials (of the plan the estimator was loaded for). Sends nothing. `exactPromptUsd`:
+   * prompt costs by trial id, from Runware's dry runs (`--exact`), used instead of the counted ones.
+   */
+  estimate(trials: readonly Trial[], exactPromptUsd?: ReadonlyMap<string, number>): CostEstimate;
   /** The history, for projections from measured cost. */
   history: UsageHistory;
   read: HistoryRead;
@@ -27,9 +30,10 @@ export async function loadCostEstimator(plan: readonly Trial[], models: ModelTab
   return {
     history,
     read,
-    estimate: (trials) =>
+    estimate: (trials, exactPromptUsd) =>
       estimatePlan(trials, {
         history,
+        ...(exactPromptUsd ? { exactPromptUsd: (trial: Trial) => exactPromptUsd.get(trial.id) } : {}),
         historyRuns: read.runDirs.length,
         countPrompt: (trial) => {
           const tokenizer = tokenizerOf(trial.setting.model);

@@ -20,7 +20,9 @@ export function formatUsdRange(low: number, high: number): string {
 export function renderEstimateReport(file: EstimateFile, suites: readonly { name: string; file: string }[], paint: Painter): string {
   const out: string[] = [];
   const t = file.totals;
-  out.push(`${paint('bold', 'evalgate')} estimate · ${formatCount(t.trials)} trials · ${formatCount(t.samples)} samples · nothing was sent`);
+  const isExact = file.groups.some((g) => g.promptCostSource === 'dryRun');
+  const sent = isExact ? 'prompts priced by Runware dry runs: nothing was run or charged' : 'nothing was sent';
+  out.push(`${paint('bold', 'evalgate')} estimate · ${formatCount(t.trials)} trials · ${formatCount(t.samples)} samples · ${sent}`);
   out.push(
     file.history.runs > 0
       ? `History: ${formatCount(file.history.samples)} samples from ${file.history.runs} run${file.history.runs === 1 ? '' : 's'} in ${file.historyDir} (output and thinking tokens learned from them)`

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -8,6 +8,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import type { EstimateFile } from '../../src/cost/cost-estimate.js';
 import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -92,6 +93,41 @@ describe('evalgate estimate', () => {
     const missing = memoryIo({ cwd: project });
     expect(await runCli(['estimate', '--history', 'no-such-dir'], missing)).toBe(2);
     expect(missing.err()).toContain('--history no-such-dir does not exist');
+  });
+
+  it('with --exact, prices every distinct request by a dry run the server never runs, and uses that prompt cost', async () => {
+    const before = { tasks: simulator.stats.tasks, dryRuns: simulator.stats.dryRuns };
+    mkdirSync(path.join(project, 'no-history'), { recursive: true });
+    const io = memoryIo({ cwd: project, env: env() });
+    expect(await runCli(['estimate', '--exact', '--history', 'no-history', '--out', 'exact'], io)).toBe(0);
+    const estimate = readEstimate(path.join(project, 'exact'));
+    expect(validEstimate(estimate), JSON.stringify(validEstimate.errors)).toBe(true);
+    // 24 trials, each a distinct request; none answered.
+    expect(simulator.stats.dryRuns - before.dryRuns).toBe(24);
+    expect(simulator.stats.tasks).toBe(before.tasks);
+    expect(estimate.groups.every((g) => g.promptCostSource === 'dryRun' && g.basis === 'maxTokens')).toBe(true);
+    // With no history the low end is the prompts alone: what the server charged for the run's prompts.
+    const run = readdirSync(path.join(project, 'reports')).find((n) => n !== 'latest')!;
+    const summary = JSON.parse(readFileSync(path.join(project, 'reports', run, 'summary.json'), 'utf8')) as RunSummary;
+    expect(estimate.totals.lowCostUsd).toBeCloseTo((summary.totals.tokens.prompt * 5) / 1_000_000, 9);
+    expect(io.out()).toContain('prompts priced by Runware dry runs: nothing was run or charged');
+  });
+
+  it('with --exact, needs a key and fails whole, without the key in the message, when the dry runs are refused', async () => {
+    const noKey = memoryIo({ cwd: project, env: { RUNWARE_API_URL: simulator.url } });
+    expect(await runCli(['estimate', '--exact'], noKey)).toBe(2);
+    expect(noKey.err()).toContain('MISSING_API_KEY');
+
+    const guarded = await startSimulator({ seed: 1, scenarios: [], models: new ModelTable(DEFAULT_MODELS), latencyScale: 0, apiKey: 'the-right-key' });
+    try {
+      const io = memoryIo({ cwd: project, env: { RUNWARE_API_URL: guarded.url, RUNWARE_API_KEY: 'canary-wrong-key-91b2' } });
+      expect(await runCli(['estimate', '--exact', '--out', 'refused'], io)).toBe(3);
+      expect(io.err()).toMatch(/24 of 24 dry runs failed; nothing was run or charged\. First: sentiment\/[\w-]+ · openai-gpt-5-5 · \w+ · n=\d: HTTP 401 invalidApiKey/);
+      expect(io.err()).not.toContain('canary-wrong-key-91b2');
+      expect(guarded.stats.tasks).toBe(0);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('refuses traffic it cannot read before loading anything', async () => {

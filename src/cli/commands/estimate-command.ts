@@ -6,6 +6,9 @@ import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { projectPlan } from '../../cost/project-settings.js';
 import { parseTraffic } from '../../cost/traffic.js';
 import { EvalgateError, ExitCode } from '../../errors.js';
+import { parseApiUrl } from '../../providers/create-provider.js';
+import { priceByDryRun } from '../../providers/runware/price-by-dry-run.js';
+import { DEFAULT_RUNWARE_API_URL } from '../../providers/runware/runware-provider.js';
 import { renderEstimateReport } from '../../reporters/render-estimate-report.js';
 import { makePainter } from '../../reporters/terminal-text.js';
 import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
@@ -16,7 +19,8 @@ import { loadAndPlan } from './load-and-plan.js';
 /**
  * `evalgate estimate`: loads and plans like `run`, then estimates what the plan will cost from
  * earlier runs' results (and projects it to `--traffic`); prints the report and writes estimate.json.
- * Sends nothing and spends nothing; exits 0.
+ * Spends nothing; exits 0. It sends nothing either, except with `--exact`: one dry run per distinct
+ * request, which Runware validates and prices without running or charging it.
  */
 export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<number> {
   const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
@@ -24,10 +28,26 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   if (historyRoot !== undefined && !existsSync(historyRoot)) {
     throw new EvalgateError('USAGE', `--history ${args.history} does not exist`, { hint: 'give a run folder (it holds results.jsonl) or a folder of run folders, such as reports/' });
   }
+  const apiKey = args.exact ? io.env.RUNWARE_API_KEY?.trim() : undefined;
+  if (args.exact && !apiKey) {
+    throw new EvalgateError('MISSING_API_KEY', '--exact asks Runware to price the requests, and RUNWARE_API_KEY is not set; nothing was sent.', {
+      hint: 'export RUNWARE_API_KEY=<your key>, or estimate without --exact (prompt tokens are then counted here)',
+    });
+  }
   const { project, trials } = await loadAndPlan(args, io);
-  const root = historyRoot ?? path.resolve(project.config.rootDir, project.config.outDir);
-  const estimator = await loadCostEstimator(trials, project.config.models, root);
-  const estimate = estimator.estimate(trials);
+  const { config } = project;
+  const root = historyRoot ?? path.resolve(config.rootDir, config.outDir);
+  const estimator = await loadCostEstimator(trials, config.models, root);
+  const exactPromptUsd = apiKey
+    ? await priceByDryRun(trials, {
+        apiUrl: parseApiUrl(io.env.RUNWARE_API_URL?.trim() || DEFAULT_RUNWARE_API_URL).href,
+        apiKey,
+        dryRun: config.dryRun,
+        concurrency: config.concurrency,
+        timeoutMs: config.requestTimeoutMs,
+      })
+    : undefined;
+  const estimate = estimator.estimate(trials, exactPromptUsd);
   const file: EstimateFile = {
     schemaVersion: ESTIMATE_SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
