@@ -68,13 +68,14 @@ export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): 
     const key = `${suite}\u0000${setting.model}\u0000${setting.thinkingLevel}\u0000${n}`;
     let entry = groups.get(key);
     if (!entry) {
-      const shown = inputs.history.forSetting(suite, setting.model, setting.thinkingLevel) ?? inputs.history.forModel(setting.model, setting.thinkingLevel);
+      const ofSetting = inputs.history.forSetting(suite, setting.model, setting.thinkingLevel);
+      const shown = ofSetting ?? inputs.history.forModel(setting.model, setting.thinkingLevel);
       entry = {
         group: {
           suite, model: setting.model, thinkingLevel: setting.thinkingLevel, numberResults: n,
           trials: 0, samples: 0, expectedCostUsd: 0, lowCostUsd: 0, highCostUsd: 0,
           basis: 'history', historyScope: null,
-          historySamples: inputs.history.forSetting(suite, setting.model, setting.thinkingLevel)?.outputTokens.count ?? 0,
+          historySamples: ofSetting?.outputTokens.count ?? 0,
           tokenizer: prompt.tokenizer, promptCostSource: 'tokenizer', promptTokensPerSample: 0,
           completionTokens: shown?.completionTokens.meanAndP95() ?? null,
           thinkingTokens: shown?.thinkingTokens.meanAndP95() ?? null,

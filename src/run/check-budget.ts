@@ -2,7 +2,7 @@ import type { CostEstimate } from '../cost/cost-estimate.js';
 import { worstCasePlan } from '../cost/worst-case-plan.js';
 import { EvalgateError } from '../errors.js';
 import type { Trial } from '../plan/trial.js';
-import { formatUsd } from '../results/format-figures.js';
+import { formatSetting, formatUsd } from '../results/format-figures.js';
 
 /** Settings named when a budget is refused. */
 const NAMED_SETTINGS = 3;
@@ -30,7 +30,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
       const heaviest = groups
         .sort((a, b) => b.usd - a.usd)
         .slice(0, NAMED_SETTINGS)
-        .map((g) => `${g.suite} · ${g.model} · ${g.thinkingLevel} · n=${g.numberResults}: ${formatUsd(g.usd)}`)
+        .map((g) => `${g.suite} · ${formatSetting(g)}: ${formatUsd(g.usd)}`)
         .join('; ');
       const basis = isPartial
         ? 'at least, learned from earlier runs; settings without history counted at their prompts alone'
@@ -43,7 +43,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
   if (plan.totalUsd <= maxCostUsd || allowPartial) return;
   const heaviest = plan.bySetting
     .slice(0, NAMED_SETTINGS)
-    .map((s) => `${s.suite} · ${s.model} · ${s.thinkingLevel} · n=${s.numberResults}: ${formatUsd(s.usd)}`)
+    .map((s) => `${s.suite} · ${formatSetting(s)}: ${formatUsd(s.usd)}`)
     .join('; ');
   const expected = estimate && estimate.groups.every((g) => g.basis === 'history') ? ` It is expected to cost ${formatUsd(estimate.totals.expectedCostUsd)}.` : '';
   throw new EvalgateError(

@@ -2,7 +2,6 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -10,28 +9,18 @@ import { configJsonSchema, suiteJsonSchema } from '../../src/config/config-json-
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import { loadScenarios } from '../../src/providers/simulator/scenario.js';
 import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const fixture = path.join(root, 'test/fixtures/projects/sentiment');
-const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => void }).default;
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as unknown;
 const readLines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
-function validator(schemaFile: string) {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  const validate = ajv.compile(readJson(path.join(root, 'schemas', schemaFile)) as object);
-  return (value: unknown) => {
-    const ok = validate(value);
-    return ok ? 'valid' : JSON.stringify(validate.errors?.slice(0, 3));
-  };
-}
-
 describe('artefacts match their JSON Schemas', () => {
   let project: string;
-  const validSummary = validator('summary.schema.json');
-  const validLine = validator('result-line.schema.json');
+  const validSummary = artefactValidator('summary.schema.json');
+  const validLine = artefactValidator('result-line.schema.json');
 
   beforeAll(() => {
     project = mkdtempSync(path.join(tmpdir(), 'evalgate-artefacts-'));

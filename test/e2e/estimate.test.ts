@@ -1,22 +1,18 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import type { EstimateFile } from '../../src/cost/cost-estimate.js';
 import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
+import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const fixture = path.join(root, 'test/fixtures/projects/sentiment');
-const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => void }).default;
-const ajv = new Ajv2020({ allErrors: true, strict: true });
-addFormats(ajv);
-const validEstimate = ajv.compile(JSON.parse(readFileSync(path.join(root, 'schemas/estimate.schema.json'), 'utf8')) as object);
+const validEstimate = artefactValidator('estimate.schema.json');
 const readEstimate = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'estimate.json'), 'utf8')) as EstimateFile;
 
 describe('evalgate estimate', () => {
@@ -39,7 +35,7 @@ describe('evalgate estimate', () => {
     const io = memoryIo({ cwd: project, env: env() });
     expect(await runCli(['estimate', '--out', 'first'], io)).toBe(0);
     const estimate = readEstimate(path.join(project, 'first'));
-    expect(validEstimate(estimate), JSON.stringify(validEstimate.errors)).toBe(true);
+    expect(validEstimate(estimate)).toBe('valid');
     expect(estimate.totals).toMatchObject({ trials: 24, samples: 48 });
     expect(estimate.groups).toHaveLength(6);
     expect(estimate.groups.every((g) => g.basis === 'maxTokens' && g.tokenizer === 'o200k_base')).toBe(true);
@@ -56,7 +52,7 @@ describe('evalgate estimate', () => {
     const io = memoryIo({ cwd: project, env: env() });
     expect(await runCli(['estimate', '--out', 'second', '--traffic', '50000/day'], io)).toBe(0);
     const estimate = readEstimate(path.join(project, 'second'));
-    expect(validEstimate(estimate), JSON.stringify(validEstimate.errors)).toBe(true);
+    expect(validEstimate(estimate)).toBe('valid');
     expect(estimate.history).toEqual({ runs: 1, samples: 48 });
     expect(estimate.groups.every((g) => g.basis === 'history' && g.historySamples > 0)).toBe(true);
     const bounded = readEstimate(path.join(project, 'first'));
@@ -101,7 +97,7 @@ describe('evalgate estimate', () => {
     const io = memoryIo({ cwd: project, env: env() });
     expect(await runCli(['estimate', '--exact', '--history', 'no-history', '--out', 'exact'], io)).toBe(0);
     const estimate = readEstimate(path.join(project, 'exact'));
-    expect(validEstimate(estimate), JSON.stringify(validEstimate.errors)).toBe(true);
+    expect(validEstimate(estimate)).toBe('valid');
     // 24 trials, each a distinct request; none answered.
     expect(simulator.stats.dryRuns - before.dryRuns).toBe(24);
     expect(simulator.stats.tasks).toBe(before.tasks);

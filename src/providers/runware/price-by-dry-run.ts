@@ -4,6 +4,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { DryRunConfig } from '../../config/config-schema.js';
 import { EvalgateError, ExitCode } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
+import { formatSetting } from '../../results/format-figures.js';
 import { toRunwareTask } from './runware-task.js';
 
 export interface DryRunOptions {
@@ -110,5 +111,5 @@ function outputAtMost(trial: Trial): number {
 }
 
 function describe(trial: Trial): string {
-  return `${trial.suite}/${trial.caseId} · ${trial.setting.model} · ${trial.setting.thinkingLevel} · n=${trial.setting.numberResults}`;
+  return `${trial.suite}/${trial.caseId} · ${formatSetting(trial.setting)}`;
 }
