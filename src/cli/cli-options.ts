@@ -22,6 +22,7 @@ export interface RunArgs {
   quiet: boolean;
   baseline?: string;
   shard?: string;
+  traffic?: string;
 }
 
 /** Arguments of `evalgate validate`. */
@@ -31,6 +32,20 @@ export interface ValidateArgs {
   levels?: string[];
   samples?: string[];
   filter: string[];
+}
+
+/** Arguments of `evalgate estimate`. */
+export interface EstimateArgs {
+  suites: string[];
+  config?: string;
+  levels?: string[];
+  samples?: string[];
+  filter: string[];
+  history?: string;
+  out?: string;
+  traffic?: string;
+  exact: boolean;
+  color?: boolean;
 }
 
 /** Arguments of `evalgate simulate`. */
@@ -108,6 +123,8 @@ export const SUITES_POSITIONAL: PositionalOptions = {
 const config: Options = { type: 'string', alias: 'c', describe: 'Path to evalconfig.yaml (default: ./evalconfig.yaml if present)' };
 const levels: Options = { type: 'string', array: true, coerce: commaList, describe: 'Thinking levels to run instead of the suites\' own (e.g. low,high)' };
 const samples: Options = { type: 'string', array: true, coerce: commaList, describe: 'numberResults values to run instead of the suites\' own (e.g. 1,4)' };
+const traffic: Options = { type: 'string', describe: 'Project cost to production traffic, e.g. 50000/day or 1.5M/month' };
+const color: Options = { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' };
 const filter: Options = { type: 'string', array: true, default: [], describe: 'Run only matching cases: a glob over suite/case, or tag:<name>; repeatable' };
 
 /** Flags as data, typed against the parsed arguments: a flag without a field (or the reverse) fails the type check. */
@@ -121,16 +138,29 @@ export const RUN_OPTIONS = {
   out: { type: 'string', describe: 'Run folder to write (default: <outDir>/<run id>)' },
   reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to produce (default: `reporters` in evalconfig.yaml)' },
   seed: { type: 'number', describe: 'Seed of the simulator (with --provider simulator)' },
-  color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
+  color,
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder: send only the trials it has not recorded' },
-  maxCost: { type: 'number', describe: 'Never spend more than this many USD: refuse a run whose worst case is above it, and stop sending before it would be passed' },
+  maxCost: { type: 'number', describe: 'Never spend more than this many USD: refuse a run whose expected cost or worst case is above it, and stop sending before it would be passed' },
   allowPartial: { type: 'boolean', default: false, describe: 'With --max-cost: run a plan whose worst case is above the budget, until the budget is reserved' },
   record: { type: 'string', describe: 'Store every answer in this folder, for --provider replay' },
   cassettes: { type: 'string', describe: 'With --provider replay: the folder of recorded answers (default: `cassettes` in evalconfig.yaml)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No progress display (the report at the end is still printed)' },
   baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json); a significant regression fails the gate (exit 1)' },
   shard: { type: 'string', describe: 'Run part i of n of the plan (e.g. 2/3), for parallel CI jobs; evalgate merge combines the parts' },
+  traffic: { ...traffic, describe: 'Project cost to production traffic in summary.json and the report, e.g. 50000/day or 1.5M/month' },
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
+
+export const ESTIMATE_OPTIONS = {
+  config,
+  levels,
+  samples,
+  filter,
+  history: { type: 'string', describe: 'Learn output and thinking tokens from this run folder, or folder of run folders (default: `outDir` in evalconfig.yaml)' },
+  out: { type: 'string', describe: 'Folder to write estimate.json to (default: the current folder)' },
+  traffic,
+  exact: { type: 'boolean', default: false, describe: 'Price prompts with Runware dry runs (needs RUNWARE_API_KEY; validated and priced, never run or charged)' },
+  color,
+} satisfies Record<Exclude<keyof EstimateArgs, 'suites'>, Options>;
 
 export const VALIDATE_OPTIONS = { config, levels, samples, filter } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
 

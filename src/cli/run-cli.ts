@@ -6,6 +6,7 @@ import {
   ADVISE_OPTIONS,
   BASELINE_OPTIONS,
   COMPARE_OPTIONS,
+  ESTIMATE_OPTIONS,
   INIT_OPTIONS,
   MERGE_OPTIONS,
   REPORT_OPTIONS,
@@ -16,6 +17,7 @@ import {
   type AdviseArgs,
   type BaselineArgs,
   type CompareArgs,
+  type EstimateArgs,
   type InitArgs,
   type MergeArgs,
   type ReportArgs,
@@ -29,6 +31,7 @@ import { reportError } from './report-error.js';
 export interface CommandHandlers {
   run(args: RunArgs, io: CliIo): Promise<number>;
   validate(args: ValidateArgs, io: CliIo): Promise<number>;
+  estimate(args: EstimateArgs, io: CliIo): Promise<number>;
   simulate(args: SimulateArgs, io: CliIo): Promise<number>;
   init(args: InitArgs, io: CliIo): Promise<number>;
   report(args: ReportArgs, io: CliIo): Promise<number>;
@@ -42,6 +45,7 @@ export interface CommandHandlers {
 export const defaultHandlers: CommandHandlers = {
   run: async (args, io) => (await import('./commands/run-command.js')).runCommand(args, io),
   validate: async (args, io) => (await import('./commands/validate-command.js')).validateCommand(args, io),
+  estimate: async (args, io) => (await import('./commands/estimate-command.js')).estimateCommand(args, io),
   simulate: async (args, io) => (await import('./commands/simulate-command.js')).simulateCommand(args, io),
   init: async (args, io) => (await import('./commands/init-command.js')).initCommand(args, io),
   report: async (args, io) => (await import('./commands/report-command.js')).reportCommand(args, io),
@@ -96,6 +100,13 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
     describe: 'How many cases each setting needs to detect a given drop (--drop 0.1)',
     options: ADVISE_OPTIONS,
   },
+  {
+    name: 'estimate',
+    usage: 'estimate [suites..]',
+    describe: 'Estimate what a run will cost, learning from earlier runs, and project it to production traffic; sends nothing',
+    options: ESTIMATE_OPTIONS,
+    positional: ['suites', SUITES_POSITIONAL],
+  },
 ];
 
 type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<CommandHandlers[K]>[0] } }[keyof CommandHandlers];
@@ -125,7 +136,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, report, compare, merge, baseline, advise, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())

@@ -51,6 +51,30 @@ export const SimulatorConfigSchema = z
   .describe('Settings of the built-in simulator.');
 export type SimulatorConfig = z.infer<typeof SimulatorConfigSchema>;
 
+/**
+ * Runware's dry runs (`evalgate estimate --exact`): a request with this header is validated and priced,
+ * never run or charged. The response's shape is unconfirmed, so where the figure is and what it covers
+ * are settings.
+ */
+export const DryRunSchema = z
+  .strictObject({
+    header: z.string().min(1).default('X-Runware-Dry-Run').describe('Header sent, with the value `1`, to ask for a dry run. @default X-Runware-Dry-Run'),
+    costField: z
+      .string()
+      .min(1)
+      .default('cost')
+      .describe('Field of the `data` item (matched to its task by taskUUID) that holds the price in USD. @default cost'),
+    covers: z
+      .enum(['prompt', 'request'])
+      .default('prompt')
+      .describe(
+        'What that price covers. `prompt`: the input of every result (output tokens are still learned from earlier runs). ' +
+          '`request`: the whole request at its most, every result using all of maxTokens; the prompt\'s share is that less the output. @default prompt',
+      ),
+  })
+  .describe('How `evalgate estimate --exact` reads Runware dry runs (their response shape is unconfirmed).');
+export type DryRunConfig = z.infer<typeof DryRunSchema>;
+
 /** `evalconfig.yaml`. Every key has a default, so the file is optional. */
 export const ConfigSpecSchema = z
   .strictObject({
@@ -96,6 +120,7 @@ export const ConfigSpecSchema = z
       .default({})
       .describe('Additions to and overrides of the built-in model table, keyed by the id suites use.'),
     simulator: SimulatorConfigSchema.prefault({}),
+    dryRun: DryRunSchema.prefault({}),
   })
   .describe('evalgate configuration (evalconfig.yaml).');
 

@@ -32,6 +32,13 @@ export const ModelSpecSchema = z.strictObject({
         '`completionTokens`. `includedInCompletion`: `completionTokens` already contains them. Runware has not ' +
         'confirmed which holds; the cost is never counted twice either way. @default separate',
     ),
+  tokenizer: z
+    .enum(['o200k_base', 'approximate'])
+    .default('approximate')
+    .describe(
+      'How `evalgate estimate` counts prompt tokens. `o200k_base`: the GPT-4o/GPT-5 tokenizer, exactly. `approximate`: ' +
+        'one token per 4 bytes of UTF-8, for models whose tokenizer evalgate does not have. @default approximate',
+    ),
   source: z.string().optional().describe('Where the limits and price come from.'),
 });
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
@@ -59,6 +66,7 @@ export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {
     deliveryMethods: ['sync', 'async', 'stream'],
     price: { input: 5, output: 30, cachedInput: 0.5 },
     thinkingBilling: 'separate',
+    tokenizer: 'o200k_base',
     source: 'Runware price; matches the cost returned by a real call (162 in + 41 out = $0.00204)',
   },
   'google-gemini-3-1-pro': {
@@ -71,6 +79,7 @@ export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {
     deliveryMethods: ['sync', 'async', 'stream'],
     price: { input: 2, output: 12 },
     thinkingBilling: 'separate',
+    tokenizer: 'approximate',
     source: 'price from the Runware CLI test fixture; limits unconfirmed',
   },
   'deepseek-v4-flash': {
@@ -83,6 +92,7 @@ export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {
     deliveryMethods: ['sync', 'async', 'stream'],
     price: { input: 0.076, output: 0.153 },
     thinkingBilling: 'separate',
+    tokenizer: 'approximate',
     source: 'price from a third-party list; limits unconfirmed',
   },
 };

@@ -1,28 +1,54 @@
+import type { CostEstimate } from './cost-estimate.js';
+import { worstCasePlan } from './worst-case-plan.js';
 import { EvalgateError } from '../errors.js';
 import type { Trial } from '../plan/trial.js';
-import { formatUsd } from '../results/format-figures.js';
-import { worstCasePlan } from './worst-case-plan.js';
+import { formatSetting, formatUsd } from '../results/format-figures.js';
+
+/** Settings named when a budget is refused. */
+const NAMED_SETTINGS = 3;
 
 /**
- * Refuses, before anything is sent, a plan that `--max-cost` cannot bound: a model without a price,
- * or (without `--allow-partial`) a worst case above the budget, naming the settings that weigh most.
+ * Refuses, before anything is sent, a plan that `--max-cost` will not cover:
+ * - a model without a price: nothing bounds it;
+ * - an expected cost above the budget, on the evidence of earlier runs (the estimate), naming the
+ *   settings that make most of it, with or without `allowPartial`: such a run would stop partway.
+ *   Settings without history count at their least (prompt only): there is no evidence they cost more;
+ * - without `allowPartial`, a worst case (every result using all of maxTokens) above the budget.
  */
-export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowPartial: boolean): void {
+export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowPartial: boolean, estimate: CostEstimate | undefined): void {
   const plan = worstCasePlan(trials);
   if (plan.unpriced.length > 0) {
     throw new EvalgateError('USAGE', `--max-cost cannot bound ${plan.unpriced.join(', ')}: no price in the model table; nothing was sent`, {
       hint: 'add price: {input, output} for it under models: in evalconfig.yaml',
     });
   }
+  if (estimate) {
+    const groups = estimate.groups.map((g) => ({ ...g, usd: g.basis === 'maxTokens' ? g.lowCostUsd : g.expectedCostUsd }));
+    const isPartial = groups.some((g) => g.basis === 'maxTokens');
+    const expectedUsd = groups.reduce((sum, g) => sum + g.usd, 0);
+    if (expectedUsd > maxCostUsd) {
+      const heaviest = groups
+        .sort((a, b) => b.usd - a.usd)
+        .slice(0, NAMED_SETTINGS)
+        .map((g) => `${g.suite} · ${formatSetting(g)}: ${formatUsd(g.usd)}`)
+        .join('; ');
+      const basis = isPartial
+        ? 'at least, learned from earlier runs; settings without history counted at their prompts alone'
+        : `learned from earlier runs; 95% range ${formatUsd(estimate.totals.lowCostUsd)}–${formatUsd(estimate.totals.highCostUsd)}`;
+      throw new EvalgateError('USAGE', `this run is expected to cost ${formatUsd(expectedUsd)} (${basis}), above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`, {
+        hint: `raise --max-cost, lower the effort (--levels), or run fewer cases (--filter); evalgate estimate shows the figures${allowPartial ? '' : '; --allow-partial would still stop partway'}`,
+      });
+    }
+  }
   if (plan.totalUsd <= maxCostUsd || allowPartial) return;
   const heaviest = plan.bySetting
-    .slice(0, 3)
-    .map((s) => `${s.suite} · ${s.model} · ${s.thinkingLevel} · n=${s.numberResults}: ${formatUsd(s.usd)}`)
+    .slice(0, NAMED_SETTINGS)
+    .map((s) => `${s.suite} · ${formatSetting(s)}: ${formatUsd(s.usd)}`)
     .join('; ');
+  const expected = estimate && estimate.groups.every((g) => g.basis === 'history') ? ` It is expected to cost ${formatUsd(estimate.totals.expectedCostUsd)}.` : '';
   throw new EvalgateError(
     'USAGE',
-    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens), is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`,
+    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens), is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}.${expected}`,
     { hint: 'raise --max-cost, lower maxTokens, run fewer levels (--levels) or cases (--filter), or add --allow-partial to run until the budget is reserved' },
   );
 }
-

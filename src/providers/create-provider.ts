@@ -72,7 +72,8 @@ export async function createProvider(
   };
 }
 
-function parseApiUrl(value: string): URL {
+/** `RUNWARE_API_URL` as a URL; a usage error (that does not echo it: it may carry credentials) when it is not http(s). */
+export function parseApiUrl(value: string): URL {
   try {
     const url = new URL(value);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');

@@ -3,6 +3,7 @@ import { formatCount, formatExactPercent, formatMs, formatPercent, formatSetting
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import { renderCostNotes } from './render-cost-notes.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import type { Reporter, RunStarted } from './reporter.js';
 import { makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
@@ -130,6 +131,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   if (t.waits.backoffMs.total > 0 || (t.waits.queueMs.p95 ?? 0) >= 1) {
     out.push(paint('dim', `Waits, not in latency: queue p95 ${formatMs(t.waits.queueMs.p95)} ms · backoff ${formatMs(t.waits.backoffMs.total)} ms in all (longest ${formatMs(t.waits.backoffMs.max)} ms)`));
   }
+  out.push(...renderCostNotes(summary, paint));
   const errors = Object.entries(t.errorsByCode);
   if (errors.length > 0) out.push(paint('yellow', `Errors: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')} (not counted as failures)`));
   if (summary.simulated) out.push(paint('yellow', 'These answers are simulated by the built-in simulator; costs and latencies are illustrative.'));

@@ -1,6 +1,7 @@
 import { formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { describeRecommendation } from './console-reporter.js';
+import { costNotes, projectionTitle } from './render-cost-notes.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 
 /** Failing cases shown before the rest fold into a <details>. */
@@ -33,6 +34,7 @@ export function renderMarkdown(summary: RunSummary): string {
     out.push(`- **${cell(advice.suite)}**: ${describeRecommendation(advice, threshold).map((l) => cell(l, 300)).join(' · ')}`);
   }
   if (summary.recommendations.length) out.push('');
+  out.push(...costSection(summary));
   if (summary.baseline) out.push(...comparisonSection(summary));
 
   const failing = summary.cases.filter((c) => c.failed > 0 && !c.flaky);
@@ -112,6 +114,28 @@ function comparisonSection(summary: RunSummary): string[] {
   out.push('');
   if (comparison.regressedCases.length) {
     out.push(`Newly failing every sample: ${comparison.regressedCases.slice(0, 20).map((c) => `${cell(`${c.suite}/${c.case}`)} (${cell(formatSetting(c))})`).join(', ')}${comparison.regressedCases.length > 20 ? ', …' : ''}`, '');
+  }
+  return out;
+}
+
+/** Spent against expected, price-table disagreements, and with `--traffic` the projection as a table. */
+function costSection(summary: RunSummary): string[] {
+  const notes = costNotes(summary);
+  const projection = summary.projection;
+  if (notes.length === 0 && !projection) return [];
+  const out = ['### Cost', ''];
+  for (const note of notes) out.push(`${note.warn ? '⚠️ ' : ''}${cell(note.text, 600)}`, '');
+  if (projection) {
+    out.push(`${projectionTitle(projection)}:`, '');
+    if (projection.groups.length === 0) out.push('No setting has two samples with a cost to project from.', '');
+    else {
+      out.push('| suite | model | level | samples | $/request | p95 $/request | per day | per month |', '|---|---|---|--:|--:|--:|--:|--:|');
+      for (const g of projection.groups) {
+        const range = (v: { expected: number; ci95: [number, number] }) => `${formatUsd(v.expected)} (${formatUsd(v.ci95[0])}–${formatUsd(v.ci95[1])})`;
+        out.push(`| ${cell(g.suite)} | ${cell(g.model)} | ${g.thinkingLevel} | ${g.samples} | ${formatUsd(g.costPerRequestUsd.mean)} | ${formatUsd(g.costPerRequestUsd.p95)} | ${range(g.perDayUsd)} | ${range(g.perMonthUsd)} |`);
+      }
+      out.push('');
+    }
   }
   return out;
 }

@@ -1,4 +1,6 @@
+import type { ModelSpec } from '../config/model-table.js';
 import { THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
+import { disagreesWithPriceTable } from '../cost/cost-disagreement.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
 import { latencyHistogram, logSpacedEdges } from './latency-histogram.js';
 import { passCurves } from './pass-at-k.js';
@@ -30,9 +32,17 @@ export class RunSummarizer {
   private readonly total = new SampleTally();
   private readonly groups = new Map<string, GroupTally>();
 
-  constructor(private readonly thresholdOf: (suite: string) => number) {}
+  /**
+   * @param thresholdOf the minimum pass rate of a suite's groups.
+   * @param pricingOf a model's price table entry, to find samples whose API cost disagrees with it.
+   */
+  constructor(
+    private readonly thresholdOf: (suite: string) => number,
+    private readonly pricingOf: (model: string) => Pick<ModelSpec, 'price' | 'thinkingBilling'> | undefined = () => undefined,
+  ) {}
 
   add(record: SampleRecord): void {
+    const isCostMismatch = disagreesWithPriceTable(record, this.pricingOf(record.model));
     this.total.add(record);
     const id = `${record.suite}\u0000${record.model}\u0000${record.thinkingLevel}\u0000${record.numberResults}`;
     let group = this.groups.get(id);
@@ -44,7 +54,7 @@ export class RunSummarizer {
       };
       this.groups.set(id, group);
     }
-    group.tally.add(record);
+    group.tally.add(record, isCostMismatch);
     let kase = group.cases.get(record.case);
     if (!kase) {
       kase = { passed: 0, failed: 0, errored: 0, firstFailure: null, firstFailureAt: Infinity };
@@ -115,6 +125,7 @@ export class RunSummarizer {
         costPerSampleUsd: tally.costedSamples > 0 ? tally.costUsd / tally.costedSamples : null,
         costPer1kRequestsUsd: counters.trials > 0 ? (tally.costUsd / counters.trials) * 1000 : null,
         costFromPriceTable: tally.costFromPriceTable,
+        costMismatchSamples: tally.costMismatches,
         meanThinkingTokens: tally.usageSamples > 0 ? tally.tokens.thinking / tally.usageSamples : null,
         cases: caseTallies.size,
         flakyCases,

@@ -1,4 +1,6 @@
 import type { RetryPolicy } from '../config/config-schema.js';
+import type { CostEstimate } from '../cost/cost-estimate.js';
+import type { TrafficProjection } from '../cost/project-traffic.js';
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { Comparison } from './compare-runs.js';
 import type { LatencyHistogram } from './latency-histogram.js';
@@ -61,6 +63,8 @@ export interface GroupSummary extends Counters {
   costPer1kRequestsUsd: number | null;
   /** Samples whose cost came from the price table because the API sent none. */
   costFromPriceTable: number;
+  /** Samples whose API cost differs from the price table's by more than 1% (the API's figure is used; the table may be out of date). */
+  costMismatchSamples: number;
   meanThinkingTokens: number | null;
   cases: number;
   flakyCases: number;
@@ -140,6 +144,10 @@ export interface RunSummary {
   plannedTrials: number;
   /** Trials not sent because the budget (`--max-cost`) would have been passed; a later `--resume` can send them. */
   skipped: { trials: number; samples: number; reason: string; trialIds: string[] } | null;
+  /** What the plan was expected to cost before it ran (`evalgate estimate`'s figures), beside `totals.costUsd`; null when not estimated. */
+  estimate: CostEstimate | null;
+  /** This run's cost per request projected to production traffic (`--traffic`); null without it. */
+  projection: TrafficProjection | null;
   config: RunConfigRecord;
   totals: Counters;
   groups: GroupSummary[];

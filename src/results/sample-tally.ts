@@ -17,6 +17,8 @@ export class SampleTally {
   costUsd = 0;
   costedSamples = 0;
   costFromPriceTable = 0;
+  /** Samples whose API cost differs from the price table's by more than 1%. */
+  costMismatches = 0;
   usageSamples = 0;
   readonly tokens = { prompt: 0, completion: 0, thinking: 0 };
   readonly latencies: number[] = [];
@@ -25,7 +27,8 @@ export class SampleTally {
   backoffMaxMs = 0;
   readonly errorsByCode: Partial<Record<SampleErrorCode, number>> = {};
 
-  add(record: SampleRecord): void {
+  add(record: SampleRecord, isCostMismatch = false): void {
+    if (isCostMismatch) this.costMismatches++;
     if (!this.trialIds.has(record.trialId)) {
       this.trialIds.add(record.trialId);
       this.retries += record.attempts - 1;

@@ -17,6 +17,10 @@ export interface RunMeta {
   interrupted: boolean;
   plannedTrials: number;
   skipped: RunSummary['skipped'];
+  /** What the plan was expected to cost before it ran. */
+  estimate: RunSummary['estimate'];
+  /** `--traffic`: the run's cost per request projected to production, from the groups. */
+  projection: RunSummary['projection'] | ((groups: RunSummary['groups']) => NonNullable<RunSummary['projection']>);
   config: RunConfigRecord;
 }
 
@@ -40,6 +44,8 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
     interrupted: meta.interrupted,
     plannedTrials: meta.plannedTrials,
     skipped: meta.skipped,
+    estimate: meta.estimate,
+    projection: typeof meta.projection === 'function' ? meta.projection(groups) : meta.projection,
     config: meta.config,
     totals,
     groups,

@@ -10,9 +10,14 @@ import type { Provider } from '../providers/provider.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
+import type { SampleRecord } from '../results/sample-record.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import { checkBudget } from '../cost/check-budget.js';
+import type { CostEstimate } from '../cost/cost-estimate.js';
+import { projectSettings } from '../cost/project-settings.js';
+import type { Traffic } from '../cost/traffic.js';
+import { UsageHistory } from '../cost/usage-history.js';
 import type { BudgetGuard } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
@@ -53,6 +58,10 @@ export interface RunEvalOptions {
   baseline?: BaselineCheck;
   /** `--max-cost`; with `allowPartial`, a plan whose worst case is above it runs until the budget is reserved. */
   budget?: { guard: BudgetGuard; allowPartial: boolean };
+  /** Estimates trials of the plan from earlier runs: for `--max-cost`, and recorded in summary.json beside the actual cost. */
+  estimateCost?: (trials: readonly Trial[]) => CostEstimate;
+  /** `--traffic`: project this run's cost per request to production traffic in summary.json. */
+  traffic?: Traffic;
 }
 
 /**
@@ -65,10 +74,17 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const startedAt = options.startedAt ?? new Date();
   mkdirSync(options.runDir, { recursive: true });
   const journalPath = path.join(options.runDir, 'results.jsonl');
-  const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0);
-  const recovered = options.resume ? await recoverJournal(journalPath, (record) => summarizer.add(record)) : undefined;
+  const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
+  const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0, (model) => pricing.get(model));
+  const measured = new UsageHistory();
+  const record = (sample: SampleRecord) => {
+    summarizer.add(sample);
+    measured.add(sample);
+  };
+  const recovered = options.resume ? await recoverJournal(journalPath, record) : undefined;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
-  if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial);
+  if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending));
+  const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, readonly Assertion[]>();
@@ -110,7 +126,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return 0;
     const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
     journal.append(records);
-    for (const record of records) summarizer.add(record);
+    records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
     return records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
   };
@@ -140,6 +156,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     interrupted,
     plannedTrials: options.trials.length,
     skipped,
+    estimate,
+    projection: options.traffic ? (groups) => projectSettings(groups, measured, 'run', options.traffic!) : null,
     config: options.configRecord,
   }, options.baseline);
   await announceFinished(options.reporters, summary, options.runDir);
@@ -154,4 +172,3 @@ function describeSkipped(trials: readonly Trial[], budget: BudgetGuard): NonNull
     trialIds: trials.map((t) => t.id),
   };
 }
-

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { RetryPolicy } from '../config/config-schema.js';
+import type { ModelTable } from '../config/model-table.js';
 import { readJournal } from '../results/read-journal.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
@@ -11,12 +12,15 @@ export interface FolderDefaults {
   threshold: number;
   maxErrorRate: number;
   retry: RetryPolicy;
+  /** Prices, to count samples whose API cost disagrees with the table. */
+  models?: ModelTable;
 }
 
 /**
  * The summary of a run folder from its results.jsonl alone (streamed) and its run.json (thresholds,
  * what the run was); the gate's verdict included. A run folder whose run.json is missing gets
- * `defaults` for every suite.
+ * `defaults` for every suite. The estimate and traffic projection made when the run ran are not
+ * rebuilt (they need the history and flags of that moment): they are null here.
  */
 export async function summarizeRunFolder(
   runDir: string,
@@ -25,7 +29,7 @@ export async function summarizeRunFolder(
   baseline?: BaselineCheck,
 ): Promise<RunSummary> {
   const thresholds = new Map(manifest?.config.suites.map((s) => [s.name, s.threshold]));
-  const summarizer = new RunSummarizer((suite) => thresholds.get(suite) ?? defaults.threshold);
+  const summarizer = new RunSummarizer((suite) => thresholds.get(suite) ?? defaults.threshold, (model) => defaults.models?.find(model));
   const suites = new Set<string>();
   const trials = new Map<string, { count: number; expected: number }>();
   for await (const record of readJournal(path.join(runDir, 'results.jsonl'))) {
@@ -60,6 +64,8 @@ export async function summarizeRunFolder(
       interrupted: complete < planned,
       plannedTrials: planned,
       skipped: null,
+      estimate: null,
+      projection: null,
       config,
     },
     baseline,

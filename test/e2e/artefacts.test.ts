@@ -2,7 +2,6 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readlinkSync, readdirSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { parse as parseYaml } from 'yaml';
@@ -11,28 +10,18 @@ import { configJsonSchema, suiteJsonSchema } from '../../src/config/config-json-
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import { loadScenarios } from '../../src/providers/simulator/scenario.js';
 import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const fixture = path.join(root, 'test/fixtures/projects/sentiment');
-const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => void }).default;
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as unknown;
 const readLines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
-function validator(schemaFile: string) {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  const validate = ajv.compile(readJson(path.join(root, 'schemas', schemaFile)) as object);
-  return (value: unknown) => {
-    const ok = validate(value);
-    return ok ? 'valid' : JSON.stringify(validate.errors?.slice(0, 3));
-  };
-}
-
 describe('artefacts match their JSON Schemas', () => {
   let project: string;
-  const validSummary = validator('summary.schema.json');
-  const validLine = validator('result-line.schema.json');
+  const validSummary = artefactValidator('summary.schema.json');
+  const validLine = artefactValidator('result-line.schema.json');
 
   beforeAll(() => {
     project = mkdtempSync(path.join(tmpdir(), 'evalgate-artefacts-'));
@@ -49,8 +38,9 @@ describe('artefacts match their JSON Schemas', () => {
     expect(readlinkSync(path.join(project, 'reports', 'latest'))).toBe(runs[0]);
     const runDir = path.join(project, 'reports', runs[0]!);
 
-    const summary = readJson(path.join(runDir, 'summary.json')) as { simulated: boolean; provider: string; totals: { samples: number } };
+    const summary = readJson(path.join(runDir, 'summary.json')) as { simulated: boolean; provider: string; totals: { samples: number }; estimate: { groups: unknown[] } };
     expect(validSummary(summary)).toBe('valid');
+    expect(summary.estimate.groups.length).toBeGreaterThan(0);
     expect(summary).toMatchObject({ simulated: true, provider: 'simulator' });
     const lines = readLines(path.join(runDir, 'results.jsonl'));
     expect(lines).toHaveLength(summary.totals.samples);
@@ -124,6 +114,14 @@ describe('suite and config formats', () => {
   it('keeps schemas/suite.schema.json and schemas/config.schema.json in step with the zod schemas (npm run schemas)', () => {
     expect(readJson(path.join(root, 'schemas/suite.schema.json'))).toEqual(suiteJsonSchema());
     expect(readJson(path.join(root, 'schemas/config.schema.json'))).toEqual(configJsonSchema());
+  });
+
+  it('keeps the estimate definitions in summary.schema.json equal to those of estimate.schema.json', () => {
+    const summary = readJson(path.join(root, 'schemas/summary.schema.json')) as { $defs: Record<string, unknown> };
+    const estimate = readJson(path.join(root, 'schemas/estimate.schema.json')) as { $defs: Record<string, unknown> };
+    for (const name of ['usd', 'usdInterval', 'history', 'unpriced', 'figures', 'meanAndP95', 'estimateGroup', 'costEstimate', 'usdWithCi', 'projection', 'thinkingLevel']) {
+      expect(summary.$defs[name], name).toEqual(estimate.$defs[name]);
+    }
   });
 
   it('accepts the example suites and the repository config', () => {

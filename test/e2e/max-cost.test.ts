@@ -56,3 +56,41 @@ describe('--max-cost', () => {
     expect(io.err()).toContain('--max-cost must be a positive number');
   });
 });
+
+describe('--max-cost and the expected cost', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-expected-'));
+    cpSync(fixture, dir, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses, even with --allow-partial, a run expected from an earlier one to cost more than the budget, naming what dominates', async () => {
+    expect([0, 1]).toContain(await runCli(['run', '--provider', 'simulator', '--reporter', 'json'], memoryIo({ cwd: dir })));
+    const earlier = JSON.parse(readFileSync(path.join(dir, 'reports', 'latest', 'summary.json'), 'utf8')) as RunSummary;
+    const budget = String(Number((earlier.totals.costUsd / 2).toPrecision(2)));
+
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--provider', 'simulator', '--max-cost', budget, '--allow-partial', '--out', 'run'], io)).toBe(2);
+    expect(io.err()).toMatch(new RegExp(`this run is expected to cost \\$[\\d.]+ \\(learned from earlier runs; 95% range \\$[\\d.]+–\\$[\\d.]+\\), above --max-cost \\$${budget}; nothing was sent`));
+    // The high level thinks most: it dominates, and is named first.
+    expect(io.err()).toMatch(/Most of it: sentiment · openai-gpt-5-5 · high · n=3: \$[\d.]+;/);
+    expect(existsSync(path.join(dir, 'run', 'results.jsonl'))).toBe(false);
+  });
+
+  it('lets a run start whose expected cost fits the budget, though its worst case does not, with --allow-partial', async () => {
+    expect([0, 1]).toContain(await runCli(['run', '--provider', 'simulator', '--reporter', 'json'], memoryIo({ cwd: dir })));
+    const earlier = JSON.parse(readFileSync(path.join(dir, 'reports', 'latest', 'summary.json'), 'utf8')) as RunSummary;
+    // Half again what the earlier run cost: above the expectation learned from it, far below the worst case.
+    const budget = String(Number((earlier.totals.costUsd * 1.5).toPrecision(2)));
+    expect(earlier.estimate!.groups.every((g) => g.basis === 'maxTokens')).toBe(true);
+    expect(Number(budget)).toBeLessThan(earlier.estimate!.totals.highCostUsd);
+
+    const io = memoryIo({ cwd: dir });
+    const code = await runCli(['run', '--provider', 'simulator', '--max-cost', budget, '--allow-partial', '--out', 'run'], io);
+    expect([0, 1, 3]).toContain(code);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.totals.costUsd).toBeLessThanOrEqual(Number(budget));
+    expect(summary.estimate!.groups.every((g) => g.basis === 'history')).toBe(true);
+  });
+});

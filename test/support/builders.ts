@@ -124,6 +124,7 @@ export function makeGroup(overrides: Partial<GroupSummary> = {}): GroupSummary {
     costPerSampleUsd: 0.001,
     costPer1kRequestsUsd: 1,
     costFromPriceTable: 0,
+    costMismatchSamples: 0,
     meanThinkingTokens: 20,
     cases: 10,
     flakyCases: 0,

@@ -17,7 +17,7 @@ function recordingHandlers(result = 0) {
     return result;
   };
   const handlers: CommandHandlers = {
-    run: record('run'), validate: record('validate'), simulate: record('simulate'), init: record('init'), report: record('report'),
+    run: record('run'), validate: record('validate'), estimate: record('estimate'), simulate: record('simulate'), init: record('init'), report: record('report'),
     compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'),
   };
   return { handlers, calls };
@@ -55,6 +55,16 @@ describe('command line parsing', () => {
     expect(calls[0]!.args.levels).toBeUndefined();
   });
 
+  it('parses estimate with its history, output folder and traffic, and run with --traffic', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['estimate', 'evals/', '--history', 'old-runs', '--out', 'est', '--traffic', '50000/day', '--levels', 'low'], io, handlers)).toBe(0);
+    expect(await runCli(['run', '--traffic', '1.5M/month'], io, handlers)).toBe(0);
+    expect(calls.map((c) => c.command)).toEqual(['estimate', 'run']);
+    expect(calls[0]!.args).toMatchObject({ suites: ['evals/'], history: 'old-runs', out: 'est', traffic: '50000/day', levels: ['low'] });
+    expect(calls[1]!.args).toMatchObject({ traffic: '1.5M/month' });
+  });
+
   it('returns the handler exit code', async () => {
     const { handlers } = recordingHandlers(1);
     expect(await runCli(['validate'], memoryIo({ cwd: root }), handlers)).toBe(1);
@@ -83,7 +93,7 @@ describe('command line parsing', () => {
   it('prints help listing every command', async () => {
     const io = memoryIo({ cwd: root });
     expect(await runCli(['--help'], io, recordingHandlers().handlers)).toBe(0);
-    for (const command of ['run', 'validate', 'report', 'compare', 'merge', 'baseline', 'advise', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
+    for (const command of ['run', 'validate', 'estimate', 'report', 'compare', 'merge', 'baseline', 'advise', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
   });
 });
 

@@ -13,7 +13,7 @@ function summaryOf(records: SampleRecord[], threshold = 0.75): RunSummary {
   const totals = summarizer.totals();
   const { groups, cases } = summarizer.groupsAndCases();
   return {
-    schemaVersion: 1, runId: 'run-1', provider: 'simulator', simulated: true, startedAt: '', finishedAt: '', interrupted: false, plannedTrials: 4, skipped: null,
+    schemaVersion: 1, runId: 'run-1', provider: 'simulator', simulated: true, startedAt: '', finishedAt: '', interrupted: false, plannedTrials: 4, skipped: null, estimate: null, projection: null,
     config: { provider: 'simulator', concurrency: 2, requestTimeoutMs: 1000, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1000, budget: 1 }, maxErrorRate: 1,
       suites: [{ name: 's', file: 'evals/s.yaml', threshold }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
     totals, groups, cases, recommendations: [], baseline: null,

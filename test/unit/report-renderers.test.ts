@@ -19,7 +19,7 @@ function summaryOf(records: SampleRecord[]) {
   records.forEach((r) => summarizer.add(r));
   return buildRunSummary(summarizer, {
     runId: 'r1', provider: 'simulator', simulated: true, startedAt: new Date('2026-11-27T10:00:00.123Z'), finishedAt: new Date('2026-11-27T10:01:00Z'),
-    interrupted: false, plannedTrials: records.length, skipped: null,
+    interrupted: false, plannedTrials: records.length, skipped: null, estimate: null, projection: null,
     config: { provider: 'simulator', concurrency: 1, requestTimeoutMs: 1, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1, budget: 1 }, maxErrorRate: 1, suites: [{ name: 's', file: 's.yaml', threshold: 0.75 }, { name: 't', file: 't.yaml', threshold: 0.75 }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
   });
 }

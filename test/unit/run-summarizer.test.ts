@@ -280,3 +280,33 @@ describe('RunSummarizer: curves, waits, cost per 1,000 requests, latency histogr
     expect(counts.at(-1)).toBe(4);
   });
 });
+
+describe('RunSummarizer: the API cost against the price table', () => {
+  const gpt = { price: { input: 5, output: 30 }, thinkingBilling: 'separate' as const };
+  // 100 prompt + (10 completion + 90 thinking) output tokens: $0.0005 + $0.003 = $0.0035 by the table.
+  const usage = { promptTokens: 100, completionTokens: 10, thinkingTokens: 90, totalTokens: 200 };
+
+  it('counts per group the samples whose API cost differs from the table by more than 1%, and only those', () => {
+    const summarizer = new RunSummarizer(() => 0.5, (model) => (model === 'openai-gpt-5-5' ? gpt : undefined));
+    const records = [
+      makeRecord({ trialId: 'a', usage, costUsd: 0.0035 }),
+      makeRecord({ trialId: 'b', usage, costUsd: 0.0035 * 1.009 }),
+      // completionTokens already included the thinking: the API billed 10 output tokens, not 100.
+      makeRecord({ trialId: 'c', usage, costUsd: 0.0008 }),
+      makeRecord({ trialId: 'd', usage, costUsd: 0.0035 * 1.02 }),
+      makeRecord({ trialId: 'e', usage, costUsd: 0.0035, costSource: 'priceTable' }),
+      makeRecord({ trialId: 'f', usage, costUsd: 0.5, model: 'unpriced-model' }),
+      makeErroredRecord({ trialId: 'g' }),
+    ];
+    records.forEach((r) => summarizer.add(r));
+    const { groups } = summarizer.groupsAndCases();
+    expect(groups.find((g) => g.model === 'openai-gpt-5-5')!.costMismatchSamples).toBe(2);
+    expect(groups.find((g) => g.model === 'unpriced-model')!.costMismatchSamples).toBe(0);
+  });
+
+  it('compares nothing without a price lookup', () => {
+    const summarizer = new RunSummarizer(() => 0.5);
+    summarizer.add(makeRecord({ usage, costUsd: 1 }));
+    expect(summarizer.groupsAndCases().groups[0]!.costMismatchSamples).toBe(0);
+  });
+});

@@ -134,6 +134,20 @@ describe('the simulator over HTTP', () => {
     expect((await post('not json')).status).toBe(400);
   });
 
+  it('prices a dry run (X-Runware-Dry-Run: 1) without running it: the prompt of every result, and the usual refusals', async () => {
+    const t = textTask();
+    const bad = textTask({ numberResults: 9 });
+    const tasksBefore = simulator.stats.tasks;
+    const response = await post([t, bad], { authorization: 'Bearer key', 'X-Runware-Dry-Run': '1' });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: Record<string, unknown>[]; errors: Record<string, unknown>[] };
+    // 2 results × (system "Answer yes or no." 5 + 3, user "Is the sky blue?" 4 + 3, request 3) = 2 × 18 tokens at $5/1M.
+    expect(body.data).toEqual([{ taskType: 'textInference', taskUUID: t.taskUUID, cost: (2 * 18 * 5) / 1_000_000 }]);
+    expect(body.errors).toEqual([expect.objectContaining({ taskUUID: bad.taskUUID, code: 'invalidParameter' })]);
+    expect(simulator.stats.tasks).toBe(tasksBefore);
+    expect(simulator.stats.dryRuns).toBeGreaterThan(0);
+  });
+
   it('answers several tasks in one request and keeps per-task errors apart', async () => {
     const good = textTask();
     const bad = textTask({ numberResults: 9 });

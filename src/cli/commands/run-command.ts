@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
+import { parseTraffic } from '../../cost/traffic.js';
 import { EvalgateError } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
@@ -24,6 +26,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const resumeDir = args.resume !== undefined ? path.resolve(io.cwd, args.resume) : undefined;
   const previous = resumeDir ? readManifest(resumeDir) : undefined;
   if (previous) refusePlanFlags(args);
+  const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
   if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
   const baselineSummary = args.baseline !== undefined ? readBaseline(args.baseline, io.cwd) : undefined;
 
@@ -58,6 +61,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (!previous && existsSync(path.join(runDir, 'results.jsonl'))) {
     throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
   }
+  // Earlier runs in outDir, never this one, teach the estimate recorded beside the actual cost.
+  const estimator = await loadCostEstimator(trials, config.models, outRoot, { exclude: runDir });
   const setup = await createProvider(providerName, config, io.env, {
     cwd: io.cwd,
     concurrency,
@@ -139,6 +144,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       resume: previous !== undefined,
       startedAt,
       ...(baselineSummary ? { baseline: { summary: baselineSummary, policy: config.gate } } : {}),
+      estimateCost: (planned) => estimator.estimate(planned),
+      ...(traffic ? { traffic } : {}),
       ...(args.maxCost !== undefined ? { budget: { guard: new BudgetGuard(args.maxCost), allowPartial: args.allowPartial } } : {}),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);

@@ -121,7 +121,8 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-function estimatePromptTokens(task: SimulatorTask): number {
+/** The simulator's prompt tokens for one result: about four characters a token, 3 per message and 3 for the request. */
+export function estimatePromptTokens(task: SimulatorTask): number {
   const perMessage = 3;
   const system = task.systemPrompt ? estimateTokens(task.systemPrompt) + perMessage : 0;
   return system + task.messages.reduce((sum, m) => sum + estimateTokens(m.content) + perMessage, 3);

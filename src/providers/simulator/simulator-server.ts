@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ModelTable } from '../../config/model-table.js';
 import { answerTasks, type AnsweredTask } from './answer-tasks.js';
+import { DRY_RUN_HEADER, priceDryRun } from './price-dry-run.js';
 import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
 import type { FaultKind } from '../../config/simulator-faults.js';
 import type { Scenario } from './scenario.js';
@@ -32,7 +33,10 @@ export interface SimulatorOptions {
 /** What the simulator has seen and done. */
 export interface SimulatorStats {
   requests: number;
+  /** Tasks answered (dry runs are not). */
   tasks: number;
+  /** Requests that asked for a dry run: priced, never run. */
+  dryRuns: number;
   /** Faults injected, by kind; `admission` counts requests refused past admitConcurrency. */
   faults: Partial<Record<FaultKind | 'admission', number>>;
 }
@@ -56,7 +60,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const occurrences = new Map<string, number>();
-  const stats: SimulatorStats = { requests: 0, tasks: 0, faults: {} };
+  const stats: SimulatorStats = { requests: 0, tasks: 0, dryRuns: 0, faults: {} };
   const latencyScale = options.latencyScale ?? 1;
   const faults = FaultsSchema.parse(options.faults ?? {});
   const countFault = (kind: FaultKind | 'admission') => {
@@ -91,6 +95,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const tasks = parseTasks(body, req.headers.authorization, options.apiKey);
     if ('status' in tasks) {
       send(res, tasks.status, tasks.body);
+      return;
+    }
+    if (req.headers[DRY_RUN_HEADER] === '1') {
+      stats.dryRuns++;
+      const priced = priceDryRun(tasks.list, options.models);
+      send(res, priced.status, priced.body);
       return;
     }
     if (faults.admitConcurrency !== undefined && inFlight > faults.admitConcurrency) {

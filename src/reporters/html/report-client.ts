@@ -54,6 +54,24 @@ export function reportClient(data: ReportData): void {
   );
   root.append(verdict);
 
+  // Cost beside the estimate, price-table disagreements, and the projection to production traffic.
+  const { notes, projection } = data.cost;
+  if (notes.length || projection) {
+    const cost = el('section', { class: 'cost', id: 'cost' }, el('h2', {}, 'Cost'), ...notes.map((n) => el('p', { class: n.warn ? 'warn' : '' }, n.text)));
+    if (projection) {
+      const range = (v: { expected: number; ci95: [number, number] }) => `${usd(v.expected)} (${usd(v.ci95[0])}–${usd(v.ci95[1])})`;
+      cost.append(el('h3', {}, projection.title), projection.groups.length === 0
+        ? el('p', { class: 'meta' }, 'No setting has two samples with a cost to project from.')
+        : el('table', { class: 'settings' },
+          el('thead', {}, el('tr', {}, ...['suite', 'model', 'level', 'samples', '$/request', 'p95 $/request', 'per day', 'per month'].map((h) => el('th', {}, h)))),
+          el('tbody', {}, ...projection.groups.map((g) => el('tr', {},
+            el('td', {}, g.suite), el('td', {}, g.model), el('td', {}, g.thinkingLevel), el('td', {}, String(g.samples)),
+            el('td', {}, usd(g.costPerRequestUsd.mean)), el('td', {}, usd(g.costPerRequestUsd.p95)), el('td', {}, range(g.perDayUsd)), el('td', {}, range(g.perMonthUsd)),
+          )))));
+    }
+    root.append(cost);
+  }
+
   // The drill-down dialog, shared by every cell.
   const dialog = el('dialog', { id: 'drilldown' });
   root.append(dialog);

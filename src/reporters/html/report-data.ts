@@ -1,6 +1,7 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
 import { caseKey } from '../../results/collect-case-details.js';
 import type { GateResult, GroupSummary, RunSummary } from '../../results/run-summary.js';
+import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
 
 /** Everything report.html shows, embedded in it as JSON; built here, drawn by the page's own script. */
 export interface ReportData {
@@ -14,6 +15,8 @@ export interface ReportData {
     gate: GateResult;
     totals: RunSummary['totals'];
   };
+  /** Spent against expected, price-table disagreements, and with `--traffic` the projection. */
+  cost: { notes: CostNote[]; projection: (NonNullable<RunSummary['projection']> & { title: string }) | null };
   suites: RunSummary['config']['suites'];
   groups: Pick<
     GroupSummary,
@@ -59,6 +62,10 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       interrupted: summary.interrupted,
       gate: summary.gate,
       totals: summary.totals,
+    },
+    cost: {
+      notes: costNotes(summary),
+      projection: summary.projection ? { ...summary.projection, title: projectionTitle(summary.projection) } : null,
     },
     suites: summary.config.suites,
     groups: summary.groups.map((g) => ({

@@ -9,7 +9,7 @@ h1 { margin: 0 0 4px; font-size: 22px; } h2 { font-size: 18px; margin: 0 0 8px; 
 section { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin-bottom: 16px; }
 .verdict.pass { border-left: 6px solid var(--pass); } .verdict.fail { border-left: 6px solid var(--fail); }
 .verdict ul { margin: 8px 0; padding-left: 18px; } .exit { color: var(--muted); font-size: 14px; font-weight: normal; }
-.simulated { background: #fef3c7; padding: 6px 10px; border-radius: 4px; }
+.simulated, .cost .warn { background: #fef3c7; padding: 6px 10px; border-radius: 4px; }
 .totals { font-variant-numeric: tabular-nums; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 @media (max-width: 900px) { .charts { grid-template-columns: 1fr; } }

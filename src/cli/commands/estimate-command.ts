@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { displayPath } from '../../config/display-path.js';
+import { ESTIMATE_SCHEMA_VERSION, type EstimateFile } from '../../cost/cost-estimate.js';
+import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
+import { projectPlan } from '../../cost/project-settings.js';
+import { parseTraffic } from '../../cost/traffic.js';
+import { EvalgateError, ExitCode } from '../../errors.js';
+import { parseApiUrl } from '../../providers/create-provider.js';
+import { priceByDryRun } from '../../providers/runware/price-by-dry-run.js';
+import { DEFAULT_RUNWARE_API_URL } from '../../providers/runware/runware-provider.js';
+import { renderEstimateReport } from '../../reporters/render-estimate-report.js';
+import { makePainter } from '../../reporters/terminal-text.js';
+import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
+import { isColorWanted, type CliIo } from '../cli-io.js';
+import type { EstimateArgs } from '../cli-options.js';
+import { loadAndPlan } from './load-and-plan.js';
+
+/**
+ * `evalgate estimate`: loads and plans like `run`, then estimates what the plan will cost from
+ * earlier runs' results (and projects it to `--traffic`); prints the report and writes estimate.json.
+ * Spends nothing; exits 0. It sends nothing either, except with `--exact`: one dry run per distinct
+ * request, which Runware validates and prices without running or charging it.
+ */
+export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<number> {
+  const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
+  const historyRoot = args.history !== undefined ? path.resolve(io.cwd, args.history) : undefined;
+  if (historyRoot !== undefined && !existsSync(historyRoot)) {
+    throw new EvalgateError('USAGE', `--history ${args.history} does not exist`, { hint: 'give a run folder (it holds results.jsonl) or a folder of run folders, such as reports/' });
+  }
+  const apiKey = args.exact ? io.env.RUNWARE_API_KEY?.trim() : undefined;
+  if (args.exact && !apiKey) {
+    throw new EvalgateError('MISSING_API_KEY', '--exact asks Runware to price the requests, and RUNWARE_API_KEY is not set; nothing was sent.', {
+      hint: 'export RUNWARE_API_KEY=<your key>, or estimate without --exact (prompt tokens are then counted here)',
+    });
+  }
+  const { project, trials } = await loadAndPlan(args, io);
+  const { config } = project;
+  const root = historyRoot ?? path.resolve(config.rootDir, config.outDir);
+  const estimator = await loadCostEstimator(trials, config.models, root);
+  const exactPromptUsd = apiKey
+    ? await priceByDryRun(trials, {
+        apiUrl: parseApiUrl(io.env.RUNWARE_API_URL?.trim() || DEFAULT_RUNWARE_API_URL).href,
+        apiKey,
+        dryRun: config.dryRun,
+        concurrency: config.concurrency,
+        timeoutMs: config.requestTimeoutMs,
+      })
+    : undefined;
+  const estimate = estimator.estimate(trials, exactPromptUsd);
+  const file: EstimateFile = {
+    schemaVersion: ESTIMATE_SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    historyDir: displayPath(root, io.cwd),
+    ...estimate,
+    projection: traffic ? projectPlan(estimate, estimator.history, traffic) : null,
+  };
+  const outDir = path.resolve(io.cwd, args.out ?? '.');
+  mkdirSync(outDir, { recursive: true });
+  const outFile = path.join(outDir, 'estimate.json');
+  await writeFileAtomic(outFile, `${JSON.stringify(file, null, 2)}\n`);
+  const paint = makePainter(isColorWanted(io, args.color));
+  io.stdout.write(renderEstimateReport(file, project.suites, paint));
+  io.stdout.write(paint('dim', `Wrote ${displayPath(outFile, io.cwd)}\n`));
+  return ExitCode.ok;
+}

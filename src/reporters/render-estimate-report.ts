@@ -1,0 +1,107 @@
+import Table from 'cli-table3';
+import type { EstimateFile, EstimateGroup } from '../cost/cost-estimate.js';
+import type { TrafficProjection, UsdWithCi } from '../cost/project-traffic.js';
+import type { MeanAndP95 } from '../cost/streaming-distribution.js';
+import { formatCount, formatUsd } from '../results/format-figures.js';
+import type { Painter } from './terminal-text.js';
+
+const TABLE_STYLE = { head: [], border: [], compact: true };
+
+/** `$0.45–$0.61` */
+export function formatUsdRange(low: number, high: number): string {
+  return `${formatUsd(low)}–${formatUsd(high)}`;
+}
+
+/**
+ * `evalgate estimate`'s console report: a table per suite (trials, samples, expected cost and its
+ * range, the tokens behind it and the basis of every row), the total, and with `--traffic` the
+ * projection. Pure: returns the text.
+ */
+export function renderEstimateReport(file: EstimateFile, suites: readonly { name: string; file: string }[], paint: Painter): string {
+  const out: string[] = [];
+  const t = file.totals;
+  const isExact = file.groups.some((g) => g.promptCostSource === 'dryRun');
+  const sent = isExact ? 'prompts priced by Runware dry runs: nothing was run or charged' : 'nothing was sent';
+  out.push(`${paint('bold', 'evalgate')} estimate · ${formatCount(t.trials)} trials · ${formatCount(t.samples)} samples · ${sent}`);
+  out.push(
+    file.history.runs > 0
+      ? `History: ${formatCount(file.history.samples)} samples from ${file.history.runs} run${file.history.runs === 1 ? '' : 's'} in ${file.historyDir} (output and thinking tokens learned from them)`
+      : paint('yellow', `History: no earlier run in ${file.historyDir}; output bounded by maxTokens (run once to learn, or point --history at a run)`),
+  );
+  out.push('');
+  for (const suite of suites) {
+    const groups = file.groups.filter((g) => g.suite === suite.name);
+    if (groups.length === 0) continue;
+    out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)}`);
+    out.push(renderGroups(groups), '');
+  }
+  out.push(paint('bold', `Total: ${formatCount(t.trials)} trials · ${formatCount(t.samples)} samples · expected ${formatUsd(t.expectedCostUsd)} (95% range ${formatUsdRange(t.lowCostUsd, t.highCostUsd)})`));
+  if (file.groups.some((g) => g.basis === 'maxTokens')) {
+    out.push(paint('yellow', 'basis maxTokens: no history for that setting, so every result is assumed to use all of maxTokens (an upper bound, not an expectation).'));
+  }
+  if (file.unpriced.length > 0) out.push(paint('yellow', `Not in the figures (no price in the model table): ${file.unpriced.join(', ')}`));
+  if (file.projection) out.push('', renderProjection(file.projection, paint));
+  return `${out.join('\n')}\n`;
+}
+
+function renderGroups(groups: readonly EstimateGroup[]): string {
+  const table = new Table({
+    head: ['model', 'level', 'n', 'trials', 'samples', 'expected', '95% range', '$/sample', 'prompt tok', 'out tok avg/p95', 'think tok avg/p95', 'basis'],
+    style: TABLE_STYLE,
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+  });
+  for (const g of groups) {
+    table.push([
+      g.model,
+      g.thinkingLevel,
+      String(g.numberResults),
+      formatCount(g.trials),
+      formatCount(g.samples),
+      formatUsd(g.expectedCostUsd),
+      formatUsdRange(g.lowCostUsd, g.highCostUsd),
+      formatUsd(g.samples > 0 ? g.expectedCostUsd / g.samples : null),
+      formatCount(g.promptTokensPerSample),
+      formatTokens(g.completionTokens),
+      formatTokens(g.thinkingTokens),
+      describeBasis(g),
+    ]);
+  }
+  return table.toString();
+}
+
+function describeBasis(g: EstimateGroup): string {
+  if (g.basis === 'maxTokens') return 'maxTokens';
+  return `history (${g.historyScope}, ${formatCount(g.historySamples)})`;
+}
+
+function formatTokens(value: MeanAndP95 | null): string {
+  return value ? `${formatCount(value.mean)} / ${formatCount(value.p95)}` : '—';
+}
+
+/** The projection as a table: per setting, cost per request (mean, p95), per day and per month with 95% intervals. */
+export function renderProjection(projection: TrafficProjection, paint: Painter): string {
+  const { traffic } = projection;
+  const table = new Table({
+    head: ['suite', 'model', 'level', '$/request', 'p95', 'per day (95% CI)', 'per month (95% CI)', 'basis'],
+    style: TABLE_STYLE,
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+  });
+  for (const g of projection.groups) {
+    table.push([
+      g.suite,
+      g.model,
+      g.thinkingLevel,
+      formatUsd(g.costPerRequestUsd.mean),
+      formatUsd(g.costPerRequestUsd.p95),
+      formatWithCi(g.perDayUsd),
+      formatWithCi(g.perMonthUsd),
+      g.basis === 'maxTokens' ? 'maxTokens' : `${g.basis} (${formatCount(g.samples)})`,
+    ]);
+  }
+  const rate = `${formatCount(traffic.requests)} requests/${traffic.per}`;
+  return `${paint('bold', `Projection at ${rate}`)} ${paint('dim', `(a request is one result; a month is ${traffic.daysPerMonth} days)`)}\n${table.toString()}`;
+}
+
+function formatWithCi(value: UsdWithCi): string {
+  return `${formatUsd(value.expected)} (${formatUsdRange(value.ci95[0], value.ci95[1])})`;
+}
