@@ -1,20 +1,28 @@
 #!/usr/bin/env node
 import type { CliIo } from './cli-io.js';
-import { runCli } from './run-cli.js';
 
-const io: CliIo = {
-  stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
-  stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
-  env: process.env,
-  cwd: process.cwd(),
-  onInterrupt(listener) {
-    process.on('SIGINT', listener);
-    process.on('SIGTERM', listener);
-    return () => {
-      process.off('SIGINT', listener);
-      process.off('SIGTERM', listener);
-    };
-  },
-};
+const args = process.argv.slice(2);
 
-process.exitCode = await runCli(process.argv.slice(2), io);
+// `evalgate --version` needs nothing but package.json: answered before the parser (yargs) loads,
+// which is most of the start-up time of every other command.
+if (args.length === 1 && args[0] === '--version') {
+  const { packageVersion } = await import('./package-version.js');
+  process.stdout.write(`${packageVersion()}\n`);
+} else {
+  const io: CliIo = {
+    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+    env: process.env,
+    cwd: process.cwd(),
+    onInterrupt(listener) {
+      process.on('SIGINT', listener);
+      process.on('SIGTERM', listener);
+      return () => {
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
+      };
+    },
+  };
+  const { runCli } = await import('./run-cli.js');
+  process.exitCode = await runCli(args, io);
+}

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import yargs, { type Options, type PositionalOptions } from 'yargs';
 import { ExitCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
+import { packageVersion } from './package-version.js';
 import {
   ADVISE_OPTIONS,
   BASELINE_OPTIONS,
@@ -110,10 +110,6 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
 ];
 
 type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<CommandHandlers[K]>[0] } }[keyof CommandHandlers];
-
-export function packageVersion(): string {
-  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
-}
 
 /**
  * Parses the command line, then runs the chosen command. Parsing is kept apart from doing: `handlers`

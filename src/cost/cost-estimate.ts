@@ -31,10 +31,14 @@ export interface EstimateGroup extends EstimateFigures {
   historyScope: HistoryScope | null;
   /** Earlier samples of this suite, model and level (any case): the evidence behind the figures. */
   historySamples: number;
-  /** How its prompt tokens were counted. */
+  /** How its prompt tokens were counted (those not taken from history). */
   tokenizer: TokenizerName;
-  /** Where its prompt cost comes from: the counted tokens at the input price, or Runware's dry runs (`--exact`). */
-  promptCostSource: 'tokenizer' | 'dryRun';
+  /**
+   * Where its prompt cost comes from, at the input price: `tokenizer`, counted tokens; `history`, the
+   * prompt tokens the API reported for each of its cases in earlier runs (a run's own estimate); or
+   * `dryRun`, Runware's dry runs (`--exact`).
+   */
+  promptCostSource: 'tokenizer' | 'history' | 'dryRun';
   /** Mean prompt tokens of a sample, counted. */
   promptTokensPerSample: number;
   /** Completion and thinking tokens per sample in the history of this setting (else this model and level); null without. */

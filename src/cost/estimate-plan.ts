@@ -16,10 +16,20 @@ export interface EstimateInputs {
   history: UsageHistory;
   /** Run folders the history was read from. */
   historyRuns: number;
-  /** Prompt tokens of a trial's request (per result), and how they were counted. */
-  countPrompt(trial: Trial): { tokens: number; tokenizer: TokenizerName };
+  /**
+   * Prompt tokens of a trial's request (per result), and how they were counted: by a tokenizer, or
+   * (`measured`) as the API reported them for the case in earlier runs.
+   */
+  countPrompt(trial: Trial): PromptCount;
   /** The prompt cost of a trial (all its results) as Runware's dry run priced it (`--exact`); undefined: counted. */
   exactPromptUsd?(trial: Trial): number | undefined;
+}
+
+/** A trial's prompt tokens per result and where the figure comes from. */
+export interface PromptCount {
+  tokens: number;
+  tokenizer: TokenizerName;
+  measured: boolean;
 }
 
 /** One trial's share of the estimate. */
@@ -45,7 +55,7 @@ interface Part {
  * maxTokens. Pure.
  */
 export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): CostEstimate {
-  const groups = new Map<string, { group: EstimateGroup; parts: Part[]; scopes: Set<HistoryScope>; promptTokens: number }>();
+  const groups = new Map<string, { group: EstimateGroup; parts: Part[]; scopes: Set<HistoryScope>; promptTokens: number; counted: boolean }>();
   const unpriced = new Set<string>();
   const all: Part[] = [];
   for (const trial of trials) {
@@ -80,20 +90,26 @@ export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): 
           completionTokens: shown?.completionTokens.meanAndP95() ?? null,
           thinkingTokens: shown?.thinkingTokens.meanAndP95() ?? null,
         },
-        parts: [], scopes: new Set(), promptTokens: 0,
+        parts: [], scopes: new Set(), promptTokens: 0, counted: false,
       };
       groups.set(key, entry);
     }
     entry.parts.push(part);
     if (exactUsd !== undefined) entry.group.promptCostSource = 'dryRun';
+    else if (!prompt.measured) {
+      entry.counted = true;
+      entry.group.tokenizer = prompt.tokenizer;
+    }
     entry.promptTokens += n * prompt.tokens;
     if (stats) entry.scopes.add(stats.scope);
     else entry.group.basis = 'maxTokens';
   }
 
   const ordered = [...groups.values()].sort((a, b) => compareSettings(a.group, b.group));
-  for (const { group, parts, scopes, promptTokens } of ordered) {
+  for (const { group, parts, scopes, promptTokens, counted } of ordered) {
     Object.assign(group, combineParts(parts));
+    // Every prompt of the group as the API reported it in earlier runs: nothing was counted.
+    if (group.promptCostSource === 'tokenizer' && !counted) group.promptCostSource = 'history';
     group.promptTokensPerSample = group.samples > 0 ? promptTokens / group.samples : 0;
     group.historyScope = [...SCOPE_ORDER].reverse().find((s) => scopes.has(s)) ?? null;
   }

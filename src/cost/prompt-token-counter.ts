@@ -61,6 +61,11 @@ function countPrompt(prompt: PromptParts, encode: Encode): number {
   return tokens;
 }
 
+/** A prompt's tokens by the `approximate` rule, with the chat overhead; needs no tokenizer. */
+export function approximatePromptTokens(prompt: PromptParts): number {
+  return countPrompt(prompt, approximateTokens);
+}
+
 /** One token per {@link APPROXIMATE_BYTES_PER_TOKEN} bytes of UTF-8, rounded up. */
 export function approximateTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, 'utf8') / APPROXIMATE_BYTES_PER_TOKEN);

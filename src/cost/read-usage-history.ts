@@ -6,6 +6,8 @@ import type { UsageHistory, UsageRecord } from './usage-history.js';
 
 /** Run folders read at most, newest first: recent runs reflect the prompts as they are now. */
 export const MAX_HISTORY_RUNS = 20;
+/** Samples read at most, newest runs first: plenty for a mean, and a bound on the time a run takes to start. */
+export const MAX_HISTORY_SAMPLES = 200_000;
 
 /** What was read. */
 export interface HistoryRead {
@@ -18,21 +20,33 @@ export interface HistoryRead {
 /**
  * Feeds earlier runs' results.jsonl into `history`, a line at a time (a file is never held whole).
  * `root` is a run folder (it holds results.jsonl) or a folder of run folders (`reports/`); of the
- * latter, the newest {@link MAX_HISTORY_RUNS} by the time their journal was last written, never the
+ * latter, the newest {@link MAX_HISTORY_RUNS} by the time their journal was last written, until
+ * {@link MAX_HISTORY_SAMPLES} samples are learned (the last run read may be read in part), never the
  * `latest` link (it would count a run twice), never `exclude` (the run being made). A missing root
  * is an empty history.
  */
-export async function readUsageHistory(root: string, history: UsageHistory, options: { exclude?: string; maxRuns?: number } = {}): Promise<HistoryRead> {
-  const runDirs = findRunDirs(root, options.exclude).slice(0, options.maxRuns ?? MAX_HISTORY_RUNS);
+export async function readUsageHistory(
+  root: string,
+  history: UsageHistory,
+  options: { exclude?: string; maxRuns?: number; maxSamples?: number } = {},
+): Promise<HistoryRead> {
+  const candidates = findRunDirs(root, options.exclude).slice(0, options.maxRuns ?? MAX_HISTORY_RUNS);
+  const maxSamples = options.maxSamples ?? MAX_HISTORY_SAMPLES;
+  const runDirs: string[] = [];
   let skippedLines = 0;
-  for (const dir of runDirs) {
-    const lines = createInterface({ input: createReadStream(path.join(dir, 'results.jsonl'), 'utf8'), crlfDelay: Infinity });
+  for (const dir of candidates) {
+    if (history.samples >= maxSamples) break;
+    runDirs.push(dir);
+    const input = createReadStream(path.join(dir, 'results.jsonl'), 'utf8');
+    const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const line of lines) {
       if (line.trim() === '') continue;
       const record = parseUsageRecord(line);
       if (record) history.add(record);
       else skippedLines++;
+      if (history.samples >= maxSamples) break;
     }
+    input.destroy();
   }
   return { runDirs, skippedLines };
 }

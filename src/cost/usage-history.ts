@@ -18,6 +18,8 @@ export interface UsageStats {
   outputTokens: StreamingDistribution;
   /** The cost recorded for the sample (the API's own figure, or the price table's when it sent none). */
   costUsd: StreamingDistribution;
+  /** Prompt tokens as the API reported them. */
+  promptTokens: StreamingDistribution;
 }
 
 /**
@@ -29,9 +31,19 @@ export interface UsageStats {
 export class UsageHistory {
   private readonly scopes = new Map<string, UsageStats>();
   private completed = 0;
+  private readonly keepCases: boolean;
 
-  /** @param thinkingBillingOf how a model bills thinking tokens (`separate` when it is unknown). */
-  constructor(private readonly thinkingBillingOf: (model: string) => ModelSpec['thinkingBilling'] | undefined = () => undefined) {}
+  /**
+   * @param thinkingBillingOf how a model bills thinking tokens (`separate` when it is unknown).
+   * @param options.cases keep the case scope (one set of moments per case and setting); a run's own
+   *   measurement, which projects per setting only, leaves it out. @default true
+   */
+  constructor(
+    private readonly thinkingBillingOf: (model: string) => ModelSpec['thinkingBilling'] | undefined = () => undefined,
+    options: { cases?: boolean } = {},
+  ) {
+    this.keepCases = options.cases ?? true;
+  }
 
   /** Learns from one sample; errored samples and samples without usage teach nothing. */
   add(record: UsageRecord): void {
@@ -40,16 +52,9 @@ export class UsageHistory {
     const { completionTokens, thinkingTokens } = record.usage;
     const billing = this.thinkingBillingOf(record.model) ?? 'separate';
     const outputTokens = billing === 'separate' ? completionTokens + thinkingTokens : completionTokens;
-    for (const stats of [
-      this.stats('case', caseKey(record.suite, record.case, record.model, record.thinkingLevel)),
-      this.stats('setting', settingKey(record.suite, record.model, record.thinkingLevel)),
-      this.stats('model', modelKey(record.model, record.thinkingLevel)),
-    ]) {
-      stats.completionTokens.add(completionTokens);
-      stats.thinkingTokens.add(thinkingTokens);
-      stats.outputTokens.add(outputTokens);
-      if (record.costUsd !== null) stats.costUsd.add(record.costUsd);
-    }
+    if (this.keepCases) this.learn(this.stats('case', caseKey(record.suite, record.case, record.model, record.thinkingLevel)), record, outputTokens);
+    this.learn(this.stats('setting', settingKey(record.suite, record.model, record.thinkingLevel)), record, outputTokens);
+    this.learn(this.stats('model', modelKey(record.model, record.thinkingLevel)), record, outputTokens);
   }
 
   /** Completed samples learned from. */
@@ -69,6 +74,15 @@ export class UsageHistory {
     return this.scopes.get(modelKey(model, level));
   }
 
+  private learn(stats: UsageStats, record: UsageRecord, outputTokens: number): void {
+    const usage = record.usage!;
+    stats.completionTokens.add(usage.completionTokens);
+    stats.thinkingTokens.add(usage.thinkingTokens);
+    stats.outputTokens.add(outputTokens);
+    stats.promptTokens.add(usage.promptTokens);
+    if (record.costUsd !== null) stats.costUsd.add(record.costUsd);
+  }
+
   private stats(scope: HistoryScope, key: string): UsageStats {
     let stats = this.scopes.get(key);
     if (!stats) {
@@ -79,6 +93,7 @@ export class UsageHistory {
         thinkingTokens: new StreamingDistribution(withPercentiles),
         outputTokens: new StreamingDistribution(withPercentiles),
         costUsd: new StreamingDistribution(withPercentiles),
+        promptTokens: new StreamingDistribution(false),
       };
       this.scopes.set(key, stats);
     }

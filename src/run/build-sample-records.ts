@@ -12,17 +12,8 @@ import type { TrialOutcome } from './execute-trial.js';
  * verdict (`pass: null`): it is never counted as passed or failed.
  */
 export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[], queuedMs = 0): SampleRecord[] {
-  const roundMs = (ms: number) => Math.round(ms * 10) / 10;
-  const waits = { queueMs: roundMs(queuedMs), backoffMs: roundMs(outcome.backoffMs) };
-  const base = {
-    suite: trial.suite,
-    case: trial.caseId,
-    model: trial.setting.model,
-    thinkingLevel: trial.setting.thinkingLevel,
-    numberResults: trial.setting.numberResults,
-    repeat: trial.repeat,
-    trialId: trial.id,
-  };
+  const queueMs = roundMs(queuedMs);
+  const backoffMs = roundMs(outcome.backoffMs);
   const records: SampleRecord[] = [];
   for (let sampleIndex = 0; sampleIndex < trial.setting.numberResults; sampleIndex++) {
     const result = outcome.results[sampleIndex];
@@ -35,10 +26,10 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
             ...(outcome.failure.httpStatus !== undefined ? { httpStatus: outcome.failure.httpStatus } : {}),
           }
         : { code: 'MISSING_RESULT', message: `result ${sampleIndex + 1} of ${trial.setting.numberResults} never arrived` };
-      records.push({
-        ...base, sampleIndex, status: 'errored', pass: null, text: null, finishReason: null, usage: null,
-        costUsd: null, costSource: null, latencyMs: roundMs(outcome.latencyMs), ...waits, attempts: outcome.attempts, assertions: [], error,
-      });
+      records.push(sampleRecord(trial, sampleIndex, {
+        status: 'errored', pass: null, text: null, finishReason: null, usage: null, costUsd: null, costSource: null,
+        latencyMs: roundMs(outcome.latencyMs), queueMs, backoffMs, attempts: outcome.attempts, assertions: [], error,
+      }));
       continue;
     }
     const priced = result.costUsd === null && result.usage ? priceUsage(result.usage, trial.pricing) : null;
@@ -46,9 +37,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
     const latencyMs = roundMs(result.latencyMs);
     const view = makeSampleView({ text: result.text, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
     const verdict = evaluateAssertions(assertions, view);
-    records.push({
-      ...base,
-      sampleIndex,
+    records.push(sampleRecord(trial, sampleIndex, {
       status: 'completed',
       pass: verdict.pass,
       text: result.text,
@@ -57,11 +46,47 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       costUsd,
       costSource: result.costUsd !== null ? 'api' : priced !== null ? 'priceTable' : null,
       latencyMs,
-      ...waits,
+      queueMs,
+      backoffMs,
       attempts: outcome.attempts,
       assertions: verdict.outcomes,
       error: null,
-    });
+    }));
   }
   return records;
+}
+
+const roundMs = (ms: number) => Math.round(ms * 10) / 10;
+
+type SampleFields = Omit<SampleRecord, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'repeat' | 'trialId' | 'sampleIndex'>;
+
+/**
+ * A record written out field by field, always in this order: one object shape for every record.
+ * (Spreading a shared base and adding fields after it made V8 fall back to dictionary-mode objects,
+ * some 8 KB each, on the hot path.)
+ */
+function sampleRecord(trial: Trial, sampleIndex: number, f: SampleFields): SampleRecord {
+  return {
+    suite: trial.suite,
+    case: trial.caseId,
+    model: trial.setting.model,
+    thinkingLevel: trial.setting.thinkingLevel,
+    numberResults: trial.setting.numberResults,
+    repeat: trial.repeat,
+    trialId: trial.id,
+    sampleIndex,
+    status: f.status,
+    pass: f.pass,
+    text: f.text,
+    finishReason: f.finishReason,
+    usage: f.usage,
+    costUsd: f.costUsd,
+    costSource: f.costSource,
+    latencyMs: f.latencyMs,
+    queueMs: f.queueMs,
+    backoffMs: f.backoffMs,
+    attempts: f.attempts,
+    assertions: f.assertions,
+    error: f.error,
+  };
 }

@@ -3,11 +3,15 @@ import type { SampleRecord } from '../results/sample-record.js';
 
 /**
  * results.jsonl, the journal of a run: one complete JSON line per sample, appended as trials finish.
- * A trial's lines go out in one write, straight to the file (no buffering in this process), so a
- * killed run leaves at worst one torn last line, which readers skip.
+ * Lines of trials that finish in the same turn of the event loop go out in one write, at the end of
+ * that turn (`setImmediate`), straight to the file: no buffer outlives the turn, so a killed run loses
+ * at most the trials of its last turn and leaves at worst one torn last line, which readers skip. At
+ * thousands of samples a second this is a few hundred writes a second instead of one per trial.
  */
 export class ResultsJournal {
   private fd: number | undefined;
+  private pending: string[] = [];
+  private flushScheduled = false;
 
   private constructor(readonly path: string, fd: number) {
     this.fd = fd;
@@ -21,12 +25,26 @@ export class ResultsJournal {
   append(records: readonly SampleRecord[]): void {
     if (this.fd === undefined) throw new Error('results journal is closed');
     if (records.length === 0) return;
-    writeSync(this.fd, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    for (const record of records) this.pending.push(`${JSON.stringify(record)}\n`);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
-  /** Flushes to disk and closes. */
+  /** Writes what was appended and not yet written. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.fd === undefined || this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    writeSync(this.fd, text);
+  }
+
+  /** Writes what is pending, flushes to disk and closes. */
   close(): void {
     if (this.fd === undefined) return;
+    this.flush();
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = undefined;

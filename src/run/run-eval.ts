@@ -76,7 +76,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const journalPath = path.join(options.runDir, 'results.jsonl');
   const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
   const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0, (model) => pricing.get(model));
-  const measured = new UsageHistory();
+  const measured = new UsageHistory(undefined, { cases: false });
   const record = (sample: SampleRecord) => {
     summarizer.add(sample);
     measured.add(sample);

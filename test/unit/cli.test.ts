@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
-import { defaultHandlers, packageVersion, runCli, type CommandHandlers } from '../../src/cli/run-cli.js';
+import { defaultHandlers, runCli, type CommandHandlers } from '../../src/cli/run-cli.js';
+import { packageVersion } from '../../src/cli/package-version.js';
 import { EvalgateError } from '../../src/errors.js';
 import { memoryIo } from '../support/memory-io.js';
 

@@ -5,7 +5,7 @@ import type { Trial } from '../../src/plan/trial.js';
 import { makeCase, makeErroredRecord, makeRecord, makeTrial } from '../support/builders.js';
 
 const PROMPT_TOKENS = 100;
-const countPrompt = () => ({ tokens: PROMPT_TOKENS, tokenizer: 'o200k_base' as const });
+const countPrompt = () => ({ tokens: PROMPT_TOKENS, tokenizer: 'o200k_base' as const, measured: false });
 
 /** A trial of suite `s`, case `caseId`, at gpt-5.5 ($5 in, $30 out per 1M), maxTokens 1000. */
 function trial(caseId: string, overrides: { thinkingLevel?: 'low' | 'high'; numberResults?: number; maxTokens?: number } = {}): Trial {
@@ -108,5 +108,21 @@ describe('estimatePlan', () => {
   it('orders groups by suite, model, effort and numberResults', () => {
     const estimate = estimatePlan([trial('a', { thinkingLevel: 'high' }), trial('a', { numberResults: 4 }), trial('a')], { history: new UsageHistory(), historyRuns: 0, countPrompt });
     expect(estimate.groups.map((g) => `${g.thinkingLevel}/${g.numberResults}`)).toEqual(['low/1', 'low/4', 'high/1']);
+  });
+});
+
+describe('estimatePlan: where prompt tokens come from', () => {
+  const measured = (tokens: number) => ({ tokens, tokenizer: 'approximate' as const, measured: true });
+  const counted = (tokens: number) => ({ tokens, tokenizer: 'approximate' as const, measured: false });
+
+  it('says history when every prompt of a group was measured by the API, and counts them at the input price', () => {
+    const estimate = estimatePlan([trial('a'), trial('b')], { history: new UsageHistory(), historyRuns: 1, countPrompt: () => measured(40) });
+    expect(estimate.groups[0]).toMatchObject({ promptCostSource: 'history', promptTokensPerSample: 40 });
+    expect(estimate.totals.lowCostUsd).toBeCloseTo(2 * usd(40, 0), 12);
+  });
+
+  it('says tokenizer as soon as one prompt of the group had to be counted', () => {
+    const estimate = estimatePlan([trial('a'), trial('b')], { history: new UsageHistory(), historyRuns: 1, countPrompt: (t) => (t.caseId === 'a' ? measured(40) : counted(60)) });
+    expect(estimate.groups[0]).toMatchObject({ promptCostSource: 'tokenizer', tokenizer: 'approximate', promptTokensPerSample: 50 });
   });
 });

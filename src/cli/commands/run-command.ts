@@ -62,7 +62,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
   }
   // Earlier runs in outDir, never this one, teach the estimate recorded beside the actual cost.
-  const estimator = await loadCostEstimator(trials, config.models, outRoot, { exclude: runDir });
+  const estimator = await loadCostEstimator(trials, config.models, outRoot, { exclude: runDir, prompts: 'measured' });
   const setup = await createProvider(providerName, config, io.env, {
     cwd: io.cwd,
     concurrency,
