@@ -15,7 +15,11 @@ const MAX_BODY_CHARS = 8000;
 export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, hostname: string): string {
   const timestamp = summary.startedAt.slice(0, 19);
   const bySuite = new Map<string, CaseSummary[]>();
-  for (const c of summary.cases) bySuite.set(c.suite, [...(bySuite.get(c.suite) ?? []), c]);
+  for (const c of summary.cases) {
+    const list = bySuite.get(c.suite);
+    if (list) list.push(c);
+    else bySuite.set(c.suite, [c]);
+  }
   const totals = { tests: 0, failures: 0, errors: 0, time: 0 };
   const suites = [...bySuite].map(([suite, cases], id) => {
     let failures = 0;

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Reporter } from './reporter.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeJsonFile } from './write-json-file.js';
 
-/** `json`: writes summary.json into the run folder (schemas/summary.schema.json). */
+/** `json`: writes summary.json into the run folder (schemas/summary.schema.json), streamed. */
 export function createSummaryJsonReporter(): Reporter {
   return {
-    async onRunFinished({ summary, runDir }) {
-      await writeFileAtomic(path.join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    onRunFinished({ summary, runDir }) {
+      writeJsonFile(path.join(runDir, 'summary.json'), summary);
     },
   };
 }

@@ -1,11 +1,52 @@
 import { readJournal } from './read-journal.js';
+import type { CaseSummary } from './run-summary.js';
 import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type Usage } from './sample-record.js';
 
-/** Samples kept per case and setting for drill-downs; the rest stay in results.jsonl. */
+/** Samples kept per case and setting for drill-downs in small runs; the rest stay in results.jsonl. */
 export const MAX_SAMPLES_PER_CASE = 8;
-/** Characters of a sample's text kept for drill-downs. */
+/** Cases × settings up to which every one keeps MAX_SAMPLES_PER_CASE samples. */
+export const SMALL_RUN_CASES = 2000;
+/** Characters of a sample's text kept for drill-downs, at most. */
 export const MAX_TEXT_CHARS = 4000;
+/** ... and at least, however large the run. */
+export const MIN_TEXT_CHARS = 300;
+/** Bytes of samples kept in all (their JSON, roughly): what bounds report.html and the memory to build it. */
+export const SAMPLE_BUDGET_BYTES = 10_000_000;
+/** A sample's JSON without its text, roughly: counts, usage, assertions and their messages. */
+const SAMPLE_OVERHEAD_BYTES = 450;
 const MAX_MESSAGES = 5;
+
+/** How much of each case and setting the reports keep. */
+export interface DetailLimits {
+  /** Samples kept of a case and setting (by its caseKey). */
+  samplesFor(key: string): number;
+  charsPerSample: number;
+}
+
+/**
+ * Limits for a run's cases × settings. A small run ({@link SMALL_RUN_CASES} or fewer) keeps up to
+ * {@link MAX_SAMPLES_PER_CASE} samples of each. A larger one keeps 2 of each case with a failed or
+ * errored sample, and 1 of each that only passed while the budget allows (else none: its counts say
+ * enough). Texts are cut so that all samples together stay near {@link SAMPLE_BUDGET_BYTES}, never
+ * below {@link MIN_TEXT_CHARS}: past some 15,000 troubled cases × settings the budget is exceeded
+ * rather than any of them shown without a sample.
+ */
+export function detailLimits(cases: readonly Pick<CaseSummary, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'failed' | 'errored'>[]): DetailLimits {
+  const troubled = new Set(cases.filter((c) => c.failed > 0 || c.errored > 0).map(caseKey));
+  const fits = (samples: number) => samples * (SAMPLE_OVERHEAD_BYTES + MIN_TEXT_CHARS) <= SAMPLE_BUDGET_BYTES;
+  let perTroubled = MAX_SAMPLES_PER_CASE;
+  let perPassing = MAX_SAMPLES_PER_CASE;
+  if (cases.length > SMALL_RUN_CASES) {
+    perTroubled = fits(2 * troubled.size) ? 2 : 1;
+    perPassing = fits(perTroubled * troubled.size + (cases.length - troubled.size)) ? 1 : 0;
+  }
+  const samples = perTroubled * troubled.size + perPassing * (cases.length - troubled.size);
+  const chars = Math.floor(SAMPLE_BUDGET_BYTES / Math.max(1, samples)) - SAMPLE_OVERHEAD_BYTES;
+  return {
+    samplesFor: (key) => (troubled.has(key) ? perTroubled : perPassing),
+    charsPerSample: Math.max(MIN_TEXT_CHARS, Math.min(MAX_TEXT_CHARS, chars)),
+  };
+}
 
 /** A sample as a report shows it: its text cut to MAX_TEXT_CHARS. */
 export interface SampleExcerpt {
@@ -30,7 +71,7 @@ export interface CaseDetail {
   failures: AssertionOutcome[];
   /** Distinct errors of errored samples, first few. */
   errors: SampleError[];
-  /** The first MAX_SAMPLES_PER_CASE samples, in (repeat, index) order. */
+  /** At most `samplesPerCase` samples: failed and errored ones first, then the earliest; in that order. */
   samples: SampleExcerpt[];
   /** Sum of the completed samples' latencies. */
   totalLatencyMs: number;
@@ -42,11 +83,12 @@ export function caseKey(c: { suite: string; case: string; model: string; thinkin
 }
 
 /**
- * Reads results.jsonl once, streaming, and keeps for each case and setting a bounded set of samples
- * and messages: what the JUnit, Markdown and HTML reports need, in memory that does not grow with
- * the size of the outputs.
+ * Reads results.jsonl once, streaming, and keeps for each case and setting what the JUnit, Markdown
+ * and HTML reports need: distinct failure and error messages, total latency, and a bounded set of
+ * samples (failed and errored first: they are what a reader opens a case for), texts cut to
+ * `limits.charsPerSample`. Memory is bounded by the limits, not by the run's size or outputs.
  */
-export async function collectCaseDetails(journalPath: string): Promise<Map<string, CaseDetail>> {
+export async function collectCaseDetails(journalPath: string, limits: DetailLimits): Promise<Map<string, CaseDetail>> {
   const details = new Map<string, CaseDetail>();
   for await (const record of readJournal(journalPath)) {
     const key = caseKey(record);
@@ -55,38 +97,50 @@ export async function collectCaseDetails(journalPath: string): Promise<Map<strin
       detail = { failures: [], errors: [], samples: [], totalLatencyMs: 0 };
       details.set(key, detail);
     }
-    addRecord(detail, record);
+    addRecord(detail, record, limits.samplesFor(key), limits.charsPerSample);
   }
-  for (const detail of details.values()) detail.samples.sort((a, b) => sampleOrdinal(a) - sampleOrdinal(b));
+  for (const detail of details.values()) detail.samples.sort(byInterest);
   return details;
 }
 
-function addRecord(detail: CaseDetail, record: SampleRecord): void {
+type Interesting = Pick<SampleExcerpt, 'status' | 'pass' | 'repeat' | 'sampleIndex'>;
+
+/** Failed first, then errored, then passed; within each, the earliest. */
+function byInterest(a: Interesting, b: Interesting): number {
+  return interest(a) - interest(b) || sampleOrdinal(a) - sampleOrdinal(b);
+}
+
+function interest(sample: Interesting): number {
+  return sample.status === 'errored' ? 1 : sample.pass ? 2 : 0;
+}
+
+function addRecord(detail: CaseDetail, record: SampleRecord, maxSamples: number, maxChars: number): void {
   if (record.status === 'completed' && record.latencyMs !== null) detail.totalLatencyMs += record.latencyMs;
   const failure = record.status === 'completed' && !record.pass ? record.assertions.find((a) => !a.pass) : undefined;
   if (failure && detail.failures.length < MAX_MESSAGES && !detail.failures.some((f) => f.message === failure.message)) detail.failures.push(failure);
   const error = record.error;
   if (error && detail.errors.length < MAX_MESSAGES && !detail.errors.some((e) => e.code === error.code && e.message === error.message)) detail.errors.push(error);
-  const excerpt = toExcerpt(record);
-  if (detail.samples.length < MAX_SAMPLES_PER_CASE) {
-    detail.samples.push(excerpt);
+  if (maxSamples === 0) return;
+  if (detail.samples.length < maxSamples) {
+    detail.samples.push(toExcerpt(record, maxChars));
     return;
   }
-  // Keep the earliest samples whatever order they landed in.
-  const latest = detail.samples.reduce((worst, s, i, all) => (sampleOrdinal(s) > sampleOrdinal(all[worst]!) ? i : worst), 0);
-  if (sampleOrdinal(excerpt) < sampleOrdinal(detail.samples[latest]!)) detail.samples[latest] = excerpt;
+  // Full: the new sample replaces the least interesting one kept, if it is more interesting.
+  let least = 0;
+  for (let i = 1; i < detail.samples.length; i++) if (byInterest(detail.samples[i]!, detail.samples[least]!) > 0) least = i;
+  if (byInterest(record, detail.samples[least]!) < 0) detail.samples[least] = toExcerpt(record, maxChars);
 }
 
-function toExcerpt(record: SampleRecord): SampleExcerpt {
+function toExcerpt(record: SampleRecord, maxChars: number): SampleExcerpt {
   const text = record.text;
-  const isLong = text !== null && text.length > MAX_TEXT_CHARS;
+  const isLong = text !== null && text.length > maxChars;
   return {
     repeat: record.repeat,
     sampleIndex: record.sampleIndex,
     status: record.status,
     pass: record.pass,
-    text: isLong ? text.slice(0, MAX_TEXT_CHARS) : text,
-    truncatedChars: isLong ? text.length - MAX_TEXT_CHARS : 0,
+    text: isLong ? text.slice(0, maxChars) : text,
+    truncatedChars: isLong ? text.length - maxChars : 0,
     finishReason: record.finishReason,
     usage: record.usage,
     costUsd: record.costUsd,

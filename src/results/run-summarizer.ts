@@ -83,7 +83,14 @@ export class RunSummarizer {
     const ordered = [...this.groups.values()].sort((a, b) => compareSettings(a.key, b.key));
     // One set of bins for every group of the run, so their distributions compare at a glance.
     const all = this.total.latencies;
-    const edges = all.length > 0 ? logSpacedEdges(Math.min(...all), Math.max(...all)) : [];
+    // A loop, not Math.min(...all): spreading a million arguments overflows the stack.
+    let lowest = Infinity;
+    let highest = -Infinity;
+    for (const ms of all) {
+      if (ms < lowest) lowest = ms;
+      if (ms > highest) highest = ms;
+    }
+    const edges = all.length > 0 ? logSpacedEdges(lowest, highest) : [];
     for (const { key, tally, cases: caseTallies } of ordered) {
       const caseIds = [...caseTallies.keys()].sort();
       const counters = tally.counters();
@@ -101,8 +108,13 @@ export class RunSummarizer {
         else if (c.failed > 0) failingCases++;
         const curve = passCurves(completed, c.passed);
         if (completed > 0) curves.push(curve);
+        // Written out field by field: a spread followed by many fields makes V8 build a
+        // dictionary-mode object, several KB each, and there is one per case and setting.
         cases.push({
-          ...key,
+          suite: key.suite,
+          model: key.model,
+          thinkingLevel: key.thinkingLevel,
+          numberResults: key.numberResults,
           case: caseId,
           samples: completed + c.errored,
           passed: c.passed,

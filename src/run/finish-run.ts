@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { evaluateGate } from '../gate/evaluate-gate.js';
 import type { Reporter } from '../reporters/reporter.js';
-import { collectCaseDetails, type CaseDetail } from '../results/collect-case-details.js';
+import { collectCaseDetails, detailLimits, type CaseDetail } from '../results/collect-case-details.js';
 import { compareRuns, type RegressionPolicy } from '../results/compare-runs.js';
 import { recommendSettings } from '../results/recommend-settings.js';
 import type { RunSummarizer } from '../results/run-summarizer.js';
@@ -63,6 +63,6 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
 /** Hands the summary to every reporter, with the case details read at most once, when first asked. */
 export async function announceFinished(reporters: readonly Reporter[], summary: RunSummary, runDir: string): Promise<void> {
   let details: Promise<ReadonlyMap<string, CaseDetail>> | undefined;
-  const event = { summary, runDir, details: () => (details ??= collectCaseDetails(path.join(runDir, 'results.jsonl'))) };
+  const event = { summary, runDir, details: () => (details ??= collectCaseDetails(path.join(runDir, 'results.jsonl'), detailLimits(summary.cases))) };
   for (const reporter of reporters) await reporter.onRunFinished?.(event);
 }

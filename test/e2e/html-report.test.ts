@@ -5,6 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
+import { renderHtml } from '../../src/reporters/html/render-html.js';
+import { RunSummarizer } from '../../src/results/run-summarizer.js';
+import { buildRunSummary } from '../../src/run/finish-run.js';
+import { makeRecord } from '../support/builders.js';
 import { CHROMIUM_PATH, isBrowserRequired, launchChromium } from '../support/browser.js';
 import { memoryIo } from '../support/memory-io.js';
 
@@ -77,6 +81,47 @@ describe.skipIf(!CHROMIUM_PATH && !isBrowserRequired)('report.html in headless C
 
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+/** A report of 450 cases: rows are drawn a page at a time, cases with failures first. */
+describe.skipIf(!CHROMIUM_PATH && !isBrowserRequired)('report.html of a large run', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-html-large-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('draws the failing cases first and the rest on request', async () => {
+    const summarizer = new RunSummarizer(() => 0.5);
+    const ids = Array.from({ length: 450 }, (_, i) => `case-${String(i).padStart(3, '0')}`);
+    // Every 15th case fails, from case-007 on: 30 of them, spread through the alphabet.
+    const failing = new Set(ids.filter((_, i) => i % 15 === 7));
+    ids.forEach((id, i) => summarizer.add(makeRecord({ case: id, trialId: `t${i}`, pass: !failing.has(id), assertions: failing.has(id) ? [{ type: 'regex', pass: false, message: 'no match' }] : [] })));
+    const summary = buildRunSummary(summarizer, {
+      runId: 'large', provider: 'simulator', simulated: true, startedAt: new Date(), finishedAt: new Date(), interrupted: false,
+      plannedTrials: ids.length, skipped: null, estimate: null, projection: null,
+      config: { provider: 'simulator', concurrency: 1, requestTimeoutMs: 1, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1, budget: 1 }, maxErrorRate: 1, suites: [{ name: 's', file: 's.yaml', threshold: 0.5 }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
+    });
+    const file = path.join(dir, 'report.html');
+    writeFileSync(file, renderHtml(summary, new Map()));
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(file).href);
+      const rows = page.locator('table.matrix tbody tr');
+      expect(await rows.count()).toBe(200);
+      const firstIds = await page.locator('table.matrix tbody th').evaluateAll((cells) => cells.slice(0, 30).map((c) => c.textContent));
+      expect(new Set(firstIds)).toEqual(failing);
+      const more = page.locator('button.more');
+      await expect(more.textContent()).resolves.toBe('Show 250 more of 250 cases');
+      await more.click();
+      expect(await rows.count()).toBe(450);
+      await expect(more.isVisible()).resolves.toBe(false);
     } finally {
       await browser.close();
     }

@@ -41,7 +41,9 @@ export async function priceByDryRun(trials: readonly Trial[], options: DryRunOpt
   const byRequest = new Map<string, Trial[]>();
   for (const trial of trials) {
     const key = JSON.stringify(trial.request);
-    byRequest.set(key, [...(byRequest.get(key) ?? []), trial]);
+    const same = byRequest.get(key);
+    if (same) same.push(trial);
+    else byRequest.set(key, [trial]);
   }
 
   const prices = new Map<string, number>();

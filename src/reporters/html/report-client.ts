@@ -9,6 +9,9 @@ import type { ReportData } from './report-data.js';
  */
 export function reportClient(data: ReportData): void {
   const SVG = 'http://www.w3.org/2000/svg';
+  /** Rows of the cases table drawn at first, and per "show more". */
+  const FIRST_ROWS = 200;
+  const MORE_ROWS = 1000;
   const PALETTE = ['#2563eb', '#d97706', '#7c3aed', '#059669', '#db2777', '#0891b2'];
   type Group = ReportData['groups'][number];
   type Case = ReportData['cases'][number];
@@ -79,16 +82,17 @@ export function reportClient(data: ReportData): void {
     dialog.replaceChildren();
     const close = el('button', { class: 'close', type: 'button', 'aria-label': 'Close' }, '×');
     close.addEventListener('click', () => dialog.close());
-    dialog.append(close, el('h2', {}, `${c.suite}/${c.case}`), el('p', { class: 'meta' }, settingLabel(c)));
+    const g = data.groups[c.group]!;
+    dialog.append(close, el('h2', {}, `${g.suite}/${c.case}`), el('p', { class: 'meta' }, settingLabel(g)));
     const completed = c.passed + c.failed;
     dialog.append(
-      el('p', {}, `${c.passed}/${completed} completed samples passed${c.errored ? ` · ${c.errored} errored` : ''}${c.flaky ? ' · flaky' : ''}`),
+      el('p', {}, `${c.passed}/${completed} completed samples passed${c.errored ? ` · ${c.errored} errored` : ''}${c.passed > 0 && c.failed > 0 ? ' · flaky' : ''}`),
     );
-    if (c.passAtK.length > 1) {
-      const k = c.passAtK.length;
-      dialog.append(el('p', { class: 'meta' }, `pass@1 ${pct(c.passAtK[0])} · pass@${k} ${pct(c.passAtK[k - 1])} · pass^${k} ${pct(c.passHatK[k - 1])}`));
+    if (c.curve) {
+      const { k } = c.curve;
+      dialog.append(el('p', { class: 'meta' }, `pass@1 ${pct(c.curve.passAt1)} · pass@${k} ${pct(c.curve.passAtK)} · pass^${k} ${pct(c.curve.passHatK)}`));
     }
-    for (const s of c.samples) {
+    for (const s of c.samples ?? []) {
       const status = s.status === 'errored' ? 'errored' : s.pass ? 'passed' : 'failed';
       const head = el('div', { class: 'sample-head' },
         el('strong', {}, `sample ${s.repeat > 0 ? `${s.repeat + 1}.` : ''}${s.sampleIndex + 1}`),
@@ -216,32 +220,62 @@ export function reportClient(data: ReportData): void {
     );
     section.append(settingsTable);
 
-    const cases = data.cases.filter((c) => c.suite === suite.name);
-    const caseIds = [...new Set(cases.map((c) => c.case))].sort();
+    const groupIndexes = new Set(groups.map((g) => data.groups.indexOf(g)));
+    const cases = data.cases.filter((c) => groupIndexes.has(c.group));
+    const byCase = new Map<string, Case[]>();
+    for (const c of cases) {
+      const list = byCase.get(c.case);
+      if (list) list.push(c);
+      else byCase.set(c.case, [c]);
+    }
+    // Cases with a failed or errored sample first (they are what a reader looks for), then by id.
+    const isTroubled = (id: string) => byCase.get(id)!.some((c) => c.failed > 0 || c.errored > 0);
+    const caseIds = [...byCase.keys()].sort((a, b) => Number(isTroubled(b)) - Number(isTroubled(a)) || (a < b ? -1 : a > b ? 1 : 0));
+    const troubled = caseIds.filter(isTroubled).length;
+    const manyModels = new Set(groups.map((h) => h.model)).size > 1;
     const matrix = el('table', { class: 'matrix' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'case'), ...groups.map((g) => el('th', {}, `${g.thinkingLevel} · n=${g.numberResults}${new Set(groups.map((h) => h.model)).size > 1 ? ` · ${g.model}` : ''}`)))),
+      el('thead', {}, el('tr', {}, el('th', {}, 'case'), ...groups.map((g) => el('th', {}, `${g.thinkingLevel} · n=${g.numberResults}${manyModels ? ` · ${g.model}` : ''}`)))),
     );
     const body = el('tbody');
-    for (const id of caseIds) {
+    const rowOf = (id: string) => {
       const row = el('tr', {}, el('th', { scope: 'row' }, id));
+      const cells = byCase.get(id)!;
       for (const g of groups) {
-        const c = cases.find((x) => x.case === id && x.model === g.model && x.thinkingLevel === g.thinkingLevel && x.numberResults === g.numberResults);
+        const index = data.groups.indexOf(g);
+        const c = cells.find((x) => x.group === index);
         if (!c) {
           row.append(el('td', {}, ''));
           continue;
         }
         const completed = c.passed + c.failed;
         const share = completed ? c.passed / completed : null;
-        const button = el('button', { type: 'button', class: 'cell', 'data-case': `${c.suite}/${c.case}`, 'data-setting': settingLabel(c) },
-          completed ? `${c.passed}/${completed}${c.flaky ? ' ~' : ''}` : '—', c.errored ? el('small', {}, ` ${c.errored} err`) : null);
+        const button = el('button', { type: 'button', class: 'cell', 'data-case': `${g.suite}/${c.case}`, 'data-setting': settingLabel(g) },
+          completed ? `${c.passed}/${completed}${c.passed > 0 && c.failed > 0 ? ' ~' : ''}` : '—', c.errored ? el('small', {}, ` ${c.errored} err`) : null);
         if (share !== null) button.style.background = `hsl(${Math.round(share * 120)} 70% 88%)`;
         button.addEventListener('click', () => openCase(c));
         row.append(el('td', {}, button));
       }
-      body.append(row);
-    }
+      return row;
+    };
+    // Rows are drawn a page at a time: a run of thousands of cases opens as fast as a small one.
+    let shown = 0;
+    const more = el('button', { type: 'button', class: 'more' });
+    const showMore = () => {
+      const next = caseIds.slice(shown, shown + (shown === 0 ? FIRST_ROWS : MORE_ROWS));
+      for (const id of next) body.append(rowOf(id));
+      shown += next.length;
+      more.textContent = `Show ${Math.min(MORE_ROWS, caseIds.length - shown)} more of ${caseIds.length - shown} cases`;
+      more.hidden = shown >= caseIds.length;
+    };
+    more.addEventListener('click', showMore);
+    showMore();
     matrix.append(body);
-    section.append(el('h3', {}, 'Cases × settings (passed/completed; ~ flaky; click for the samples)'), el('div', { class: 'scroll' }, matrix));
+    section.append(
+      el('h3', {}, 'Cases × settings (passed/completed; ~ flaky; click for the samples)'),
+      el('p', { class: 'meta' }, `${caseIds.length} cases; ${troubled} with a failed or errored sample, listed first.`),
+      el('div', { class: 'scroll' }, matrix),
+      more,
+    );
     root.append(section);
   }
 }

@@ -23,35 +23,31 @@ export interface ReportData {
     | 'suite' | 'model' | 'thinkingLevel' | 'numberResults' | 'threshold' | 'samples' | 'passed' | 'failed' | 'errored' | 'passRate'
     | 'passRateCi95' | 'costUsd' | 'costPerSampleUsd' | 'costPer1kRequestsUsd' | 'latencyMs' | 'meanThinkingTokens' | 'latencyHistogram' | 'passAtK' | 'passHatK'
   >[];
+  /** One per case and setting, compact: a run can have tens of thousands. */
   cases: {
-    suite: string;
+    /** Index into `groups`: the setting. */
+    group: number;
     case: string;
-    model: string;
-    thinkingLevel: string;
-    numberResults: number;
     passed: number;
     failed: number;
     errored: number;
-    flaky: boolean;
-    passAtK: number[];
-    passHatK: number[];
-    samples: SampleExcerpt[];
+    /** pass@1, and pass@k and pass^k at the largest k (its completed samples, at most 16); left out when all or none passed. */
+    curve?: { k: number; passAt1: number; passAtK: number; passHatK: number };
+    /** The samples kept for the drill-down (see detailLimits); left out when none. */
+    samples?: SampleExcerpt[];
     /** Samples of this case not embedded (they are in results.jsonl). */
     omittedSamples: number;
   }[];
 }
 
-/** The most text the report embeds, in all; past it, each sample keeps less (the rest is in results.jsonl). */
-const TEXT_BUDGET_CHARS = 12_000_000;
-const MIN_TEXT_CHARS = 300;
-
 /**
- * Picks what report.html embeds: every figure of the summary, and for drill-downs a bounded number of
- * samples per case, failed ones first, their texts cut so the file stays small at any run size.
+ * Picks what report.html embeds: every figure of the summary, and for drill-downs the samples the
+ * details kept (bounded per case and in all, failed ones first: see detailLimits), so the file stays
+ * small at any run size.
  */
 export function buildReportData(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): ReportData {
-  const samplesPerCase = summary.cases.length > 2000 ? 2 : 8;
-  const charsPerSample = Math.max(MIN_TEXT_CHARS, Math.min(4000, Math.floor(TEXT_BUDGET_CHARS / Math.max(1, summary.cases.length * samplesPerCase))));
+  const settingKey = (s: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${s.suite}\u0000${s.model}\u0000${s.thinkingLevel}\u0000${s.numberResults}`;
+  const groupIndex = new Map(summary.groups.map((g, i) => [settingKey(g), i]));
   return {
     meta: {
       runId: summary.runId,
@@ -75,21 +71,19 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       meanThinkingTokens: g.meanThinkingTokens, latencyHistogram: g.latencyHistogram, passAtK: g.passAtK, passHatK: g.passHatK,
     })),
     cases: summary.cases.map((c) => {
-      const all = details.get(caseKey(c))?.samples ?? [];
-      // Failed and errored samples are what a reader opens a case for: keep those first.
-      const rank = (s: SampleExcerpt) => (s.status === 'errored' ? 1 : s.pass ? 2 : 0);
-      const kept = [...all].sort((a, b) => rank(a) - rank(b)).slice(0, samplesPerCase).map((s) => cutText(s, charsPerSample));
+      const kept = details.get(caseKey(c))?.samples ?? [];
+      const k = c.passAtK.length;
+      const isMixed = c.passed > 0 && c.failed > 0;
       return {
-        suite: c.suite, case: c.case, model: c.model, thinkingLevel: c.thinkingLevel, numberResults: c.numberResults,
-        passed: c.passed, failed: c.failed, errored: c.errored, flaky: c.flaky, passAtK: c.passAtK, passHatK: c.passHatK,
-        samples: kept,
+        group: groupIndex.get(settingKey(c))!,
+        case: c.case,
+        passed: c.passed,
+        failed: c.failed,
+        errored: c.errored,
+        ...(isMixed && k > 1 ? { curve: { k, passAt1: c.passAtK[0]!, passAtK: c.passAtK[k - 1]!, passHatK: c.passHatK[k - 1]! } } : {}),
+        ...(kept.length > 0 ? { samples: kept } : {}),
         omittedSamples: c.samples - kept.length,
       };
     }),
   };
-}
-
-function cutText(sample: SampleExcerpt, max: number): SampleExcerpt {
-  if (sample.text === null || sample.text.length <= max) return sample;
-  return { ...sample, text: sample.text.slice(0, max), truncatedChars: sample.truncatedChars + sample.text.length - max };
 }

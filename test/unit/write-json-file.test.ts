@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serializeJson, writeJsonFile } from '../../src/reporters/write-json-file.js';
+
+const text = (value: unknown) => {
+  let out = '';
+  serializeJson(value, (t) => (out += t));
+  return out;
+};
+
+/** A pseudo-random JSON-ish value (seeded), with the values JSON.stringify treats specially. */
+function randomValue(seed: number, depth = 0): unknown {
+  let s = seed;
+  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = Math.floor(next() * (depth > 3 ? 6 : 9));
+  switch (pick) {
+    case 0: return null;
+    case 1: return next() < 0.5;
+    case 2: return [0, -1.5, 1e21, NaN, Infinity, 3.14159][Math.floor(next() * 6)];
+    case 3: return ['', 'plain', 'quote " back \\ slash', 'line\nbreak\t', '\u0000\u001f control', '≤ ünïcode 😀', '\ud800 lone'][Math.floor(next() * 7)];
+    case 4: return undefined;
+    case 5: return new Date(Date.UTC(2026, 10, 27));
+    case 6: return Array.from({ length: Math.floor(next() * 4) }, (_, i) => randomValue(seed * 31 + i, depth + 1));
+    default: {
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < Math.floor(next() * 4); i++) o[['a', 'key with space', '"q"', '1', 'ü'][i]!] = randomValue(seed * 17 + i, depth + 1);
+      if (next() < 0.2) o.fn = () => 1;
+      return o;
+    }
+  }
+}
+
+describe('serializeJson', () => {
+  it('gives exactly JSON.stringify(value, null, 2) on values with every special case', () => {
+    for (let seed = 1; seed <= 400; seed++) {
+      const value = randomValue(seed);
+      if (value === undefined) continue;
+      expect(text(value), `seed ${seed}`).toBe(JSON.stringify(value, null, 2));
+    }
+  });
+
+  it('writes empty containers, nested empties and arrays with holes as JSON.stringify does', () => {
+    for (const value of [{}, [], { a: [] }, [{}], [undefined, () => 1], { a: undefined }, [[[]]], { n: -0 }]) {
+      expect(text(value)).toBe(JSON.stringify(value, null, 2));
+    }
+  });
+});
+
+describe('writeJsonFile', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-json-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a large value in chunks, identical to JSON.stringify with a newline, and leaves no temporary file', () => {
+    const value = { cases: Array.from({ length: 5000 }, (_, i) => ({ case: `c${i}`, passAtK: [0.5, 0.75], firstFailure: null, text: 'x'.repeat(i % 50) })) };
+    const file = path.join(dir, 'summary.json');
+    writeJsonFile(file, value);
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(value, null, 2)}\n`);
+    expect(readdirSync(dir)).toEqual(['summary.json']);
+  });
+
+  it('leaves an earlier file alone and no temporary behind when the value cannot be written', () => {
+    const file = path.join(dir, 'summary.json');
+    writeJsonFile(file, { ok: true });
+    const bad = { big: 1n };
+    expect(() => writeJsonFile(file, bad)).toThrow(/BigInt/);
+    expect(readFileSync(file, 'utf8')).toBe('{\n  "ok": true\n}\n');
+    expect(readdirSync(dir)).toEqual(['summary.json']);
+  });
+});
