@@ -54,6 +54,7 @@ async function checkSuite(
   const models = resolveModels(spec, source, ctx.config, diagnostics);
   const numberResults = spec.sweep?.numberResults ?? [spec.numberResults ?? RUNWARE_LIMITS.numberResults.default];
   const outputFormat = spec.outputFormat ?? 'TEXT';
+  const deliveryMethod = spec.deliveryMethod ?? ctx.config.deliveryMethod;
 
   let suiteSchema: LoadedJsonSchema | undefined;
   // Looked up in the file, not the spec: a jsonSchema that failed the schema is no longer in the spec.
@@ -79,6 +80,14 @@ async function checkSuite(
     });
     if (!model.entry.outputFormats.includes(outputFormat)) {
       diagnostics.push(source.diagnostic(spec.outputFormat ? ['outputFormat'] : model.at, 'UNSUPPORTED_BY_MODEL', `${model.entry.id} does not support outputFormat ${outputFormat}`));
+    }
+    if (deliveryMethod !== undefined && !model.entry.deliveryMethods.includes(deliveryMethod)) {
+      const from = spec.deliveryMethod !== undefined ? '' : ' (the default in evalconfig.yaml)';
+      diagnostics.push(
+        source.diagnostic(spec.deliveryMethod !== undefined ? ['deliveryMethod'] : model.at, 'UNSUPPORTED_BY_MODEL', `${model.entry.id} does not take deliveryMethod ${deliveryMethod}${from}`, {
+          hint: `it takes: ${model.entry.deliveryMethods.join(', ')}${spec.deliveryMethod !== undefined ? '; or remove deliveryMethod to let evalgate choose per model' : ''}`,
+        }),
+      );
     }
   }
 
@@ -116,6 +125,7 @@ async function checkSuite(
     numberResults,
     outputFormat,
     ...(suiteSchema && outputFormat === 'JSON' ? { jsonSchema: suiteSchema.wire } : {}),
+    ...(deliveryMethod !== undefined ? { deliveryMethod } : {}),
     cases,
   };
   return { suite, diagnostics };

@@ -1,7 +1,7 @@
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { ValidateFunction } from './json-schema-compiler.js';
 import type { ModelEntry } from './model-table.js';
-import type { Message, OutputFormat, ThinkingLevel } from './runware-limits.js';
+import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel } from './runware-limits.js';
 
 /** The `jsonSchema` field as Runware takes it. */
 export interface WireJsonSchema {
@@ -47,5 +47,10 @@ export interface LoadedSuite {
   numberResults: number[];
   outputFormat: OutputFormat;
   jsonSchema?: WireJsonSchema;
+  /**
+   * The delivery method the suite (or evalconfig.yaml) asks for, checked against every model. Absent:
+   * chosen per model and level when planning (sync where the model takes it; see chooseDeliveryMethod).
+   */
+  deliveryMethod?: DeliveryMethod;
   cases: LoadedCase[];
 }

@@ -25,6 +25,12 @@ export const FaultsSchema = z
     truncated: rate('a 200 whose JSON body is cut short'),
     mixed: rate('a 200 with some results and a timeoutProvider error for the rest'),
     wrongCount: rate('a 200 with one result too many or too few'),
+    asyncStuck: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Share of async results that stay `processing` for ever (the client gives up at its polling deadline). Drawn per result, apart from the request faults above. @default 0'),
     admitConcurrency: z
       .int()
       .min(1)

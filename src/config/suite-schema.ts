@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AssertionSpecSchema } from './assertion-spec-schema.js';
-import { MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
+import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const name = (what: string) =>
@@ -90,6 +90,12 @@ export const SuiteSpecSchema = z
       .max(numberResults.max)
       .optional()
       .describe('Samples per request when not swept (1 to 4). @default 1'),
+    deliveryMethod: z
+      .enum(DELIVERY_METHODS)
+      .optional()
+      .describe(
+        'How results come back: `sync` (in the response), `async` (polled with getResponse, or POSTed to a webhook), `stream` (server-sent events; measures time to first token; numberResults N sends N tasks). @default `deliveryMethod` in evalconfig.yaml, else sync',
+      ),
     messages: z.array(MessageSpecSchema).min(1).optional().describe('A conversation template for cases that give only `vars`.'),
     vars: VarsSchema.optional(),
     tags: TagsSchema.optional(),

@@ -48,7 +48,7 @@ export async function createProvider(
       });
     }
     const apiUrl = parseApiUrl(env.RUNWARE_API_URL?.trim() || DEFAULT_RUNWARE_API_URL);
-    const provider = new RunwareProvider({ apiUrl: apiUrl.href, apiKey, connections: options.concurrency });
+    const provider = new RunwareProvider({ apiUrl: apiUrl.href, apiKey, connections: options.concurrency, polling: config.polling });
     return { provider, simulated: false, apiUrl: withoutCredentials(apiUrl), close: () => provider.close() };
   }
 
@@ -60,7 +60,7 @@ export async function createProvider(
     latencyScale: config.simulator.latencyScale,
     faults: config.simulator.faults,
   });
-  const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'simulator', connections: options.concurrency, name: 'simulator' });
+  const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'simulator', connections: options.concurrency, name: 'simulator', polling: config.polling });
   return {
     provider,
     simulated: true,

@@ -1,5 +1,5 @@
 import { Headers, MockAgent, type Interceptable } from 'undici';
-import { RunwareProvider } from '../../src/providers/runware/runware-provider.js';
+import { RunwareProvider, type RunwareProviderOptions } from '../../src/providers/runware/runware-provider.js';
 import type { RunwareTextTask } from '../../src/providers/runware/runware-task.js';
 
 /** The endpoint the mock stands in for. */
@@ -54,9 +54,9 @@ export class MockRunwareApi {
     return this.pool.intercept({ path: '/v1', method: 'POST' });
   }
 
-  /** A real client whose requests reach this mock. */
-  provider(): RunwareProvider {
-    return new RunwareProvider({ apiUrl: MOCK_API_URL, apiKey: MOCK_API_KEY, connections: 2, dispatcher: this.agent });
+  /** A real client whose requests reach this mock (with, say, a fake clock for polling). */
+  provider(options: Partial<RunwareProviderOptions> = {}): RunwareProvider {
+    return new RunwareProvider({ apiUrl: MOCK_API_URL, apiKey: MOCK_API_KEY, connections: 2, dispatcher: this.agent, ...options });
   }
 
   /** Fails when an answer was queued but never asked for, then closes the agent. */

@@ -1,4 +1,5 @@
 import type { ModelTable } from '../../config/model-table.js';
+import type { DeliveryMethod } from '../../config/runware-limits.js';
 import type { Scenario } from './scenario.js';
 import { contentKey, simulateTask, uniforms, type SimulatedResult } from './simulate-task.js';
 import { validateTask, type WireError } from './validate-task.js';
@@ -20,6 +21,14 @@ export interface TaskAnswer {
   taskUUID: string;
   includeCost: boolean;
   includeUsage: boolean;
+  deliveryMethod: DeliveryMethod;
+  /** Where an async task's results go, when it gave one. */
+  webhookURL?: string;
+  /** How long this task takes, before the latency scale. */
+  latencyMs: number;
+  /** Identify the task's content and its occurrence, for further deterministic draws (async and stream faults). */
+  contentKey: string;
+  occurrence: number;
   entry: AnsweredTask;
 }
 
@@ -61,6 +70,11 @@ export function answerTasks(
       taskUUID: checked.taskUUID,
       includeCost: checked.includeCost,
       includeUsage: checked.includeUsage,
+      deliveryMethod: checked.deliveryMethod,
+      ...(checked.webhookURL !== undefined ? { webhookURL: checked.webhookURL } : {}),
+      latencyMs: simulated.latencyMs,
+      contentKey: key,
+      occurrence,
       entry: {
         taskUUID: checked.taskUUID,
         model: checked.task.model.air,

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModelTable } from '../../config/model-table.js';
-import { answerTasks, type AnsweredTask } from './answer-tasks.js';
+import { answerTasks, type AnsweredTask, type RequestAnswer } from './answer-tasks.js';
+import { AsyncJobs, planAsyncJob, RESULT_FAULTS } from './async-jobs.js';
+import { drawFault } from './faults.js';
 import { DRY_RUN_HEADER, priceDryRun } from './price-dry-run.js';
 import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
 import type { FaultKind } from '../../config/simulator-faults.js';
@@ -22,6 +24,8 @@ export interface SimulatorOptions {
   latencyScale?: number;
   /** Every request takes exactly this long, whatever the scenario says (benchmarks). */
   fixedLatencyMs?: number;
+  /** The clock async results become ready by (ms). For tests. @default performance.now */
+  now?: () => number;
   /** When set, requests must carry this key (to exercise 401s); otherwise any bearer token is accepted. */
   apiKey?: string;
   /** Faults to inject; none by default. */
@@ -33,8 +37,10 @@ export interface SimulatorOptions {
 /** What the simulator has seen and done. */
 export interface SimulatorStats {
   requests: number;
-  /** Tasks answered (dry runs are not). */
+  /** textInference tasks answered (dry runs are not). */
   tasks: number;
+  /** getResponse tasks received (async polling). */
+  polls: number;
   /** Requests that asked for a dry run: priced, never run. */
   dryRuns: number;
   /** Faults injected, by kind; `admission` counts requests refused past admitConcurrency. */
@@ -60,7 +66,9 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const occurrences = new Map<string, number>();
-  const stats: SimulatorStats = { requests: 0, tasks: 0, dryRuns: 0, faults: {} };
+  const stats: SimulatorStats = { requests: 0, tasks: 0, polls: 0, dryRuns: 0, faults: {} };
+  const now = options.now ?? (() => performance.now());
+  const jobs = new AsyncJobs(now);
   const latencyScale = options.latencyScale ?? 1;
   const faults = FaultsSchema.parse(options.faults ?? {});
   const countFault = (kind: FaultKind | 'admission') => {
@@ -108,12 +116,72 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       send(res, 429, { errors: [{ code: 'providerRateLimitExceeded', message: 'The queue is full; try again later.' }] });
       return;
     }
+    const polls = tasks.list.filter(isGetResponse);
+    if (polls.length > 0) {
+      if (polls.length < tasks.list.length) {
+        send(res, 400, { errors: [{ code: 'invalidParameter', message: 'This simulator takes getResponse tasks only in a request of their own.', parameter: 'taskType' }] });
+        return;
+      }
+      stats.polls += polls.length;
+      answerPolls(polls, res);
+      return;
+    }
     stats.tasks += tasks.list.length;
     const answered = answerTasks(tasks.list, { models: options.models, scenarios: options.scenarios, seed: options.seed, occurrences });
+    const methods = new Set(answered.answers.map((a) => a.deliveryMethod));
+    if (methods.size > 1) {
+      send(res, 400, { errors: [{ code: 'invalidParameter', message: 'This simulator takes one deliveryMethod per request.', parameter: 'deliveryMethod' }] });
+      return;
+    }
+    if (methods.has('async')) {
+      acceptAsync(answered, req, res);
+      return;
+    }
+    if (methods.has('stream')) {
+      send(res, 400, { errors: [{ code: 'invalidParameter', message: 'stream is not simulated yet.', parameter: 'deliveryMethod' }] });
+      return;
+    }
     const delivery = shapeDelivery(answered, faults);
     if (delivery.fault) countFault(delivery.fault);
     await delay(options.fixedLatencyMs ?? answered.latencyMs * latencyScale, req);
     deliver(delivery, req, res);
+  }
+
+  /**
+   * An async submission: a request fault on the HTTP answer is delivered as for sync; otherwise the
+   * tasks are accepted at once (`{taskType, taskUUID}` each) and their results become ready later.
+   */
+  function acceptAsync(answered: RequestAnswer, req: IncomingMessage, res: ServerResponse): void {
+    const fault = drawFault(faults, answered.faultDraws[0] ?? 1);
+    if (fault !== undefined && !RESULT_FAULTS.has(fault)) {
+      const delivery = shapeDelivery(answered, faults);
+      if (delivery.fault) countFault(delivery.fault);
+      deliver(delivery, req, res);
+      return;
+    }
+    if (fault === 'providerTimeout' || fault === 'mixed') countFault(fault);
+    for (const answer of answered.answers) {
+      const job = planAsyncJob(answer, fault, faults, { seed: options.seed, latencyScale, nowMs: now() });
+      jobs.add(job);
+      options.onTaskAnswered?.({ ...answer.entry, results: answer.entry.results.filter((_, i) => job.fates[i] === 'success') });
+    }
+    send(res, 200, {
+      data: answered.answers.map((a) => ({ taskType: 'textInference', taskUUID: a.taskUUID })),
+      ...(answered.errors.length ? { errors: answered.errors } : {}),
+    });
+  }
+
+  /** getResponse: each task's state, one item per result; an unknown task is `taskFailedOrNotFound`. */
+  function answerPolls(polls: readonly Record<string, unknown>[], res: ServerResponse): void {
+    const data: Record<string, unknown>[] = [];
+    const errors: Record<string, unknown>[] = [];
+    for (const poll of polls) {
+      const taskUUID = typeof poll.taskUUID === 'string' ? poll.taskUUID : '';
+      const items = jobs.itemsFor(taskUUID);
+      if (items) data.push(...items);
+      else errors.push({ code: 'taskFailedOrNotFound', message: 'No task with this taskUUID, or it failed.', taskType: 'getResponse', taskUUID });
+    }
+    send(res, data.length > 0 ? 200 : 400, { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) });
   }
 
   function deliver(delivery: Delivery, req: IncomingMessage, res: ServerResponse): void {
@@ -152,6 +220,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         server.closeAllConnections();
       }),
   };
+}
+
+function isGetResponse(task: unknown): task is Record<string, unknown> {
+  return task !== null && typeof task === 'object' && (task as Record<string, unknown>).taskType === 'getResponse';
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,5 +1,5 @@
 import type { ModelTable } from '../../config/model-table.js';
-import { MESSAGE_ROLES, RUNWARE_LIMITS, THINKING_LEVELS, type Message, type ThinkingLevel } from '../../config/runware-limits.js';
+import { DELIVERY_METHODS, MESSAGE_ROLES, RUNWARE_LIMITS, THINKING_LEVELS, type DeliveryMethod, type Message, type ThinkingLevel } from '../../config/runware-limits.js';
 import type { SimulatorTask } from './simulate-task.js';
 
 /** An error entry as Runware writes it. */
@@ -25,7 +25,10 @@ const SETTINGS_KEYS = new Set(['systemPrompt', 'maxTokens', 'thinkingLevel', 'te
  * Validates one textInference task the way Runware does (ranges, roles, model, known keys), so that the
  * client meets the same refusals against the simulator as against the real API.
  */
-export function validateTask(raw: unknown, models: ModelTable): { task: SimulatorTask; taskUUID: string; includeCost: boolean; includeUsage: boolean } | { error: WireError } {
+export function validateTask(
+  raw: unknown,
+  models: ModelTable,
+): { task: SimulatorTask; taskUUID: string; includeCost: boolean; includeUsage: boolean; deliveryMethod: DeliveryMethod; webhookURL?: string } | { error: WireError } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { error: { code: 'invalidParameter', message: 'Each task must be a JSON object.' } };
   const t = raw as Record<string, unknown>;
   const taskUUID = typeof t.taskUUID === 'string' ? t.taskUUID : undefined;
@@ -41,12 +44,22 @@ export function validateTask(raw: unknown, models: ModelTable): { task: Simulato
   const model = typeof t.model === 'string' ? models.find(t.model) : undefined;
   if (!model) return fail('invalidModel', `Model ${JSON.stringify(t.model)} is not available.`, { parameter: 'model' });
 
-  const deliveryMethod = t.deliveryMethod ?? 'sync';
-  if (deliveryMethod !== 'sync') return fail('invalidParameter', `deliveryMethod ${JSON.stringify(deliveryMethod)} is not supported by this simulator.`, { parameter: 'deliveryMethod', allowedValues: ['sync'] });
+  const deliveryMethod = (t.deliveryMethod ?? 'sync') as DeliveryMethod;
+  if (!DELIVERY_METHODS.includes(deliveryMethod) || !model.deliveryMethods.includes(deliveryMethod)) {
+    return fail('invalidParameter', `deliveryMethod must be one of ${model.deliveryMethods.join(', ')} for this model.`, { parameter: 'deliveryMethod', allowedValues: model.deliveryMethods });
+  }
+  const webhookURL = t.webhookURL;
+  if (webhookURL !== undefined && (typeof webhookURL !== 'string' || !/^https?:\/\/\S+$/.test(webhookURL) || deliveryMethod !== 'async')) {
+    return fail('invalidParameter', 'webhookURL must be an http(s) URL, with deliveryMethod async.', { parameter: 'webhookURL' });
+  }
 
   const numberResults = t.numberResults ?? RUNWARE_LIMITS.numberResults.default;
   if (!Number.isInteger(numberResults) || (numberResults as number) < 1 || (numberResults as number) > model.maxNumberResults) {
     return fail('invalidParameter', `numberResults must be an integer from 1 to ${model.maxNumberResults}.`, { parameter: 'numberResults', min: 1, max: model.maxNumberResults });
+  }
+  // Runware streams one result per task (its SDK refuses more).
+  if (deliveryMethod === 'stream' && numberResults !== 1) {
+    return fail('invalidParameter', 'numberResults must be 1 with deliveryMethod stream.', { parameter: 'numberResults', min: 1, max: 1 });
   }
   if (t.outputFormat !== undefined && !model.outputFormats.includes(t.outputFormat as 'TEXT')) {
     return fail('invalidParameter', `outputFormat must be one of ${model.outputFormats.join(', ')}.`, { parameter: 'outputFormat', allowedValues: model.outputFormats });
@@ -84,6 +97,8 @@ export function validateTask(raw: unknown, models: ModelTable): { task: Simulato
     taskUUID,
     includeCost: t.includeCost === true,
     includeUsage: t.includeUsage === true,
+    deliveryMethod,
+    ...(typeof webhookURL === 'string' ? { webhookURL } : {}),
     task: {
       model,
       messages,

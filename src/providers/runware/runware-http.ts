@@ -1,0 +1,123 @@
+import { Agent, type Dispatcher } from 'undici';
+import type { ProviderFailure, SendOptions } from '../provider.js';
+import type { RunwareHttpAnswer } from './parse-runware-response.js';
+
+/** An HTTP exchange that produced an answer (of any status), or a failure of the transport. */
+export type HttpExchange = { ok: true; answer: RunwareHttpAnswer } | { ok: false; failure: ProviderFailure };
+
+/** A response whose body is still arriving (a stream), or a failure of the transport. */
+export type HttpOpening =
+  | { ok: true; status: number; headers: Record<string, string | string[] | undefined>; body: Dispatcher.ResponseData['body']; signal: AbortSignal }
+  | { ok: false; failure: ProviderFailure };
+
+export interface RunwareHttpOptions {
+  /** Full endpoint URL, e.g. https://api.runware.ai/v1. */
+  apiUrl: string;
+  /** Sent as `Authorization: Bearer …`; never logged, never written. */
+  apiKey: string;
+  /** Keep-alive connections to keep open: the run's concurrency. */
+  connections: number;
+  /** For tests: undici's MockAgent. By default a keep-alive Agent sized to `connections`. */
+  dispatcher?: Dispatcher;
+  /** Extra headers (the simulator's fault controls, say). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The transport to Runware's one endpoint: POSTs a JSON array of tasks over a keep-alive pool and
+ * classifies what goes wrong below HTTP (timeouts, resets, an interrupted run). Never throws for
+ * what the network does. Knows the secrets it must keep out of messages.
+ */
+export class RunwareHttp {
+  private readonly origin: string;
+  private readonly path: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly headers: Record<string, string>;
+  private readonly secrets: string[];
+
+  constructor(options: RunwareHttpOptions) {
+    const url = new URL(options.apiUrl);
+    this.origin = url.origin;
+    this.path = `${url.pathname}${url.search}` || '/';
+    this.secrets = options.apiKey.length > 0 ? [options.apiKey] : [];
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
+    this.headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Bearer ${options.apiKey}`,
+      'user-agent': 'evalgate',
+      ...options.headers,
+    };
+  }
+
+  /** POSTs `tasks` and reads the whole answer. */
+  async postJson(tasks: readonly unknown[], options: SendOptions): Promise<HttpExchange> {
+    const opened = await this.open(tasks, options, 'application/json');
+    if (!opened.ok) return opened;
+    try {
+      const body = await opened.body.text();
+      return { ok: true, answer: { status: opened.status, headers: opened.headers, body } };
+    } catch (error) {
+      return { ok: false, failure: this.classifyTransportError(error, options, opened.signal) };
+    }
+  }
+
+  /** POSTs `tasks` and returns as soon as the headers are in; the caller reads (or discards) the body. */
+  async openStream(tasks: readonly unknown[], options: SendOptions): Promise<HttpOpening> {
+    return this.open(tasks, options, 'text/event-stream, application/json');
+  }
+
+  /**
+   * The failure a transport error means: the run was interrupted, the attempt ran out of time, or the
+   * network failed. `signal` is the one the request ran under (the run's signal and the timeout).
+   */
+  classifyTransportError(error: unknown, options: SendOptions, signal: AbortSignal): ProviderFailure {
+    if (options.signal.aborted) return { code: 'INTERRUPTED', message: 'the run was interrupted before the answer arrived', isRetryable: false };
+    if (signal.aborted || isTimeoutError(error)) return { code: 'REQUEST_TIMEOUT', message: `no complete answer within ${options.timeoutMs} ms`, isRetryable: true };
+    const err = error as NodeJS.ErrnoException;
+    const detail = err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.name;
+    return { code: 'NETWORK_ERROR', message: this.redact(`${detail}: ${err.message}`), isRetryable: true };
+  }
+
+  /** Also keep `secret` out of every message (a webhook token, say). */
+  addSecret(secret: string): void {
+    if (secret.length > 0) this.secrets.push(secret);
+  }
+
+  /** Removes the API key and other secrets from any text that might reach a report or the terminal. */
+  redact(text: string): string {
+    return this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async open(tasks: readonly unknown[], options: SendOptions, accept: string): Promise<HttpOpening> {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = AbortSignal.any([options.signal, timeout]);
+    try {
+      const response = await this.dispatcher.request({
+        origin: this.origin,
+        path: this.path,
+        method: 'POST',
+        headers: { ...this.headers, accept },
+        body: JSON.stringify(tasks),
+        signal,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      return { ok: true, status: response.statusCode, headers: response.headers, body: response.body, signal };
+    } catch (error) {
+      return { ok: false, failure: this.classifyTransportError(error, options, signal) };
+    }
+  }
+}
+
+function isTimeoutError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { PollingPolicy } from '../../config/config-schema.js';
+import type { InferenceRequest } from '../../plan/trial.js';
+import type { AttemptOutcome, ProviderFailure, ProviderResult, SendOptions } from '../provider.js';
+import type { ProviderClock } from '../provider-clock.js';
+import { parseAsyncAnswer, type AsyncAnswer } from './parse-async-answer.js';
+import type { RunwareHttp } from './runware-http.js';
+import { toRunwareTask } from './runware-task.js';
+
+/** What an async attempt needs from the provider around it. */
+export interface AsyncContext {
+  http: Pick<RunwareHttp, 'postJson' | 'redact'>;
+  clock: ProviderClock;
+  polling: PollingPolicy;
+}
+
+/**
+ * One attempt at an async task: submits it with `deliveryMethod: "async"`, then polls `getResponse`
+ * (first after `polling.firstDelayMs`, each wait `factor` times the last, at most `maxDelayMs`) until
+ * every result is in or has errored, or `polling.deadlineMs` has passed since submitting. A poll
+ * that fails on the way (a 503, a reset) is tried again at the next interval; one that cannot succeed
+ * (401, an unknown task) ends the attempt. Results that never arrive are `ASYNC_TIMEOUT`, not
+ * retried: the task may still be running, and billed. Latency is from submitting to the last result.
+ */
+export async function sendAsync(request: InferenceRequest, options: SendOptions, ctx: AsyncContext): Promise<AttemptOutcome> {
+  const { clock, polling } = ctx;
+  const taskUUID = randomUUID();
+  const expected = request.numberResults;
+  const started = clock.now();
+  const elapsed = () => clock.now() - started;
+  const read = (answer: Parameters<typeof parseAsyncAnswer>[0]) => parseAsyncAnswer(answer, taskUUID, { nowMs: Date.now(), redact: (t) => ctx.http.redact(t) });
+
+  const submitted = await ctx.http.postJson([toRunwareTask(request, taskUUID)], options);
+  const ack: AsyncAnswer = submitted.ok ? read(submitted.answer) : { kind: 'failed', failure: submitted.failure };
+  if (ack.kind === 'failed') return { results: [], failure: ack.failure, latencyMs: elapsed() };
+
+  let state = ack;
+  let lastPollFailure: ProviderFailure | undefined;
+  let delayMs = polling.firstDelayMs;
+  while (!isSettled(state, expected)) {
+    const left = polling.deadlineMs - elapsed();
+    if (left <= 0) break;
+    await clock.sleep(Math.min(delayMs, left), options.signal);
+    if (options.signal.aborted) return end(state, { code: 'INTERRUPTED', message: 'the run was interrupted while waiting for async results', isRetryable: false });
+    delayMs = Math.min(polling.maxDelayMs, Math.max(1, delayMs * polling.factor));
+    const polled = await ctx.http.postJson([{ taskType: 'getResponse', taskUUID }], options);
+    const answer: AsyncAnswer = polled.ok ? read(polled.answer) : { kind: 'failed', failure: polled.failure };
+    if (answer.kind === 'failed') {
+      if (!answer.failure.isRetryable) return end(state, answer.failure);
+      lastPollFailure = answer.failure;
+      continue;
+    }
+    // Each answer is the task's state; never let a shorter one undo results already seen.
+    if (answer.results.length >= state.results.length) state = answer;
+  }
+  if (isSettled(state, expected)) return end(state);
+  const missing = expected - state.results.length - state.erroredResults.length;
+  return end(state, {
+    code: 'ASYNC_TIMEOUT',
+    message:
+      `${missing} of ${expected} result${expected === 1 ? '' : 's'} not delivered within polling.deadlineMs (${polling.deadlineMs} ms)` +
+      (lastPollFailure ? `; the last poll failed: ${lastPollFailure.code}` : '; still processing'),
+    isRetryable: false,
+  });
+
+  function end(final: Extract<AsyncAnswer, { kind: 'state' }>, failure?: ProviderFailure): AttemptOutcome {
+    const results: ProviderResult[] = final.results.slice(0, expected);
+    const why = failure ?? (results.length < expected ? (final.taskFailure ?? final.erroredResults[0]) : undefined);
+    return { results, ...(why ? { failure: why } : {}), latencyMs: elapsed() };
+  }
+}
+
+/** Every result is in or has errored, or the task failed as a whole. */
+function isSettled(state: Extract<AsyncAnswer, { kind: 'state' }>, expected: number): boolean {
+  return state.taskFailure !== undefined || state.results.length + state.erroredResults.length >= expected;
+}

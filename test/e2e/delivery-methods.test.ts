@@ -1,0 +1,116 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import type { Faults } from '../../src/config/simulator-faults.js';
+import { loadScenarios } from '../../src/providers/simulator/scenario.js';
+import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
+import type { SampleRecord } from '../../src/results/sample-record.js';
+import { memoryIo, type MemoryIo } from '../support/memory-io.js';
+
+const fixture = path.resolve(import.meta.dirname, '../fixtures/projects/sentiment');
+
+/** A copy of the sentiment project whose suite uses `deliveryMethod`, and whose config polls fast. */
+function projectWith(deliveryMethod: string, configExtra = ''): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `evalgate-${deliveryMethod}-`));
+  cpSync(fixture, dir, { recursive: true });
+  const suite = path.join(dir, 'evals/sentiment.yaml');
+  writeFileSync(suite, readFileSync(suite, 'utf8').replace('suite: sentiment\n', `suite: sentiment\ndeliveryMethod: ${deliveryMethod}\n`));
+  const config = path.join(dir, 'evalconfig.yaml');
+  writeFileSync(config, `${readFileSync(config, 'utf8')}polling: {firstDelayMs: 5, factor: 1.5, maxDelayMs: 20, deadlineMs: 2000}\n${configExtra}`);
+  return dir;
+}
+
+interface Run {
+  code: number;
+  io: MemoryIo;
+  summary: RunSummary;
+  records: SampleRecord[];
+  answered: AnsweredTask[];
+  simulator: RunningSimulator;
+}
+
+/** Runs the project against a simulator this test controls (so it can count what the server did). */
+async function runAgainstSimulator(dir: string, faults: Partial<Faults> = {}, args: string[] = []): Promise<Run> {
+  const answered: AnsweredTask[] = [];
+  const simulator = await startSimulator({
+    seed: 5, scenarios: await loadScenarios(path.join(dir, 'scenarios'), dir), models: new ModelTable(DEFAULT_MODELS), latencyScale: 1, faults,
+    onTaskAnswered: (t) => answered.push(t),
+  });
+  const io = memoryIo({ cwd: dir, env: { RUNWARE_API_KEY: 'k', RUNWARE_API_URL: simulator.url } });
+  try {
+    const code = await runCli(['run', '--provider', 'runware', '--out', 'out', ...args], io);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'out/summary.json'), 'utf8')) as RunSummary;
+    const records = readFileSync(path.join(dir, 'out/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRecord);
+    return { code, io, summary, records, answered, simulator };
+  } finally {
+    await simulator.close();
+  }
+}
+
+describe('async delivery, end to end: evalgate run against the simulator, polling getResponse', () => {
+  let dir: string;
+  let run: Run;
+  beforeAll(async () => {
+    dir = projectWith('async');
+    run = await runAgainstSimulator(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sends one async task per trial and collects every result by polling', () => {
+    expect(run.summary.plannedTrials).toBe(24);
+    expect(run.simulator.stats.tasks).toBe(24);
+    expect(run.simulator.stats.polls).toBeGreaterThanOrEqual(24);
+    expect(run.records).toHaveLength(4 * 3 * (1 + 3));
+    expect(run.summary.totals.errored).toBe(0);
+  });
+
+  it('records what the server delivered, result for result', () => {
+    const delivered = run.answered.flatMap((t) => t.results.map((r) => r.text)).sort();
+    expect(run.records.map((r) => r.text).sort()).toEqual(delivered);
+  });
+
+  it('exits with the gate verdict, as a sync run does', () => {
+    expect([0, 1]).toContain(run.code);
+  });
+});
+
+describe('async results that never arrive', () => {
+  it('are errored samples with ASYNC_TIMEOUT, never failures, and the run goes on', async () => {
+    const dir = projectWith('async', '');
+    try {
+      writeFileSync(path.join(dir, 'evalconfig.yaml'), readFileSync(path.join(dir, 'evalconfig.yaml'), 'utf8').replace('deadlineMs: 2000', 'deadlineMs: 150'));
+      const run = await runAgainstSimulator(dir, { asyncStuck: 0.3 }, ['--filter', 'love-it']);
+      const stuck = run.records.filter((r) => r.status === 'errored');
+      expect(stuck.length).toBeGreaterThan(0);
+      for (const record of stuck) {
+        expect(record.error).toMatchObject({ code: 'ASYNC_TIMEOUT' });
+        expect(record.pass).toBeNull();
+      }
+      expect(run.summary.totals.errorsByCode).toEqual({ ASYNC_TIMEOUT: stuck.length });
+      expect(run.records.filter((r) => r.status === 'completed').length).toBe(run.records.length - stuck.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('async chosen for xhigh', () => {
+  it('sends xhigh async, saying so, when a worst-case sync request would outlive requestTimeoutMs', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-xhigh-'));
+    try {
+      cpSync(fixture, dir, { recursive: true });
+      // 400 tokens at GPT-5.5's ~60 tokens/s is ~7 s, above this project's requestTimeoutMs of 5 s.
+      const io = memoryIo({ cwd: dir });
+      expect(await runCli(['validate', '--levels', 'low,xhigh'], io)).toBe(0);
+      expect(io.err()).toContain('notice: sentiment: openai-gpt-5-5 at xhigh with maxTokens 400 may take up to ~7 s');
+      expect(io.err()).toContain('sent async (set deliveryMethod to choose)');
+      expect(io.out()).toContain('delivery sync, async');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
