@@ -31,6 +31,14 @@ export const FaultsSchema = z
       .max(1)
       .default(0)
       .describe('Share of async results that stay `processing` for ever (the client gives up at its polling deadline). Drawn per result, apart from the request faults above. @default 0'),
+    streamError: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Share of streams that fail midway with an `errors` event (timeoutProvider). Drawn per stream. @default 0'),
+    streamCut: z.number().min(0).max(1).default(0).describe('Share of streams whose connection is cut midway, without a final chunk. Drawn per stream. @default 0'),
+    slowStream: z.number().min(0).max(1).default(0).describe('Share of streams that take 10 times as long, with keep-alives while nothing comes. Drawn per stream. @default 0'),
     admitConcurrency: z
       .int()
       .min(1)

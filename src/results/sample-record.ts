@@ -1,5 +1,5 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
-import { RUNWARE_LIMITS, type FinishReason, type ThinkingLevel } from '../config/runware-limits.js';
+import { RUNWARE_LIMITS, type DeliveryMethod, type FinishReason, type ThinkingLevel } from '../config/runware-limits.js';
 
 /**
  * Why a sample has no answer. A closed set: reports group by it and docs/errors.md explains each.
@@ -81,6 +81,12 @@ export interface SampleRecord {
   costSource: CostSource | null;
   /** The request's own time, from sending to the last byte of its final attempt; not queueing, not backoff. */
   latencyMs: number | null;
+  /** How the results came back: sync, async (polled or by webhook) or stream. */
+  deliveryMethod: DeliveryMethod;
+  /** Streamed samples: from sending the request to its first token (reasoning or text); null otherwise. */
+  timeToFirstTokenMs: number | null;
+  /** Streamed samples: from sending the request to its first visible text, after reasoning; null otherwise or without text. */
+  timeToFirstTextMs: number | null;
   /** The trial's wait for a free slot in the run's queue, apart from latency. */
   queueMs: number;
   /** The trial's waits between attempts, apart from latency. */

@@ -1,6 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
@@ -11,7 +13,17 @@ import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
 import { memoryIo, type MemoryIo } from '../support/memory-io.js';
 
-const fixture = path.resolve(import.meta.dirname, '../fixtures/projects/sentiment');
+const root = path.resolve(import.meta.dirname, '../..');
+const fixture = path.join(root, 'test/fixtures/projects/sentiment');
+const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => void }).default;
+
+/** Checks values against one of the artefact schemas in schemas/; returns 'valid' or the first errors. */
+function validator(schemaFile: string): (value: unknown) => string {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(path.join(root, 'schemas', schemaFile), 'utf8')) as object);
+  return (value) => (validate(value) ? 'valid' : JSON.stringify(validate.errors?.slice(0, 3)));
+}
 
 /** A copy of the sentiment project whose suite uses `deliveryMethod`, and whose config polls fast. */
 function projectWith(deliveryMethod: string, configExtra = ''): string {
@@ -75,6 +87,54 @@ describe('async delivery, end to end: evalgate run against the simulator, pollin
 
   it('exits with the gate verdict, as a sync run does', () => {
     expect([0, 1]).toContain(run.code);
+  });
+});
+
+describe('stream delivery, end to end: evalgate run against the simulator, reading server-sent events', () => {
+  let dir: string;
+  let run: Run;
+  beforeAll(async () => {
+    dir = projectWith('stream');
+    run = await runAgainstSimulator(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sends a trial of numberResults N as N one-result tasks, and records every result once', () => {
+    // 4 cases × 3 levels × (1 + 3) results: one task, and one request, per result.
+    expect(run.simulator.stats.tasks).toBe(48);
+    expect(run.simulator.stats.requests).toBe(48);
+    expect(run.records).toHaveLength(48);
+    expect(new Set(run.records.map((r) => `${r.trialId}/${r.sampleIndex}`)).size).toBe(48);
+    expect(run.summary.totals.errored).toBe(0);
+  });
+
+  it('records time to first token and to first text on every streamed sample, first token first', () => {
+    for (const record of run.records) {
+      expect(record.deliveryMethod).toBe('stream');
+      expect(record.timeToFirstTokenMs).toBeGreaterThan(0);
+      if (record.text) expect(record.timeToFirstTextMs!).toBeGreaterThanOrEqual(record.timeToFirstTokenMs!);
+      expect(record.latencyMs!).toBeGreaterThanOrEqual(record.timeToFirstTokenMs!);
+    }
+  });
+
+  it('summarizes TTFT percentiles per group, says a stream of 3 is 3 tasks, and shows both on the console', () => {
+    for (const group of run.summary.groups) {
+      expect(group.deliveryMethods).toEqual(['stream']);
+      expect(group.tasksPerTrial).toBe(group.numberResults);
+      expect(group.timeToFirstTokenMs!.p50).toBeGreaterThan(0);
+    }
+    // More thinking means a later first visible text.
+    const text = (level: string) => run.summary.groups.find((g) => g.thinkingLevel === level && g.numberResults === 1)!.timeToFirstTextMs!.p50!;
+    expect(text('high')).toBeGreaterThan(text('none'));
+    expect(run.io.out()).toContain('TTFT p50');
+    expect(run.io.out()).toContain('stream ×3');
+    expect(run.io.out()).toMatch(/Totals: .* · TTFT p50 [\d,]+ ms/);
+  });
+
+  it('writes artefacts their JSON Schemas accept, time to first token included', () => {
+    const validLine = validator('result-line.schema.json');
+    for (const record of run.records) expect(validLine(record)).toBe('valid');
+    expect(validator('summary.schema.json')(run.summary)).toBe('valid');
   });
 });
 

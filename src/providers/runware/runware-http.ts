@@ -7,7 +7,16 @@ export type HttpExchange = { ok: true; answer: RunwareHttpAnswer } | { ok: false
 
 /** A response whose body is still arriving (a stream), or a failure of the transport. */
 export type HttpOpening =
-  | { ok: true; status: number; headers: Record<string, string | string[] | undefined>; body: Dispatcher.ResponseData['body']; signal: AbortSignal }
+  | {
+      ok: true;
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      body: Dispatcher.ResponseData['body'];
+      /** Aborts at the request timeout (or with the run); the body stops with it. */
+      signal: AbortSignal;
+      /** Stops the timeout once the body is read (or abandoned). */
+      done(): void;
+    }
   | { ok: false; failure: ProviderFailure };
 
 export interface RunwareHttpOptions {
@@ -62,6 +71,8 @@ export class RunwareHttp {
       return { ok: true, answer: { status: opened.status, headers: opened.headers, body } };
     } catch (error) {
       return { ok: false, failure: this.classifyTransportError(error, options, opened.signal) };
+    } finally {
+      opened.done();
     }
   }
 
@@ -97,8 +108,14 @@ export class RunwareHttp {
   }
 
   private async open(tasks: readonly unknown[], options: SendOptions, accept: string): Promise<HttpOpening> {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = AbortSignal.any([options.signal, timeout]);
+    // Not AbortSignal.timeout(): AbortSignal.any() holds its sources weakly, so a timeout signal nothing
+    // else references can be collected while a stream is still being read, and never fire. A timer
+    // holds its controller until it fires or is cleared.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no complete answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+    timer.unref();
+    const signal = AbortSignal.any([options.signal, deadline.signal]);
+    const done = () => clearTimeout(timer);
     try {
       const response = await this.dispatcher.request({
         origin: this.origin,
@@ -110,8 +127,9 @@ export class RunwareHttp {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
-      return { ok: true, status: response.statusCode, headers: response.headers, body: response.body, signal };
+      return { ok: true, status: response.statusCode, headers: response.headers, body: response.body, signal, done };
     } catch (error) {
+      done();
       return { ok: false, failure: this.classifyTransportError(error, options, signal) };
     }
   }

@@ -9,6 +9,7 @@ import { parseRunwareResponse } from './parse-runware-response.js';
 import { RunwareHttp } from './runware-http.js';
 import { toRunwareTask } from './runware-task.js';
 import { sendAsync } from './send-async.js';
+import { sendStream } from './send-stream.js';
 
 /** Runware's endpoint when `RUNWARE_API_URL` is not set. */
 export const DEFAULT_RUNWARE_API_URL = 'https://api.runware.ai/v1';
@@ -34,7 +35,8 @@ export interface RunwareProviderOptions {
 
 /**
  * The real Runware client: one attempt per `send`, over a keep-alive pool. Sync: one POST carrying one
- * textInference task. Async: a submission, then getResponse polls (see sendAsync). It classifies
+ * textInference task. Async: a submission, then getResponse polls (see sendAsync). Stream: one
+ * server-sent event stream per result (see sendStream). It classifies
  * every failure and never throws for what the network or API does.
  */
 export class RunwareProvider implements Provider {
@@ -57,7 +59,7 @@ export class RunwareProvider implements Provider {
       case 'async':
         return sendAsync(request, options, { http: this.http, clock: this.clock, polling: this.polling });
       case 'stream':
-        return Promise.resolve({ results: [], latencyMs: 0, failure: { code: 'UNKNOWN_ERROR', message: 'stream delivery is not implemented yet', isRetryable: false } });
+        return sendStream(request, options, { http: this.http, clock: this.clock });
     }
   }
 

@@ -71,6 +71,18 @@ export class AsyncJobs {
     return job.answer.entry.results.map((_, i) => asyncItem(job, i, now));
   }
 
+  /** getResponse for these tasks: each one's state, one item per result; an unknown task is `taskFailedOrNotFound`. */
+  answerPolls(taskUUIDs: readonly string[]): { status: number; body: Record<string, unknown> } {
+    const data: Record<string, unknown>[] = [];
+    const errors: Record<string, unknown>[] = [];
+    for (const taskUUID of taskUUIDs) {
+      const items = this.itemsFor(taskUUID);
+      if (items) data.push(...items);
+      else errors.push({ code: 'taskFailedOrNotFound', message: 'No task with this taskUUID, or it failed.', taskType: 'getResponse', taskUUID });
+    }
+    return { status: data.length > 0 ? 200 : 400, body: { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) } };
+  }
+
   private prune(): void {
     const cutoff = this.now() - this.ttlMs;
     for (const [id, job] of this.jobs) if (job.acceptedAtMs < cutoff) this.jobs.delete(id);

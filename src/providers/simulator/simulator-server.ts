@@ -1,14 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ModelTable } from '../../config/model-table.js';
-import { answerTasks, type AnsweredTask, type RequestAnswer } from './answer-tasks.js';
-import { AsyncJobs, planAsyncJob, RESULT_FAULTS } from './async-jobs.js';
-import { drawFault } from './faults.js';
+import { answerTasks, type AnsweredTask } from './answer-tasks.js';
+import { AsyncJobs } from './async-jobs.js';
+import { shapeAsyncDelivery } from './shape-async-delivery.js';
+import { shapeStreamDelivery } from './shape-stream-delivery.js';
+import type { StreamPlan } from './plan-stream.js';
 import { DRY_RUN_HEADER, priceDryRun } from './price-dry-run.js';
 import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
-import type { FaultKind } from '../../config/simulator-faults.js';
 import type { Scenario } from './scenario.js';
-import { shapeDelivery, type Delivery } from './shape-delivery.js';
+import { shapeDelivery, type DeliveredFault, type Delivery } from './shape-delivery.js';
 
 export type { AnsweredTask } from './answer-tasks.js';
 
@@ -34,6 +35,9 @@ export interface SimulatorOptions {
   onTaskAnswered?: (entry: AnsweredTask) => void;
 }
 
+/** A fault the simulator counts: a request fault, one drawn per stream, or a refusal past admitConcurrency. */
+export type CountedFault = DeliveredFault | 'admission';
+
 /** What the simulator has seen and done. */
 export interface SimulatorStats {
   requests: number;
@@ -44,7 +48,7 @@ export interface SimulatorStats {
   /** Requests that asked for a dry run: priced, never run. */
   dryRuns: number;
   /** Faults injected, by kind; `admission` counts requests refused past admitConcurrency. */
-  faults: Partial<Record<FaultKind | 'admission', number>>;
+  faults: Partial<Record<CountedFault, number>>;
 }
 
 /** A running simulator. */
@@ -71,7 +75,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const jobs = new AsyncJobs(now);
   const latencyScale = options.latencyScale ?? 1;
   const faults = FaultsSchema.parse(options.faults ?? {});
-  const countFault = (kind: FaultKind | 'admission') => {
+  const countFault = (kind: CountedFault) => {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
   };
   let inFlight = 0;
@@ -118,12 +122,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     }
     const polls = tasks.list.filter(isGetResponse);
     if (polls.length > 0) {
-      if (polls.length < tasks.list.length) {
-        send(res, 400, { errors: [{ code: 'invalidParameter', message: 'This simulator takes getResponse tasks only in a request of their own.', parameter: 'taskType' }] });
-        return;
-      }
       stats.polls += polls.length;
-      answerPolls(polls, res);
+      const { status, body: answerBody } =
+        polls.length < tasks.list.length
+          ? { status: 400, body: { errors: [{ code: 'invalidParameter', message: 'This simulator takes getResponse tasks only in a request of their own.', parameter: 'taskType' }] } }
+          : jobs.answerPolls(polls.map((p) => (typeof p.taskUUID === 'string' ? p.taskUUID : '')));
+      send(res, status, answerBody);
       return;
     }
     stats.tasks += tasks.list.length;
@@ -133,62 +137,31 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       send(res, 400, { errors: [{ code: 'invalidParameter', message: 'This simulator takes one deliveryMethod per request.', parameter: 'deliveryMethod' }] });
       return;
     }
+    const context = { seed: options.seed, latencyScale, nowMs: now() };
+    let delivery: Delivery;
     if (methods.has('async')) {
-      acceptAsync(answered, req, res);
-      return;
+      const shaped = shapeAsyncDelivery(answered, faults, context);
+      for (const job of shaped.jobs) jobs.add(job);
+      delivery = shaped.delivery;
+    } else if (methods.has('stream')) {
+      delivery = shapeStreamDelivery(answered, faults, context);
+    } else {
+      delivery = shapeDelivery(answered, faults);
+      await delay(options.fixedLatencyMs ?? answered.latencyMs * latencyScale, req);
     }
-    if (methods.has('stream')) {
-      send(res, 400, { errors: [{ code: 'invalidParameter', message: 'stream is not simulated yet.', parameter: 'deliveryMethod' }] });
-      return;
-    }
-    const delivery = shapeDelivery(answered, faults);
     if (delivery.fault) countFault(delivery.fault);
-    await delay(options.fixedLatencyMs ?? answered.latencyMs * latencyScale, req);
-    deliver(delivery, req, res);
+    await deliver(delivery, req, res);
   }
 
-  /**
-   * An async submission: a request fault on the HTTP answer is delivered as for sync; otherwise the
-   * tasks are accepted at once (`{taskType, taskUUID}` each) and their results become ready later.
-   */
-  function acceptAsync(answered: RequestAnswer, req: IncomingMessage, res: ServerResponse): void {
-    const fault = drawFault(faults, answered.faultDraws[0] ?? 1);
-    if (fault !== undefined && !RESULT_FAULTS.has(fault)) {
-      const delivery = shapeDelivery(answered, faults);
-      if (delivery.fault) countFault(delivery.fault);
-      deliver(delivery, req, res);
-      return;
-    }
-    if (fault === 'providerTimeout' || fault === 'mixed') countFault(fault);
-    for (const answer of answered.answers) {
-      const job = planAsyncJob(answer, fault, faults, { seed: options.seed, latencyScale, nowMs: now() });
-      jobs.add(job);
-      options.onTaskAnswered?.({ ...answer.entry, results: answer.entry.results.filter((_, i) => job.fates[i] === 'success') });
-    }
-    send(res, 200, {
-      data: answered.answers.map((a) => ({ taskType: 'textInference', taskUUID: a.taskUUID })),
-      ...(answered.errors.length ? { errors: answered.errors } : {}),
-    });
-  }
-
-  /** getResponse: each task's state, one item per result; an unknown task is `taskFailedOrNotFound`. */
-  function answerPolls(polls: readonly Record<string, unknown>[], res: ServerResponse): void {
-    const data: Record<string, unknown>[] = [];
-    const errors: Record<string, unknown>[] = [];
-    for (const poll of polls) {
-      const taskUUID = typeof poll.taskUUID === 'string' ? poll.taskUUID : '';
-      const items = jobs.itemsFor(taskUUID);
-      if (items) data.push(...items);
-      else errors.push({ code: 'taskFailedOrNotFound', message: 'No task with this taskUUID, or it failed.', taskType: 'getResponse', taskUUID });
-    }
-    send(res, data.length > 0 ? 200 : 400, { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) });
-  }
-
-  function deliver(delivery: Delivery, req: IncomingMessage, res: ServerResponse): void {
+  async function deliver(delivery: Delivery, req: IncomingMessage, res: ServerResponse): Promise<void> {
     switch (delivery.kind) {
       case 'json':
         for (const entry of delivery.delivered) options.onTaskAnswered?.(entry);
         send(res, delivery.status, delivery.body, delivery.headers);
+        return;
+      case 'stream':
+        for (const entry of delivery.delivered) options.onTaskAnswered?.(entry);
+        await writeStream(delivery.plan, req, res);
         return;
       case 'raw':
         if (res.destroyed) return;
@@ -220,6 +193,21 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         server.closeAllConnections();
       }),
   };
+}
+
+/** Writes a planned event stream, each write at its time; a cut stream ends with a reset connection. */
+async function writeStream(plan: StreamPlan, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (res.destroyed) return;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-evalgate-simulator': '1' });
+  let at = 0;
+  for (const write of plan.writes) {
+    await delay(write.atMs - at, req);
+    at = write.atMs;
+    if (res.destroyed) return;
+    res.write(write.text);
+  }
+  if (plan.isCut) req.socket.destroy();
+  else res.end();
 }
 
 function isGetResponse(task: unknown): task is Record<string, unknown> {
