@@ -56,6 +56,18 @@ export const PollingSchema = z
   .describe('How async results are awaited.');
 export type PollingPolicy = z.infer<typeof PollingSchema>;
 
+/** Async results POSTed to `--webhook-listen`. */
+export const WebhookSchema = z
+  .strictObject({
+    fallbackAfterMs: z
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe('With --webhook-listen: how long after sending a task its results may take to reach the webhook before evalgate polls getResponse for the rest. @default 60000'),
+  })
+  .describe('How results POSTed to the webhook receiver are awaited.');
+export type WebhookPolicy = z.infer<typeof WebhookSchema>;
+
 /** The built-in simulator (`--provider simulator`). */
 export const SimulatorConfigSchema = z
   .strictObject({
@@ -126,6 +138,7 @@ export const ConfigSpecSchema = z
       .optional()
       .describe('Delivery method of suites that set none: `sync`, `async` or `stream`. @default sync (async for xhigh requests that could outlive requestTimeoutMs)'),
     polling: PollingSchema.prefault({}),
+    webhook: WebhookSchema.prefault({}),
     outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),
     reporters: z
       .array(z.enum(REPORTERS))

@@ -39,6 +39,13 @@ export const FaultsSchema = z
       .describe('Share of streams that fail midway with an `errors` event (timeoutProvider). Drawn per stream. @default 0'),
     streamCut: z.number().min(0).max(1).default(0).describe('Share of streams whose connection is cut midway, without a final chunk. Drawn per stream. @default 0'),
     slowStream: z.number().min(0).max(1).default(0).describe('Share of streams that take 10 times as long, with keep-alives while nothing comes. Drawn per stream. @default 0'),
+    webhookLost: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Share of async results never POSTed to their webhookURL (the client polls for them past its fallback). Drawn per result. @default 0'),
+    webhookDuplicate: z.number().min(0).max(1).default(0).describe('Share of async results POSTed to their webhookURL twice. Drawn per result. @default 0'),
     admitConcurrency: z
       .int()
       .min(1)

@@ -90,6 +90,59 @@ describe('async delivery, end to end: evalgate run against the simulator, pollin
   });
 });
 
+describe('async delivery by webhook, end to end: evalgate run --webhook-listen against the simulator', () => {
+  let dir: string;
+  let run: Run;
+  beforeAll(async () => {
+    dir = projectWith('async', 'webhook: {fallbackAfterMs: 5000}\n');
+    run = await runAgainstSimulator(dir, {}, ['--webhook-listen', '127.0.0.1:0']);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('receives every result by webhook, polling only where two results of a task are identical', () => {
+    expect(run.records).toHaveLength(48);
+    expect(run.summary.totals.errored).toBe(0);
+    expect(run.simulator.stats.webhooks.delivered).toBe(48);
+    // Identical results look like a retried delivery: only getResponse can tell them apart.
+    const identical = run.answered.filter((t) => new Set(t.results.map((r) => JSON.stringify(r))).size < t.results.length);
+    expect(identical.length).toBeGreaterThan(0);
+    expect(run.simulator.stats.polls).toBeGreaterThanOrEqual(identical.length);
+    expect(run.simulator.stats.polls).toBeLessThan(run.summary.plannedTrials);
+    // Every delivery is accounted for: filed, dropped as a repeat, or ignored as late (its task already settled by a poll).
+    const [, accepted, duplicates, refused, ignored] = /webhook: (\d+) results received, (\d+) duplicates dropped, (\d+) requests refused, (\d+) ignored/.exec(run.io.err())!.map(Number);
+    expect(accepted! + duplicates! + ignored!).toBe(48);
+    expect(refused).toBe(0);
+    expect(duplicates).toBeGreaterThan(0);
+  });
+
+  it('sends a webhookURL with a per-run token, and writes that token nowhere', () => {
+    const urls = new Set(run.answered.map((t) => t.webhookURL));
+    expect(urls.size).toBe(1);
+    const [url] = [...urls];
+    const token = url!.split('/').pop()!;
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    const written = [run.io.out(), run.io.err(), ...['summary.json', 'results.jsonl', 'run.json'].map((f) => readFileSync(path.join(dir, 'out', f), 'utf8'))];
+    for (const text of written) expect(text).not.toContain(token);
+  });
+});
+
+describe('webhook deliveries that are lost or repeated', () => {
+  it('polls getResponse for what the webhook did not bring by the fallback deadline, and counts a repeated result once', async () => {
+    const dir = projectWith('async', 'webhook: {fallbackAfterMs: 30}\n');
+    try {
+      const run = await runAgainstSimulator(dir, { webhookLost: 0.25, webhookDuplicate: 0.25 }, ['--webhook-listen', '127.0.0.1:0']);
+      expect(run.simulator.stats.webhooks.lost).toBeGreaterThan(0);
+      expect(run.simulator.stats.webhooks.duplicated).toBeGreaterThan(0);
+      expect(run.simulator.stats.polls).toBeGreaterThan(0);
+      expect(run.records).toHaveLength(48);
+      expect(run.summary.totals.errored).toBe(0);
+      expect(new Set(run.records.map((r) => `${r.trialId}/${r.sampleIndex}`)).size).toBe(48);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('stream delivery, end to end: evalgate run against the simulator, reading server-sent events', () => {
   let dir: string;
   let run: Run;
@@ -169,6 +222,50 @@ describe('async chosen for xhigh', () => {
       expect(io.err()).toContain('notice: sentiment: openai-gpt-5-5 at xhigh with maxTokens 400 may take up to ~7 s');
       expect(io.err()).toContain('sent async (set deliveryMethod to choose)');
       expect(io.out()).toContain('delivery sync, async');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--webhook-listen on the command line', () => {
+  it('receives async results from the built-in simulator too (--provider simulator)', async () => {
+    const dir = projectWith('async', 'webhook: {fallbackAfterMs: 5000}\n');
+    try {
+      const io = memoryIo({ cwd: dir });
+      expect([0, 1]).toContain(await runCli(['run', '--provider', 'simulator', '--webhook-listen', '127.0.0.1:0', '--out', 'out', '--filter', 'love-it'], io));
+      expect(io.err()).toMatch(/webhook: listening on 127\.0\.0\.1:\d+; async results are POSTed to http:\/\/127\.0\.0\.1:\d+\/webhook\/<per-run token>/);
+      expect(io.err()).toMatch(/webhook: \d+ results received/);
+      const records = readFileSync(path.join(dir, 'out/results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRecord);
+      expect(records).toHaveLength(12);
+      expect(records.every((r) => r.status === 'completed' && r.deliveryMethod === 'async')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts no receiver when no trial is async, and says so', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-no-async-'));
+    try {
+      cpSync(fixture, dir, { recursive: true });
+      const io = memoryIo({ cwd: dir });
+      expect([0, 1]).toContain(await runCli(['run', '--webhook-listen', '127.0.0.1:0', '--out', 'out', '--filter', 'love-it'], io));
+      expect(io.err()).toContain('notice: --webhook-listen: no trial of this run is async, so no receiver was started');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['--webhook-listen', 'localhost'], '--webhook-listen takes HOST:PORT, got "localhost"'],
+    [['--webhook-listen', '127.0.0.1:0', '--webhook-public-url', 'ftp://x'], '--webhook-public-url must be an http(s) URL'],
+    [['--webhook-public-url', 'https://tunnel.example.com'], '--webhook-public-url needs --webhook-listen'],
+  ])('refuses %j before sending anything (exit 2)', async (flags, message) => {
+    const dir = projectWith('async');
+    try {
+      const io = memoryIo({ cwd: dir });
+      expect(await runCli(['run', ...flags, '--out', 'out'], io)).toBe(2);
+      expect(io.err()).toContain(message);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@ import { PollingSchema } from '../../src/config/config-schema.js';
 import type { InferenceRequest } from '../../src/plan/trial.js';
 import type { AttemptOutcome } from '../../src/providers/provider.js';
 import type { RunwareProvider } from '../../src/providers/runware/runware-provider.js';
+import { WebhookInbox } from '../../src/providers/runware/webhook-inbox.js';
 import { makeTrial } from '../support/builders.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { MockRunwareApi, resultItem, type MockAnswer } from '../support/mock-runware-api.js';
@@ -130,5 +131,63 @@ describe('async delivery: submit, then poll getResponse', () => {
     provider = api.provider({ clock: slowClock, polling });
     const outcome = await send(asyncRequest(), controller.signal);
     expect(outcome.failure).toMatchObject({ code: 'INTERRUPTED' });
+  });
+});
+
+describe('async delivery by webhook', () => {
+  const webhookUrl = 'https://hooks.example.com/webhook/s3cr3t-t0ken';
+  const receiverOf = (inbox: WebhookInbox) => ({ url: webhookUrl, inbox, redact: (t: string) => t.split('s3cr3t-t0ken').join('[token]') });
+
+  it('sends the webhookURL with the task and takes the results POSTed there, without polling', async () => {
+    const inbox = new WebhookInbox();
+    provider = api.provider({ clock, polling, webhook: { receiver: receiverOf(inbox), fallbackAfterMs: 30_000 } });
+    api.answer((task) => {
+      // The results reach the webhook before the acknowledgement reaches the client.
+      inbox.receive(JSON.stringify({ ...success(task, 'hooked'), status: 'success' }));
+      inbox.receive(JSON.stringify({ ...success(task, 'hooked'), status: 'success' }));
+      inbox.receive(JSON.stringify({ ...success(task, 'again') }));
+      return ack(task);
+    });
+    const outcome = await send(asyncRequest({ numberResults: 2 }));
+    expect(outcome.results.map((r) => r.text)).toEqual(['hooked', 'again']);
+    expect(api.received).toHaveLength(1);
+    expect(api.received[0]!.tasks[0]).toMatchObject({ deliveryMethod: 'async', webhookURL: webhookUrl });
+  });
+
+  it('polls getResponse for the results the webhook has not brought by the fallback deadline', async () => {
+    const inbox = new WebhookInbox();
+    provider = api.provider({ clock, polling, webhook: { receiver: receiverOf(inbox), fallbackAfterMs: 30_000 } });
+    api.answer((task) => {
+      inbox.receive(JSON.stringify(success(task, 'one')));
+      return ack(task);
+    });
+    api.answer((task) => ({ status: 200, body: { data: [success(task, 'one'), success(task, 'two')] } }));
+    const outcome = await send(asyncRequest({ numberResults: 2 }));
+    expect(outcome.results.map((r) => r.text)).toEqual(['one', 'two']);
+    expect(clock.sleeps).toEqual([30_000, 1000]);
+    expect(api.received[1]!.tasks[0]).toMatchObject({ taskType: 'getResponse' });
+  });
+
+  it('asks getResponse at once when a result comes twice: two identical results look like a retried delivery', async () => {
+    const inbox = new WebhookInbox();
+    provider = api.provider({ clock, polling, webhook: { receiver: receiverOf(inbox), fallbackAfterMs: 30_000 } });
+    api.answer((task) => {
+      inbox.receive(JSON.stringify(success(task, 'billing')));
+      inbox.receive(JSON.stringify(success(task, 'billing')));
+      return ack(task);
+    });
+    api.answer((task) => ({ status: 200, body: { data: [success(task, 'billing'), success(task, 'billing')] } }));
+    const outcome = await send(asyncRequest({ numberResults: 2 }));
+    expect(outcome.results.map((r) => r.text)).toEqual(['billing', 'billing']);
+    expect(clock.sleeps).toEqual([0]);
+  });
+
+  it('keeps the webhook token out of failure messages', async () => {
+    const inbox = new WebhookInbox();
+    provider = api.provider({ clock, polling, webhook: { receiver: receiverOf(inbox), fallbackAfterMs: 30_000 } });
+    api.answer(() => ({ status: 400, body: { errors: [{ code: 'invalidParameter', message: `webhookURL ${webhookUrl} is not reachable`, parameter: 'webhookURL' }] } }));
+    const outcome = await send();
+    expect(outcome.failure!.message).toContain('https://hooks.example.com/webhook/[token]');
+    expect(outcome.failure!.message).not.toContain('s3cr3t-t0ken');
   });
 });

@@ -104,3 +104,54 @@ describe('the simulator, async', () => {
     expect(state.body.data![1]).toMatchObject({ error: { code: 'timeoutProvider' } });
   });
 });
+
+describe('the simulator, webhooks', () => {
+  let receiverServer: import('node:http').Server | undefined;
+  afterEach(async () => new Promise<void>((resolve) => (receiverServer ? receiverServer.close(() => resolve()) : resolve())));
+
+  /** A receiver that answers each POST with the next status of `statuses` (then 200), recording the bodies. */
+  async function receiver(statuses: number[]): Promise<{ url: string; bodies: Record<string, unknown>[] }> {
+    const { createServer } = await import('node:http');
+    const bodies: Record<string, unknown>[] = [];
+    receiverServer = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(text) as Record<string, unknown>);
+        res.writeHead(statuses.shift() ?? 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiverServer!.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = receiverServer.address() as import('node:net').AddressInfo;
+    return { url: `http://127.0.0.1:${port}/webhook/token`, bodies };
+  }
+
+  it('POSTs each result flat to the webhookURL when it is ready, and retries a non-2xx answer with backoff', async () => {
+    const hook = await receiver([500, 503]);
+    simulator = await startSimulator({ seed: 1, scenarios: [scenario], models: new ModelTable(DEFAULT_MODELS), latencyScale: 0.2, webhookRetryBaseMs: 5 });
+    const taskUUID = randomUUID();
+    await post(simulator.url, [{ ...asyncTask(taskUUID, 2), webhookURL: hook.url }]);
+    await new Promise((r) => setTimeout(r, 150));
+    const delivered = hook.bodies.filter((b, i, all) => all.findIndex((o) => JSON.stringify(o) === JSON.stringify(b)) === i);
+    expect(delivered).toHaveLength(2);
+    for (const body of delivered) expect(body).toMatchObject({ taskType: 'textInference', taskUUID, status: 'success', text: 'yes' });
+    expect(hook.bodies[0]).not.toHaveProperty('data');
+    expect(simulator.stats.webhooks).toMatchObject({ delivered: 2, retries: 2, posts: 4, abandoned: 0 });
+  });
+
+  it('can lose a delivery or send one twice (webhookLost, webhookDuplicate)', async () => {
+    const hook = await receiver([]);
+    simulator = await startSimulator({ seed: 1, scenarios: [scenario], models: new ModelTable(DEFAULT_MODELS), latencyScale: 0, faults: { webhookDuplicate: 1 } });
+    await post(simulator.url, [{ ...asyncTask(randomUUID(), 1), webhookURL: hook.url }]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(hook.bodies).toHaveLength(2);
+    expect(hook.bodies[0]).toEqual(hook.bodies[1]);
+    await simulator.close();
+
+    simulator = await startSimulator({ seed: 1, scenarios: [scenario], models: new ModelTable(DEFAULT_MODELS), latencyScale: 0, faults: { webhookLost: 1 } });
+    await post(simulator.url, [{ ...asyncTask(randomUUID(), 1), webhookURL: hook.url }]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(hook.bodies).toHaveLength(2);
+    expect(simulator.stats.webhooks.lost).toBe(1);
+  });
+});

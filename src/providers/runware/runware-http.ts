@@ -44,6 +44,7 @@ export class RunwareHttp {
   private readonly ownsDispatcher: boolean;
   private readonly headers: Record<string, string>;
   private readonly secrets: string[];
+  private readonly redactors: ((text: string) => string)[] = [];
 
   constructor(options: RunwareHttpOptions) {
     const url = new URL(options.apiUrl);
@@ -93,14 +94,15 @@ export class RunwareHttp {
     return { code: 'NETWORK_ERROR', message: this.redact(`${detail}: ${err.message}`), isRetryable: true };
   }
 
-  /** Also keep `secret` out of every message (a webhook token, say). */
-  addSecret(secret: string): void {
-    if (secret.length > 0) this.secrets.push(secret);
+  /** Also apply `redactor` to every message (the webhook receiver's, which knows its token). */
+  addRedactor(redactor: (text: string) => string): void {
+    this.redactors.push(redactor);
   }
 
   /** Removes the API key and other secrets from any text that might reach a report or the terminal. */
   redact(text: string): string {
-    return this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+    const withoutKey = this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+    return this.redactors.reduce((out, redactor) => redactor(out), withoutKey);
   }
 
   async close(): Promise<void> {

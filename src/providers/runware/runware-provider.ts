@@ -8,7 +8,8 @@ import { systemProviderClock, type ProviderClock } from '../provider-clock.js';
 import { parseRunwareResponse } from './parse-runware-response.js';
 import { RunwareHttp } from './runware-http.js';
 import { toRunwareTask } from './runware-task.js';
-import { sendAsync } from './send-async.js';
+import type { WebhookReceiver } from './webhook-receiver.js';
+import { sendAsync, type WebhookDelivery } from './send-async.js';
 import { sendStream } from './send-stream.js';
 
 /** Runware's endpoint when `RUNWARE_API_URL` is not set. */
@@ -31,6 +32,8 @@ export interface RunwareProviderOptions {
   polling?: PollingPolicy;
   /** For tests: time for polling waits. @default the system clock */
   clock?: ProviderClock;
+  /** `--webhook-listen`: async results are POSTed to this receiver; polling covers what is late. */
+  webhook?: { receiver: Pick<WebhookReceiver, 'url' | 'inbox' | 'redact'>; fallbackAfterMs: number };
 }
 
 /**
@@ -44,12 +47,19 @@ export class RunwareProvider implements Provider {
   private readonly http: RunwareHttp;
   private readonly polling: PollingPolicy;
   private readonly clock: ProviderClock;
+  private readonly webhook: WebhookDelivery | undefined;
 
   constructor(options: RunwareProviderOptions) {
     this.name = options.name ?? 'runware';
     this.http = new RunwareHttp(options);
     this.polling = options.polling ?? PollingSchema.parse({});
     this.clock = options.clock ?? systemProviderClock;
+    if (options.webhook) {
+      const { receiver, fallbackAfterMs } = options.webhook;
+      this.webhook = { url: receiver.url, inbox: receiver.inbox, fallbackAfterMs };
+      // The webhook URL carries the run's token: keep it out of every message, as the API key is.
+      this.http.addRedactor((text) => receiver.redact(text));
+    }
   }
 
   send(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
@@ -57,7 +67,7 @@ export class RunwareProvider implements Provider {
       case undefined:
         return this.sendSync(request, options);
       case 'async':
-        return sendAsync(request, options, { http: this.http, clock: this.clock, polling: this.polling });
+        return sendAsync(request, options, { http: this.http, clock: this.clock, polling: this.polling, ...(this.webhook ? { webhook: this.webhook } : {}) });
       case 'stream':
         return sendStream(request, options, { http: this.http, clock: this.clock });
     }

@@ -11,6 +11,8 @@ export interface AnsweredTask {
   thinkingLevel: string;
   numberResults: number;
   messages: readonly { role: string; content: string }[];
+  /** The URL the task asked its results to be POSTed to, if any. */
+  webhookURL?: string;
   scenario: string;
   /** The results delivered (a fault may withhold some or all of them). */
   results: SimulatedResult[];
@@ -81,6 +83,7 @@ export function answerTasks(
         thinkingLevel: checked.task.thinkingLevel,
         numberResults: checked.task.numberResults,
         messages: checked.task.messages,
+        ...(checked.webhookURL !== undefined ? { webhookURL: checked.webhookURL } : {}),
         scenario: simulated.scenario,
         results: simulated.results,
       },

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ModelTable } from '../../config/model-table.js';
 import { answerTasks, type AnsweredTask } from './answer-tasks.js';
 import { AsyncJobs } from './async-jobs.js';
+import { WebhookSender, type WebhookSenderStats } from './webhook-sender.js';
 import { shapeAsyncDelivery } from './shape-async-delivery.js';
 import { shapeStreamDelivery } from './shape-stream-delivery.js';
 import type { StreamPlan } from './plan-stream.js';
@@ -31,6 +32,8 @@ export interface SimulatorOptions {
   apiKey?: string;
   /** Faults to inject; none by default. */
   faults?: Partial<Faults>;
+  /** Webhook retries: the first delay, doubled up to 8 s (Runware's documented backoff). For tests. @default 250 */
+  webhookRetryBaseMs?: number;
   /** Called for every task answered, with the results actually sent back (tests count from it independently). */
   onTaskAnswered?: (entry: AnsweredTask) => void;
 }
@@ -47,6 +50,8 @@ export interface SimulatorStats {
   polls: number;
   /** Requests that asked for a dry run: priced, never run. */
   dryRuns: number;
+  /** Results POSTed to webhookURLs. */
+  webhooks: WebhookSenderStats;
   /** Faults injected, by kind; `admission` counts requests refused past admitConcurrency. */
   faults: Partial<Record<CountedFault, number>>;
 }
@@ -70,11 +75,12 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const occurrences = new Map<string, number>();
-  const stats: SimulatorStats = { requests: 0, tasks: 0, polls: 0, dryRuns: 0, faults: {} };
   const now = options.now ?? (() => performance.now());
   const jobs = new AsyncJobs(now);
   const latencyScale = options.latencyScale ?? 1;
   const faults = FaultsSchema.parse(options.faults ?? {});
+  const webhooks = new WebhookSender({ seed: options.seed, faults, ...(options.webhookRetryBaseMs !== undefined ? { retryBaseMs: options.webhookRetryBaseMs } : {}) });
+  const stats: SimulatorStats = { requests: 0, tasks: 0, polls: 0, dryRuns: 0, webhooks: webhooks.stats, faults: {} };
   const countFault = (kind: CountedFault) => {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
   };
@@ -141,7 +147,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     let delivery: Delivery;
     if (methods.has('async')) {
       const shaped = shapeAsyncDelivery(answered, faults, context);
-      for (const job of shaped.jobs) jobs.add(job);
+      for (const job of shaped.jobs) {
+        jobs.add(job);
+        webhooks.schedule(job, context.nowMs);
+      }
       delivery = shaped.delivery;
     } else if (methods.has('stream')) {
       delivery = shapeStreamDelivery(answered, faults, context);
@@ -189,6 +198,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     stats,
     close: () =>
       new Promise<void>((resolve) => {
+        webhooks.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
