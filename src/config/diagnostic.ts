@@ -28,6 +28,8 @@ export type DiagnosticCode =
   | 'BAD_JSON_SCHEMA'
   | 'MISSING_JSON_SCHEMA'
   | 'CONFLICTS_WITH_SWEEP'
+  | 'UNKNOWN_TOOL'
+  | 'DUPLICATE_TOOL'
   | 'IGNORED_SETTING'
   | 'YAML_WARNING';
 

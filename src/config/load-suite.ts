@@ -6,6 +6,7 @@ import type { LoadedSuite } from './loaded-suite.js';
 import type { ModelEntry } from './model-table.js';
 import { repairSuite } from './repair-suite.js';
 import { resolveCase } from './resolve-case.js';
+import { resolveTools } from './resolve-tools.js';
 import { RUNWARE_LIMITS } from './runware-limits.js';
 import { didYouMean } from './suggest.js';
 import { SuiteSpecSchema, type SuiteSpec } from './suite-schema.js';
@@ -91,6 +92,8 @@ async function checkSuite(
     }
   }
 
+  const tools = await resolveTools(spec, source, models, (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics), diagnostics);
+
   const seen = new Map<string, number>();
   const cases = [];
   for (const [index, caseSpec] of spec.cases.entries()) {
@@ -107,6 +110,7 @@ async function checkSuite(
       models: models.map((m) => m.entry),
       suiteSchema,
       isSuiteSchemaWritten,
+      tools,
       loadSchema: (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics),
       diagnostics,
     });
@@ -126,6 +130,8 @@ async function checkSuite(
     outputFormat,
     ...(suiteSchema && outputFormat === 'JSON' ? { jsonSchema: suiteSchema.wire } : {}),
     ...(deliveryMethod !== undefined ? { deliveryMethod } : {}),
+    ...(tools.tools ? { tools: tools.tools } : {}),
+    ...(tools.toolChoice ? { toolChoice: tools.toolChoice } : {}),
     cases,
   };
   return { suite, diagnostics };

@@ -4,6 +4,7 @@ import type { LoadedCase } from './loaded-suite.js';
 import type { ModelEntry } from './model-table.js';
 import { renderTemplate } from './render-template.js';
 import { resolveAssertions, type PlacedAssertion } from './resolve-assertions.js';
+import type { ResolvedTools } from './resolve-tools.js';
 import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from './runware-limits.js';
 import { suggest } from './suggest.js';
 import type { CaseSpec, SuiteSpec } from './suite-schema.js';
@@ -16,6 +17,8 @@ export interface CaseContext {
   suiteSchema: LoadedJsonSchema | undefined;
   /** True when the suite has a `jsonSchema` key, even one that did not load. */
   isSuiteSchemaWritten: boolean;
+  /** The suite's tools, for toolCall assertions. */
+  tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
   diagnostics: Diagnostic[];
 }
@@ -106,6 +109,7 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     render: renderOrReport,
     suiteSchema: ctx.suiteSchema,
     isSuiteSchemaWritten: ctx.isSuiteSchemaWritten,
+    tools: ctx.tools,
     loadSchema: ctx.loadSchema,
     diagnostics,
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssertionSpecSchema } from './assertion-spec-schema.js';
 import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
+import { ToolChoiceSpecSchema, ToolSpecSchema } from './tool-spec-schema.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const name = (what: string) =>
@@ -96,6 +97,12 @@ export const SuiteSpecSchema = z
       .describe(
         'How results come back: `sync` (in the response), `async` (polled with getResponse, or POSTed to a webhook), `stream` (server-sent events; measures time to first token; numberResults N sends N tasks). @default `deliveryMethod` in evalconfig.yaml, else sync',
       ),
+    tools: z
+      .array(ToolSpecSchema)
+      .min(1)
+      .optional()
+      .describe('Tools the model may call: functions (`{type: function, name, description, schema}`) and the built-ins `{type: search}` and `{type: codeInterpreter}`.'),
+    toolChoice: ToolChoiceSpecSchema.optional(),
     messages: z.array(MessageSpecSchema).min(1).optional().describe('A conversation template for cases that give only `vars`.'),
     vars: VarsSchema.optional(),
     tags: TagsSchema.optional(),

@@ -80,6 +80,8 @@ function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: Setting, de
     outputFormat: suite.outputFormat,
     ...(suite.jsonSchema ? { jsonSchema: suite.jsonSchema } : {}),
     ...(deliveryMethod !== 'sync' ? { deliveryMethod } : {}),
+    ...(suite.tools ? { tools: suite.tools } : {}),
+    ...(suite.toolChoice ? { toolChoice: suite.toolChoice } : {}),
   };
 }
 

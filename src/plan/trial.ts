@@ -1,4 +1,4 @@
-import type { LoadedCase, WireJsonSchema } from '../config/loaded-suite.js';
+import type { LoadedCase, WireJsonSchema, WireTool, WireToolChoice } from '../config/loaded-suite.js';
 import type { ModelSpec } from '../config/model-table.js';
 import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel } from '../config/runware-limits.js';
 
@@ -28,6 +28,9 @@ export interface InferenceRequest {
    * always did). With `stream`, numberResults N goes out as N tasks of one result each.
    */
   deliveryMethod?: Exclude<DeliveryMethod, 'sync'>;
+  /** Tools the model may call, and whether it must. */
+  tools?: WireTool[];
+  toolChoice?: WireToolChoice;
 }
 
 /** Case × setting × repeat: one request to the model, returning `setting.numberResults` samples. */

@@ -1,6 +1,6 @@
 import type { FinishReason } from '../config/runware-limits.js';
 import type { InferenceRequest } from '../plan/trial.js';
-import type { SampleErrorCode, Usage } from '../results/sample-record.js';
+import type { SampleErrorCode, ToolCall, Usage } from '../results/sample-record.js';
 
 /** When a streamed result's parts arrived, in ms from sending its request. */
 export interface StreamTiming {
@@ -19,6 +19,8 @@ export interface ProviderResult {
   usage: Usage | null;
   /** The API's own cost figure, USD; null when it sent none. */
   costUsd: number | null;
+  /** The tools the model asked to call (see read-tool-calls.ts); absent when none. */
+  toolCalls?: ToolCall[];
   /** The reasoning the model streamed before its text, where the API sent it. */
   reasoning?: string;
   /** Set for a streamed result. */

@@ -35,6 +35,20 @@ export interface Usage {
   totalTokens: number;
 }
 
+/**
+ * A tool the model asked to call, as read from its result (see read-tool-calls.ts: how Runware returns
+ * tool calls on its native API is not documented, so this shape is evalgate's own).
+ */
+export interface ToolCall {
+  /** The provider's id for the call, when it gave one. */
+  id: string | null;
+  name: string;
+  /** The arguments, parsed from JSON; null when they did not parse (see `argumentsError`). */
+  arguments: unknown;
+  /** Why the arguments did not parse as JSON, when they did not. */
+  argumentsError?: string;
+}
+
 /** One assertion's verdict on one sample. */
 export interface AssertionOutcome {
   type: AssertionType;
@@ -75,6 +89,8 @@ export interface SampleRecord {
   /** Whether every assertion passed; null when the sample errored. */
   pass: boolean | null;
   text: string | null;
+  /** The tools the model asked to call (empty when none); null when the sample errored. */
+  toolCalls: ToolCall[] | null;
   finishReason: FinishReason | null;
   usage: Usage | null;
   costUsd: number | null;

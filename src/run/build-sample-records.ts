@@ -27,7 +27,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
           }
         : { code: 'MISSING_RESULT', message: `result ${sampleIndex + 1} of ${trial.setting.numberResults} never arrived` };
       records.push(sampleRecord(trial, sampleIndex, {
-        status: 'errored', pass: null, text: null, finishReason: null, usage: null, costUsd: null, costSource: null,
+        status: 'errored', pass: null, text: null, toolCalls: null, finishReason: null, usage: null, costUsd: null, costSource: null,
         latencyMs: roundMs(outcome.latencyMs), timeToFirstTokenMs: null, timeToFirstTextMs: null, queueMs, backoffMs, attempts: outcome.attempts, assertions: [], error,
       }));
       continue;
@@ -35,12 +35,14 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
     const priced = result.costUsd === null && result.usage ? priceUsage(result.usage, trial.pricing) : null;
     const costUsd = result.costUsd ?? priced;
     const latencyMs = roundMs(result.latencyMs);
-    const view = makeSampleView({ text: result.text, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
+    const toolCalls = result.toolCalls ?? [];
+    const view = makeSampleView({ text: result.text, toolCalls, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
     const verdict = evaluateAssertions(assertions, view);
     records.push(sampleRecord(trial, sampleIndex, {
       status: 'completed',
       pass: verdict.pass,
       text: result.text,
+      toolCalls,
       finishReason: result.finishReason,
       usage: result.usage,
       costUsd,
@@ -82,6 +84,7 @@ function sampleRecord(trial: Trial, sampleIndex: number, f: SampleFields): Sampl
     status: f.status,
     pass: f.pass,
     text: f.text,
+    toolCalls: f.toolCalls,
     finishReason: f.finishReason,
     usage: f.usage,
     costUsd: f.costUsd,

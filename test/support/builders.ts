@@ -9,6 +9,7 @@ import type { ReceivedResult, TrialOutcome } from '../../src/run/execute-trial.j
 export function makeView(overrides: Partial<Omit<SampleView, 'json'>> = {}): SampleView {
   return makeSampleView({
     text: 'hello',
+    toolCalls: [],
     finishReason: 'stop',
     usage: { promptTokens: 10, completionTokens: 5, thinkingTokens: 20, totalTokens: 35 },
     costUsd: 0.001,
@@ -31,6 +32,7 @@ export function makeRecord(overrides: Partial<SampleRecord> = {}): SampleRecord 
     status: 'completed',
     pass: true,
     text: 'ok',
+    toolCalls: [],
     finishReason: 'stop',
     usage: { promptTokens: 10, completionTokens: 5, thinkingTokens: 20, totalTokens: 35 },
     costUsd: 0.001,
@@ -51,7 +53,7 @@ export function makeRecord(overrides: Partial<SampleRecord> = {}): SampleRecord 
 /** An errored line of results.jsonl. */
 export function makeErroredRecord(overrides: Partial<SampleRecord> = {}): SampleRecord {
   return makeRecord({
-    status: 'errored', pass: null, text: null, finishReason: null, usage: null, costUsd: null, costSource: null,
+    status: 'errored', pass: null, text: null, toolCalls: null, finishReason: null, usage: null, costUsd: null, costSource: null,
     error: { code: 'SERVER_ERROR', message: 'boom' }, ...overrides,
   });
 }

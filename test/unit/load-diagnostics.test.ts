@@ -46,6 +46,8 @@ const PINNED_BY: Record<DiagnosticCode, 'fixture' | 'written by this test' | 'a 
   BAD_JSON_SCHEMA: 'fixture',
   MISSING_JSON_SCHEMA: 'fixture',
   CONFLICTS_WITH_SWEEP: 'fixture',
+  UNKNOWN_TOOL: 'fixture',
+  DUPLICATE_TOOL: 'fixture',
   IGNORED_SETTING: 'a warning, never thrown',
   YAML_WARNING: 'a warning, never thrown',
 };

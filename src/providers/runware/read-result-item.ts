@@ -1,18 +1,22 @@
 import { FINISH_REASONS, type FinishReason } from '../../config/runware-limits.js';
 import type { Usage } from '../../results/sample-record.js';
 import type { ProviderResult } from '../provider.js';
+import { readToolCalls } from './read-tool-calls.js';
 
 /**
- * Reads one result item, as it comes in `data`, from getResponse or flat to a webhook: text,
- * finishReason, usage and cost. Undefined when it has no text (an acknowledgement, or a broken item).
+ * Reads one result item, as it comes in `data`, from getResponse or flat to a webhook: text, tool
+ * calls, finishReason, usage and cost. Undefined when it has neither text nor tool calls (an
+ * acknowledgement, or a broken item); a result that only calls tools has empty text.
  */
 export function readResultItem(item: Record<string, unknown>): ProviderResult | undefined {
-  if (typeof item.text !== 'string') return undefined;
+  const toolCalls = readToolCalls(item);
+  if (typeof item.text !== 'string' && toolCalls.length === 0) return undefined;
   return {
-    text: item.text,
+    text: typeof item.text === 'string' ? item.text : '',
     finishReason: readFinishReason(item.finishReason),
     usage: readUsage(item.usage),
     costUsd: readCost(item.cost),
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { WireTool, WireToolChoice } from '../../config/loaded-suite.js';
 import type { DeliveryMethod } from '../../config/runware-limits.js';
 import type { InferenceRequest } from '../../plan/trial.js';
 
@@ -14,6 +15,8 @@ export interface RunwareTextTask {
   includeUsage: true;
   outputFormat?: 'JSON';
   jsonSchema?: { name: string; strict: boolean; schema: Record<string, unknown> };
+  tools?: WireTool[];
+  toolChoice?: WireToolChoice;
   messages: { role: 'user' | 'assistant'; content: string }[];
   settings: { systemPrompt?: string; maxTokens: number; thinkingLevel: string };
 }
@@ -34,6 +37,8 @@ export function toRunwareTask(request: InferenceRequest, taskUUID: string, extra
     includeUsage: true,
     ...(request.outputFormat === 'JSON' ? { outputFormat: 'JSON' as const } : {}),
     ...(request.outputFormat === 'JSON' && request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
+    ...(request.tools ? { tools: request.tools } : {}),
+    ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}),
     messages: request.messages,
     settings: {
       ...(request.systemPrompt !== undefined ? { systemPrompt: request.systemPrompt } : {}),

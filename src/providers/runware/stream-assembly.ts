@@ -3,6 +3,7 @@ import type { Usage } from '../../results/sample-record.js';
 import type { ProviderFailure, ProviderResult } from '../provider.js';
 import { classifyFailure } from './classify-failure.js';
 import { readCost, readFinishReason, readUsage } from './read-result-item.js';
+import { ToolCallStream } from './read-tool-calls.js';
 import { asObject, collectErrors, describeError, excerpt } from './runware-error.js';
 
 const MAX_MESSAGE_CHARS = 500;
@@ -21,6 +22,7 @@ export class StreamAssembly {
   private final: { finishReason: FinishReason; usage: Usage | null; costUsd: number | null } | undefined;
   private failure: ProviderFailure | undefined;
   private isDone = false;
+  private readonly tools = new ToolCallStream();
 
   constructor(
     private readonly taskUUID: string,
@@ -70,7 +72,9 @@ export class StreamAssembly {
       this.firstTokenMs ??= atMs;
       this.firstTextMs ??= atMs;
     }
+    if (delta) this.tools.add(delta);
     if (event.finishReason !== undefined && event.finishReason !== null) {
+      this.tools.add(event);
       this.final = { finishReason: readFinishReason(event.finishReason), usage: readUsage(event.usage), costUsd: readCost(event.cost) };
     }
   }
@@ -87,10 +91,12 @@ export class StreamAssembly {
         },
       };
     }
+    const toolCalls = this.tools.calls();
     return {
       result: {
         text: this.text,
         ...this.final,
+        ...(toolCalls.length > 0 ? { toolCalls } : {}),
         ...(this.reasoning !== '' ? { reasoning: this.reasoning } : {}),
         stream: { timeToFirstTokenMs: this.firstTokenMs, timeToFirstTextMs: this.firstTextMs, latencyMs: endMs },
       },

@@ -98,6 +98,8 @@ export function toWireItem(answer: TaskAnswer, result: SimulatedResult): Record<
     taskType: 'textInference',
     taskUUID: answer.taskUUID,
     text: result.text,
+    // How Runware returns tool calls is not documented; the simulator uses the likeliest native shape.
+    ...(result.toolCalls ? { tools: result.toolCalls.map((c, i) => ({ id: `call_${answer.taskUUID.slice(0, 8)}_${i}`, name: c.name, input: c.arguments })) } : {}),
     finishReason: result.finishReason,
     ...(answer.includeUsage ? { usage: result.usage } : {}),
     ...(answer.includeCost && result.cost !== null ? { cost: result.cost } : {}),

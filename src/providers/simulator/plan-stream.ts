@@ -79,6 +79,10 @@ export function planStream(answer: TaskAnswer, requestFault: FaultKind | undefin
     return { writes: [...writes.slice(0, midway), { atMs: writes[midway - 1]!.atMs, text: error }], isCut: false, isDelivered: false, fault };
   }
   if (fault === 'truncated' || fault === 'streamCut') return { writes: writes.slice(0, midway), isCut: true, isDelivered: false, fault };
+  if (result.toolCalls) {
+    const tools = result.toolCalls.map((c, i) => ({ id: `call_${answer.taskUUID.slice(0, 8)}_${i}`, name: c.name, input: c.arguments }));
+    writes.push({ atMs: totalMs, text: event({ ...base, delta: { tools }, finishReason: null }) });
+  }
   writes.push({ atMs: totalMs, text: final }, { atMs: totalMs, text: 'data: [DONE]\n\n' });
   return { writes, isCut: false, isDelivered: true, ...(fault ? { fault } : {}) };
 }

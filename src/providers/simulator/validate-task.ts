@@ -1,5 +1,7 @@
 import type { ModelTable } from '../../config/model-table.js';
-import { DELIVERY_METHODS, MESSAGE_ROLES, RUNWARE_LIMITS, THINKING_LEVELS, type DeliveryMethod, type Message, type ThinkingLevel } from '../../config/runware-limits.js';
+import {
+  DELIVERY_METHODS, MESSAGE_ROLES, RUNWARE_LIMITS, THINKING_LEVELS, TOOL_CHOICE_TYPES, TOOL_TYPES, type DeliveryMethod, type Message, type ThinkingLevel, type ToolChoiceType,
+} from '../../config/runware-limits.js';
 import type { SimulatorTask } from './simulate-task.js';
 
 /** An error entry as Runware writes it. */
@@ -88,6 +90,9 @@ export function validateTask(
   if (!THINKING_LEVELS.includes(thinkingLevel) || !model.thinkingLevels.includes(thinkingLevel)) {
     return fail('invalidParameter', `settings.thinkingLevel must be one of ${model.thinkingLevels.join(', ')}.`, { parameter: 'settings.thinkingLevel', allowedValues: model.thinkingLevels });
   }
+  const tools = validateTools(t.tools, t.toolChoice, model.toolTypes);
+  if ('error' in tools) return fail('invalidParameter', tools.error, { parameter: tools.parameter });
+
   const systemPrompt = settings.systemPrompt;
   if (systemPrompt !== undefined && (typeof systemPrompt !== 'string' || systemPrompt.length < 1 || systemPrompt.length > RUNWARE_LIMITS.systemPromptChars.max)) {
     return fail('invalidParameter', 'settings.systemPrompt must be a string of 1 to 200000 characters.', { parameter: 'settings.systemPrompt' });
@@ -106,6 +111,35 @@ export function validateTask(
       maxTokens: maxTokens as number,
       thinkingLevel,
       numberResults: numberResults as number,
+      ...tools,
     },
   };
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `tools` and `toolChoice` as Runware takes them: known kinds the model takes, valid unique names, a choice that names a function. */
+function validateTools(tools: unknown, toolChoice: unknown, allowed: readonly string[]): Pick<SimulatorTask, 'functionTools' | 'toolChoice'> | { error: string; parameter: string } {
+  if (tools === undefined) return toolChoice === undefined ? {} : { error: 'toolChoice needs tools.', parameter: 'toolChoice' };
+  if (!Array.isArray(tools) || tools.length === 0) return { error: 'tools must be a non-empty array.', parameter: 'tools' };
+  const names: string[] = [];
+  for (const raw of tools) {
+    const tool = raw as Record<string, unknown> | null;
+    const type = tool?.type;
+    if (typeof type !== 'string' || !(TOOL_TYPES as readonly string[]).includes(type) || !allowed.includes(type)) {
+      return { error: `Each tool's type must be one of ${allowed.join(', ')} for this model.`, parameter: 'tools' };
+    }
+    if (type !== 'function') continue;
+    if (typeof tool!.name !== 'string' || !TOOL_NAME.test(tool!.name) || names.includes(tool!.name)) {
+      return { error: 'A function tool needs a unique name of letters, digits, _ and - (at most 64).', parameter: 'tools' };
+    }
+    if (tool!.schema === null || typeof tool!.schema !== 'object' || Array.isArray(tool!.schema)) return { error: 'A function tool needs a JSON Schema object.', parameter: 'tools' };
+    names.push(tool!.name);
+  }
+  if (toolChoice === undefined) return { functionTools: names };
+  const choice = toolChoice as Record<string, unknown> | null;
+  if (!choice || !(TOOL_CHOICE_TYPES as readonly unknown[]).includes(choice.type) || (choice.type === 'tool' && !names.includes(choice.name as string))) {
+    return { error: 'toolChoice must be {type: auto|any|none} or {type: tool, name: <a function tool>}.', parameter: 'toolChoice' };
+  }
+  return { functionTools: names, toolChoice: choice.type as ToolChoiceType };
 }
