@@ -137,6 +137,11 @@ export const ConfigSpecSchema = z
       .enum(DELIVERY_METHODS)
       .optional()
       .describe('Delivery method of suites that set none: `sync`, `async` or `stream`. @default sync (async for xhigh requests that could outlive requestTimeoutMs)'),
+    maxImageBytes: z
+      .int()
+      .min(1)
+      .default(20 * 1024 * 1024)
+      .describe("Largest image a suite's inputs.images may hold (a file, or a data URI decoded), in bytes; checked at load. Runware's own limit is unconfirmed. @default 20971520 (20 MiB)"),
     polling: PollingSchema.prefault({}),
     webhook: WebhookSchema.prefault({}),
     outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),

@@ -30,6 +30,8 @@ export type DiagnosticCode =
   | 'CONFLICTS_WITH_SWEEP'
   | 'UNKNOWN_TOOL'
   | 'DUPLICATE_TOOL'
+  | 'BAD_IMAGE'
+  | 'IMAGE_TOO_LARGE'
   | 'IGNORED_SETTING'
   | 'YAML_WARNING';
 

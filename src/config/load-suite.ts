@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
+import type { ImageSource } from './image-source.js';
 import type { JsonSchemaSource, LoadedJsonSchema } from './json-schema-source.js';
 import type { ResolvedConfig } from './load-config.js';
 import type { LoadedSuite } from './loaded-suite.js';
@@ -17,6 +18,7 @@ import type { YamlPath, YamlSource } from './yaml-source.js';
 export interface SuiteLoadContext {
   config: ResolvedConfig;
   schemas: JsonSchemaSource;
+  images: ImageSource;
 }
 
 /**
@@ -112,6 +114,7 @@ async function checkSuite(
       isSuiteSchemaWritten,
       tools,
       loadSchema: (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics),
+      loadImage: (ref, at) => ctx.images.load(ref, source, suiteDir, at, diagnostics),
       diagnostics,
     });
     if (loaded) cases.push(loaded);

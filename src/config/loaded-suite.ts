@@ -49,6 +49,8 @@ export interface LoadedCase {
   maxTokens: number;
   /** The thinking levels to run this case at: the suite's sweep, or the one level its settings give. */
   thinkingLevels: ThinkingLevel[];
+  /** `inputs.images` as sent: URLs, UUIDs and data URIs (local files read and encoded at load). */
+  images?: string[];
   assertions: ResolvedAssertion[];
 }
 

@@ -80,6 +80,7 @@ function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: Setting, de
     outputFormat: suite.outputFormat,
     ...(suite.jsonSchema ? { jsonSchema: suite.jsonSchema } : {}),
     ...(deliveryMethod !== 'sync' ? { deliveryMethod } : {}),
+    ...(kase.images ? { images: kase.images } : {}),
     ...(suite.tools ? { tools: suite.tools } : {}),
     ...(suite.toolChoice ? { toolChoice: suite.toolChoice } : {}),
   };

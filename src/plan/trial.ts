@@ -28,6 +28,8 @@ export interface InferenceRequest {
    * always did). With `stream`, numberResults N goes out as N tasks of one result each.
    */
   deliveryMethod?: Exclude<DeliveryMethod, 'sync'>;
+  /** `inputs.images`: URLs, image UUIDs or data URIs. */
+  images?: string[];
   /** Tools the model may call, and whether it must. */
   tools?: WireTool[];
   toolChoice?: WireToolChoice;

@@ -17,6 +17,7 @@ export interface RunwareTextTask {
   jsonSchema?: { name: string; strict: boolean; schema: Record<string, unknown> };
   tools?: WireTool[];
   toolChoice?: WireToolChoice;
+  inputs?: { images: string[] };
   messages: { role: 'user' | 'assistant'; content: string }[];
   settings: { systemPrompt?: string; maxTokens: number; thinkingLevel: string };
 }
@@ -37,6 +38,7 @@ export function toRunwareTask(request: InferenceRequest, taskUUID: string, extra
     includeUsage: true,
     ...(request.outputFormat === 'JSON' ? { outputFormat: 'JSON' as const } : {}),
     ...(request.outputFormat === 'JSON' && request.jsonSchema ? { jsonSchema: request.jsonSchema } : {}),
+    ...(request.images ? { inputs: { images: request.images } } : {}),
     ...(request.tools ? { tools: request.tools } : {}),
     ...(request.toolChoice ? { toolChoice: request.toolChoice } : {}),
     messages: request.messages,

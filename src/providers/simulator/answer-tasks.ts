@@ -11,6 +11,8 @@ export interface AnsweredTask {
   thinkingLevel: string;
   numberResults: number;
   messages: readonly { role: string; content: string }[];
+  /** `inputs.images` as received. */
+  images?: readonly string[];
   /** The URL the task asked its results to be POSTed to, if any. */
   webhookURL?: string;
   scenario: string;
@@ -84,6 +86,7 @@ export function answerTasks(
         numberResults: checked.task.numberResults,
         messages: checked.task.messages,
         ...(checked.webhookURL !== undefined ? { webhookURL: checked.webhookURL } : {}),
+        ...(checked.task.images !== undefined ? { images: checked.task.images } : {}),
         scenario: simulated.scenario,
         results: simulated.results,
       },

@@ -9,6 +9,8 @@ import { GENERIC_SCENARIO, type LevelBehaviour, type Scenario } from './scenario
 export interface SimulatorTask {
   model: ModelEntry;
   messages: Message[];
+  /** `inputs.images`, as sent. */
+  images?: readonly string[];
   /** Function tools on offer, by name; absent without tools. */
   functionTools?: readonly string[];
   /** `toolChoice.type`, when given. */
@@ -40,6 +42,7 @@ export interface SimulatedTask {
 }
 
 const LATENCY_SIGMA = 0.3;
+const IMAGE_PROMPT_TOKENS = 258;
 const THINKING_SIGMA = 0.35;
 
 /**
@@ -115,7 +118,8 @@ function offers(task: SimulatorTask, name: string): boolean {
 export function contentKey(task: SimulatorTask): string {
   // Tools join the key only when there are some, so tasks without them draw as they always did.
   const tools = task.functionTools !== undefined ? [task.functionTools, task.toolChoice ?? null] : [];
-  const content = JSON.stringify([task.model.air, task.systemPrompt ?? null, task.messages, task.maxTokens, task.thinkingLevel, task.numberResults, ...tools]);
+  const images = task.images !== undefined ? [task.images.map((i) => createHash('sha256').update(i).digest('hex'))] : [];
+  const content = JSON.stringify([task.model.air, task.systemPrompt ?? null, task.messages, task.maxTokens, task.thinkingLevel, task.numberResults, ...tools, ...images]);
   return createHash('sha256').update(content).digest('hex');
 }
 
@@ -142,7 +146,9 @@ export function estimateTokens(text: string): number {
 export function estimatePromptTokens(task: SimulatorTask): number {
   const perMessage = 3;
   const system = task.systemPrompt ? estimateTokens(task.systemPrompt) + perMessage : 0;
-  return system + task.messages.reduce((sum, m) => sum + estimateTokens(m.content) + perMessage, 3);
+  // Images cost prompt tokens too; a flat figure per image stands in for a vision tokenizer.
+  const images = (task.images?.length ?? 0) * IMAGE_PROMPT_TOKENS;
+  return system + images + task.messages.reduce((sum, m) => sum + estimateTokens(m.content) + perMessage, 3);
 }
 
 function clamp(value: number, lo: number, hi: number): number {

@@ -66,7 +66,8 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+// Images travel as base64 in the body: room for a few large ones.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /**
  * Starts a local HTTP server that speaks Runware's wire format: a JSON array of tasks in, `{data,

@@ -90,6 +90,8 @@ export function validateTask(
   if (!THINKING_LEVELS.includes(thinkingLevel) || !model.thinkingLevels.includes(thinkingLevel)) {
     return fail('invalidParameter', `settings.thinkingLevel must be one of ${model.thinkingLevels.join(', ')}.`, { parameter: 'settings.thinkingLevel', allowedValues: model.thinkingLevels });
   }
+  const images = validateInputs(t.inputs, model.acceptsImages);
+  if ('error' in images) return fail('invalidParameter', images.error, { parameter: 'inputs.images' });
   const tools = validateTools(t.tools, t.toolChoice, model.toolTypes);
   if ('error' in tools) return fail('invalidParameter', tools.error, { parameter: tools.parameter });
 
@@ -111,12 +113,24 @@ export function validateTask(
       maxTokens: maxTokens as number,
       thinkingLevel,
       numberResults: numberResults as number,
+      ...images,
       ...tools,
     },
   };
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const IMAGE = /^(https?:\/\/\S+|data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/]+=*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9+/]{16,}=*)$/i;
+
+/** `inputs.images`: URLs, data URIs, image UUIDs or base64, for a model that takes images. */
+function validateInputs(inputs: unknown, acceptsImages: boolean): Pick<SimulatorTask, 'images'> | { error: string } {
+  if (inputs === undefined) return {};
+  const images = (inputs as Record<string, unknown> | null)?.images;
+  if (!Array.isArray(images) || images.length === 0) return { error: 'inputs.images must be a non-empty array.' };
+  if (!acceptsImages) return { error: 'This model does not take images.' };
+  if (!images.every((i) => typeof i === 'string' && IMAGE.test(i))) return { error: 'Each image must be a URL, a data URI, an image UUID or base64 data.' };
+  return { images: images as string[] };
+}
 
 /** `tools` and `toolChoice` as Runware takes them: known kinds the model takes, valid unique names, a choice that names a function. */
 function validateTools(tools: unknown, toolChoice: unknown, allowed: readonly string[]): Pick<SimulatorTask, 'functionTools' | 'toolChoice'> | { error: string; parameter: string } {
