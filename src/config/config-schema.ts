@@ -133,6 +133,14 @@ export const ConfigSpecSchema = z
       .default(1000)
       .describe('Longest a regex assertion may run on one output (a pattern that backtracks catastrophically); past it the assertion errors and the sample fails. @default 1000'),
     retry: RetrySchema.prefault({}),
+    batchSize: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        "Tasks per HTTP request: sync tasks and async submissions sent at the same moment share a request, up to this many (streams never do). Runware's own maximum is unconfirmed. @default 1",
+      ),
     deliveryMethod: z
       .enum(DELIVERY_METHODS)
       .optional()

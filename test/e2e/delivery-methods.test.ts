@@ -191,6 +191,28 @@ describe('stream delivery, end to end: evalgate run against the simulator, readi
   });
 });
 
+describe('batching, end to end: several tasks in one request against the simulator', () => {
+  it.each(['sync', 'async'])('sends %s tasks in batches of up to batchSize, and records every result with its own trial', async (method) => {
+    const dir = projectWith(method, 'batchSize: 4\n');
+    try {
+      const run = await runAgainstSimulator(dir);
+      expect(run.simulator.stats.tasks).toBe(24);
+      const submissions = run.simulator.stats.requests - run.simulator.stats.polls;
+      expect(submissions).toBeLessThan(24);
+      expect(submissions).toBeGreaterThanOrEqual(6);
+      expect(run.records).toHaveLength(48);
+      expect(run.summary.totals.errored).toBe(0);
+      // Each trial got its own task's results: the texts line up with what the server sent, task by task.
+      const sent = run.answered.flatMap((t) => t.results.map((r) => `${t.messages.at(-1)!.content}|${t.thinkingLevel}|${t.numberResults}|${r.text}`)).sort();
+      const byCase: Record<string, string> = { 'love-it': 'I love it', 'hate-it': 'I hate it', meh: 'It is a chair', sarcasm: 'Great, it broke on day one' };
+      const recorded = run.records.map((r) => `Review: ${byCase[r.case]}|${r.thinkingLevel}|${r.numberResults}|${r.text}`).sort();
+      expect(recorded).toEqual(sent);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('async results that never arrive', () => {
   it('are errored samples with ASYNC_TIMEOUT, never failures, and the run goes on', async () => {
     const dir = projectWith('async', '');

@@ -37,13 +37,18 @@ export class MockRunwareApi {
     this.pool = this.agent.get(new URL(MOCK_API_URL).origin);
   }
 
-  /** Queues the answer to the next `POST /v1`. */
+  /** Queues the answer to the next `POST /v1`, built from the first task it carries. */
   answer(respond: (task: RunwareTextTask) => MockAnswer): MockScope {
+    return this.answerAll((tasks) => respond(tasks[0]!));
+  }
+
+  /** Queues the answer to the next `POST /v1`, built from every task it carries (a batch). */
+  answerAll(respond: (tasks: RunwareTextTask[]) => MockAnswer): MockScope {
     return this.intercept().reply((opts) => {
       const tasks = JSON.parse(String(opts.body)) as RunwareTextTask[];
       const headers = opts.headers instanceof Headers ? Object.fromEntries(opts.headers.entries()) : { ...opts.headers };
       this.received.push({ tasks, headers });
-      const { status, body, headers: replyHeaders = {} } = respond(tasks[0]!);
+      const { status, body, headers: replyHeaders = {} } = respond(tasks);
       const data = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
       return { statusCode: status, data, responseOptions: { headers: { 'content-type': 'application/json', ...replyHeaders } } };
     });

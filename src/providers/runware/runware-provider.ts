@@ -11,6 +11,7 @@ import { toRunwareTask } from './runware-task.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
 import { sendAsync, type WebhookDelivery } from './send-async.js';
 import { sendStream } from './send-stream.js';
+import { TaskBatcher } from './task-batcher.js';
 
 /** Runware's endpoint when `RUNWARE_API_URL` is not set. */
 export const DEFAULT_RUNWARE_API_URL = 'https://api.runware.ai/v1';
@@ -32,13 +33,15 @@ export interface RunwareProviderOptions {
   polling?: PollingPolicy;
   /** For tests: time for polling waits. @default the system clock */
   clock?: ProviderClock;
+  /** Tasks per HTTP request: sync tasks and async submissions sent together go in one request. @default 1 */
+  batchSize?: number;
   /** `--webhook-listen`: async results are POSTed to this receiver; polling covers what is late. */
   webhook?: { receiver: Pick<WebhookReceiver, 'url' | 'inbox' | 'redact'>; fallbackAfterMs: number };
 }
 
 /**
- * The real Runware client: one attempt per `send`, over a keep-alive pool. Sync: one POST carrying one
- * textInference task. Async: a submission, then getResponse polls (see sendAsync). Stream: one
+ * The real Runware client: one attempt per `send`, over a keep-alive pool. Sync: one POST carrying the
+ * textInference task (with others sent at the same moment, up to `batchSize`; see TaskBatcher). Async: a submission, then getResponse polls (see sendAsync). Stream: one
  * server-sent event stream per result (see sendStream). It classifies
  * every failure and never throws for what the network or API does.
  */
@@ -48,12 +51,14 @@ export class RunwareProvider implements Provider {
   private readonly polling: PollingPolicy;
   private readonly clock: ProviderClock;
   private readonly webhook: WebhookDelivery | undefined;
+  private readonly batcher: TaskBatcher;
 
   constructor(options: RunwareProviderOptions) {
     this.name = options.name ?? 'runware';
     this.http = new RunwareHttp(options);
     this.polling = options.polling ?? PollingSchema.parse({});
     this.clock = options.clock ?? systemProviderClock;
+    this.batcher = new TaskBatcher(this.http, options.batchSize ?? 1);
     if (options.webhook) {
       const { receiver, fallbackAfterMs } = options.webhook;
       this.webhook = { url: receiver.url, inbox: receiver.inbox, fallbackAfterMs };
@@ -67,7 +72,13 @@ export class RunwareProvider implements Provider {
       case undefined:
         return this.sendSync(request, options);
       case 'async':
-        return sendAsync(request, options, { http: this.http, clock: this.clock, polling: this.polling, ...(this.webhook ? { webhook: this.webhook } : {}) });
+        return sendAsync(request, options, {
+          http: this.http,
+          submit: (task, opts) => this.batcher.submit(task, opts),
+          clock: this.clock,
+          polling: this.polling,
+          ...(this.webhook ? { webhook: this.webhook } : {}),
+        });
       case 'stream':
         return sendStream(request, options, { http: this.http, clock: this.clock });
     }
@@ -80,7 +91,7 @@ export class RunwareProvider implements Provider {
   private async sendSync(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
     const taskUUID = randomUUID();
     const started = performance.now();
-    const exchange = await this.http.postJson([toRunwareTask(request, taskUUID)], options);
+    const exchange = await this.batcher.submit(toRunwareTask(request, taskUUID), options);
     const latencyMs = performance.now() - started;
     if (!exchange.ok) return { results: [], failure: exchange.failure, latencyMs };
     const parsed = parseRunwareResponse(exchange.answer, taskUUID, request.numberResults, { nowMs: Date.now(), redact: (t) => this.http.redact(t) });

@@ -4,8 +4,8 @@ import type { InferenceRequest } from '../../plan/trial.js';
 import type { AttemptOutcome, ProviderFailure, ProviderResult, SendOptions } from '../provider.js';
 import type { ProviderClock } from '../provider-clock.js';
 import { parseAsyncAnswer, type AsyncAnswer } from './parse-async-answer.js';
-import type { RunwareHttp } from './runware-http.js';
-import { toRunwareTask } from './runware-task.js';
+import type { HttpExchange, RunwareHttp } from './runware-http.js';
+import { toRunwareTask, type RunwareTextTask } from './runware-task.js';
 import type { WebhookInbox } from './webhook-inbox.js';
 
 /** Where async results are POSTed, and how long to wait for them there before polling. */
@@ -20,6 +20,8 @@ export interface WebhookDelivery {
 /** What an async attempt needs from the provider around it. */
 export interface AsyncContext {
   http: Pick<RunwareHttp, 'postJson' | 'redact'>;
+  /** Sends the submission (with others, when batching); polls go through `http`. */
+  submit: (task: RunwareTextTask, options: SendOptions) => Promise<HttpExchange>;
   clock: ProviderClock;
   polling: PollingPolicy;
   /** Set with `--webhook-listen`: results come to the webhook first, polling only for what is late. */
@@ -55,7 +57,7 @@ async function awaitTask(request: InferenceRequest, taskUUID: string, options: S
   const elapsed = () => clock.now() - started;
   const read = (answer: Parameters<typeof parseAsyncAnswer>[0]) => parseAsyncAnswer(answer, taskUUID, { nowMs: Date.now(), redact: (t) => ctx.http.redact(t) });
 
-  const submitted = await ctx.http.postJson([toRunwareTask(request, taskUUID, webhook ? { webhookURL: webhook.url } : {})], options);
+  const submitted = await ctx.submit(toRunwareTask(request, taskUUID, webhook ? { webhookURL: webhook.url } : {}), options);
   const ack: AsyncAnswer = submitted.ok ? read(submitted.answer) : { kind: 'failed', failure: submitted.failure };
   if (ack.kind === 'failed') return { results: [], failure: ack.failure, latencyMs: elapsed() };
 
