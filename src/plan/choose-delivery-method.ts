@@ -8,6 +8,7 @@ export interface DeliveryChoice {
   notice?: string;
 }
 
+/** What choosing a setting's delivery method looks at. */
 export interface DeliveryQuestion {
   /** The method the suite or evalconfig.yaml asks for; undefined lets evalgate choose. */
   requested: DeliveryMethod | undefined;

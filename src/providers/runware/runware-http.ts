@@ -19,6 +19,7 @@ export type HttpOpening =
     }
   | { ok: false; failure: ProviderFailure };
 
+/** Where the transport sends requests, and with what credentials. */
 export interface RunwareHttpOptions {
   /** Full endpoint URL, e.g. https://api.runware.ai/v1. */
   apiUrl: string;

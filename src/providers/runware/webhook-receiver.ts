@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookInbox } from './webhook-inbox.js';
 
+/** Where the webhook receiver listens, and the address Runware reaches it at. */
 export interface WebhookReceiverOptions {
   /** Address to listen on. */
   host: string;

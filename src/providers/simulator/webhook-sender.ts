@@ -18,6 +18,7 @@ export interface WebhookSenderStats {
   duplicated: number;
 }
 
+/** How the simulator's webhook deliveries draw their faults and back off. */
 export interface WebhookSenderOptions {
   seed: number;
   faults: Faults;
