@@ -110,3 +110,21 @@ describe('the simulator, stream', () => {
     expect(timedOut.failure).toMatchObject({ code: 'REQUEST_TIMEOUT', isRetryable: true });
   });
 });
+
+describe('the simulator with a fixed latency (benchmarks)', () => {
+  it('takes fixedLatencyMs for an async task and a stream too, whatever the scenario says', async () => {
+    const fixed = await startSimulator({ seed: 1, scenarios: [scenario], models: new ModelTable(DEFAULT_MODELS), latencyScale: 1000, fixedLatencyMs: 0 });
+    try {
+      const started = performance.now();
+      const stream = await post(fixed.url, [streamTask()]);
+      expect(dataOf(stream.text).at(-1)).toBe('[DONE]');
+      const taskUUID = randomUUID();
+      await post(fixed.url, [{ ...streamTask(), taskUUID, deliveryMethod: 'async' }]);
+      const state = JSON.parse((await post(fixed.url, [{ taskType: 'getResponse', taskUUID }])).text) as { data: { status: string }[] };
+      expect(state.data.map((i) => i.status)).toEqual(['success']);
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      await fixed.close();
+    }
+  });
+});

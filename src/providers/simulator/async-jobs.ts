@@ -1,4 +1,5 @@
 import type { FaultKind, Faults } from '../../config/simulator-faults.js';
+import type { SimulatedTime } from './simulated-time.js';
 import { toWireItem, type TaskAnswer } from './answer-tasks.js';
 import { uniforms } from './simulate-task.js';
 
@@ -22,9 +23,9 @@ export const RESULT_FAULTS: ReadonlySet<FaultKind> = new Set(['providerTimeout',
  * (so some of N are done before others); `providerTimeout` errors them all, `mixed` the second half,
  * and `asyncStuck` leaves a share of them processing for ever. Deterministic in the task's content.
  */
-export function planAsyncJob(answer: TaskAnswer, fault: FaultKind | undefined, faults: Faults, context: { seed: number; latencyScale: number; nowMs: number }): AsyncJob {
+export function planAsyncJob(answer: TaskAnswer, fault: FaultKind | undefined, faults: Faults, context: SimulatedTime & { seed: number; nowMs: number }): AsyncJob {
   const n = answer.entry.results.length;
-  const latencyMs = answer.latencyMs * context.latencyScale;
+  const latencyMs = context.latencyOf(answer.latencyMs);
   const readyAtMs = answer.entry.results.map((_, i) => context.nowMs + latencyMs * (0.5 + (0.5 * (i + 1)) / n));
   const fates = answer.entry.results.map((_, i): ResultFate => {
     if (fault === 'providerTimeout' || (fault === 'mixed' && i >= Math.floor(n / 2))) return 'error';

@@ -1,4 +1,5 @@
 import type { FaultKind, Faults } from '../../config/simulator-faults.js';
+import type { SimulatedTime } from './simulated-time.js';
 import type { TaskAnswer } from './answer-tasks.js';
 import { uniforms } from './simulate-task.js';
 
@@ -31,7 +32,7 @@ const SLOW_FACTOR = 10;
  * `mixed` or `streamError` fail it midway with an `errors` event, `truncated` or `streamCut` cut it
  * midway, `slowStream` makes it ten times slower. Pure and deterministic in the task's content.
  */
-export function planStream(answer: TaskAnswer, requestFault: FaultKind | undefined, faults: Faults, context: { seed: number; latencyScale: number }): StreamPlan {
+export function planStream(answer: TaskAnswer, requestFault: FaultKind | undefined, faults: Faults, context: SimulatedTime & { seed: number }): StreamPlan {
   const [uError = 1, uCut = 1, uSlow = 1] = uniforms(context.seed, answer.contentKey, answer.occurrence, 'stream');
   const fault: StreamPlan['fault'] =
     requestFault === 'mixed' || requestFault === 'truncated'
@@ -44,7 +45,7 @@ export function planStream(answer: TaskAnswer, requestFault: FaultKind | undefin
             ? 'slowStream'
             : undefined;
   const result = answer.entry.results[0]!;
-  const totalMs = answer.latencyMs * context.latencyScale * (fault === 'slowStream' ? SLOW_FACTOR : 1);
+  const totalMs = context.latencyOf(answer.latencyMs) * (fault === 'slowStream' ? SLOW_FACTOR : 1);
   const firstMs = totalMs * FIRST_TOKEN_SHARE;
   const { thinkingTokens, completionTokens } = result.usage;
   const thinkingShare = thinkingTokens + completionTokens > 0 ? thinkingTokens / (thinkingTokens + completionTokens) : 0;

@@ -1,4 +1,5 @@
 import type { Faults } from '../../config/simulator-faults.js';
+import type { SimulatedTime } from './simulated-time.js';
 import type { RequestAnswer } from './answer-tasks.js';
 import { planAsyncJob, RESULT_FAULTS, type AsyncJob } from './async-jobs.js';
 import { drawFault } from './faults.js';
@@ -9,7 +10,7 @@ import { shapeDelivery, type Delivery } from './shape-delivery.js';
  * is delivered as for sync, and no task is accepted; otherwise the tasks are acknowledged at once
  * (`{taskType, taskUUID}` each) and become jobs whose results are ready later. Pure.
  */
-export function shapeAsyncDelivery(answer: RequestAnswer, faults: Faults, context: { seed: number; latencyScale: number; nowMs: number }): { delivery: Delivery; jobs: AsyncJob[] } {
+export function shapeAsyncDelivery(answer: RequestAnswer, faults: Faults, context: SimulatedTime & { seed: number; nowMs: number }): { delivery: Delivery; jobs: AsyncJob[] } {
   const fault = drawFault(faults, answer.faultDraws[0] ?? 1);
   if (fault !== undefined && !RESULT_FAULTS.has(fault)) return { delivery: shapeDelivery(answer, faults), jobs: [] };
   const jobs = answer.answers.map((a) => planAsyncJob(a, fault, faults, context));

@@ -1,4 +1,5 @@
 import type { Faults } from '../../config/simulator-faults.js';
+import type { SimulatedTime } from './simulated-time.js';
 import type { RequestAnswer } from './answer-tasks.js';
 import { drawFault } from './faults.js';
 import { planStream } from './plan-stream.js';
@@ -9,7 +10,7 @@ import { shapeDelivery, type Delivery } from './shape-delivery.js';
  * before the stream (429, 5xx, `timeoutProvider`, a reset, an HTML body) comes back as for sync, a
  * normal JSON error body; `mixed` and `truncated` fall on the stream itself (see planStream). Pure.
  */
-export function shapeStreamDelivery(answer: RequestAnswer, faults: Faults, context: { seed: number; latencyScale: number }): Delivery {
+export function shapeStreamDelivery(answer: RequestAnswer, faults: Faults, context: SimulatedTime & { seed: number }): Delivery {
   const [task] = answer.answers;
   if (answer.answers.length !== 1 || !task) {
     return {

@@ -24,7 +24,7 @@ export interface SimulatorOptions {
   models: ModelTable;
   /** Multiplies every simulated latency; 0 answers at once. @default 1 */
   latencyScale?: number;
-  /** Every request takes exactly this long, whatever the scenario says (benchmarks). */
+  /** Every request (a sync answer, an async task's results, a whole stream) takes exactly this long, whatever the scenario says (benchmarks). */
   fixedLatencyMs?: number;
   /** The clock async results become ready by (ms). For tests. @default performance.now */
   now?: () => number;
@@ -144,7 +144,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       send(res, 400, { errors: [{ code: 'invalidParameter', message: 'This simulator takes one deliveryMethod per request.', parameter: 'deliveryMethod' }] });
       return;
     }
-    const context = { seed: options.seed, latencyScale, nowMs: now() };
+    const context = { seed: options.seed, nowMs: now(), latencyOf: (ms: number) => options.fixedLatencyMs ?? ms * latencyScale };
     let delivery: Delivery;
     if (methods.has('async')) {
       const shaped = shapeAsyncDelivery(answered, faults, context);
@@ -157,7 +157,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       delivery = shapeStreamDelivery(answered, faults, context);
     } else {
       delivery = shapeDelivery(answered, faults);
-      await delay(options.fixedLatencyMs ?? answered.latencyMs * latencyScale, req);
+      await delay(context.latencyOf(answered.latencyMs), req);
     }
     if (delivery.fault) countFault(delivery.fault);
     await deliver(delivery, req, res);
