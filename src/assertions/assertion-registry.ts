@@ -10,6 +10,7 @@ import { compileLatencyAssertion } from './latency-assertion.js';
 import { compileRegexAssertion } from './regex-assertion.js';
 import type { RegexRunner } from './regex-runner.js';
 import { compileTokensAssertion } from './tokens-assertion.js';
+import { compileToolCallAssertion } from './tool-call-assertion.js';
 
 /** What compiling needs beyond the spec: the run's bounded regex runner. */
 export interface CompileContext {
@@ -28,6 +29,7 @@ const COMPILERS: Compilers = {
   tokens: compileTokensAssertion,
   costUsd: compileCostAssertion,
   latencyMs: compileLatencyAssertion,
+  toolCall: compileToolCallAssertion,
 };
 
 /** Compiles one resolved assertion into its check. */

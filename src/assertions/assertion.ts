@@ -1,6 +1,6 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
 import type { FinishReason } from '../config/runware-limits.js';
-import type { AssertionOutcome, Usage } from '../results/sample-record.js';
+import type { AssertionOutcome, ToolCall, Usage } from '../results/sample-record.js';
 
 /** The text parsed as JSON, or why it is not JSON. */
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: string };
@@ -8,6 +8,8 @@ export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: stri
 /** What an assertion may look at: one completed sample. */
 export interface SampleView {
   text: string;
+  /** The tools the model asked to call; empty when none. */
+  toolCalls: readonly ToolCall[];
   finishReason: FinishReason;
   usage: Usage | null;
   costUsd: number | null;

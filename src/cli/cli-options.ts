@@ -23,6 +23,8 @@ export interface RunArgs {
   baseline?: string;
   shard?: string;
   traffic?: string;
+  webhookListen?: string;
+  webhookPublicUrl?: string;
 }
 
 /** Arguments of `evalgate validate`. */
@@ -148,6 +150,11 @@ export const RUN_OPTIONS = {
   baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json); a significant regression fails the gate (exit 1)' },
   shard: { type: 'string', describe: 'Run part i of n of the plan (e.g. 2/3), for parallel CI jobs; evalgate merge combines the parts' },
   traffic: { ...traffic, describe: 'Project cost to production traffic in summary.json and the report, e.g. 50000/day or 1.5M/month' },
+  webhookListen: {
+    type: 'string',
+    describe: 'Receive async results by webhook: listen on HOST:PORT (e.g. 0.0.0.0:8080) and send each async task a webhookURL with a per-run secret token; polling covers what is late',
+  },
+  webhookPublicUrl: { type: 'string', describe: 'With --webhook-listen: the URL Runware reaches the listener at (a tunnel, a CI runner); default http://HOST:PORT' },
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
 
 export const ESTIMATE_OPTIONS = {

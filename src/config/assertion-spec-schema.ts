@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FINISH_REASONS } from './runware-limits.js';
+import { ToolNameSchema } from './tool-spec-schema.js';
 
 const not = z.boolean().default(false).describe('Invert the check: pass when it would fail. @default false');
 const description = z.string().optional().describe('Shown beside the outcome in reports.');
@@ -91,6 +92,30 @@ export const LatencySpecSchema = z
   })
   .describe('The request finished within this many milliseconds.');
 
+const callCount = z.int().min(0);
+/** `toolCall`: the model asked to call a tool, so many times, with arguments a schema accepts. */
+export const ToolCallSpecSchema = z
+  .strictObject({
+    type: z.literal('toolCall'),
+    name: ToolNameSchema.optional().describe("The tool, one of the suite's `tools`. Omitted: any tool."),
+    count: callCount.optional().describe('Exactly this many calls.'),
+    min: callCount.optional().describe('At least this many calls. @default 1, unless `count` or `max` is given'),
+    max: callCount.optional().describe('At most this many calls.'),
+    schema: z
+      .union([z.string().min(1), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe("A JSON Schema every matching call's arguments must satisfy (a path or inline). Omitted: the tool's own schema, when it has one."),
+    not: z.boolean().default(false).describe('Pass when the tool (any tool, without `name`) is not called at all. @default false'),
+    description,
+  })
+  .refine((s) => s.count === undefined || (s.min === undefined && s.max === undefined), { message: 'give count, or min and max, not both', path: ['count'] })
+  .refine((s) => !s.not || (s.count === undefined && s.min === undefined && s.max === undefined && s.schema === undefined), {
+    message: 'not: true means no call at all; it takes no count, min, max or schema',
+    path: ['not'],
+  })
+  .refine((s) => s.min === undefined || s.max === undefined || s.min <= s.max, { message: 'min is above max', path: ['min'] })
+  .describe('The model called a tool (how often, with which arguments).');
+
 export const AssertionSpecSchema = z.discriminatedUnion('type', [
   RegexSpecSchema,
   ContainsSpecSchema,
@@ -100,6 +125,7 @@ export const AssertionSpecSchema = z.discriminatedUnion('type', [
   TokensSpecSchema,
   CostSpecSchema,
   LatencySpecSchema,
+  ToolCallSpecSchema,
 ]);
 
 /** What a suite says about one check, as written in YAML (after defaults). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelSpecSchema } from './model-table.js';
+import { DELIVERY_METHODS } from './runware-limits.js';
 import { FaultsSchema } from './simulator-faults.js';
 
 import { PROVIDERS, REPORTERS } from './choices.js';
@@ -39,6 +40,33 @@ export const GateSchema = z
     caseMinSamples: z.int().min(1).default(2).describe('A case regresses (passed every sample, now fails every one) only with this many completed samples on both sides. @default 2'),
   })
   .describe('Regression gate against a baseline run.');
+
+/** How `async` delivery waits for results: polling with getResponse, as Runware's SDK does. */
+export const PollingSchema = z
+  .strictObject({
+    firstDelayMs: z.int().min(0).default(1000).describe('Wait before the first getResponse poll. @default 1000'),
+    factor: z.number().min(1).default(1.5).describe('Each wait is the previous one times this. @default 1.5'),
+    maxDelayMs: z.int().min(0).default(10_000).describe('Longest wait between two polls. @default 10000'),
+    deadlineMs: z
+      .int()
+      .min(1)
+      .default(600_000)
+      .describe('Longest an async task may take, from sending it to its last result; results not there by then are errored samples (ASYNC_TIMEOUT), not retried. @default 600000'),
+  })
+  .describe('How async results are awaited.');
+export type PollingPolicy = z.infer<typeof PollingSchema>;
+
+/** Async results POSTed to `--webhook-listen`. */
+export const WebhookSchema = z
+  .strictObject({
+    fallbackAfterMs: z
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe('With --webhook-listen: how long after sending a task its results may take to reach the webhook before evalgate polls getResponse for the rest. @default 60000'),
+  })
+  .describe('How results POSTed to the webhook receiver are awaited.');
+export type WebhookPolicy = z.infer<typeof WebhookSchema>;
 
 /** The built-in simulator (`--provider simulator`). */
 export const SimulatorConfigSchema = z
@@ -94,13 +122,36 @@ export const ConfigSpecSchema = z
       .describe('Folder of recorded answers that `--provider replay` answers from, relative to this file. @default fixtures/cassettes'),
     model: z.string().min(1).default('openai-gpt-5-5').describe('Model of suites that name none. @default openai-gpt-5-5'),
     concurrency: z.int().min(1).max(1024).default(8).describe('Requests in flight at once. @default 8'),
-    requestTimeoutMs: z.int().min(1).default(180_000).describe('Time one attempt may take before it is abandoned and retried. @default 180000'),
+    requestTimeoutMs: z
+      .int()
+      .min(1)
+      .default(180_000)
+      .describe('Longest one HTTP request may take before it is abandoned and retried: a sync answer, a whole stream, or one async submission or poll. @default 180000'),
     assertionTimeoutMs: z
       .int()
       .min(1)
       .default(1000)
       .describe('Longest a regex assertion may run on one output (a pattern that backtracks catastrophically); past it the assertion errors and the sample fails. @default 1000'),
     retry: RetrySchema.prefault({}),
+    batchSize: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .describe(
+        "Tasks per HTTP request: sync tasks and async submissions sent at the same moment share a request, up to this many (streams never do). Runware's own maximum is unconfirmed. @default 1",
+      ),
+    deliveryMethod: z
+      .enum(DELIVERY_METHODS)
+      .optional()
+      .describe('Delivery method of suites that set none: `sync`, `async` or `stream`. @default sync (async for xhigh requests that could outlive requestTimeoutMs)'),
+    maxImageBytes: z
+      .int()
+      .min(1)
+      .default(20 * 1024 * 1024)
+      .describe("Largest image a suite's inputs.images may hold (a file, or a data URI decoded), in bytes; checked at load. Runware's own limit is unconfirmed. @default 20971520 (20 MiB)"),
+    polling: PollingSchema.prefault({}),
+    webhook: WebhookSchema.prefault({}),
     outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),
     reporters: z
       .array(z.enum(REPORTERS))

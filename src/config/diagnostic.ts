@@ -28,6 +28,10 @@ export type DiagnosticCode =
   | 'BAD_JSON_SCHEMA'
   | 'MISSING_JSON_SCHEMA'
   | 'CONFLICTS_WITH_SWEEP'
+  | 'UNKNOWN_TOOL'
+  | 'DUPLICATE_TOOL'
+  | 'BAD_IMAGE'
+  | 'IMAGE_TOO_LARGE'
   | 'IGNORED_SETTING'
   | 'YAML_WARNING';
 

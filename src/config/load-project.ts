@@ -4,6 +4,7 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigError } from '../errors.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { displayPath } from './display-path.js';
+import { ImageSource } from './image-source.js';
 import { JsonSchemaCompiler } from './json-schema-compiler.js';
 import { JsonSchemaSource } from './json-schema-source.js';
 import { loadConfig, type ResolvedConfig } from './load-config.js';
@@ -38,6 +39,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const diagnostics: Diagnostic[] = [...configDiagnostics];
   const files = await findSuiteFiles(options, config, diagnostics);
   const schemas = new JsonSchemaSource(new JsonSchemaCompiler(), config.rootDir, options.cwd);
+  const images = new ImageSource(config.rootDir, options.cwd, config.maxImageBytes);
   const suites: LoadedSuite[] = [];
   const namesSeen = new Map<string, string>();
 
@@ -48,7 +50,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       diagnostics.push(...source);
       continue;
     }
-    const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas });
+    const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas, images });
     diagnostics.push(...source.warnings, ...found);
     if (!suite) continue;
     const other = namesSeen.get(suite.name);

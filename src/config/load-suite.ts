@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
+import type { ImageSource } from './image-source.js';
 import type { JsonSchemaSource, LoadedJsonSchema } from './json-schema-source.js';
 import type { ResolvedConfig } from './load-config.js';
 import type { LoadedSuite } from './loaded-suite.js';
 import type { ModelEntry } from './model-table.js';
 import { repairSuite } from './repair-suite.js';
 import { resolveCase } from './resolve-case.js';
+import { resolveTools } from './resolve-tools.js';
 import { RUNWARE_LIMITS } from './runware-limits.js';
 import { didYouMean } from './suggest.js';
 import { SuiteSpecSchema, type SuiteSpec } from './suite-schema.js';
@@ -16,6 +18,7 @@ import type { YamlPath, YamlSource } from './yaml-source.js';
 export interface SuiteLoadContext {
   config: ResolvedConfig;
   schemas: JsonSchemaSource;
+  images: ImageSource;
 }
 
 /**
@@ -54,6 +57,7 @@ async function checkSuite(
   const models = resolveModels(spec, source, ctx.config, diagnostics);
   const numberResults = spec.sweep?.numberResults ?? [spec.numberResults ?? RUNWARE_LIMITS.numberResults.default];
   const outputFormat = spec.outputFormat ?? 'TEXT';
+  const deliveryMethod = spec.deliveryMethod ?? ctx.config.deliveryMethod;
 
   let suiteSchema: LoadedJsonSchema | undefined;
   // Looked up in the file, not the spec: a jsonSchema that failed the schema is no longer in the spec.
@@ -80,7 +84,17 @@ async function checkSuite(
     if (!model.entry.outputFormats.includes(outputFormat)) {
       diagnostics.push(source.diagnostic(spec.outputFormat ? ['outputFormat'] : model.at, 'UNSUPPORTED_BY_MODEL', `${model.entry.id} does not support outputFormat ${outputFormat}`));
     }
+    if (deliveryMethod !== undefined && !model.entry.deliveryMethods.includes(deliveryMethod)) {
+      const from = spec.deliveryMethod !== undefined ? '' : ' (the default in evalconfig.yaml)';
+      diagnostics.push(
+        source.diagnostic(spec.deliveryMethod !== undefined ? ['deliveryMethod'] : model.at, 'UNSUPPORTED_BY_MODEL', `${model.entry.id} does not take deliveryMethod ${deliveryMethod}${from}`, {
+          hint: `it takes: ${model.entry.deliveryMethods.join(', ')}${spec.deliveryMethod !== undefined ? '; or remove deliveryMethod to let evalgate choose per model' : ''}`,
+        }),
+      );
+    }
   }
+
+  const tools = await resolveTools(spec, source, models, (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics), diagnostics);
 
   const seen = new Map<string, number>();
   const cases = [];
@@ -98,7 +112,9 @@ async function checkSuite(
       models: models.map((m) => m.entry),
       suiteSchema,
       isSuiteSchemaWritten,
+      tools,
       loadSchema: (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics),
+      loadImage: (ref, at) => ctx.images.load(ref, source, suiteDir, at, diagnostics),
       diagnostics,
     });
     if (loaded) cases.push(loaded);
@@ -116,6 +132,9 @@ async function checkSuite(
     numberResults,
     outputFormat,
     ...(suiteSchema && outputFormat === 'JSON' ? { jsonSchema: suiteSchema.wire } : {}),
+    ...(deliveryMethod !== undefined ? { deliveryMethod } : {}),
+    ...(tools.tools ? { tools: tools.tools } : {}),
+    ...(tools.toolChoice ? { toolChoice: tools.toolChoice } : {}),
     cases,
   };
   return { suite, diagnostics };

@@ -1,7 +1,7 @@
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { ValidateFunction } from './json-schema-compiler.js';
 import type { ModelEntry } from './model-table.js';
-import type { Message, OutputFormat, ThinkingLevel } from './runware-limits.js';
+import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel, ToolChoiceType } from './runware-limits.js';
 
 /** The `jsonSchema` field as Runware takes it. */
 export interface WireJsonSchema {
@@ -17,8 +17,27 @@ export interface ResolvedJsonSchemaAssertion extends AssertionSpecOf<'jsonSchema
   validate: ValidateFunction;
 }
 
+/** A `toolCall` assertion with the schema its calls' arguments must satisfy compiled at load, if any. */
+export interface ResolvedToolCallAssertion extends AssertionSpecOf<'toolCall'> {
+  /** Where the arguments schema came from (a path, "inline", or "tool <name>"), for messages. */
+  schemaLabel?: string;
+  validate?: ValidateFunction;
+}
+
 /** An assertion after load: templates rendered, regexes checked, schemas compiled. */
-export type ResolvedAssertion = Exclude<AssertionSpec, { type: 'jsonSchema' }> | ResolvedJsonSchemaAssertion;
+export type ResolvedAssertion = Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' }> | ResolvedJsonSchemaAssertion | ResolvedToolCallAssertion;
+
+/** A tool as Runware takes it in a task's `tools`. */
+export type WireTool =
+  | { type: 'function'; name: string; description?: string; schema: Record<string, unknown> }
+  | { type: 'search' }
+  | { type: 'codeInterpreter' };
+
+/** `toolChoice` as Runware takes it. */
+export interface WireToolChoice {
+  type: ToolChoiceType;
+  name?: string;
+}
 
 /** One case, ready to plan: its conversation rendered and its settings resolved. */
 export interface LoadedCase {
@@ -30,6 +49,8 @@ export interface LoadedCase {
   maxTokens: number;
   /** The thinking levels to run this case at: the suite's sweep, or the one level its settings give. */
   thinkingLevels: ThinkingLevel[];
+  /** `inputs.images` as sent: URLs, UUIDs and data URIs (local files read and encoded at load). */
+  images?: string[];
   assertions: ResolvedAssertion[];
 }
 
@@ -47,5 +68,13 @@ export interface LoadedSuite {
   numberResults: number[];
   outputFormat: OutputFormat;
   jsonSchema?: WireJsonSchema;
+  /**
+   * The delivery method the suite (or evalconfig.yaml) asks for, checked against every model. Absent:
+   * chosen per model and level when planning (sync where the model takes it; see chooseDeliveryMethod).
+   */
+  deliveryMethod?: DeliveryMethod;
+  /** Tools the model may call, with function schemas loaded. */
+  tools?: WireTool[];
+  toolChoice?: WireToolChoice;
   cases: LoadedCase[];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS } from './runware-limits.js';
+import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS, TOOL_TYPES } from './runware-limits.js';
 
 /** Price of a model in USD per million tokens. */
 export const PriceSchema = z
@@ -23,6 +23,18 @@ export const ModelSpecSchema = z.strictObject({
   thinkingLevels: z.array(z.enum(THINKING_LEVELS)).min(1).describe('The `thinkingLevel` values the model accepts.'),
   outputFormats: z.array(z.enum(OUTPUT_FORMATS)).min(1).describe('The `outputFormat` values the model accepts.'),
   deliveryMethods: z.array(z.enum(DELIVERY_METHODS)).min(1).describe('The `deliveryMethod` values the model accepts.'),
+  toolTypes: z
+    .array(z.enum(TOOL_TYPES))
+    .default([...TOOL_TYPES])
+    .describe('The kinds of `tools` the model takes: `function`, `search`, `codeInterpreter`. @default all three'),
+  acceptsImages: z.boolean().default(false).describe('Whether the model takes `inputs.images`. @default false'),
+  outputTokensPerSecond: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'Typical output speed, tokens per second. Used only to tell whether a worst-case xhigh request could outlive `requestTimeoutMs` on sync delivery (then async is chosen, with a notice).',
+    ),
   price: PriceSchema.optional().describe('Price per 1M tokens; without it, cost comes from the API only.'),
   thinkingBilling: z
     .enum(['separate', 'includedInCompletion'])
@@ -40,6 +52,10 @@ export const ModelSpecSchema = z.strictObject({
         'one token per 4 bytes of UTF-8, for models whose tokenizer evalgate does not have. @default approximate',
     ),
   source: z.string().optional().describe('Where the limits and price come from.'),
+  unconfirmed: z
+    .array(z.enum(['maxTokens', 'maxNumberResults', 'thinkingLevels', 'outputFormats', 'deliveryMethods', 'toolTypes', 'acceptsImages', 'outputTokensPerSecond', 'price']))
+    .default([])
+    .describe('The fields above that Runware has not confirmed for this model: best guesses, to be checked against a real call. @default []'),
 });
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
@@ -48,54 +64,7 @@ export interface ModelEntry extends ModelSpec {
   id: string;
 }
 
-const GPT_LEVELS = ['none', 'low', 'medium', 'high', 'xhigh'] as const;
-
-/**
- * The built-in model table. Extend or override it under `models:` in evalconfig.yaml; keep per-model
- * limits here, never in if-statements. Entries other than GPT-5.5 have limits that Runware has not
- * confirmed (see `source`).
- */
-export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {
-  'openai-gpt-5-5': {
-    air: 'openai:gpt@5.5',
-    displayName: 'GPT-5.5',
-    maxTokens: 128_000,
-    maxNumberResults: 4,
-    thinkingLevels: [...GPT_LEVELS],
-    outputFormats: ['TEXT', 'JSON'],
-    deliveryMethods: ['sync', 'async', 'stream'],
-    price: { input: 5, output: 30, cachedInput: 0.5 },
-    thinkingBilling: 'separate',
-    tokenizer: 'o200k_base',
-    source: 'Runware price; matches the cost returned by a real call (162 in + 41 out = $0.00204)',
-  },
-  'google-gemini-3-1-pro': {
-    air: 'google:gemini@3.1-pro',
-    displayName: 'Gemini 3.1 Pro',
-    maxTokens: 65_536,
-    maxNumberResults: 4,
-    thinkingLevels: ['low', 'medium', 'high'],
-    outputFormats: ['TEXT', 'JSON'],
-    deliveryMethods: ['sync', 'async', 'stream'],
-    price: { input: 2, output: 12 },
-    thinkingBilling: 'separate',
-    tokenizer: 'approximate',
-    source: 'price from the Runware CLI test fixture; limits unconfirmed',
-  },
-  'deepseek-v4-flash': {
-    air: 'deepseek:v4@flash',
-    displayName: 'DeepSeek V4 Flash',
-    maxTokens: 32_768,
-    maxNumberResults: 4,
-    thinkingLevels: ['none', 'low', 'medium', 'high'],
-    outputFormats: ['TEXT', 'JSON'],
-    deliveryMethods: ['sync', 'async', 'stream'],
-    price: { input: 0.076, output: 0.153 },
-    thinkingBilling: 'separate',
-    tokenizer: 'approximate',
-    source: 'price from a third-party list; limits unconfirmed',
-  },
-};
+export { DEFAULT_MODELS } from './default-models.js';
 
 /** Looks models up by the id a suite uses, or by the AIR the API uses. */
 export class ModelTable {

@@ -1,7 +1,9 @@
-import type { AssertionSpec } from './assertion-spec-schema.js';
+import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { LoadedJsonSchema } from './json-schema-source.js';
-import type { ResolvedAssertion } from './loaded-suite.js';
+import type { ResolvedAssertion, ResolvedToolCallAssertion } from './loaded-suite.js';
+import type { ResolvedTools } from './resolve-tools.js';
+import { didYouMean } from './suggest.js';
 import { escapeRegExp } from './render-template.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
@@ -20,6 +22,8 @@ export interface AssertionContext {
   suiteSchema: LoadedJsonSchema | undefined;
   /** True when the suite has a `jsonSchema` key, even one that did not load (and is reported already). */
   isSuiteSchemaWritten: boolean;
+  /** The suite's tools, for toolCall assertions. */
+  tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
   diagnostics: Diagnostic[];
 }
@@ -79,7 +83,35 @@ async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionCon
       const loaded = await ctx.loadSchema(spec.schema, [...path, 'schema']);
       return loaded ? { ...spec, validate: loaded.validate, schemaLabel: loaded.label } : undefined;
     }
+    case 'toolCall':
+      return resolveToolCall(spec, path, ctx);
     default:
       return spec;
   }
+}
+
+/** A toolCall assertion names one of the suite's tools; its arguments schema is the given one, else the tool's. */
+async function resolveToolCall(spec: AssertionSpecOf<'toolCall'>, path: YamlPath, ctx: AssertionContext): Promise<ResolvedToolCallAssertion | undefined> {
+  const { byName, isWritten } = ctx.tools;
+  if (byName.size === 0) {
+    // Tools that failed to load are reported where they are written; "no tools" here would mislead.
+    if (isWritten) return undefined;
+    ctx.diagnostics.push(ctx.source.diagnostic(path, 'UNKNOWN_TOOL', 'toolCall assertion, but the suite declares no tools', { hint: 'add tools: to the suite' }));
+    return undefined;
+  }
+  const tool = spec.name !== undefined ? byName.get(spec.name) : undefined;
+  if (spec.name !== undefined && !tool) {
+    const names = [...byName.keys()];
+    ctx.diagnostics.push(
+      ctx.source.diagnostic([...path, 'name'], 'UNKNOWN_TOOL', `toolCall names "${spec.name}", which is not one of the suite's tools`, {
+        hint: didYouMean(spec.name, names) ?? `declared: ${names.join(', ')}`,
+      }),
+    );
+    return undefined;
+  }
+  if (spec.schema !== undefined) {
+    const loaded = await ctx.loadSchema(spec.schema, [...path, 'schema']);
+    return loaded ? { ...spec, validate: loaded.validate, schemaLabel: loaded.label } : undefined;
+  }
+  return tool?.schema ? { ...spec, validate: tool.schema.validate, schemaLabel: `tool ${spec.name}'s schema` } : spec;
 }

@@ -4,6 +4,7 @@ import type { LoadedCase } from './loaded-suite.js';
 import type { ModelEntry } from './model-table.js';
 import { renderTemplate } from './render-template.js';
 import { resolveAssertions, type PlacedAssertion } from './resolve-assertions.js';
+import type { ResolvedTools } from './resolve-tools.js';
 import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from './runware-limits.js';
 import { suggest } from './suggest.js';
 import type { CaseSpec, SuiteSpec } from './suite-schema.js';
@@ -16,7 +17,11 @@ export interface CaseContext {
   suiteSchema: LoadedJsonSchema | undefined;
   /** True when the suite has a `jsonSchema` key, even one that did not load. */
   isSuiteSchemaWritten: boolean;
+  /** The suite's tools, for toolCall assertions. */
+  tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
+  /** Reads one `inputs.images` entry: the value to send, or undefined after reporting why not. */
+  loadImage: (ref: string, at: YamlPath) => Promise<string | undefined>;
   diagnostics: Diagnostic[];
 }
 
@@ -97,6 +102,8 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
   const thinkingLevels: ThinkingLevel[] = suite.sweep?.thinkingLevel ?? [spec.settings?.thinkingLevel ?? suite.settings?.thinkingLevel ?? RUNWARE_LIMITS.defaultThinkingLevel];
   checkModelLimits(suite, spec, index, maxTokens, thinkingLevels, ctx);
 
+  const images = await resolveImages(suite, spec, index, render, ctx);
+
   const placed: PlacedAssertion[] = [
     ...(suite.assert ?? []).map((a, i) => ({ spec: a, path: ['assert', i] as YamlPath })),
     ...(spec.assert ?? []).map((a, i) => ({ spec: a, path: at('assert', i) })),
@@ -106,6 +113,7 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     render: renderOrReport,
     suiteSchema: ctx.suiteSchema,
     isSuiteSchemaWritten: ctx.isSuiteSchemaWritten,
+    tools: ctx.tools,
     loadSchema: ctx.loadSchema,
     diagnostics,
   });
@@ -119,8 +127,23 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     ...(systemPrompt !== undefined ? { systemPrompt } : {}),
     maxTokens,
     thinkingLevels,
+    ...(images ? { images } : {}),
     assertions,
   };
+}
+
+/** The case's images (else the suite's), templates rendered, read and checked; each model must take images. */
+async function resolveImages(suite: SuiteSpec, spec: CaseSpec, index: number, render: (text: string, at: YamlPath) => string, ctx: CaseContext): Promise<string[] | undefined> {
+  const base: YamlPath = spec.inputs ? ['cases', index, 'inputs'] : ['inputs'];
+  const refs = (spec.inputs ?? suite.inputs)?.images;
+  if (!refs) return undefined;
+  for (const model of ctx.models) {
+    if (!model.acceptsImages) {
+      ctx.diagnostics.push(ctx.source.diagnostic(base, 'UNSUPPORTED_BY_MODEL', `${model.id} does not take images (inputs.images)`, { atKey: true, hint: 'use a model that does (acceptsImages in the model table)' }));
+    }
+  }
+  const loaded = await Promise.all(refs.map((ref, i) => ctx.loadImage(render(ref, [...base, 'images', i]), [...base, 'images', i])));
+  return loaded.every((v): v is string => v !== undefined) ? loaded : undefined;
 }
 
 function checkModelLimits(suite: SuiteSpec, spec: CaseSpec, index: number, maxTokens: number, levels: ThinkingLevel[], ctx: CaseContext): void {

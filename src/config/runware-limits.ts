@@ -11,6 +11,14 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const DELIVERY_METHODS = ['sync', 'async', 'stream'] as const;
 export type DeliveryMethod = (typeof DELIVERY_METHODS)[number];
 
+/** Kinds of tool a task may offer: functions the caller describes, and built-ins the provider runs. */
+export const TOOL_TYPES = ['function', 'search', 'codeInterpreter'] as const;
+export type ToolType = (typeof TOOL_TYPES)[number];
+
+/** How the model may use the tools (`toolChoice.type`). */
+export const TOOL_CHOICE_TYPES = ['auto', 'any', 'tool', 'none'] as const;
+export type ToolChoiceType = (typeof TOOL_CHOICE_TYPES)[number];
+
 export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'unknown'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 

@@ -25,6 +25,27 @@ export const FaultsSchema = z
     truncated: rate('a 200 whose JSON body is cut short'),
     mixed: rate('a 200 with some results and a timeoutProvider error for the rest'),
     wrongCount: rate('a 200 with one result too many or too few'),
+    asyncStuck: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Share of async results that stay `processing` for ever (the client gives up at its polling deadline). Drawn per result, apart from the request faults above. @default 0'),
+    streamError: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Share of streams that fail midway with an `errors` event (timeoutProvider). Drawn per stream. @default 0'),
+    streamCut: z.number().min(0).max(1).default(0).describe('Share of streams whose connection is cut midway, without a final chunk. Drawn per stream. @default 0'),
+    slowStream: z.number().min(0).max(1).default(0).describe('Share of streams that take 10 times as long, with keep-alives while nothing comes. Drawn per stream. @default 0'),
+    webhookLost: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('Share of async results never POSTed to their webhookURL (the client polls for them past its fallback). Drawn per result. @default 0'),
+    webhookDuplicate: z.number().min(0).max(1).default(0).describe('Share of async results POSTed to their webhookURL twice. Drawn per result. @default 0'),
     admitConcurrency: z
       .int()
       .min(1)

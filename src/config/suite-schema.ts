@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AssertionSpecSchema } from './assertion-spec-schema.js';
-import { MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
+import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
+import { ToolChoiceSpecSchema, ToolSpecSchema } from './tool-spec-schema.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const name = (what: string) =>
@@ -39,6 +40,18 @@ export const SettingsSpecSchema = z
   })
   .describe('Runware `settings` for every request of the suite or case.');
 
+/** Inputs other than the conversation: images. */
+export const InputsSpecSchema = z
+  .strictObject({
+    images: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe(
+        'Images sent with the request: URLs (https://…), data URIs (data:image/png;base64,…), Runware image UUIDs, or paths to PNG, JPEG, GIF or WebP files relative to the suite (read at load and sent as base64). `{{var}}` inserts a variable.',
+      ),
+  })
+  .describe('Runware `inputs`: images for models that take them.');
+
 /** Template variables: identifiers mapped to scalars. */
 export const VarsSchema = z
   .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is an identifier'), z.union([z.string(), z.number(), z.boolean()]))
@@ -55,6 +68,7 @@ export const CaseSpecSchema = z
     vars: VarsSchema.optional(),
     tags: TagsSchema.optional(),
     settings: SettingsSpecSchema.optional().describe('Overrides of the suite settings for this case.'),
+    inputs: InputsSpecSchema.optional().describe("This case's images; they replace the suite's `inputs`."),
     assert: z.array(AssertionSpecSchema).optional().describe("Checks for this case, after the suite's."),
   })
   .describe('One conversation and its expectations.');
@@ -90,6 +104,19 @@ export const SuiteSpecSchema = z
       .max(numberResults.max)
       .optional()
       .describe('Samples per request when not swept (1 to 4). @default 1'),
+    deliveryMethod: z
+      .enum(DELIVERY_METHODS)
+      .optional()
+      .describe(
+        'How results come back: `sync` (in the response), `async` (polled with getResponse, or POSTed to a webhook), `stream` (server-sent events; measures time to first token; numberResults N sends N tasks). @default `deliveryMethod` in evalconfig.yaml, else sync',
+      ),
+    tools: z
+      .array(ToolSpecSchema)
+      .min(1)
+      .optional()
+      .describe('Tools the model may call: functions (`{type: function, name, description, schema}`) and the built-ins `{type: search}` and `{type: codeInterpreter}`.'),
+    toolChoice: ToolChoiceSpecSchema.optional(),
+    inputs: InputsSpecSchema.optional().describe('Images for every case that gives none of its own.'),
     messages: z.array(MessageSpecSchema).min(1).optional().describe('A conversation template for cases that give only `vars`.'),
     vars: VarsSchema.optional(),
     tags: TagsSchema.optional(),

@@ -84,9 +84,10 @@ function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schem
             hint: `one of: ${options.join(', ')}`,
           })];
         }
-        return [source.diagnostic(path, 'UNKNOWN_ASSERTION', `unknown assertion type "${String(discriminatorValue)}"`, {
-          hint: didYouMean(String(discriminatorValue), options) ?? `known types: ${options.join(', ')}`,
-        })];
+        const hint = didYouMean(String(discriminatorValue), options) ?? `known types: ${options.join(', ')}`;
+        // Two lists are unions on `type`: a suite's tools, and assertions (everywhere else).
+        if (path[0] === 'tools') return [source.diagnostic(path, 'INVALID_VALUE', `unknown tool type "${String(discriminatorValue)}"`, { hint })];
+        return [source.diagnostic(path, 'UNKNOWN_ASSERTION', `unknown assertion type "${String(discriminatorValue)}"`, { hint })];
       }
       const expected = issue.errors
         .map((branch) => branch.find((b) => b.code === 'invalid_type' && b.path.length === 0))

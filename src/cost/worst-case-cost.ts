@@ -4,17 +4,31 @@ import type { InferenceRequest } from '../plan/trial.js';
 /** Tokens a chat format adds per message, and once per request, beyond the text (generous). */
 const MESSAGE_OVERHEAD_TOKENS = 8;
 const REQUEST_OVERHEAD_TOKENS = 16;
+/**
+ * Prompt tokens one image may take. Runware does not say how images are counted; OpenAI's vision
+ * models take at most about 1,600 per image at high detail. Four times that, to stay a bound.
+ */
+export const IMAGE_WORST_CASE_TOKENS = 6400;
 
 /**
  * The most a request can cost, in USD, or null when the model has no price. A token is never
- * shorter than one byte, so the UTF-8 size of the prompt bounds its tokens; `maxTokens` bounds
- * everything the model produces, thinking included. Each of `numberResults` results pays both.
+ * shorter than one byte, so the UTF-8 size of the prompt bounds its tokens (the structured-output
+ * schema and the tool definitions are part of the prompt, and each image counts
+ * IMAGE_WORST_CASE_TOKENS); `maxTokens` bounds everything the model produces, thinking included.
+ * Each of `numberResults` results pays both, however they are delivered (a stream of N is N tasks of one).
  */
 export function worstCaseCostUsd(request: InferenceRequest, pricing: Pick<ModelSpec, 'price'>): number | null {
   if (!pricing.price) return null;
   const texts = [request.systemPrompt ?? '', ...request.messages.map((m) => m.content)];
+  const structured = [request.outputFormat === 'JSON' ? request.jsonSchema : undefined, request.tools, request.toolChoice]
+    .filter((part) => part !== undefined)
+    .reduce((sum, part) => sum + Buffer.byteLength(JSON.stringify(part), 'utf8'), 0);
   const promptTokens =
-    texts.reduce((sum, t) => sum + Buffer.byteLength(t, 'utf8'), 0) + MESSAGE_OVERHEAD_TOKENS * texts.length + REQUEST_OVERHEAD_TOKENS;
+    texts.reduce((sum, t) => sum + Buffer.byteLength(t, 'utf8'), 0) +
+    structured +
+    (request.images?.length ?? 0) * IMAGE_WORST_CASE_TOKENS +
+    MESSAGE_OVERHEAD_TOKENS * texts.length +
+    REQUEST_OVERHEAD_TOKENS;
   const perResult = (promptTokens * pricing.price.input + request.maxTokens * pricing.price.output) / 1_000_000;
   return perResult * request.numberResults;
 }

@@ -1,8 +1,9 @@
 import type { LoadedCase, LoadedSuite } from '../config/loaded-suite.js';
 import type { ModelEntry } from '../config/model-table.js';
-import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
 import { EvalgateError } from '../errors.js';
 import { compileCaseFilter } from './case-filter.js';
+import { chooseDeliveryMethod } from './choose-delivery-method.js';
 import { trialId } from './trial-id.js';
 import type { InferenceRequest, Setting, Trial } from './trial.js';
 
@@ -14,6 +15,8 @@ export interface PlanOptions {
   numberResults?: readonly number[];
   /** `--filter`: globs over `suite/case`, or `tag:<name>`. */
   filter?: readonly string[];
+  /** `requestTimeoutMs` of the config: xhigh requests that could outlive it go async (see chooseDeliveryMethod). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -35,6 +38,13 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
         for (const thinkingLevel of levels) {
           for (const n of numberResults) {
             const setting: Setting = { model: model.id, air: model.air, thinkingLevel, numberResults: n };
+            const delivery = chooseDeliveryMethod({
+              requested: suite.deliveryMethod,
+              model,
+              thinkingLevel,
+              maxTokens: kase.maxTokens,
+              ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+            });
             for (let repeat = 0; repeat < suite.repeats; repeat++) {
               trials.push({
                 id: trialId(suite.name, kase.id, setting, repeat),
@@ -42,9 +52,10 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
                 caseId: kase.id,
                 setting,
                 repeat,
-                request: buildRequest(suite, kase, setting),
+                request: buildRequest(suite, kase, setting, delivery.method),
                 case: kase,
                 pricing: { ...(model.price ? { price: model.price } : {}), thinkingBilling: model.thinkingBilling },
+                ...(delivery.notice !== undefined ? { deliveryNotice: `${suite.name}: ${delivery.notice}` } : {}),
               });
             }
           }
@@ -58,7 +69,7 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
   return trials;
 }
 
-function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: Setting): InferenceRequest {
+function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: Setting, deliveryMethod: DeliveryMethod): InferenceRequest {
   return {
     model: setting.air,
     messages: kase.messages,
@@ -68,6 +79,10 @@ function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: Setting): I
     numberResults: setting.numberResults,
     outputFormat: suite.outputFormat,
     ...(suite.jsonSchema ? { jsonSchema: suite.jsonSchema } : {}),
+    ...(deliveryMethod !== 'sync' ? { deliveryMethod } : {}),
+    ...(kase.images ? { images: kase.images } : {}),
+    ...(suite.tools ? { tools: suite.tools } : {}),
+    ...(suite.toolChoice ? { toolChoice: suite.toolChoice } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
-import type { LoadedCase, WireJsonSchema } from '../config/loaded-suite.js';
+import type { LoadedCase, WireJsonSchema, WireTool, WireToolChoice } from '../config/loaded-suite.js';
 import type { ModelSpec } from '../config/model-table.js';
-import type { Message, OutputFormat, ThinkingLevel } from '../config/runware-limits.js';
+import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel } from '../config/runware-limits.js';
 
 /** One point of the sweep: what varies between the groups of a suite. */
 export interface Setting {
@@ -23,6 +23,16 @@ export interface InferenceRequest {
   numberResults: number;
   outputFormat: OutputFormat;
   jsonSchema?: WireJsonSchema;
+  /**
+   * How the results come back; absent means sync (so a sync request, and its recording, reads as it
+   * always did). With `stream`, numberResults N goes out as N tasks of one result each.
+   */
+  deliveryMethod?: Exclude<DeliveryMethod, 'sync'>;
+  /** `inputs.images`: URLs, image UUIDs or data URIs. */
+  images?: string[];
+  /** Tools the model may call, and whether it must. */
+  tools?: WireTool[];
+  toolChoice?: WireToolChoice;
 }
 
 /** Case × setting × repeat: one request to the model, returning `setting.numberResults` samples. */
@@ -39,4 +49,6 @@ export interface Trial {
   case: LoadedCase;
   /** The model's price, to cost a sample when the API sends no cost. */
   pricing: Pick<ModelSpec, 'price' | 'thinkingBilling'>;
+  /** Set when evalgate chose the delivery method itself, or questions the one asked for (see chooseDeliveryMethod). */
+  deliveryNotice?: string;
 }

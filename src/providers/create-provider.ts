@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/load-config.js';
 import { EvalgateError } from '../errors.js';
 import type { Provider } from './provider.js';
 import { ReplayProvider } from './replay/replay-provider.js';
-import { DEFAULT_RUNWARE_API_URL, RunwareProvider } from './runware/runware-provider.js';
+import { DEFAULT_RUNWARE_API_URL, RunwareProvider, type RunwareProviderOptions } from './runware/runware-provider.js';
 import { loadScenarios } from './simulator/scenario.js';
 import { startSimulator } from './simulator/simulator-server.js';
 
@@ -33,8 +33,9 @@ export async function createProvider(
   name: ProviderName,
   config: ResolvedConfig,
   env: RunwareEnv,
-  options: { cwd: string; concurrency: number; seed?: number; cassettes?: string },
+  options: { cwd: string; concurrency: number; seed?: number; cassettes?: string; webhook?: RunwareProviderOptions['webhook'] },
 ): Promise<ProviderSetup> {
+  const delivery = { polling: config.polling, batchSize: config.batchSize, ...(options.webhook ? { webhook: options.webhook } : {}) };
   if (name === 'replay') {
     const dir = options.cassettes !== undefined ? path.resolve(options.cwd, options.cassettes) : path.resolve(config.rootDir, config.cassettes);
     const provider = ReplayProvider.fromFolder(dir);
@@ -48,7 +49,7 @@ export async function createProvider(
       });
     }
     const apiUrl = parseApiUrl(env.RUNWARE_API_URL?.trim() || DEFAULT_RUNWARE_API_URL);
-    const provider = new RunwareProvider({ apiUrl: apiUrl.href, apiKey, connections: options.concurrency });
+    const provider = new RunwareProvider({ apiUrl: apiUrl.href, apiKey, connections: options.concurrency, ...delivery });
     return { provider, simulated: false, apiUrl: withoutCredentials(apiUrl), close: () => provider.close() };
   }
 
@@ -60,7 +61,7 @@ export async function createProvider(
     latencyScale: config.simulator.latencyScale,
     faults: config.simulator.faults,
   });
-  const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'simulator', connections: options.concurrency, name: 'simulator' });
+  const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'simulator', connections: options.concurrency, name: 'simulator', ...delivery });
   return {
     provider,
     simulated: true,

@@ -1,6 +1,16 @@
 import type { FinishReason } from '../config/runware-limits.js';
 import type { InferenceRequest } from '../plan/trial.js';
-import type { SampleErrorCode, Usage } from '../results/sample-record.js';
+import type { SampleErrorCode, ToolCall, Usage } from '../results/sample-record.js';
+
+/** When a streamed result's parts arrived, in ms from sending its request. */
+export interface StreamTiming {
+  /** The first token of any kind: reasoning or visible text. */
+  timeToFirstTokenMs: number | null;
+  /** The first token of visible text, after any reasoning. */
+  timeToFirstTextMs: number | null;
+  /** The end of its stream: this result's own latency (a streamed trial's N results each have one). */
+  latencyMs: number;
+}
 
 /** One result the provider returned for a task. */
 export interface ProviderResult {
@@ -9,6 +19,12 @@ export interface ProviderResult {
   usage: Usage | null;
   /** The API's own cost figure, USD; null when it sent none. */
   costUsd: number | null;
+  /** The tools the model asked to call (see read-tool-calls.ts); absent when none. */
+  toolCalls?: ToolCall[];
+  /** The reasoning the model streamed before its text, where the API sent it. */
+  reasoning?: string;
+  /** Set for a streamed result. */
+  stream?: StreamTiming;
 }
 
 /** A classified failure of one attempt. */

@@ -106,6 +106,10 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
     if (groups.length === 0) continue;
     out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}`);
     out.push(renderSettingsTable(groups, paint));
+    if (groups.some((g) => g.tasksPerTrial > 1)) {
+      out.push(paint('dim', 'stream ×N: Runware streams one result per task, so a trial of numberResults N is sent as N tasks of one result each'));
+    }
+    if (groups.some((g) => g.timeToFirstTokenMs !== null)) out.push(paint('dim', 'TTFT: time to first token (reasoning or text); text: time to first visible text; in ms'));
     const advice = summary.recommendations.find((r) => r.suite === suite.name);
     if (advice) out.push(...describeRecommendation(advice, suite.threshold).map((line) => paint('dim', line)));
     out.push('');
@@ -126,7 +130,8 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   out.push(
     `Totals: ${formatCount(t.samples)} samples · ${formatCount(t.passed)} passed · ${formatCount(t.failed)} failed · ` +
       `${formatCount(t.errored)} errored · ${formatCount(t.retries)} retries · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
-      `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms`,
+      `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms` +
+      (t.timeToFirstTokenMs ? ` · TTFT p50 ${formatMs(t.timeToFirstTokenMs.p50)} ms` : ''),
   );
   if (t.waits.backoffMs.total > 0 || (t.waits.queueMs.p95 ?? 0) >= 1) {
     out.push(paint('dim', `Waits, not in latency: queue p95 ${formatMs(t.waits.queueMs.p95)} ms · backoff ${formatMs(t.waits.backoffMs.total)} ms in all (longest ${formatMs(t.waits.backoffMs.max)} ms)`));

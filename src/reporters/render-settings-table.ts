@@ -4,16 +4,25 @@ import type { GroupSummary } from '../results/run-summary.js';
 import type { Painter } from './terminal-text.js';
 
 const HEAD = ['model', 'level', 'n', 'samples', 'pass rate', '95% CI', 'errored', 'cost', '$/sample', 'p50 ms', 'p95 ms', 'think tok'];
+/** Shown only when a group was not sent sync: how, and for a stream, how many tasks a trial took. */
+const DELIVERY_HEAD = ['delivery'];
+/** Shown only when a group streamed: time to first token (p50, p95) and to first visible text (p50). */
+const STREAM_HEAD = ['TTFT p50', 'TTFT p95', 'text p50'];
 
 /**
  * One suite's settings as a table: a row per model × thinkingLevel × numberResults with its samples,
- * pass rate and interval, errors, cost, latency and mean thinking tokens. Pure: returns the text.
+ * pass rate and interval, errors, cost, latency and mean thinking tokens; with the delivery method
+ * when any group was not sent sync, and time to first token and text when any group streamed. Pure:
+ * returns the text.
  */
 export function renderSettingsTable(groups: readonly GroupSummary[], paint: Painter): string {
+  const showDelivery = groups.some((g) => g.deliveryMethods.some((m) => m !== 'sync'));
+  const showStream = groups.some((g) => g.timeToFirstTokenMs !== null);
+  const head = [...HEAD, ...(showDelivery ? DELIVERY_HEAD : []), ...(showStream ? STREAM_HEAD : [])];
   const table = new Table({
-    head: HEAD,
+    head,
     style: { head: [], border: [], compact: true },
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: head.map((_, i) => (i < 2 || i === HEAD.length ? 'left' : 'right')),
   });
   for (const g of groups) {
     const isBelow = g.passRate !== null && g.passRate < g.threshold;
@@ -32,6 +41,8 @@ export function renderSettingsTable(groups: readonly GroupSummary[], paint: Pain
       formatMs(g.latencyMs.p50),
       formatMs(g.latencyMs.p95),
       formatCount(g.meanThinkingTokens),
+      ...(showDelivery ? [`${g.deliveryMethods.join('+')}${g.tasksPerTrial > 1 ? ` ×${g.tasksPerTrial}` : ''}`] : []),
+      ...(showStream ? [formatMs(g.timeToFirstTokenMs?.p50), formatMs(g.timeToFirstTokenMs?.p95), formatMs(g.timeToFirstTextMs?.p50)] : []),
     ]);
   }
   return table.toString();

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../config/model-table.js';
-import { THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
+import { DELIVERY_METHODS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
 import { disagreesWithPriceTable } from '../cost/cost-disagreement.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
 import { latencyHistogram, logSpacedEdges } from './latency-histogram.js';
@@ -127,9 +127,12 @@ export class RunSummarizer {
           firstFailure: c.firstFailure,
         });
       }
+      const deliveryMethods = DELIVERY_METHODS.filter((m) => tally.deliveryMethods.has(m));
       groups.push({
         ...key,
         ...counters,
+        deliveryMethods,
+        tasksPerTrial: deliveryMethods.includes('stream') ? key.numberResults : 1,
         threshold: this.thresholdOf(key.suite),
         passRateCi95: ci ?? null,
         effectiveSamples: nEffective,

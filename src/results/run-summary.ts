@@ -1,7 +1,7 @@
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { CostEstimate } from '../cost/cost-estimate.js';
 import type { TrafficProjection } from '../cost/project-traffic.js';
-import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
 import type { Comparison } from './compare-runs.js';
 import type { LatencyHistogram } from './latency-histogram.js';
 import type { SuiteRecommendation } from './recommend-settings.js';
@@ -33,6 +33,10 @@ export interface Counters {
   passRate: number | null;
   costUsd: number;
   latencyMs: LatencySummary;
+  /** Streamed samples: time from sending to the first token (reasoning or text); null when none streamed. */
+  timeToFirstTokenMs: LatencySummary | null;
+  /** Streamed samples: time from sending to the first visible text, after reasoning; null when none streamed. */
+  timeToFirstTextMs: LatencySummary | null;
   /** Time spent waiting, reported apart from latency: for a free slot in the queue, and between attempts. */
   waits: { queueMs: { p50: number | null; p95: number | null; max: number | null }; backoffMs: { total: number; max: number } };
   tokens: TokenTotals;
@@ -46,6 +50,10 @@ export interface GroupSummary extends Counters {
   model: string;
   thinkingLevel: ThinkingLevel;
   numberResults: number;
+  /** How its samples came back (one method, unless evalgate chose async for some of its cases). */
+  deliveryMethods: DeliveryMethod[];
+  /** Tasks sent per trial: numberResults for a streamed group (Runware streams one result per task), else 1. */
+  tasksPerTrial: number;
   /** The minimum pass rate this group must reach. */
   threshold: number;
   /**

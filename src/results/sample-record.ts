@@ -1,5 +1,5 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
-import { RUNWARE_LIMITS, type FinishReason, type ThinkingLevel } from '../config/runware-limits.js';
+import { RUNWARE_LIMITS, type DeliveryMethod, type FinishReason, type ThinkingLevel } from '../config/runware-limits.js';
 
 /**
  * Why a sample has no answer. A closed set: reports group by it and docs/errors.md explains each.
@@ -21,6 +21,7 @@ export const SAMPLE_ERROR_CODES = [
   'NETWORK_ERROR',
   'MALFORMED_RESPONSE',
   'MISSING_RESULT',
+  'ASYNC_TIMEOUT',
   'INTERRUPTED',
   'UNKNOWN_ERROR',
 ] as const;
@@ -32,6 +33,20 @@ export interface Usage {
   completionTokens: number;
   thinkingTokens: number;
   totalTokens: number;
+}
+
+/**
+ * A tool the model asked to call, as read from its result (see read-tool-calls.ts: how Runware returns
+ * tool calls on its native API is not documented, so this shape is evalgate's own).
+ */
+export interface ToolCall {
+  /** The provider's id for the call, when it gave one. */
+  id: string | null;
+  name: string;
+  /** The arguments, parsed from JSON; null when they did not parse (see `argumentsError`). */
+  arguments: unknown;
+  /** Why the arguments did not parse as JSON, when they did not. */
+  argumentsError?: string;
 }
 
 /** One assertion's verdict on one sample. */
@@ -74,12 +89,20 @@ export interface SampleRecord {
   /** Whether every assertion passed; null when the sample errored. */
   pass: boolean | null;
   text: string | null;
+  /** The tools the model asked to call (empty when none); null when the sample errored. */
+  toolCalls: ToolCall[] | null;
   finishReason: FinishReason | null;
   usage: Usage | null;
   costUsd: number | null;
   costSource: CostSource | null;
   /** The request's own time, from sending to the last byte of its final attempt; not queueing, not backoff. */
   latencyMs: number | null;
+  /** How the results came back: sync, async (polled or by webhook) or stream. */
+  deliveryMethod: DeliveryMethod;
+  /** Streamed samples: from sending the request to its first token (reasoning or text); null otherwise. */
+  timeToFirstTokenMs: number | null;
+  /** Streamed samples: from sending the request to its first visible text, after reasoning; null otherwise or without text. */
+  timeToFirstTextMs: number | null;
   /** The trial's wait for a free slot in the run's queue, apart from latency. */
   queueMs: number;
   /** The trial's waits between attempts, apart from latency. */

@@ -1,3 +1,4 @@
+import type { DeliveryMethod } from '../config/runware-limits.js';
 import { summarizeLatency } from './percentile.js';
 import type { Counters } from './run-summary.js';
 import type { SampleErrorCode, SampleRecord } from './sample-record.js';
@@ -22,6 +23,10 @@ export class SampleTally {
   usageSamples = 0;
   readonly tokens = { prompt: 0, completion: 0, thinking: 0 };
   readonly latencies: number[] = [];
+  /** Streamed samples only. */
+  readonly firstTokenTimes: number[] = [];
+  readonly firstTextTimes: number[] = [];
+  readonly deliveryMethods = new Set<DeliveryMethod>();
   readonly queueWaits: number[] = [];
   backoffTotalMs = 0;
   backoffMaxMs = 0;
@@ -38,6 +43,8 @@ export class SampleTally {
       this.backoffMaxMs = Math.max(this.backoffMaxMs, record.backoffMs ?? 0);
     }
     this.samples++;
+    // Journals written before delivery methods were recorded were all sync.
+    this.deliveryMethods.add(record.deliveryMethod ?? 'sync');
     if (record.status === 'errored') {
       this.errored++;
       const code = record.error?.code ?? 'UNKNOWN_ERROR';
@@ -58,6 +65,8 @@ export class SampleTally {
       this.tokens.thinking += record.usage.thinkingTokens;
     }
     if (record.latencyMs !== null) this.latencies.push(record.latencyMs);
+    if (typeof record.timeToFirstTokenMs === 'number') this.firstTokenTimes.push(record.timeToFirstTokenMs);
+    if (typeof record.timeToFirstTextMs === 'number') this.firstTextTimes.push(record.timeToFirstTextMs);
   }
 
   counters(): Counters {
@@ -73,6 +82,8 @@ export class SampleTally {
       passRate: completed > 0 ? this.passed / completed : null,
       costUsd: this.costUsd,
       latencyMs: summarizeLatency([...this.latencies]),
+      timeToFirstTokenMs: this.firstTokenTimes.length > 0 ? summarizeLatency([...this.firstTokenTimes]) : null,
+      timeToFirstTextMs: this.firstTextTimes.length > 0 ? summarizeLatency([...this.firstTextTimes]) : null,
       waits: {
         queueMs: { p50: queue.p50, p95: queue.p95, max: queue.max },
         backoffMs: { total: Math.round(this.backoffTotalMs * 10) / 10, max: this.backoffMaxMs },

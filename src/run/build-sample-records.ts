@@ -27,25 +27,29 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
           }
         : { code: 'MISSING_RESULT', message: `result ${sampleIndex + 1} of ${trial.setting.numberResults} never arrived` };
       records.push(sampleRecord(trial, sampleIndex, {
-        status: 'errored', pass: null, text: null, finishReason: null, usage: null, costUsd: null, costSource: null,
-        latencyMs: roundMs(outcome.latencyMs), queueMs, backoffMs, attempts: outcome.attempts, assertions: [], error,
+        status: 'errored', pass: null, text: null, toolCalls: null, finishReason: null, usage: null, costUsd: null, costSource: null,
+        latencyMs: roundMs(outcome.latencyMs), timeToFirstTokenMs: null, timeToFirstTextMs: null, queueMs, backoffMs, attempts: outcome.attempts, assertions: [], error,
       }));
       continue;
     }
     const priced = result.costUsd === null && result.usage ? priceUsage(result.usage, trial.pricing) : null;
     const costUsd = result.costUsd ?? priced;
     const latencyMs = roundMs(result.latencyMs);
-    const view = makeSampleView({ text: result.text, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
+    const toolCalls = result.toolCalls ?? [];
+    const view = makeSampleView({ text: result.text, toolCalls, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
     const verdict = evaluateAssertions(assertions, view);
     records.push(sampleRecord(trial, sampleIndex, {
       status: 'completed',
       pass: verdict.pass,
       text: result.text,
+      toolCalls,
       finishReason: result.finishReason,
       usage: result.usage,
       costUsd,
       costSource: result.costUsd !== null ? 'api' : priced !== null ? 'priceTable' : null,
       latencyMs,
+      timeToFirstTokenMs: roundOrNull(result.stream?.timeToFirstTokenMs),
+      timeToFirstTextMs: roundOrNull(result.stream?.timeToFirstTextMs),
       queueMs,
       backoffMs,
       attempts: outcome.attempts,
@@ -57,8 +61,9 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
 }
 
 const roundMs = (ms: number) => Math.round(ms * 10) / 10;
+const roundOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : roundMs(ms));
 
-type SampleFields = Omit<SampleRecord, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'repeat' | 'trialId' | 'sampleIndex'>;
+type SampleFields = Omit<SampleRecord, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'repeat' | 'trialId' | 'deliveryMethod' | 'sampleIndex'>;
 
 /**
  * A record written out field by field, always in this order: one object shape for every record.
@@ -74,15 +79,19 @@ function sampleRecord(trial: Trial, sampleIndex: number, f: SampleFields): Sampl
     numberResults: trial.setting.numberResults,
     repeat: trial.repeat,
     trialId: trial.id,
+    deliveryMethod: trial.request.deliveryMethod ?? 'sync',
     sampleIndex,
     status: f.status,
     pass: f.pass,
     text: f.text,
+    toolCalls: f.toolCalls,
     finishReason: f.finishReason,
     usage: f.usage,
     costUsd: f.costUsd,
     costSource: f.costSource,
     latencyMs: f.latencyMs,
+    timeToFirstTokenMs: f.timeToFirstTokenMs,
+    timeToFirstTextMs: f.timeToFirstTextMs,
     queueMs: f.queueMs,
     backoffMs: f.backoffMs,
     attempts: f.attempts,

@@ -66,7 +66,7 @@ export async function executeTrial(request: InferenceRequest, options: ExecuteTr
       timeoutMs: options.requestTimeoutMs,
     });
     const received = outcome.results.slice(0, missing);
-    results.push(...received.map((r) => ({ ...r, latencyMs: outcome.latencyMs })));
+    results.push(...received.map((r) => ({ ...r, latencyMs: r.stream?.latencyMs ?? outcome.latencyMs })));
     if (received.length > 0) options.pacer?.answered();
     if (outcome.failure && THROTTLING.has(outcome.failure.code)) options.pacer?.throttled(startedAt);
 

@@ -56,7 +56,11 @@ describe('record and replay', () => {
     const out = path.join(dir, 'examples');
     expect(await runCli(['run', '--provider', 'replay', '--out', out, '--reporter', 'json'], io)).toBe(1);
     const { summary } = read(out);
-    expect(summary.totals).toMatchObject({ trials: 56, samples: 136, errored: 0 });
+    expect(summary.totals).toMatchObject({ trials: 76, samples: 176, errored: 0 });
+    // The model comparison streams: its recordings carry each sample's time to first token.
+    const streamed = summary.groups.filter((g) => g.suite === 'support-reply-models');
+    expect(streamed.map((g) => g.model).sort()).toEqual(['deepseek-v4-flash', 'deepseek-v4-flash', 'openai-gpt-5-5', 'openai-gpt-5-5']);
+    for (const group of streamed) expect(group.timeToFirstTokenMs?.p50).toBeGreaterThan(0);
     // Replaying is deterministic: the same cassettes give the same verdicts.
     const again = path.join(dir, 'again');
     await runCli(['run', '--provider', 'replay', '--out', again, '--reporter', 'json'], memoryIo({ cwd: root }));

@@ -9,6 +9,7 @@ import type { ReceivedResult, TrialOutcome } from '../../src/run/execute-trial.j
 export function makeView(overrides: Partial<Omit<SampleView, 'json'>> = {}): SampleView {
   return makeSampleView({
     text: 'hello',
+    toolCalls: [],
     finishReason: 'stop',
     usage: { promptTokens: 10, completionTokens: 5, thinkingTokens: 20, totalTokens: 35 },
     costUsd: 0.001,
@@ -31,11 +32,15 @@ export function makeRecord(overrides: Partial<SampleRecord> = {}): SampleRecord 
     status: 'completed',
     pass: true,
     text: 'ok',
+    toolCalls: [],
     finishReason: 'stop',
     usage: { promptTokens: 10, completionTokens: 5, thinkingTokens: 20, totalTokens: 35 },
     costUsd: 0.001,
     costSource: 'api',
     latencyMs: 100,
+    deliveryMethod: 'sync',
+    timeToFirstTokenMs: null,
+    timeToFirstTextMs: null,
     queueMs: 0,
     backoffMs: 0,
     attempts: 1,
@@ -48,7 +53,7 @@ export function makeRecord(overrides: Partial<SampleRecord> = {}): SampleRecord 
 /** An errored line of results.jsonl. */
 export function makeErroredRecord(overrides: Partial<SampleRecord> = {}): SampleRecord {
   return makeRecord({
-    status: 'errored', pass: null, text: null, finishReason: null, usage: null, costUsd: null, costSource: null,
+    status: 'errored', pass: null, text: null, toolCalls: null, finishReason: null, usage: null, costUsd: null, costSource: null,
     error: { code: 'SERVER_ERROR', message: 'boom' }, ...overrides,
   });
 }
@@ -102,6 +107,8 @@ export function makeCounters(overrides: Partial<Counters> = {}): Counters {
     passRate: 0.8,
     costUsd: 0.01,
     latencyMs: { p50: 100, p90: 100, p95: 100, p99: 100, max: 100 },
+    timeToFirstTokenMs: null,
+    timeToFirstTextMs: null,
     waits: { queueMs: { p50: 0, p95: 0, max: 0 }, backoffMs: { total: 0, max: 0 } },
     tokens: { prompt: 100, completion: 50, thinking: 200 },
     errorsByCode: {},
@@ -117,6 +124,8 @@ export function makeGroup(overrides: Partial<GroupSummary> = {}): GroupSummary {
     thinkingLevel: 'low',
     numberResults: 1,
     ...makeCounters(),
+    deliveryMethods: ['sync'],
+    tasksPerTrial: 1,
     threshold: 0.8,
     passRateCi95: [0.49, 0.94],
     effectiveSamples: 10,

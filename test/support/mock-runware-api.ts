@@ -1,5 +1,5 @@
 import { Headers, MockAgent, type Interceptable } from 'undici';
-import { RunwareProvider } from '../../src/providers/runware/runware-provider.js';
+import { RunwareProvider, type RunwareProviderOptions } from '../../src/providers/runware/runware-provider.js';
 import type { RunwareTextTask } from '../../src/providers/runware/runware-task.js';
 
 /** The endpoint the mock stands in for. */
@@ -37,13 +37,18 @@ export class MockRunwareApi {
     this.pool = this.agent.get(new URL(MOCK_API_URL).origin);
   }
 
-  /** Queues the answer to the next `POST /v1`. */
+  /** Queues the answer to the next `POST /v1`, built from the first task it carries. */
   answer(respond: (task: RunwareTextTask) => MockAnswer): MockScope {
+    return this.answerAll((tasks) => respond(tasks[0]!));
+  }
+
+  /** Queues the answer to the next `POST /v1`, built from every task it carries (a batch). */
+  answerAll(respond: (tasks: RunwareTextTask[]) => MockAnswer): MockScope {
     return this.intercept().reply((opts) => {
       const tasks = JSON.parse(String(opts.body)) as RunwareTextTask[];
       const headers = opts.headers instanceof Headers ? Object.fromEntries(opts.headers.entries()) : { ...opts.headers };
       this.received.push({ tasks, headers });
-      const { status, body, headers: replyHeaders = {} } = respond(tasks[0]!);
+      const { status, body, headers: replyHeaders = {} } = respond(tasks);
       const data = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
       return { statusCode: status, data, responseOptions: { headers: { 'content-type': 'application/json', ...replyHeaders } } };
     });
@@ -54,9 +59,9 @@ export class MockRunwareApi {
     return this.pool.intercept({ path: '/v1', method: 'POST' });
   }
 
-  /** A real client whose requests reach this mock. */
-  provider(): RunwareProvider {
-    return new RunwareProvider({ apiUrl: MOCK_API_URL, apiKey: MOCK_API_KEY, connections: 2, dispatcher: this.agent });
+  /** A real client whose requests reach this mock (with, say, a fake clock for polling). */
+  provider(options: Partial<RunwareProviderOptions> = {}): RunwareProvider {
+    return new RunwareProvider({ apiUrl: MOCK_API_URL, apiKey: MOCK_API_KEY, connections: 2, dispatcher: this.agent, ...options });
   }
 
   /** Fails when an answer was queued but never asked for, then closes the agent. */

@@ -365,6 +365,7 @@ describe('compileAssertion', () => {
     tokens: { type: 'tokens', maxTotal: 1000 },
     costUsd: { type: 'costUsd', max: 1 },
     latencyMs: { type: 'latencyMs', max: 1000 },
+    toolCall: { type: 'toolCall', not: true },
   };
 
   it.each([...ASSERTION_TYPES])('compiles a minimal %s spec into a check of that type', (type) => {

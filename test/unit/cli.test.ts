@@ -149,7 +149,7 @@ describe('errors at the CLI boundary', () => {
   it('validates the example suites and prints the plan', async () => {
     const io = memoryIo({ cwd: root });
     expect(await runCli(['validate'], io, defaultHandlers)).toBe(0);
-    expect(io.out()).toMatch(/^OK: 3 suites, 15 cases, 11 settings, 56 trials, 136 samples\n/);
+    expect(io.out()).toMatch(/^OK: 4 suites, 20 cases, 15 settings, 76 trials, 176 samples\n/);
     expect(io.out()).toContain('ticket-triage (evals/ticket-triage.yaml): 8 cases');
   });
 

@@ -57,6 +57,27 @@ describe('the end-of-run report', () => {
   });
 });
 
+describe('the report of a streamed run', () => {
+  const streamed: SampleRecord[] = [
+    makeRecord({ case: 'a', thinkingLevel: 'low', numberResults: 2, trialId: 'a', deliveryMethod: 'stream', timeToFirstTokenMs: 180, timeToFirstTextMs: 420, latencyMs: 900 }),
+    makeRecord({ case: 'a', thinkingLevel: 'low', numberResults: 2, trialId: 'a', sampleIndex: 1, deliveryMethod: 'stream', timeToFirstTokenMs: 220, timeToFirstTextMs: 610, latencyMs: 1000 }),
+    makeRecord({ case: 'a', thinkingLevel: 'high', numberResults: 1, trialId: 'b', deliveryMethod: 'stream', timeToFirstTokenMs: 250, timeToFirstTextMs: 1900, latencyMs: 2400 }),
+  ];
+
+  it('shows the delivery, time to first token and time to first text per setting, and says a stream of N is N tasks', () => {
+    const text = renderRunReport(summaryOf(streamed), 'reports/run-1', makePainter(false), 20);
+    expect(text).toMatchSnapshot();
+    expect(text).toContain('TTFT p50');
+    expect(text).toMatch(/stream ×2 .*│\s+180 │\s+220 │\s+420 │/);
+    expect(text).toContain('a trial of numberResults N is sent as N tasks of one result each');
+    expect(text).toContain('TTFT p50 220 ms');
+  });
+
+  it('leaves the stream columns out of a run that did not stream', () => {
+    expect(renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 20)).not.toContain('TTFT');
+  });
+});
+
 describe('progress', () => {
   it('prints a plain progress line at most every few seconds in CI', () => {
     let now = 0;

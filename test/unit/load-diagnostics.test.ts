@@ -46,6 +46,10 @@ const PINNED_BY: Record<DiagnosticCode, 'fixture' | 'written by this test' | 'a 
   BAD_JSON_SCHEMA: 'fixture',
   MISSING_JSON_SCHEMA: 'fixture',
   CONFLICTS_WITH_SWEEP: 'fixture',
+  UNKNOWN_TOOL: 'fixture',
+  DUPLICATE_TOOL: 'fixture',
+  BAD_IMAGE: 'fixture',
+  IMAGE_TOO_LARGE: 'written by this test',
   IGNORED_SETTING: 'a warning, never thrown',
   YAML_WARNING: 'a warning, never thrown',
 };
@@ -188,6 +192,18 @@ describe('files the loader refuses before parsing', () => {
   ])('reports %s as EMPTY_FILE', async (_, file, text) => {
     await writeFile(path.join(dir, file), text);
     expectPinned(await diagnosticsOf({ cwd: dir, suitePaths: [file] }), { file, code: 'EMPTY_FILE', line: 1 });
+  });
+
+  it('refuses an image above maxImageBytes with IMAGE_TOO_LARGE, a file or a data URI, before reading past the limit', async () => {
+    const project = await mkdtemp(path.join(dir, 'images-'));
+    await writeFile(path.join(project, 'evalconfig.yaml'), 'maxImageBytes: 50\n');
+    await writeFile(path.join(project, 'pixel.png'), readFileSync(path.join(FIXTURES, 'images/red-pixel.png')));
+    const base = readFileSync(path.join(FIXTURES, VALID_BASE), 'utf8');
+    await writeFile(path.join(project, 'file.yaml'), base.replace('      - {role: user, content: "Say hello."}\n', '      - {role: user, content: "Say hello."}\n    inputs: {images: [pixel.png]}\n'));
+    expectPinned(await diagnosticsOf({ cwd: project, suitePaths: ['file.yaml'] }), { file: 'file.yaml', code: 'IMAGE_TOO_LARGE', line: 10, hint: 'maxImageBytes' });
+    const dataUri = `data:image/png;base64,${readFileSync(path.join(FIXTURES, 'images/red-pixel.png')).toString('base64')}`;
+    await writeFile(path.join(project, 'uri.yaml'), base.replace('      - {role: user, content: "Say hello."}\n', `      - {role: user, content: "Say hello."}\n    inputs: {images: ["${dataUri}"]}\n`));
+    expectPinned(await diagnosticsOf({ cwd: project, suitePaths: ['uri.yaml'] }), { file: 'uri.yaml', code: 'IMAGE_TOO_LARGE', line: 10 });
   });
 
   it('reports a suite path that does not exist as NO_SUITES', async () => {

@@ -7,7 +7,7 @@ function answerOf(results: number): RequestAnswer {
   const result = { text: 'ok', finishReason: 'stop' as const, usage: { promptTokens: 1, completionTokens: 1, thinkingTokens: 0, totalTokens: 2 }, cost: 0.001, isCorrect: true };
   return {
     answers: [{
-      taskUUID: 't', includeCost: true, includeUsage: true,
+      taskUUID: 't', includeCost: true, includeUsage: true, deliveryMethod: 'sync', latencyMs: 0, contentKey: 'k', occurrence: 0,
       entry: { taskUUID: 't', model: 'openai:gpt@5.5', thinkingLevel: 'low', numberResults: results, messages: [], scenario: 's', results: Array.from({ length: results }, () => result) },
     }],
     errors: [],

@@ -25,7 +25,9 @@ export async function loadAndPlan(args: PlanArgs, io: CliIo): Promise<{ project:
     ...(thinkingLevels ? { thinkingLevels } : {}),
     ...(numberResults ? { numberResults } : {}),
     filter: args.filter,
+    requestTimeoutMs: project.config.requestTimeoutMs,
   });
+  for (const notice of new Set(trials.flatMap((t) => (t.deliveryNotice !== undefined ? [t.deliveryNotice] : [])))) io.stderr.write(`notice: ${notice}\n`);
   if (trials.length === 0) {
     throw new EvalgateError('NO_TRIALS', 'no trials to run: the filter matched no case', { hint: `--filter takes globs over suite/case or tag:<name>; got ${args.filter.join(' ')}` });
   }

@@ -20,6 +20,7 @@ import type { CliIo } from '../cli-io.js';
 import type { RunArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
 import { loadAndPlan } from './load-and-plan.js';
+import { startWebhookReceiver } from './start-webhook-receiver.js';
 
 /** `evalgate run`: load, plan, run, report, gate. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
@@ -63,12 +64,20 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   }
   // Earlier runs in outDir, never this one, teach the estimate recorded beside the actual cost.
   const estimator = await loadCostEstimator(trials, config.models, outRoot, { exclude: runDir, prompts: 'measured' });
-  const setup = await createProvider(providerName, config, io.env, {
-    cwd: io.cwd,
-    concurrency,
-    ...(seed !== undefined ? { seed } : {}),
-    ...(cassettes !== undefined ? { cassettes } : {}),
-  });
+  const receiver = await startWebhookReceiver(args, trials, providerName, io);
+  let setup: Awaited<ReturnType<typeof createProvider>>;
+  try {
+    setup = await createProvider(providerName, config, io.env, {
+      cwd: io.cwd,
+      concurrency,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(cassettes !== undefined ? { cassettes } : {}),
+      ...(receiver ? { webhook: { receiver, fallbackAfterMs: config.webhook.fallbackAfterMs } } : {}),
+    });
+  } catch (error) {
+    await receiver?.close();
+    throw error;
+  }
   if (setup.provider instanceof ReplayProvider) refuseUnrecorded(setup.provider, trials);
   const provider = args.record !== undefined ? new RecordingProvider(setup.provider, path.resolve(io.cwd, args.record)) : setup.provider;
   const configRecord: RunConfigRecord = {
@@ -153,6 +162,11 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   } finally {
     unsubscribe();
     await setup.close();
+    if (receiver) {
+      const { accepted, duplicates, rejected, ignored } = receiver.stats;
+      io.stderr.write(`webhook: ${accepted} results received, ${duplicates} duplicates dropped, ${rejected} requests refused, ${ignored} ignored\n`);
+      await receiver.close();
+    }
   }
 }
 

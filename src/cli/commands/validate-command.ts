@@ -22,7 +22,10 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
     const levels = [...new Set(own.map((t) => t.setting.thinkingLevel))].join(', ');
     const models = [...new Set(own.map((t) => t.setting.model))].join(', ');
     const ns = [...new Set(own.map((t) => t.setting.numberResults))].join(', ');
-    io.stdout.write(`  ${suite.name} (${suite.file}): ${new Set(own.map((t) => t.caseId)).size} cases × models ${models} × levels ${levels} × numberResults ${ns} → ${own.length} trials\n`);
+    const delivery = [...new Set(own.map((t) => t.request.deliveryMethod ?? 'sync'))].join(', ');
+    io.stdout.write(
+      `  ${suite.name} (${suite.file}): ${new Set(own.map((t) => t.caseId)).size} cases × models ${models} × levels ${levels} × numberResults ${ns} → ${own.length} trials · delivery ${delivery}\n`,
+    );
   }
   return ExitCode.ok;
 }

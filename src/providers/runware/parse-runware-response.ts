@@ -1,15 +1,7 @@
-import { FINISH_REASONS, type FinishReason } from '../../config/runware-limits.js';
-import type { Usage } from '../../results/sample-record.js';
 import type { AttemptOutcome, ProviderResult } from '../provider.js';
 import { classifyFailure, parseRetryAfter } from './classify-failure.js';
-
-/** One entry of Runware's `errors` array (or its singular `error`). */
-interface RunwareError {
-  code?: string;
-  message?: string;
-  taskUUID?: string;
-  parameter?: string | string[];
-}
+import { readResultItem } from './read-result-item.js';
+import { collectErrors, describeError, excerpt } from './runware-error.js';
 
 /** An HTTP answer to a request that carried one task. */
 export interface RunwareHttpAnswer {
@@ -66,7 +58,7 @@ export function parseRunwareResponse(
   let malformed = 0;
   for (const item of data) {
     if (item === null || typeof item !== 'object' || (item as Record<string, unknown>).taskUUID !== taskUUID) continue;
-    const result = toResult(item as Record<string, unknown>);
+    const result = readResultItem(item as Record<string, unknown>);
     if (result) results.push(result);
     else malformed++;
   }
@@ -95,43 +87,4 @@ export function parseRunwareResponse(
       isRetryable: true,
     },
   };
-}
-
-function collectErrors(body: Record<string, unknown>): RunwareError[] {
-  const list: unknown[] = Array.isArray(body.errors) ? body.errors : [];
-  if (body.error !== undefined) list.push(typeof body.error === 'string' ? { message: body.error } : body.error);
-  return list.filter((e): e is RunwareError => e !== null && typeof e === 'object');
-}
-
-function describeError(error: RunwareError | undefined): string | undefined {
-  if (!error) return undefined;
-  const parameter = Array.isArray(error.parameter) ? error.parameter.join(', ') : error.parameter;
-  const text = [error.code, error.message].filter(Boolean).join(': ') || 'unknown error';
-  return parameter ? `${text} (parameter: ${parameter})` : text;
-}
-
-function toResult(item: Record<string, unknown>): ProviderResult | undefined {
-  if (typeof item.text !== 'string') return undefined;
-  const finishReason: FinishReason = FINISH_REASONS.includes(item.finishReason as FinishReason) ? (item.finishReason as FinishReason) : 'unknown';
-  return {
-    text: item.text,
-    finishReason,
-    usage: toUsage(item.usage),
-    costUsd: typeof item.cost === 'number' && Number.isFinite(item.cost) ? item.cost : null,
-  };
-}
-
-function toUsage(value: unknown): Usage | null {
-  if (value === null || typeof value !== 'object') return null;
-  const u = value as Record<string, unknown>;
-  const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
-  const promptTokens = count(u.promptTokens);
-  const completionTokens = count(u.completionTokens);
-  const thinkingTokens = count(u.thinkingTokens);
-  const totalTokens = typeof u.totalTokens === 'number' ? count(u.totalTokens) : promptTokens + completionTokens + thinkingTokens;
-  return { promptTokens, completionTokens, thinkingTokens, totalTokens };
-}
-
-function excerpt(text: string): string {
-  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 }

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { PollingSchema, type PollingPolicy } from '../../config/config-schema.js';
 import type { InferenceRequest } from '../../plan/trial.js';
 import type { AttemptOutcome, Provider, SendOptions } from '../provider.js';
+import { systemProviderClock, type ProviderClock } from '../provider-clock.js';
 import { parseRunwareResponse } from './parse-runware-response.js';
+import { RunwareHttp } from './runware-http.js';
 import { toRunwareTask } from './runware-task.js';
+import type { WebhookReceiver } from './webhook-receiver.js';
+import { sendAsync, type WebhookDelivery } from './send-async.js';
+import { sendStream } from './send-stream.js';
+import { TaskBatcher } from './task-batcher.js';
 
 /** Runware's endpoint when `RUNWARE_API_URL` is not set. */
 export const DEFAULT_RUNWARE_API_URL = 'https://api.runware.ai/v1';
@@ -22,90 +29,72 @@ export interface RunwareProviderOptions {
   dispatcher?: Dispatcher;
   /** Extra headers (the simulator's fault controls, say). */
   headers?: Record<string, string>;
+  /** How async results are awaited. @default polling defaults of evalconfig.yaml */
+  polling?: PollingPolicy;
+  /** For tests: time for polling waits. @default the system clock */
+  clock?: ProviderClock;
+  /** Tasks per HTTP request: sync tasks and async submissions sent together go in one request. @default 1 */
+  batchSize?: number;
+  /** `--webhook-listen`: async results are POSTed to this receiver; polling covers what is late. */
+  webhook?: { receiver: Pick<WebhookReceiver, 'url' | 'inbox' | 'redact'>; fallbackAfterMs: number };
 }
 
 /**
- * The real Runware client: one HTTP POST per attempt carrying one textInference task, over a
- * keep-alive pool. It classifies every failure and never throws for what the network or API does.
+ * The real Runware client: one attempt per `send`, over a keep-alive pool. Sync: one POST carrying the
+ * textInference task (with others sent at the same moment, up to `batchSize`; see TaskBatcher). Async: a submission, then getResponse polls (see sendAsync). Stream: one
+ * server-sent event stream per result (see sendStream). It classifies
+ * every failure and never throws for what the network or API does.
  */
 export class RunwareProvider implements Provider {
   readonly name: string;
-  private readonly origin: string;
-  private readonly path: string;
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
-  private readonly headers: Record<string, string>;
-  private readonly apiKey: string;
+  private readonly http: RunwareHttp;
+  private readonly polling: PollingPolicy;
+  private readonly clock: ProviderClock;
+  private readonly webhook: WebhookDelivery | undefined;
+  private readonly batcher: TaskBatcher;
 
   constructor(options: RunwareProviderOptions) {
-    const url = new URL(options.apiUrl);
-    this.origin = url.origin;
-    this.path = `${url.pathname}${url.search}` || '/';
     this.name = options.name ?? 'runware';
-    this.apiKey = options.apiKey;
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
-    this.headers = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-      authorization: `Bearer ${options.apiKey}`,
-      'user-agent': 'evalgate',
-      ...options.headers,
-    };
+    this.http = new RunwareHttp(options);
+    this.polling = options.polling ?? PollingSchema.parse({});
+    this.clock = options.clock ?? systemProviderClock;
+    this.batcher = new TaskBatcher(this.http, options.batchSize ?? 1);
+    if (options.webhook) {
+      const { receiver, fallbackAfterMs } = options.webhook;
+      this.webhook = { url: receiver.url, inbox: receiver.inbox, fallbackAfterMs };
+      // The webhook URL carries the run's token: keep it out of every message, as the API key is.
+      this.http.addRedactor((text) => receiver.redact(text));
+    }
   }
 
-  async send(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
-    const taskUUID = randomUUID();
-    const body = JSON.stringify([toRunwareTask(request, taskUUID)]);
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = AbortSignal.any([options.signal, timeout]);
-    const started = performance.now();
-    try {
-      const response = await this.dispatcher.request({
-        origin: this.origin,
-        path: this.path,
-        method: 'POST',
-        headers: this.headers,
-        body,
-        signal,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-      });
-      const text = await response.body.text();
-      const latencyMs = performance.now() - started;
-      const parsed = parseRunwareResponse(
-        { status: response.statusCode, headers: response.headers, body: text },
-        taskUUID,
-        request.numberResults,
-        { nowMs: Date.now(), redact: (t) => this.redact(t) },
-      );
-      return { ...parsed, latencyMs };
-    } catch (error) {
-      const latencyMs = performance.now() - started;
-      if (options.signal.aborted) {
-        return { results: [], latencyMs, failure: { code: 'INTERRUPTED', message: 'the run was interrupted before the answer arrived', isRetryable: false } };
-      }
-      if (timeout.aborted || isTimeoutError(error)) {
-        return { results: [], latencyMs, failure: { code: 'REQUEST_TIMEOUT', message: `no complete answer within ${options.timeoutMs} ms`, isRetryable: true } };
-      }
-      const err = error as NodeJS.ErrnoException;
-      const detail = err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.name;
-      return { results: [], latencyMs, failure: { code: 'NETWORK_ERROR', message: this.redact(`${detail}: ${err.message}`), isRetryable: true } };
+  send(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
+    switch (request.deliveryMethod) {
+      case undefined:
+        return this.sendSync(request, options);
+      case 'async':
+        return sendAsync(request, options, {
+          http: this.http,
+          submit: (task, opts) => this.batcher.submit(task, opts),
+          clock: this.clock,
+          polling: this.polling,
+          ...(this.webhook ? { webhook: this.webhook } : {}),
+        });
+      case 'stream':
+        return sendStream(request, options, { http: this.http, clock: this.clock });
     }
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.http.close();
   }
 
-  /** Removes the API key from any text that might reach a report or the terminal. */
-  private redact(text: string): string {
-    return this.apiKey.length > 0 ? text.split(this.apiKey).join('[redacted]') : text;
+  private async sendSync(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
+    const taskUUID = randomUUID();
+    const started = performance.now();
+    const exchange = await this.batcher.submit(toRunwareTask(request, taskUUID), options);
+    const latencyMs = performance.now() - started;
+    if (!exchange.ok) return { results: [], failure: exchange.failure, latencyMs };
+    const parsed = parseRunwareResponse(exchange.answer, taskUUID, request.numberResults, { nowMs: Date.now(), redact: (t) => this.http.redact(t) });
+    return { ...parsed, latencyMs };
   }
-}
-
-function isTimeoutError(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
 }

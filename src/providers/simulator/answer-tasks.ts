@@ -1,4 +1,5 @@
 import type { ModelTable } from '../../config/model-table.js';
+import type { DeliveryMethod } from '../../config/runware-limits.js';
 import type { Scenario } from './scenario.js';
 import { contentKey, simulateTask, uniforms, type SimulatedResult } from './simulate-task.js';
 import { validateTask, type WireError } from './validate-task.js';
@@ -10,6 +11,10 @@ export interface AnsweredTask {
   thinkingLevel: string;
   numberResults: number;
   messages: readonly { role: string; content: string }[];
+  /** `inputs.images` as received. */
+  images?: readonly string[];
+  /** The URL the task asked its results to be POSTed to, if any. */
+  webhookURL?: string;
   scenario: string;
   /** The results delivered (a fault may withhold some or all of them). */
   results: SimulatedResult[];
@@ -20,6 +25,14 @@ export interface TaskAnswer {
   taskUUID: string;
   includeCost: boolean;
   includeUsage: boolean;
+  deliveryMethod: DeliveryMethod;
+  /** Where an async task's results go, when it gave one. */
+  webhookURL?: string;
+  /** How long this task takes, before the latency scale. */
+  latencyMs: number;
+  /** Identify the task's content and its occurrence, for further deterministic draws (async and stream faults). */
+  contentKey: string;
+  occurrence: number;
   entry: AnsweredTask;
 }
 
@@ -61,12 +74,19 @@ export function answerTasks(
       taskUUID: checked.taskUUID,
       includeCost: checked.includeCost,
       includeUsage: checked.includeUsage,
+      deliveryMethod: checked.deliveryMethod,
+      ...(checked.webhookURL !== undefined ? { webhookURL: checked.webhookURL } : {}),
+      latencyMs: simulated.latencyMs,
+      contentKey: key,
+      occurrence,
       entry: {
         taskUUID: checked.taskUUID,
         model: checked.task.model.air,
         thinkingLevel: checked.task.thinkingLevel,
         numberResults: checked.task.numberResults,
         messages: checked.task.messages,
+        ...(checked.webhookURL !== undefined ? { webhookURL: checked.webhookURL } : {}),
+        ...(checked.task.images !== undefined ? { images: checked.task.images } : {}),
         scenario: simulated.scenario,
         results: simulated.results,
       },
@@ -81,6 +101,8 @@ export function toWireItem(answer: TaskAnswer, result: SimulatedResult): Record<
     taskType: 'textInference',
     taskUUID: answer.taskUUID,
     text: result.text,
+    // How Runware returns tool calls is not documented; the simulator uses the likeliest native shape.
+    ...(result.toolCalls ? { tools: result.toolCalls.map((c, i) => ({ id: `call_${answer.taskUUID.slice(0, 8)}_${i}`, name: c.name, input: c.arguments })) } : {}),
     finishReason: result.finishReason,
     ...(answer.includeUsage ? { usage: result.usage } : {}),
     ...(answer.includeCost && result.cost !== null ? { cost: result.cost } : {}),

@@ -8,7 +8,17 @@ import { diagnosticsFromZod } from '../../config/zod-diagnostics.js';
 import { YamlSource } from '../../config/yaml-source.js';
 import { ConfigError } from '../../errors.js';
 
-const texts = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+/** An answer that calls a tool (when the task offers it), with optional text beside the call. */
+const ToolAnswerSchema = z.strictObject({
+  text: z.string().default('').describe('Text beside the call (often none).'),
+  toolCall: z
+    .strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) })
+    .describe('The tool to call and its arguments; without the tool on offer (or with toolChoice none) the answer is its text.'),
+});
+const answer = z.union([z.string(), ToolAnswerSchema]);
+const texts = z.union([answer, z.array(answer).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+/** One answer a scenario may give: a text, or a tool call. */
+export type ScenarioAnswer = z.infer<typeof answer>;
 
 const LevelBehaviourSchema = z.strictObject({
   accuracy: z.number().min(0).max(1).describe('Probability that a result is a correct answer.'),
@@ -37,8 +47,8 @@ export const ScenarioSchema = z.strictObject({
       z.strictObject({
         when: z.string().default('').describe('Regex on the last user message; empty matches any.'),
         difficulty: z.number().min(-1).max(1).default(0).describe('Subtracted from the level accuracy for this case.'),
-        correct: texts.describe('Correct answers; one is chosen at random.'),
-        wrong: texts.describe('Wrong answers; one is chosen at random.'),
+        correct: texts.describe('Correct answers (texts, or `{toolCall: {name, arguments}}`); one is chosen at random.'),
+        wrong: texts.describe('Wrong answers (texts, or tool calls); one is chosen at random.'),
       }),
     )
     .min(1),
@@ -52,7 +62,7 @@ export interface Scenario {
   match: RegExp;
   levels: Partial<Record<ThinkingLevel, LevelBehaviour>>;
   models: ScenarioSpec['models'];
-  answers: { when: RegExp; difficulty: number; correct: string[]; wrong: string[] }[];
+  answers: { when: RegExp; difficulty: number; correct: ScenarioAnswer[]; wrong: ScenarioAnswer[] }[];
 }
 
 /** Used when no scenario matches a prompt: a plain answer whose effort still grows with the level. */

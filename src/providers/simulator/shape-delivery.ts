@@ -2,11 +2,16 @@ import { toWireItem, type AnsweredTask, type RequestAnswer } from './answer-task
 import type { Faults } from '../../config/simulator-faults.js';
 import type { FaultKind } from '../../config/simulator-faults.js';
 import { drawFault } from './faults.js';
+import type { StreamPlan } from './plan-stream.js';
+
+/** A fault that shaped an answer: a request fault, or one drawn per stream or result. */
+export type DeliveredFault = FaultKind | NonNullable<StreamPlan['fault']>;
 
 /** What the simulator sends back for one request: a JSON answer, raw bytes, silence, or a reset. */
 export type Delivery =
   | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string>; delivered: AnsweredTask[]; fault?: FaultKind }
   | { kind: 'raw'; status: number; contentType: string; text: string; fault: FaultKind }
+  | { kind: 'stream'; plan: StreamPlan; delivered: AnsweredTask[]; fault?: DeliveredFault }
   | { kind: 'hang'; fault: 'hang' }
   | { kind: 'reset'; fault: 'reset' };
 

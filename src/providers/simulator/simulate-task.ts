@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelEntry } from '../../config/model-table.js';
-import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel } from '../../config/runware-limits.js';
+import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel, type ToolChoiceType } from '../../config/runware-limits.js';
 import { priceUsage } from '../../cost/price-usage.js';
 import type { Usage } from '../../results/sample-record.js';
 import { GENERIC_SCENARIO, type LevelBehaviour, type Scenario } from './scenario.js';
@@ -9,6 +9,12 @@ import { GENERIC_SCENARIO, type LevelBehaviour, type Scenario } from './scenario
 export interface SimulatorTask {
   model: ModelEntry;
   messages: Message[];
+  /** `inputs.images`, as sent. */
+  images?: readonly string[];
+  /** Function tools on offer, by name; absent without tools. */
+  functionTools?: readonly string[];
+  /** `toolChoice.type`, when given. */
+  toolChoice?: ToolChoiceType;
   systemPrompt?: string;
   maxTokens: number;
   thinkingLevel: ThinkingLevel;
@@ -18,6 +24,8 @@ export interface SimulatorTask {
 /** One simulated result, before it is put on the wire. */
 export interface SimulatedResult {
   text: string;
+  /** Tools the simulated model calls (from a scenario's tool answers). */
+  toolCalls?: { name: string; arguments: Record<string, unknown> }[];
   finishReason: FinishReason;
   usage: Usage;
   /** USD, from the same price table the client uses; null for a model without a price. */
@@ -34,6 +42,7 @@ export interface SimulatedTask {
 }
 
 const LATENCY_SIGMA = 0.3;
+const IMAGE_PROMPT_TOKENS = 258;
 const THINKING_SIGMA = 0.35;
 
 /**
@@ -58,10 +67,13 @@ export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[]
     const u = uniforms(seed, key, occurrence, `result-${i}`);
     const isCorrect = u[0]! < accuracy;
     const pool = isCorrect ? answer.correct : answer.wrong;
-    let text = pool[Math.floor(u[1]! * pool.length)] ?? '';
+    const chosen = pool[Math.floor(u[1]! * pool.length)] ?? '';
+    const toolCall = typeof chosen !== 'string' && offers(task, chosen.toolCall.name) ? chosen.toolCall : undefined;
+    let text = typeof chosen === 'string' ? chosen : chosen.text || (toolCall ? '' : `(simulated) I would call ${chosen.toolCall.name}.`);
+    const callTokens = toolCall ? estimateTokens(JSON.stringify(toolCall)) : 0;
     const thinkingMedian = behaviour.thinkingTokens * adjust.thinkingFactor;
     let thinkingTokens = thinkingMedian > 0 ? Math.max(1, Math.round(logNormal(thinkingMedian, THINKING_SIGMA, u[2]!, u[3]!))) : 0;
-    let completionTokens = estimateTokens(text);
+    let completionTokens = estimateTokens(text) + callTokens;
     let finishReason: FinishReason = 'stop';
     if (thinkingTokens >= task.maxTokens) {
       thinkingTokens = task.maxTokens;
@@ -75,7 +87,8 @@ export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[]
     }
     const usage: Usage = { promptTokens, completionTokens, thinkingTokens, totalTokens: promptTokens + completionTokens + thinkingTokens };
     const price = priceUsage(usage, task.model);
-    results.push({ text, finishReason, usage, cost: price === null ? null : roundUsd(price), isCorrect: isCorrect && finishReason === 'stop' });
+    const calls = toolCall && finishReason === 'stop' ? { toolCalls: [{ name: toolCall.name, arguments: toolCall.arguments }] } : {};
+    results.push({ text, ...calls, finishReason, usage, cost: price === null ? null : roundUsd(price), isCorrect: isCorrect && finishReason === 'stop' });
   }
   const t = uniforms(seed, key, occurrence, 'latency');
   const latencyMs = logNormal(behaviour.latencyMs * adjust.latencyFactor, LATENCY_SIGMA, t[0]!, t[1]!);
@@ -96,9 +109,17 @@ function levelBehaviour(scenario: Scenario, level: ThinkingLevel): LevelBehaviou
   return GENERIC_SCENARIO.levels.medium!;
 }
 
+/** Whether the task lets the model call this function tool. */
+function offers(task: SimulatorTask, name: string): boolean {
+  return task.toolChoice !== 'none' && (task.functionTools ?? []).includes(name);
+}
+
 /** Identifies a task by what it asks, not by its taskUUID (a retry sends a new one). */
 export function contentKey(task: SimulatorTask): string {
-  const content = JSON.stringify([task.model.air, task.systemPrompt ?? null, task.messages, task.maxTokens, task.thinkingLevel, task.numberResults]);
+  // Tools join the key only when there are some, so tasks without them draw as they always did.
+  const tools = task.functionTools !== undefined ? [task.functionTools, task.toolChoice ?? null] : [];
+  const images = task.images !== undefined ? [task.images.map((i) => createHash('sha256').update(i).digest('hex'))] : [];
+  const content = JSON.stringify([task.model.air, task.systemPrompt ?? null, task.messages, task.maxTokens, task.thinkingLevel, task.numberResults, ...tools, ...images]);
   return createHash('sha256').update(content).digest('hex');
 }
 
@@ -125,7 +146,9 @@ export function estimateTokens(text: string): number {
 export function estimatePromptTokens(task: SimulatorTask): number {
   const perMessage = 3;
   const system = task.systemPrompt ? estimateTokens(task.systemPrompt) + perMessage : 0;
-  return system + task.messages.reduce((sum, m) => sum + estimateTokens(m.content) + perMessage, 3);
+  // Images cost prompt tokens too; a flat figure per image stands in for a vision tokenizer.
+  const images = (task.images?.length ?? 0) * IMAGE_PROMPT_TOKENS;
+  return system + images + task.messages.reduce((sum, m) => sum + estimateTokens(m.content) + perMessage, 3);
 }
 
 function clamp(value: number, lo: number, hi: number): number {

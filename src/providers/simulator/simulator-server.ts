@@ -2,11 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ModelTable } from '../../config/model-table.js';
 import { answerTasks, type AnsweredTask } from './answer-tasks.js';
+import { AsyncJobs } from './async-jobs.js';
+import { WebhookSender, type WebhookSenderStats } from './webhook-sender.js';
+import { shapeAsyncDelivery } from './shape-async-delivery.js';
+import { shapeStreamDelivery } from './shape-stream-delivery.js';
+import type { StreamPlan } from './plan-stream.js';
 import { DRY_RUN_HEADER, priceDryRun } from './price-dry-run.js';
 import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
-import type { FaultKind } from '../../config/simulator-faults.js';
 import type { Scenario } from './scenario.js';
-import { shapeDelivery, type Delivery } from './shape-delivery.js';
+import { shapeDelivery, type DeliveredFault, type Delivery } from './shape-delivery.js';
 
 export type { AnsweredTask } from './answer-tasks.js';
 
@@ -20,25 +24,36 @@ export interface SimulatorOptions {
   models: ModelTable;
   /** Multiplies every simulated latency; 0 answers at once. @default 1 */
   latencyScale?: number;
-  /** Every request takes exactly this long, whatever the scenario says (benchmarks). */
+  /** Every request (a sync answer, an async task's results, a whole stream) takes exactly this long, whatever the scenario says (benchmarks). */
   fixedLatencyMs?: number;
+  /** The clock async results become ready by (ms). For tests. @default performance.now */
+  now?: () => number;
   /** When set, requests must carry this key (to exercise 401s); otherwise any bearer token is accepted. */
   apiKey?: string;
   /** Faults to inject; none by default. */
   faults?: Partial<Faults>;
+  /** Webhook retries: the first delay, doubled up to 8 s (Runware's documented backoff). For tests. @default 250 */
+  webhookRetryBaseMs?: number;
   /** Called for every task answered, with the results actually sent back (tests count from it independently). */
   onTaskAnswered?: (entry: AnsweredTask) => void;
 }
 
+/** A fault the simulator counts: a request fault, one drawn per stream, or a refusal past admitConcurrency. */
+export type CountedFault = DeliveredFault | 'admission';
+
 /** What the simulator has seen and done. */
 export interface SimulatorStats {
   requests: number;
-  /** Tasks answered (dry runs are not). */
+  /** textInference tasks answered (dry runs are not). */
   tasks: number;
+  /** getResponse tasks received (async polling). */
+  polls: number;
   /** Requests that asked for a dry run: priced, never run. */
   dryRuns: number;
+  /** Results POSTed to webhookURLs. */
+  webhooks: WebhookSenderStats;
   /** Faults injected, by kind; `admission` counts requests refused past admitConcurrency. */
-  faults: Partial<Record<FaultKind | 'admission', number>>;
+  faults: Partial<Record<CountedFault, number>>;
 }
 
 /** A running simulator. */
@@ -51,7 +66,8 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+// Images travel as base64 in the body: room for a few large ones.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 /**
  * Starts a local HTTP server that speaks Runware's wire format: a JSON array of tasks in, `{data,
@@ -60,10 +76,13 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const occurrences = new Map<string, number>();
-  const stats: SimulatorStats = { requests: 0, tasks: 0, dryRuns: 0, faults: {} };
+  const now = options.now ?? (() => performance.now());
+  const jobs = new AsyncJobs(now);
   const latencyScale = options.latencyScale ?? 1;
   const faults = FaultsSchema.parse(options.faults ?? {});
-  const countFault = (kind: FaultKind | 'admission') => {
+  const webhooks = new WebhookSender({ seed: options.seed, faults, ...(options.webhookRetryBaseMs !== undefined ? { retryBaseMs: options.webhookRetryBaseMs } : {}) });
+  const stats: SimulatorStats = { requests: 0, tasks: 0, polls: 0, dryRuns: 0, webhooks: webhooks.stats, faults: {} };
+  const countFault = (kind: CountedFault) => {
     stats.faults[kind] = (stats.faults[kind] ?? 0) + 1;
   };
   let inFlight = 0;
@@ -108,19 +127,51 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       send(res, 429, { errors: [{ code: 'providerRateLimitExceeded', message: 'The queue is full; try again later.' }] });
       return;
     }
+    const polls = tasks.list.filter(isGetResponse);
+    if (polls.length > 0) {
+      stats.polls += polls.length;
+      const { status, body: answerBody } =
+        polls.length < tasks.list.length
+          ? { status: 400, body: { errors: [{ code: 'invalidParameter', message: 'This simulator takes getResponse tasks only in a request of their own.', parameter: 'taskType' }] } }
+          : jobs.answerPolls(polls.map((p) => (typeof p.taskUUID === 'string' ? p.taskUUID : '')));
+      send(res, status, answerBody);
+      return;
+    }
     stats.tasks += tasks.list.length;
     const answered = answerTasks(tasks.list, { models: options.models, scenarios: options.scenarios, seed: options.seed, occurrences });
-    const delivery = shapeDelivery(answered, faults);
+    const methods = new Set(answered.answers.map((a) => a.deliveryMethod));
+    if (methods.size > 1) {
+      send(res, 400, { errors: [{ code: 'invalidParameter', message: 'This simulator takes one deliveryMethod per request.', parameter: 'deliveryMethod' }] });
+      return;
+    }
+    const context = { seed: options.seed, nowMs: now(), latencyOf: (ms: number) => options.fixedLatencyMs ?? ms * latencyScale };
+    let delivery: Delivery;
+    if (methods.has('async')) {
+      const shaped = shapeAsyncDelivery(answered, faults, context);
+      for (const job of shaped.jobs) {
+        jobs.add(job);
+        webhooks.schedule(job, context.nowMs);
+      }
+      delivery = shaped.delivery;
+    } else if (methods.has('stream')) {
+      delivery = shapeStreamDelivery(answered, faults, context);
+    } else {
+      delivery = shapeDelivery(answered, faults);
+      await delay(context.latencyOf(answered.latencyMs), req);
+    }
     if (delivery.fault) countFault(delivery.fault);
-    await delay(options.fixedLatencyMs ?? answered.latencyMs * latencyScale, req);
-    deliver(delivery, req, res);
+    await deliver(delivery, req, res);
   }
 
-  function deliver(delivery: Delivery, req: IncomingMessage, res: ServerResponse): void {
+  async function deliver(delivery: Delivery, req: IncomingMessage, res: ServerResponse): Promise<void> {
     switch (delivery.kind) {
       case 'json':
         for (const entry of delivery.delivered) options.onTaskAnswered?.(entry);
         send(res, delivery.status, delivery.body, delivery.headers);
+        return;
+      case 'stream':
+        for (const entry of delivery.delivered) options.onTaskAnswered?.(entry);
+        await writeStream(delivery.plan, req, res);
         return;
       case 'raw':
         if (res.destroyed) return;
@@ -148,10 +199,30 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     stats,
     close: () =>
       new Promise<void>((resolve) => {
+        webhooks.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** Writes a planned event stream, each write at its time; a cut stream ends with a reset connection. */
+async function writeStream(plan: StreamPlan, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (res.destroyed) return;
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-evalgate-simulator': '1' });
+  let at = 0;
+  for (const write of plan.writes) {
+    await delay(write.atMs - at, req);
+    at = write.atMs;
+    if (res.destroyed) return;
+    res.write(write.text);
+  }
+  if (plan.isCut) req.socket.destroy();
+  else res.end();
+}
+
+function isGetResponse(task: unknown): task is Record<string, unknown> {
+  return task !== null && typeof task === 'object' && (task as Record<string, unknown>).taskType === 'getResponse';
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

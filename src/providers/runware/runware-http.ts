@@ -1,0 +1,144 @@
+import { Agent, type Dispatcher } from 'undici';
+import type { ProviderFailure, SendOptions } from '../provider.js';
+import type { RunwareHttpAnswer } from './parse-runware-response.js';
+
+/** An HTTP exchange that produced an answer (of any status), or a failure of the transport. */
+export type HttpExchange = { ok: true; answer: RunwareHttpAnswer } | { ok: false; failure: ProviderFailure };
+
+/** A response whose body is still arriving (a stream), or a failure of the transport. */
+export type HttpOpening =
+  | {
+      ok: true;
+      status: number;
+      headers: Record<string, string | string[] | undefined>;
+      body: Dispatcher.ResponseData['body'];
+      /** Aborts at the request timeout (or with the run); the body stops with it. */
+      signal: AbortSignal;
+      /** Stops the timeout once the body is read (or abandoned). */
+      done(): void;
+    }
+  | { ok: false; failure: ProviderFailure };
+
+/** Where the transport sends requests, and with what credentials. */
+export interface RunwareHttpOptions {
+  /** Full endpoint URL, e.g. https://api.runware.ai/v1. */
+  apiUrl: string;
+  /** Sent as `Authorization: Bearer …`; never logged, never written. */
+  apiKey: string;
+  /** Keep-alive connections to keep open: the run's concurrency. */
+  connections: number;
+  /** For tests: undici's MockAgent. By default a keep-alive Agent sized to `connections`. */
+  dispatcher?: Dispatcher;
+  /** Extra headers (the simulator's fault controls, say). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The transport to Runware's one endpoint: POSTs a JSON array of tasks over a keep-alive pool and
+ * classifies what goes wrong below HTTP (timeouts, resets, an interrupted run). Never throws for
+ * what the network does. Knows the secrets it must keep out of messages.
+ */
+export class RunwareHttp {
+  private readonly origin: string;
+  private readonly path: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly headers: Record<string, string>;
+  private readonly secrets: string[];
+  private readonly redactors: ((text: string) => string)[] = [];
+
+  constructor(options: RunwareHttpOptions) {
+    const url = new URL(options.apiUrl);
+    this.origin = url.origin;
+    this.path = `${url.pathname}${url.search}` || '/';
+    this.secrets = options.apiKey.length > 0 ? [options.apiKey] : [];
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
+    this.headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Bearer ${options.apiKey}`,
+      'user-agent': 'evalgate',
+      ...options.headers,
+    };
+  }
+
+  /** POSTs `tasks` and reads the whole answer. */
+  async postJson(tasks: readonly unknown[], options: SendOptions): Promise<HttpExchange> {
+    const opened = await this.open(tasks, options, 'application/json');
+    if (!opened.ok) return opened;
+    try {
+      const body = await opened.body.text();
+      return { ok: true, answer: { status: opened.status, headers: opened.headers, body } };
+    } catch (error) {
+      return { ok: false, failure: this.classifyTransportError(error, options, opened.signal) };
+    } finally {
+      opened.done();
+    }
+  }
+
+  /** POSTs `tasks` and returns as soon as the headers are in; the caller reads (or discards) the body. */
+  async openStream(tasks: readonly unknown[], options: SendOptions): Promise<HttpOpening> {
+    return this.open(tasks, options, 'text/event-stream, application/json');
+  }
+
+  /**
+   * The failure a transport error means: the run was interrupted, the attempt ran out of time, or the
+   * network failed. `signal` is the one the request ran under (the run's signal and the timeout).
+   */
+  classifyTransportError(error: unknown, options: SendOptions, signal: AbortSignal): ProviderFailure {
+    if (options.signal.aborted) return { code: 'INTERRUPTED', message: 'the run was interrupted before the answer arrived', isRetryable: false };
+    if (signal.aborted || isTimeoutError(error)) return { code: 'REQUEST_TIMEOUT', message: `no complete answer within ${options.timeoutMs} ms`, isRetryable: true };
+    const err = error as NodeJS.ErrnoException;
+    const detail = err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.name;
+    return { code: 'NETWORK_ERROR', message: this.redact(`${detail}: ${err.message}`), isRetryable: true };
+  }
+
+  /** Also apply `redactor` to every message (the webhook receiver's, which knows its token). */
+  addRedactor(redactor: (text: string) => string): void {
+    this.redactors.push(redactor);
+  }
+
+  /** Removes the API key and other secrets from any text that might reach a report or the terminal. */
+  redact(text: string): string {
+    const withoutKey = this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+    return this.redactors.reduce((out, redactor) => redactor(out), withoutKey);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async open(tasks: readonly unknown[], options: SendOptions, accept: string): Promise<HttpOpening> {
+    // Not AbortSignal.timeout(): AbortSignal.any() holds its sources weakly, so a timeout signal nothing
+    // else references can be collected while a stream is still being read, and never fire. A timer
+    // holds its controller until it fires or is cleared.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no complete answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+    timer.unref();
+    const signal = AbortSignal.any([options.signal, deadline.signal]);
+    const done = () => clearTimeout(timer);
+    try {
+      const response = await this.dispatcher.request({
+        origin: this.origin,
+        path: this.path,
+        method: 'POST',
+        headers: { ...this.headers, accept },
+        body: JSON.stringify(tasks),
+        signal,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      return { ok: true, status: response.statusCode, headers: response.headers, body: response.body, signal, done };
+    } catch (error) {
+      done();
+      return { ok: false, failure: this.classifyTransportError(error, options, signal) };
+    }
+  }
+}
+
+function isTimeoutError(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}
