@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { parseTraffic } from '../../cost/traffic.js';
@@ -118,6 +119,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
 
   const stop = new AbortController();
   const abort = new AbortController();
+  // Every request in flight listens to it: as many listeners as the concurrency, by design.
+  setMaxListeners(0, abort.signal);
   let interrupts = 0;
   const unsubscribe = io.onInterrupt(() => {
     interrupts++;

@@ -111,14 +111,21 @@ export class RunwareHttp {
   }
 
   private async open(tasks: readonly unknown[], options: SendOptions, accept: string): Promise<HttpOpening> {
-    // Not AbortSignal.timeout(): AbortSignal.any() holds its sources weakly, so a timeout signal nothing
-    // else references can be collected while a stream is still being read, and never fire. A timer
-    // holds its controller until it fires or is cleared.
+    // One controller per attempt, aborted by its timer or by the run's signal, both let go in done():
+    // not AbortSignal.timeout() (its 60-second timer and signal outlive every fast request, and
+    // AbortSignal.any() holds it weakly, so on a stream it could be collected and never fire), and
+    // not AbortSignal.any() (it registers every attempt with the run's signal until GC).
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException(`no complete answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
     timer.unref();
-    const signal = AbortSignal.any([options.signal, deadline.signal]);
-    const done = () => clearTimeout(timer);
+    const interrupt = () => deadline.abort(options.signal.reason);
+    if (options.signal.aborted) interrupt();
+    else options.signal.addEventListener('abort', interrupt, { once: true });
+    const signal = deadline.signal;
+    const done = () => {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', interrupt);
+    };
     try {
       const response = await this.dispatcher.request({
         origin: this.origin,
