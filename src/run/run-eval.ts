@@ -65,6 +65,11 @@ export interface RunEvalOptions {
   estimateCost?: (trials: readonly Trial[]) => CostEstimate;
   /** `--traffic`: project this run's cost per request to production traffic in summary.json. */
   traffic?: Traffic;
+  /**
+   * Back off under throttling (AIMD). Internal: no flag or setting turns it off; the soak test does, to
+   * compare. @default true
+   */
+  adaptiveConcurrency?: boolean;
 }
 
 /**
@@ -149,6 +154,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       stopSignal: options.stopSignal,
       runTrial,
       ...(budgetGuard ? { budget: budgetGuard } : {}),
+      ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
   } finally {
     journal.close();
