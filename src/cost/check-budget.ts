@@ -14,9 +14,13 @@ const NAMED_SETTINGS = 3;
  *   settings that make most of it, with or without `allowPartial`: such a run would stop partway.
  *   Settings without history count at their least (prompt only): there is no evidence they cost more;
  * - without `allowPartial`, a worst case (every result using all of maxTokens) above the budget.
+ *
+ * The budget is the whole run's: on `--resume`, `spentUsd` (what the recovered samples cost) is added
+ * to the expected and the worst case of the trials still to send.
  */
-export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowPartial: boolean, estimate: CostEstimate | undefined): void {
+export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowPartial: boolean, estimate: CostEstimate | undefined, spentUsd = 0): void {
   const plan = worstCasePlan(trials);
+  const plusSpent = spentUsd > 0 ? ` plus ${formatUsd(spentUsd)} already spent before --resume` : '';
   if (plan.unpriced.length > 0) {
     throw new EvalgateError('USAGE', `--max-cost cannot bound ${plan.unpriced.join(', ')}: no price in the model table; nothing was sent`, {
       hint: 'add price: {input, output} for it under models: in evalconfig.yaml',
@@ -26,7 +30,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
     const groups = estimate.groups.map((g) => ({ ...g, usd: g.basis === 'maxTokens' ? g.lowCostUsd : g.expectedCostUsd }));
     const isPartial = groups.some((g) => g.basis === 'maxTokens');
     const expectedUsd = groups.reduce((sum, g) => sum + g.usd, 0);
-    if (expectedUsd > maxCostUsd) {
+    if (spentUsd + expectedUsd > maxCostUsd) {
       const heaviest = groups
         .sort((a, b) => b.usd - a.usd)
         .slice(0, NAMED_SETTINGS)
@@ -35,12 +39,12 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
       const basis = isPartial
         ? 'at least, learned from earlier runs; settings without history counted at their prompts alone'
         : `learned from earlier runs; 95% range ${formatUsd(estimate.totals.lowCostUsd)}–${formatUsd(estimate.totals.highCostUsd)}`;
-      throw new EvalgateError('USAGE', `this run is expected to cost ${formatUsd(expectedUsd)} (${basis}), above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`, {
+      throw new EvalgateError('USAGE', `this run is expected to cost ${formatUsd(expectedUsd)} (${basis})${plusSpent}, above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`, {
         hint: `raise --max-cost, lower the effort (--levels), or run fewer cases (--filter); evalgate estimate shows the figures${allowPartial ? '' : '; --allow-partial would still stop partway'}`,
       });
     }
   }
-  if (plan.totalUsd <= maxCostUsd || allowPartial) return;
+  if (spentUsd + plan.totalUsd <= maxCostUsd || allowPartial) return;
   const heaviest = plan.bySetting
     .slice(0, NAMED_SETTINGS)
     .map((s) => `${s.suite} · ${formatSetting(s)}: ${formatUsd(s.usd)}`)
@@ -48,7 +52,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
   const expected = estimate && estimate.groups.every((g) => g.basis === 'history') ? ` It is expected to cost ${formatUsd(estimate.totals.expectedCostUsd)}.` : '';
   throw new EvalgateError(
     'USAGE',
-    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens), is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}.${expected}`,
+    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens)${plusSpent}, is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}.${expected}`,
     { hint: 'raise --max-cost, lower maxTokens, run fewer levels (--levels) or cases (--filter), or add --allow-partial to run until the budget is reserved' },
   );
 }

@@ -4,10 +4,20 @@
  * case no longer fits is not sent.
  */
 export class BudgetGuard {
-  private spent = 0;
+  private spent: number;
   private reserved = 0;
 
-  constructor(readonly maxCostUsd: number) {}
+  /**
+   * @param maxCostUsd the budget of the whole run.
+   * @param alreadySpentUsd what the run spent before this process: on `--resume`, the recovered samples' cost.
+   * @default alreadySpentUsd 0
+   */
+  constructor(
+    readonly maxCostUsd: number,
+    alreadySpentUsd = 0,
+  ) {
+    this.spent = alreadySpentUsd;
+  }
 
   /** Reserves `worstUsd`; false (and nothing reserved) when it would pass the budget. */
   tryReserve(worstUsd: number): boolean {

@@ -18,7 +18,7 @@ import type { CostEstimate } from '../cost/cost-estimate.js';
 import { projectSettings } from '../cost/project-settings.js';
 import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
-import type { BudgetGuard } from './budget-guard.js';
+import { BudgetGuard } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
@@ -56,12 +56,20 @@ export interface RunEvalOptions {
   startedAt?: Date;
   /** `--baseline`: a run to compare with, and when a change is a regression. */
   baseline?: BaselineCheck;
-  /** `--max-cost`; with `allowPartial`, a plan whose worst case is above it runs until the budget is reserved. */
-  budget?: { guard: BudgetGuard; allowPartial: boolean };
+  /**
+   * `--max-cost`, for the whole run: on resume, what the recovered samples cost counts against it. With
+   * `allowPartial`, a plan whose worst case is above it runs until the budget is reserved.
+   */
+  budget?: { maxCostUsd: number; allowPartial: boolean };
   /** Estimates trials of the plan from earlier runs: for `--max-cost`, and recorded in summary.json beside the actual cost. */
   estimateCost?: (trials: readonly Trial[]) => CostEstimate;
   /** `--traffic`: project this run's cost per request to production traffic in summary.json. */
   traffic?: Traffic;
+  /**
+   * Back off under throttling (AIMD). Internal: no flag or setting turns it off; the soak test does, to
+   * compare. @default true
+   */
+  adaptiveConcurrency?: boolean;
 }
 
 /**
@@ -77,13 +85,20 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
   const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0, (model) => pricing.get(model));
   const measured = new UsageHistory(undefined, { cases: false });
+  let recoveredCostUsd = 0;
   const record = (sample: SampleRecord) => {
     summarizer.add(sample);
     measured.add(sample);
   };
-  const recovered = options.resume ? await recoverJournal(journalPath, record) : undefined;
+  const recovered = options.resume
+    ? await recoverJournal(journalPath, (sample) => {
+        recoveredCostUsd += sample.costUsd ?? 0;
+        record(sample);
+      })
+    : undefined;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
-  if (options.budget) checkBudget(pending, options.budget.guard.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending));
+  if (options.budget) checkBudget(pending, options.budget.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending), recoveredCostUsd);
+  const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
@@ -138,7 +153,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       now: () => options.clock.now(),
       stopSignal: options.stopSignal,
       runTrial,
-      ...(options.budget ? { budget: options.budget.guard } : {}),
+      ...(budgetGuard ? { budget: budgetGuard } : {}),
+      ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
   } finally {
     journal.close();
@@ -146,7 +162,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   }
 
   const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;
-  const skipped = schedule.stoppedBy === 'budget' ? describeSkipped(schedule.unscheduled, options.budget!.guard) : null;
+  const skipped = schedule.stoppedBy === 'budget' ? describeSkipped(schedule.unscheduled, budgetGuard!, recoveredCostUsd) : null;
   const summary = buildRunSummary(summarizer, {
     runId: options.runId,
     provider: options.provider.name,
@@ -164,11 +180,12 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   return summary;
 }
 
-function describeSkipped(trials: readonly Trial[], budget: BudgetGuard): NonNullable<RunSummary['skipped']> {
+function describeSkipped(trials: readonly Trial[], budget: BudgetGuard, recoveredCostUsd: number): NonNullable<RunSummary['skipped']> {
+  const beforeResume = recoveredCostUsd > 0 ? `, $${recoveredCostUsd.toFixed(4)} of it before --resume` : '';
   return {
     trials: trials.length,
     samples: trials.reduce((s, t) => s + t.setting.numberResults, 0),
-    reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent)`,
+    reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent${beforeResume})`,
     trialIds: trials.map((t) => t.id),
   };
 }

@@ -12,6 +12,12 @@ export interface ScheduleOptions {
   stopSignal: AbortSignal;
   /** `--max-cost`: trials are sent only while their worst case fits. */
   budget?: BudgetGuard;
+  /**
+   * Back off under throttling and recover (AIMD, see AdaptiveConcurrency). Internal, not a CLI flag
+   * or setting: off only so that the soak test can measure what backing off is worth.
+   * @default true
+   */
+  adaptive?: boolean;
   /** Runs one trial to its end (recorded); resolves to what it cost, USD. `queuedMs`: its wait for a free slot. */
   runTrial: (trial: Trial, pacer: Pacer, queuedMs: number) => Promise<number>;
 }
@@ -30,9 +36,12 @@ export interface ScheduleResult {
  */
 export async function scheduleTrials(trials: readonly Trial[], options: ScheduleOptions): Promise<ScheduleResult> {
   const queue = new PQueue({ concurrency: options.concurrency });
-  const pacer = new AdaptiveConcurrency(options.concurrency, options.now, (limit) => {
-    queue.concurrency = limit;
-  });
+  const pacer: Pacer & { readonly current: number } =
+    options.adaptive === false
+      ? { current: options.concurrency, throttled: () => {}, answered: () => {} }
+      : new AdaptiveConcurrency(options.concurrency, options.now, (limit) => {
+          queue.concurrency = limit;
+        });
   let scheduled = 0;
   let stoppedBy: ScheduleResult['stoppedBy'] = null;
   for (const trial of trials) {

@@ -22,6 +22,10 @@ describe('--max-cost', () => {
     const code = await runCli(['run', '--provider', 'simulator', ...args], io);
     return { code, io };
   };
+  const readSummary = (runDir: string) => JSON.parse(readFileSync(path.join(dir, runDir, 'summary.json'), 'utf8')) as RunSummary;
+  const readRecords = (runDir: string) =>
+    readFileSync(path.join(dir, runDir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRecord);
+  const sumCost = (records: readonly SampleRecord[]) => records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
 
   it('refuses a run whose worst case is above the budget, naming what weighs most, and sends nothing', async () => {
     const { code, io } = await run(['--max-cost', '0.2', '--out', 'run']);
@@ -34,9 +38,8 @@ describe('--max-cost', () => {
   it('with --allow-partial, never spends past the budget, records what it skipped, exits 3; resume finishes it', async () => {
     const { code, io } = await run(['--max-cost', '0.2', '--allow-partial', '--out', 'run']);
     expect(code).toBe(3);
-    const summary = JSON.parse(readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as RunSummary;
-    const records = readFileSync(path.join(dir, 'run', 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRecord);
-    const spent = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+    const summary = readSummary('run');
+    const spent = sumCost(readRecords('run'));
     expect(spent).toBeLessThanOrEqual(0.2);
     expect(spent).toBeGreaterThan(0);
     expect(summary.skipped).toMatchObject({ trials: 24 - summary.totals.trials, reason: expect.stringContaining('--max-cost $0.2') });
@@ -44,10 +47,26 @@ describe('--max-cost', () => {
     expect(summary.gate.reasons).toContainEqual(expect.objectContaining({ code: 'BUDGET_EXHAUSTED' }));
     expect(io.out()).toContain('were not sent');
 
+    // The budget is the whole run's: resumed with the same one, what was spent already leaves no room.
+    const same = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--resume', 'run', '--max-cost', '0.2', '--allow-partial'], same)).toBe(3);
+    const unchanged = readSummary('run');
+    expect(readRecords('run')).toHaveLength(summary.totals.samples);
+    expect(unchanged.skipped).toMatchObject({ trials: summary.skipped!.trials, reason: expect.stringContaining('of it before --resume') });
+    expect(sumCost(readRecords('run'))).toBeCloseTo(spent, 10);
+
+    const larger = 1;
     const resumed = memoryIo({ cwd: dir });
-    expect([0, 1]).toContain(await runCli(['run', '--resume', 'run', '--max-cost', '5'], resumed));
-    const final = JSON.parse(readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as RunSummary;
+    expect([0, 1]).toContain(await runCli(['run', '--resume', 'run', '--max-cost', String(larger)], resumed));
+    const final = readSummary('run');
     expect(final).toMatchObject({ skipped: null, totals: { trials: 24, samples: 48 } });
+    const total = sumCost(readRecords('run'));
+    expect(total).toBeLessThanOrEqual(larger);
+    expect(final.totals.costUsd).toBeCloseTo(total, 10);
+    console.log(
+      `--max-cost 0.2 --allow-partial: spent $${spent.toFixed(4)}, ${summary.skipped!.trials} of 24 trials skipped; ` +
+        `--resume --max-cost 0.2: ${unchanged.skipped!.trials} skipped, nothing sent; --resume --max-cost ${larger}: 24 trials, $${total.toFixed(4)} in all`,
+    );
   });
 
   it('refuses a budget that is not a positive number', async () => {

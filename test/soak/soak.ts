@@ -24,6 +24,14 @@ export interface SoakOptions {
   seed: number;
   /** Attempts per trial. @default 8 */
   maxAttempts?: number;
+  /**
+   * Longest one attempt may take. Short, so hung responses cost little; a run without faults can
+   * take longer, so that a busy machine (the simulator shares the process) is not read as a timeout.
+   * @default 250
+   */
+  requestTimeoutMs?: number;
+  /** Back off under throttling (AIMD); false keeps the concurrency fixed, to measure what backing off is worth. @default true */
+  adaptiveConcurrency?: boolean;
 }
 
 export interface SoakReport {
@@ -66,12 +74,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     };
     const trials = planTrials([suite]);
     const retry: RetryPolicy = { ...RETRY, maxAttempts: options.maxAttempts ?? RETRY.maxAttempts };
+    const requestTimeoutMs = options.requestTimeoutMs ?? 250;
     const started = performance.now();
     const summary = await runEval({
       runId: 'soak', runDir: out, trials, provider, simulated: true, thresholds: new Map([['soak', 0]]),
-      concurrency: options.concurrency, requestTimeoutMs: 250, retry, assertionTimeoutMs: 1000, reporters: [],
+      concurrency: options.concurrency, requestTimeoutMs, retry, assertionTimeoutMs: 1000, reporters: [],
       clock: systemClock, stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
-      configRecord: { provider: 'simulator', concurrency: options.concurrency, requestTimeoutMs: 250, retry, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: simulator.url },
+      configRecord: { provider: 'simulator', concurrency: options.concurrency, requestTimeoutMs, retry, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: simulator.url },
+      ...(options.adaptiveConcurrency === false ? { adaptiveConcurrency: false } : {}),
     });
     const wallMs = performance.now() - started;
     const records = readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SampleRecord);

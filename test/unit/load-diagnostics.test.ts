@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -115,6 +115,13 @@ async function diagnosticsOf(options: LoadProjectOptions): Promise<readonly Diag
   return thrown instanceof ConfigError ? thrown.diagnostics : [];
 }
 
+/** Bytes this process has passed to read() so far, from any file (Linux's /proc/self/io `rchar`). */
+function bytesReadByThisProcess(): number {
+  const rchar = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1];
+  if (rchar === undefined) throw new Error('no rchar in /proc/self/io');
+  return Number(rchar);
+}
+
 /** `CODE line:col`, the shape failures are easiest to read in. */
 const brief = (d: Diagnostic): string => `${d.code} ${d.line}:${d.column}`;
 
@@ -178,12 +185,17 @@ describe('files the loader refuses before parsing', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses a suite over 5 MiB with FILE_TOO_LARGE', async () => {
-    const base = readFileSync(path.join(FIXTURES, VALID_BASE), 'utf8');
-    await writeFile(path.join(dir, 'large.yaml'), `${base}# ${'x'.repeat(MAX_YAML_BYTES)}\n`);
+  it('refuses a 50 MB suite with FILE_TOO_LARGE and its hint, from its size alone, without reading it', async () => {
+    const file = path.join(dir, 'large.yaml');
+    // Sparse: 50 MB by its size, no blocks written; a loader that read it would get 50 MB of NULs.
+    writeFileSync(file, readFileSync(path.join(FIXTURES, VALID_BASE)));
+    truncateSync(file, 50_000_000);
+    const readBefore = bytesReadByThisProcess();
     const diagnostics = await diagnosticsOf({ cwd: dir, suitePaths: ['large.yaml'] });
-    expectPinned(diagnostics, { file: 'large.yaml', code: 'FILE_TOO_LARGE', line: 1, hint: 'split it' });
-    expect(diagnostics[0]?.message).toContain('5 MiB');
+    const readWhileLoading = bytesReadByThisProcess() - readBefore;
+    expectPinned(diagnostics, { file: 'large.yaml', code: 'FILE_TOO_LARGE', line: 1, hint: 'split it into several suites' });
+    expect(diagnostics[0]?.message).toBe(`file is 47.7 MiB; the limit is ${MAX_YAML_BYTES / 1048576} MiB`);
+    expect(readWhileLoading).toBeLessThan(MAX_YAML_BYTES);
   });
 
   it.each([

@@ -64,4 +64,35 @@ describe('scheduleTrials', () => {
     expect(result.stoppedBy).toBe('signal');
     expect(result.scheduled).toBeLessThan(20);
   });
+
+  /** Runs the plan at concurrency 8 with every attempt throttled; in flight at each start after the first 8. */
+  const inFlightAfterFirstWave = async (adaptive: boolean) => {
+    let inFlight = 0;
+    let tick = 0;
+    const inFlightAtStart: number[] = [];
+    const result = await scheduleTrials(trials, {
+      concurrency: 8,
+      now: () => tick++,
+      stopSignal: new AbortController().signal,
+      adaptive,
+      runTrial: async (_trial, pacer) => {
+        const startedAt = tick++;
+        inFlightAtStart.push(++inFlight);
+        await new Promise((r) => setTimeout(r, 1));
+        pacer.throttled(startedAt);
+        inFlight--;
+        return 0;
+      },
+    });
+    expect(result.scheduled).toBe(20);
+    return inFlightAtStart.slice(8);
+  };
+
+  it('under throttling, halves the concurrency (AIMD)', async () => {
+    expect(Math.max(...(await inFlightAfterFirstWave(true)))).toBeLessThanOrEqual(4);
+  });
+
+  it('with adaptive false (the soak test\'s comparison), keeps every slot under throttling', async () => {
+    expect(Math.max(...(await inFlightAfterFirstWave(false)))).toBe(8);
+  });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { checkBudget } from '../../src/cost/check-budget.js';
+import type { CostEstimate } from '../../src/cost/cost-estimate.js';
 import { IMAGE_WORST_CASE_TOKENS, worstCaseCostUsd } from '../../src/cost/worst-case-cost.js';
 import { makeTrial } from '../support/builders.js';
 
@@ -20,5 +22,32 @@ describe('worstCaseCostUsd with what the prompt carries beyond messages', () => 
   it('counts each image as its worst case, whatever its encoding', () => {
     const twoImages = worst({ images: ['https://example.com/a.png', 'data:image/png;base64,AAAA'] });
     expect(twoImages - worst({})).toBeCloseTo((2 * IMAGE_WORST_CASE_TOKENS * 5) / 1e6, 10);
+  });
+});
+
+describe('checkBudget on --resume', () => {
+  const trials = [makeTrial(), makeTrial({ id: 't2' })];
+  const planUsd = trials.reduce((sum, t) => sum + worstCaseCostUsd(t.request, t.pricing)!, 0);
+
+  it('counts what the run spent before the resume against the budget, naming it', () => {
+    expect(() => checkBudget(trials, planUsd * 1.5, false, undefined)).not.toThrow();
+    expect(() => checkBudget(trials, planUsd * 1.5, false, undefined, planUsd)).toThrow(/plus \$[\d.]+ already spent before --resume, is above --max-cost/);
+  });
+
+  it('counts it against the expected cost too, even with --allow-partial', () => {
+    const figures = { trials: 2, samples: 2, expectedCostUsd: planUsd / 2, lowCostUsd: planUsd / 4, highCostUsd: planUsd };
+    const estimate: CostEstimate = {
+      history: { runs: 1, samples: 10 },
+      totals: figures,
+      groups: [
+        {
+          ...figures, suite: 's', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1, basis: 'history', historyScope: 'case', historySamples: 10,
+          tokenizer: 'o200k_base', promptCostSource: 'history', promptTokensPerSample: 10, completionTokens: null, thinkingTokens: null,
+        },
+      ],
+      unpriced: [],
+    };
+    expect(() => checkBudget(trials, planUsd, true, estimate)).not.toThrow();
+    expect(() => checkBudget(trials, planUsd, true, estimate, planUsd * 0.75)).toThrow(/expected to cost .* plus \$[\d.]+ already spent before --resume, above --max-cost/);
   });
 });

@@ -11,7 +11,6 @@ import { RecordingProvider } from '../../providers/replay/recording-provider.js'
 import { ReplayProvider } from '../../providers/replay/replay-provider.js';
 import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
-import { BudgetGuard } from '../../run/budget-guard.js';
 import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
 import { parseShard, selectShard } from '../../plan/select-shard.js';
@@ -158,7 +157,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       ...(baselineSummary ? { baseline: { summary: baselineSummary, policy: config.gate } } : {}),
       estimateCost: (planned) => estimator.estimate(planned),
       ...(traffic ? { traffic } : {}),
-      ...(args.maxCost !== undefined ? { budget: { guard: new BudgetGuard(args.maxCost), allowPartial: args.allowPartial } } : {}),
+      ...(args.maxCost !== undefined ? { budget: { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } } : {}),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;
