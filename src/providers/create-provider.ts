@@ -11,7 +11,7 @@ import { startSimulator } from './simulator/simulator-server.js';
 /** A provider ready for a run, and how to shut it down. */
 export interface ProviderSetup {
   provider: Provider;
-  /** True for the built-in simulator. */
+  /** True for the built-in simulator, and for a replay of cassettes it answered. */
   simulated: boolean;
   /** The endpoint requests go to, without credentials (for the run's record). */
   apiUrl: string;
@@ -39,7 +39,7 @@ export async function createProvider(
   if (name === 'replay') {
     const dir = options.cassettes !== undefined ? path.resolve(options.cwd, options.cassettes) : path.resolve(config.rootDir, config.cassettes);
     const provider = ReplayProvider.fromFolder(dir);
-    return { provider, simulated: false, apiUrl: `replay of ${dir}`, close: () => provider.close() };
+    return { provider, simulated: provider.isSimulatedRecording, apiUrl: `replay of ${dir}`, close: () => provider.close() };
   }
   if (name === 'runware') {
     const apiKey = env.RUNWARE_API_KEY?.trim();

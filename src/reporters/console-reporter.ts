@@ -57,7 +57,7 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
   return {
     onRunStarted(event) {
       planned = event;
-      const simulated = event.simulated ? paint('yellow', ' (simulated answers, not a real model)') : '';
+      const simulated = !event.simulated ? '' : paint('yellow', event.provider === 'replay' ? ' (replayed from a simulated recording, not a real model)' : ' (simulated answers, not a real model)');
       options.write(`${paint('bold', 'evalgate')} run ${event.runId} · provider ${event.provider}${simulated}\n`);
       options.write(
         `${event.suites.length} suite${event.suites.length === 1 ? '' : 's'} · ${formatCount(event.plannedTrials)} trials · ` +
@@ -139,7 +139,10 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   out.push(...renderCostNotes(summary, paint));
   const errors = Object.entries(t.errorsByCode);
   if (errors.length > 0) out.push(paint('yellow', `Errors: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')} (not counted as failures)`));
-  if (summary.simulated) out.push(paint('yellow', 'These answers are simulated by the built-in simulator; costs and latencies are illustrative.'));
+  if (summary.simulated) {
+    const source = summary.provider === 'replay' ? 'replayed from a recording of the built-in simulator' : 'simulated by the built-in simulator';
+    out.push(paint('yellow', `These answers are ${source}; costs and latencies are illustrative.`));
+  }
 
   const verdict = summary.gate.passed ? paint('green', 'PASSED') : paint('red', 'FAILED');
   out.push(`Gate: ${verdict} (exit ${summary.gate.exitCode})`);

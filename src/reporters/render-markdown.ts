@@ -18,7 +18,10 @@ export function renderMarkdown(summary: RunSummary): string {
   const out: string[] = [];
   const verdict = gate.passed ? '✅ evalgate: gate passed' : summary.interrupted ? '⏹️ evalgate: run interrupted' : '❌ evalgate: gate failed';
   out.push(`## ${verdict} (exit ${gate.exitCode})`, '');
-  if (summary.simulated) out.push('> Answers from the built-in simulator, not a real model: figures are illustrative.', '');
+  if (summary.simulated) {
+    const source = summary.provider === 'replay' ? 'replayed from a simulated recording (the built-in simulator)' : 'from the built-in simulator';
+    out.push(`> Answers ${source}, not a real model: figures are illustrative.`, '');
+  }
   const below = summary.groups.filter((g) => g.passRate !== null && g.passRate < g.threshold).length;
   out.push(
     `**${below} of ${summary.groups.length} settings below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +

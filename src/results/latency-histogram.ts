@@ -19,19 +19,15 @@ export function logSpacedEdges(minMs: number, maxMs: number, bins = 24): number[
   return edges;
 }
 
-/** Counts `values` into the bins of `edgesMs`. Values outside the edges go to the nearest end bin. */
-export function latencyHistogram(values: readonly number[], edgesMs: readonly number[]): LatencyHistogram {
-  const counts = new Array<number>(Math.max(0, edgesMs.length - 1)).fill(0);
-  if (counts.length === 0) return { edgesMs: [...edgesMs], counts };
-  for (const value of values) {
-    let lo = 0;
-    let hi = counts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (edgesMs[mid]! <= value) lo = mid;
-      else hi = mid - 1;
-    }
-    counts[lo]!++;
+/** Adds `weight` to the bin of `edgesMs` that holds `value` (the nearest end bin when outside); nothing without bins. */
+export function countIntoBins(counts: number[], edgesMs: readonly number[], value: number, weight: number): void {
+  if (counts.length === 0) return;
+  let lo = 0;
+  let hi = counts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (edgesMs[mid]! <= value) lo = mid;
+    else hi = mid - 1;
   }
-  return { edgesMs: [...edgesMs], counts };
+  counts[lo]! += weight;
 }

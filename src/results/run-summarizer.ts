@@ -2,7 +2,7 @@ import type { ModelSpec } from '../config/model-table.js';
 import { DELIVERY_METHODS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
 import { disagreesWithPriceTable } from '../cost/cost-disagreement.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
-import { latencyHistogram, logSpacedEdges } from './latency-histogram.js';
+import { logSpacedEdges } from './latency-histogram.js';
 import { passCurves } from './pass-at-k.js';
 import { SampleTally } from './sample-tally.js';
 import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
@@ -26,7 +26,8 @@ interface GroupTally {
 
 /**
  * The `summarize` stage, streaming: sample records go in one at a time as they land; only counters,
- * latencies and per-case tallies are kept, never the texts, so memory does not grow with output size.
+ * bounded latency sketches and per-case tallies are kept, never the texts, so memory does not grow
+ * with output size or (past a few thousand per group) with the number of samples.
  */
 export class RunSummarizer {
   private readonly total = new SampleTally();
@@ -83,14 +84,7 @@ export class RunSummarizer {
     const ordered = [...this.groups.values()].sort((a, b) => compareSettings(a.key, b.key));
     // One set of bins for every group of the run, so their distributions compare at a glance.
     const all = this.total.latencies;
-    // A loop, not Math.min(...all): spreading a million arguments overflows the stack.
-    let lowest = Infinity;
-    let highest = -Infinity;
-    for (const ms of all) {
-      if (ms < lowest) lowest = ms;
-      if (ms > highest) highest = ms;
-    }
-    const edges = all.length > 0 ? logSpacedEdges(lowest, highest) : [];
+    const edges = all.count > 0 ? logSpacedEdges(all.minMs, all.maxMs) : [];
     for (const { key, tally, cases: caseTallies } of ordered) {
       const caseIds = [...caseTallies.keys()].sort();
       const counters = tally.counters();
@@ -146,7 +140,7 @@ export class RunSummarizer {
         flakyCases,
         failingCases,
         ...meanCurves(curves),
-        latencyHistogram: latencyHistogram(tally.latencies, edges),
+        latencyHistogram: tally.latencies.histogram(edges),
       });
     }
     return { groups, cases };

@@ -143,7 +143,7 @@ export interface RunSummary {
   schemaVersion: typeof SUMMARY_SCHEMA_VERSION;
   runId: string;
   provider: string;
-  /** True when the answers came from the built-in simulator, not a model. */
+  /** True when the answers came from the built-in simulator, not a model (directly, or replayed from its recording). */
   simulated: boolean;
   startedAt: string;
   finishedAt: string;

@@ -1,14 +1,16 @@
 import type { DeliveryMethod } from '../config/runware-limits.js';
-import { summarizeLatency } from './percentile.js';
+import { LatencySketch } from './latency-sketch.js';
 import type { Counters } from './run-summary.js';
 import type { SampleErrorCode, SampleRecord } from './sample-record.js';
 
 /**
- * Running counters over sample records: what the run's totals and each group report. Keeps numbers
- * only (one latency per completed sample, one wait per trial), never texts.
+ * Running counters over sample records: what the run's totals and each group report. Its memory does
+ * not grow with the samples: counters, and durations in {@link LatencySketch}es (exact for a small
+ * run, binned past a few thousand). Every record must come once (journals are deduplicated), and a
+ * trial counts on its first sample (`sampleIndex` 0), which every trial writes.
  */
 export class SampleTally {
-  readonly trialIds = new Set<string>();
+  trials = 0;
   /** Attempts beyond the first, counted once per trial. */
   retries = 0;
   samples = 0;
@@ -22,23 +24,25 @@ export class SampleTally {
   costMismatches = 0;
   usageSamples = 0;
   readonly tokens = { prompt: 0, completion: 0, thinking: 0 };
-  readonly latencies: number[] = [];
+  /** Completed samples only. */
+  readonly latencies = new LatencySketch();
   /** Streamed samples only. */
-  readonly firstTokenTimes: number[] = [];
-  readonly firstTextTimes: number[] = [];
+  readonly firstTokenTimes = new LatencySketch();
+  readonly firstTextTimes = new LatencySketch();
   readonly deliveryMethods = new Set<DeliveryMethod>();
-  readonly queueWaits: number[] = [];
+  /** One per trial. */
+  readonly queueWaits = new LatencySketch();
   backoffTotalMs = 0;
   backoffMaxMs = 0;
   readonly errorsByCode: Partial<Record<SampleErrorCode, number>> = {};
 
   add(record: SampleRecord, isCostMismatch = false): void {
     if (isCostMismatch) this.costMismatches++;
-    if (!this.trialIds.has(record.trialId)) {
-      this.trialIds.add(record.trialId);
+    if (record.sampleIndex === 0) {
+      this.trials++;
       this.retries += record.attempts - 1;
       // Journals written before waits were recorded have none: they count as no wait.
-      this.queueWaits.push(record.queueMs ?? 0);
+      this.queueWaits.add(record.queueMs ?? 0);
       this.backoffTotalMs += record.backoffMs ?? 0;
       this.backoffMaxMs = Math.max(this.backoffMaxMs, record.backoffMs ?? 0);
     }
@@ -64,16 +68,16 @@ export class SampleTally {
       this.tokens.completion += record.usage.completionTokens;
       this.tokens.thinking += record.usage.thinkingTokens;
     }
-    if (record.latencyMs !== null) this.latencies.push(record.latencyMs);
-    if (typeof record.timeToFirstTokenMs === 'number') this.firstTokenTimes.push(record.timeToFirstTokenMs);
-    if (typeof record.timeToFirstTextMs === 'number') this.firstTextTimes.push(record.timeToFirstTextMs);
+    if (record.latencyMs !== null) this.latencies.add(record.latencyMs);
+    if (typeof record.timeToFirstTokenMs === 'number') this.firstTokenTimes.add(record.timeToFirstTokenMs);
+    if (typeof record.timeToFirstTextMs === 'number') this.firstTextTimes.add(record.timeToFirstTextMs);
   }
 
   counters(): Counters {
     const completed = this.passed + this.failed;
-    const queue = summarizeLatency([...this.queueWaits]);
+    const queue = this.queueWaits.summary();
     return {
-      trials: this.trialIds.size,
+      trials: this.trials,
       retries: this.retries,
       samples: this.samples,
       passed: this.passed,
@@ -81,9 +85,9 @@ export class SampleTally {
       errored: this.errored,
       passRate: completed > 0 ? this.passed / completed : null,
       costUsd: this.costUsd,
-      latencyMs: summarizeLatency([...this.latencies]),
-      timeToFirstTokenMs: this.firstTokenTimes.length > 0 ? summarizeLatency([...this.firstTokenTimes]) : null,
-      timeToFirstTextMs: this.firstTextTimes.length > 0 ? summarizeLatency([...this.firstTextTimes]) : null,
+      latencyMs: this.latencies.summary(),
+      timeToFirstTokenMs: this.firstTokenTimes.count > 0 ? this.firstTokenTimes.summary() : null,
+      timeToFirstTextMs: this.firstTextTimes.count > 0 ? this.firstTextTimes.summary() : null,
       waits: {
         queueMs: { p50: queue.p50, p95: queue.p95, max: queue.max },
         backoffMs: { total: Math.round(this.backoffTotalMs * 10) / 10, max: this.backoffMaxMs },

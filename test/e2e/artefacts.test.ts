@@ -55,6 +55,16 @@ describe('artefacts match their JSON Schemas', () => {
     expect(junit.errors).toEqual([]);
     expect(readFileSync(path.join(runDir, 'summary.md'), 'utf8')).toMatch(/^## (✅|❌) evalgate/);
     expect(readFileSync(path.join(runDir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
+
+    // Every report of a simulated run says so (report.html draws its note from the data it embeds).
+    expect(io.out()).toContain('These answers are simulated by the built-in simulator');
+    expect(readFileSync(path.join(runDir, 'summary.md'), 'utf8')).toContain('> Answers from the built-in simulator, not a real model');
+    const properties = readFileSync(path.join(runDir, 'junit.xml'), 'utf8').match(/<property name="simulated" value="[^"]*"\/>/g) ?? [];
+    expect(properties.length).toBeGreaterThan(0);
+    expect(new Set(properties)).toEqual(new Set(['<property name="simulated" value="true"/>']));
+    const html = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="evalgate-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as { meta: { simulated: boolean } };
+    expect(data.meta.simulated).toBe(true);
   });
 
   it('records a run where every request failed as errored samples, exit 3, and validates those lines too', async () => {

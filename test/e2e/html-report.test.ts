@@ -67,6 +67,7 @@ describe.skipIf(!CHROMIUM_PATH && !isBrowserRequired)('report.html in headless C
       });
       await page.goto(pathToFileURL(report).href);
       await expect(page.locator('#verdict h1').textContent()).resolves.toMatch(/Gate (passed|failed)/);
+      await expect(page.locator('#verdict p.simulated').textContent()).resolves.toContain('Simulated answers from the built-in simulator');
       expect(await page.locator('section.suite figure svg circle').count()).toBeGreaterThan(0);
 
       await page.locator('button.cell[data-case="xss/hostile"]').first().click();

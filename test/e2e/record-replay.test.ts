@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,7 +35,26 @@ describe('record and replay', () => {
     expect(bySample(replayed.records)).toEqual(bySample(recorded.records));
     // Everything the API said is reproduced; only the run's own waits for a queue slot differ.
     expect(withoutWaits(replayed.summary.totals)).toEqual(withoutWaits(recorded.summary.totals));
-    expect(replayed.summary).toMatchObject({ provider: 'replay', simulated: false });
+    // The cassettes say the simulator answered, so the replay's reports say so too.
+    expect(replayed.summary).toMatchObject({ provider: 'replay', simulated: true });
+    expect(io.out()).toContain('replayed from a simulated recording');
+    expect(readFileSync(path.join(dir, 'replayed', 'summary.md'), 'utf8')).toContain('> Answers replayed from a simulated recording');
+    expect(readFileSync(path.join(dir, 'replayed', 'junit.xml'), 'utf8')).toContain('<property name="simulated" value="true"/>');
+  });
+
+  it('replays cassettes without the simulated flag (older recordings) as not simulated', async () => {
+    await runCli(['run', '--provider', 'simulator', '--record', 'tape', '--out', 'recorded'], memoryIo({ cwd: dir }));
+    const tape = path.join(dir, 'tape');
+    for (const name of readdirSync(tape)) {
+      const cassette = JSON.parse(readFileSync(path.join(tape, name), 'utf8')) as { simulated?: boolean };
+      expect(cassette.simulated).toBe(true);
+      delete cassette.simulated;
+      writeFileSync(path.join(tape, name), JSON.stringify(cassette));
+    }
+    const io = memoryIo({ cwd: dir });
+    await runCli(['run', '--provider', 'replay', '--cassettes', 'tape', '--out', 'replayed'], io);
+    expect(read(path.join(dir, 'replayed')).summary).toMatchObject({ provider: 'replay', simulated: false });
+    expect(io.out()).not.toContain('simulated');
   });
 
   it('refuses, before anything runs, a trial that has no recording, naming its suite, case and setting', async () => {
@@ -57,6 +76,7 @@ describe('record and replay', () => {
     expect(await runCli(['run', '--provider', 'replay', '--out', out, '--reporter', 'json'], io)).toBe(1);
     const { summary } = read(out);
     expect(summary.totals).toMatchObject({ trials: 76, samples: 176, errored: 0 });
+    expect(summary.simulated).toBe(true);
     // The model comparison streams: its recordings carry each sample's time to first token.
     const streamed = summary.groups.filter((g) => g.suite === 'support-reply-models');
     expect(streamed.map((g) => g.model).sort()).toEqual(['deepseek-v4-flash', 'deepseek-v4-flash', 'openai-gpt-5-5', 'openai-gpt-5-5']);

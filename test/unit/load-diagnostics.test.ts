@@ -218,6 +218,18 @@ describe('files the loader refuses before parsing', () => {
     expectPinned(await diagnosticsOf({ cwd: project, suitePaths: ['uri.yaml'] }), { file: 'uri.yaml', code: 'IMAGE_TOO_LARGE', line: 10 });
   });
 
+  it('refuses a systemPrompt of 200,001 characters with OUT_OF_RANGE, and takes one of 200,000', async () => {
+    const base = readFileSync(path.join(FIXTURES, VALID_BASE), 'utf8');
+    const withPrompt = (chars: number) => base.replace('systemPrompt: "Answer in one short sentence."', `systemPrompt: "${'a'.repeat(chars)}"`);
+    await writeFile(path.join(dir, 'long-prompt.yaml'), withPrompt(200_001));
+    const diagnostics = await diagnosticsOf({ cwd: dir, suitePaths: ['long-prompt.yaml'] });
+    expectPinned(diagnostics, { file: 'long-prompt.yaml', code: 'OUT_OF_RANGE', line: 4 });
+    expect(diagnostics[0]?.message).toContain('200000');
+    await writeFile(path.join(dir, 'longest-prompt.yaml'), withPrompt(200_000));
+    const project = await loadProject({ cwd: dir, suitePaths: ['longest-prompt.yaml'] });
+    expect(project.suites[0]!.cases[0]!.systemPrompt).toHaveLength(200_000);
+  });
+
   it('reports a suite path that does not exist as NO_SUITES', async () => {
     const diagnostics = await diagnosticsOf({ cwd: dir, suitePaths: ['evals/missing.yaml'] });
     expectPinned(diagnostics, { file: 'evals/missing.yaml', code: 'NO_SUITES', line: 1, hint: 'check the path' });

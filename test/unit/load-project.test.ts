@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../../src/config/diagnostic.js';
 import { loadProject } from '../../src/config/load-project.js';
+import { planTrials } from '../../src/plan/plan-trials.js';
+import { buildSampleRecords } from '../../src/run/build-sample-records.js';
+import { makeProviderResult, makeTrialOutcome } from '../support/builders.js';
 
 describe('loadProject, for valid input', () => {
   let dir: string;
@@ -52,6 +55,42 @@ describe('loadProject, for valid input', () => {
     write('s.yaml', 'suite: s\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n');
     const project = await loadProject({ cwd: dir, suitePaths: ['s.yaml'] });
     expect(project.config).toMatchObject({ provider: 'runware', concurrency: 8, threshold: 0.8, rootDir: dir });
+  });
+
+  it('lets a suite use a model added under models: in evalconfig.yaml, with its AIR, limits and price', async () => {
+    write('evalconfig.yaml', [
+      'models:',
+      '  acme-lm-2:',
+      '    air: "acme:lm@2"',
+      '    maxTokens: 8000',
+      '    maxNumberResults: 2',
+      '    thinkingLevels: [none, low]',
+      '    outputFormats: [TEXT]',
+      '    deliveryMethods: [sync]',
+      '    price: {input: 2, output: 10}',
+    ].join('\n'));
+    write('s.yaml', 'suite: s\nmodel: acme-lm-2\nsettings: {maxTokens: 4000}\nsweep: {thinkingLevel: [none, low], numberResults: [2]}\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n');
+    const project = await loadProject({ cwd: dir, suitePaths: ['s.yaml'] });
+    expect(project.config.models.find('acme:lm@2')?.id).toBe('acme-lm-2');
+    const trials = planTrials(project.suites);
+    expect(trials.map((t) => [t.setting.model, t.request.model, t.setting.thinkingLevel, t.request.numberResults])).toEqual([
+      ['acme-lm-2', 'acme:lm@2', 'none', 2],
+      ['acme-lm-2', 'acme:lm@2', 'low', 2],
+    ]);
+    // A result without the API's cost is priced from the new row: 100 prompt tokens at $2/1M, 10 + 40 output at $10/1M.
+    const usage = { promptTokens: 100, completionTokens: 10, thinkingTokens: 40, totalTokens: 150 };
+    const [record] = buildSampleRecords(trials[0]!, makeTrialOutcome({ results: [makeProviderResult({ usage, costUsd: null })] }), []);
+    expect(record).toMatchObject({ costSource: 'priceTable' });
+    expect(record!.costUsd).toBeCloseTo((100 * 2 + 50 * 10) / 1_000_000, 12);
+
+    // Its own limits hold: more tokens, results or effort than the row allows are refused at load.
+    write('t.yaml', 'suite: t\nmodel: acme-lm-2\nsettings: {maxTokens: 9000, thinkingLevel: high}\nsweep: {numberResults: [3]}\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n');
+    const refused = await loadProject({ cwd: dir, suitePaths: ['t.yaml'] }).catch((error: { diagnostics: Diagnostic[] }) => error.diagnostics);
+    expect(Array.isArray(refused) ? refused.map((d) => [d.code, d.line, d.message]) : refused).toEqual([
+      ['UNSUPPORTED_BY_MODEL', 3, "maxTokens 9000 is above acme-lm-2's limit of 8000"],
+      ['UNSUPPORTED_BY_MODEL', 3, 'acme-lm-2 does not take thinkingLevel high'],
+      ['UNSUPPORTED_BY_MODEL', 4, 'acme-lm-2 takes at most 2 results per request, not 3'],
+    ]);
   });
 
   it('resolves suite-level defaults into each case', async () => {

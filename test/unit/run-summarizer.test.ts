@@ -281,6 +281,30 @@ describe('RunSummarizer: curves, waits, cost per 1,000 requests, latency histogr
   });
 });
 
+describe('RunSummarizer at scale', () => {
+  it('counts each trial once (on its sample 0, whatever the arrival order) and keeps percentiles within 1% past the exact cap', () => {
+    const summarizer = new RunSummarizer(() => 0.5);
+    const latencies: number[] = [];
+    // 3,000 trials of 4 samples, later samples first: 12,000 latencies from 1.0 ms to 12,000 ms.
+    for (let t = 0; t < 3000; t++) {
+      for (const sampleIndex of [3, 2, 1, 0]) {
+        const latencyMs = latencies.length + 1;
+        latencies.push(latencyMs);
+        summarizer.add(makeRecord({ trialId: `t${t}`, numberResults: 4, sampleIndex, latencyMs, queueMs: t % 2 === 0 ? 0 : 40, attempts: 2 }));
+      }
+    }
+    const totals = summarizer.totals();
+    expect(totals).toMatchObject({ trials: 3000, retries: 3000, samples: 12_000 });
+    expect(totals.latencyMs.max).toBe(12_000);
+    for (const [q, exact] of [['p50', 6000], ['p95', 11_400], ['p99', 11_880]] as const) {
+      expect(Math.abs(totals.latencyMs[q]! - exact) / exact).toBeLessThanOrEqual(0.01);
+    }
+    expect(totals.waits.queueMs).toEqual({ p50: 0, p95: 40, max: 40 });
+    const [group] = summarizer.groupsAndCases().groups;
+    expect(group!.latencyHistogram.counts.reduce((a, b) => a + b, 0)).toBe(12_000);
+  });
+});
+
 describe('RunSummarizer: the API cost against the price table', () => {
   const gpt = { price: { input: 5, output: 30 }, thinkingBilling: 'separate' as const };
   // 100 prompt + (10 completion + 90 thinking) output tokens: $0.0005 + $0.003 = $0.0035 by the table.

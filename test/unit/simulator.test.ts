@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import { priceUsage } from '../../src/cost/price-usage.js';
 import { compileScenario, ScenarioSchema } from '../../src/providers/simulator/scenario.js';
-import { simulateTask, type SimulatorTask } from '../../src/providers/simulator/simulate-task.js';
+import { asJson, simulateTask, type SimulatorTask } from '../../src/providers/simulator/simulate-task.js';
 import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
 
 const models = new ModelTable(DEFAULT_MODELS);
@@ -68,6 +68,19 @@ describe('simulateTask', () => {
   it('answers prompts no scenario matches with the generic scenario', () => {
     expect(simulateTask(task({ systemPrompt: 'Something else' }), [scenario], 1, 0).scenario).toBe('generic');
   });
+
+  it('answers a JSON task with JSON: text answers wrapped, JSON answers unchanged, the same draws as text', () => {
+    const generic = simulateTask(task({ systemPrompt: 'Something else', outputFormat: 'JSON' }), [scenario], 1, 0);
+    for (const r of generic.results) expect(JSON.parse(r.text)).toEqual({ answer: 'This is a simulated answer from the evalgate simulator.' });
+    const text = simulateTask(task(), [scenario], 1, 0);
+    const json = simulateTask(task({ outputFormat: 'JSON' }), [scenario], 1, 0);
+    expect(json.results.map((r) => JSON.parse(r.text))).toEqual(text.results.map((r) => ({ answer: r.text })));
+    expect(json.results.map((r) => r.isCorrect)).toEqual(text.results.map((r) => r.isCorrect));
+    expect(json.results[0]!.usage.completionTokens).toBe(Math.ceil(json.results[0]!.text.length / 4));
+    expect(asJson('{"vendor": "ACME"}')).toBe('{"vendor": "ACME"}');
+    expect(asJson('42')).toBe('42');
+    expect(asJson('')).toBe('');
+  });
 });
 
 describe('the simulator over HTTP', () => {
@@ -98,6 +111,16 @@ describe('the simulator over HTTP', () => {
     }
   });
 
+  it('answers outputFormat JSON with JSON, a jsonSchema or not, and TEXT with text', async () => {
+    const schema = { name: 'response', strict: true, schema: { type: 'object' } };
+    for (const extra of [{ outputFormat: 'JSON' }, { outputFormat: 'JSON', jsonSchema: schema }]) {
+      const body = (await (await post([textTask(extra)])).json()) as { data: { text: string }[] };
+      for (const item of body.data) expect(JSON.parse(item.text)).toEqual({ answer: expect.stringMatching(/^(yes|no)$/) });
+    }
+    const plain = (await (await post([textTask({ outputFormat: 'TEXT' })])).json()) as { data: { text: string }[] };
+    for (const item of plain.data) expect(item.text).toMatch(/^(yes|no)$/);
+  });
+
   it('sends usage and cost only when asked for', async () => {
     const body = (await (await post([textTask({ includeCost: false, includeUsage: false })])).json()) as { data: Record<string, unknown>[] };
     expect(body.data[0]).not.toHaveProperty('usage');
@@ -116,6 +139,8 @@ describe('the simulator over HTTP', () => {
     ['a last message from the assistant', { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }] }, 'invalidParameter', 'messages'],
     ['an unknown parameter', { seed: 3 }, 'unknownParameter', 'seed'],
     ['a taskUUID that is not a UUID', { taskUUID: 'abc' }, 'invalidParameter', 'taskUUID'],
+    ['an unknown outputFormat', { outputFormat: 'XML' }, 'invalidParameter', 'outputFormat'],
+    ['a jsonSchema that is a number', { outputFormat: 'JSON', jsonSchema: 3 }, 'invalidParameter', 'jsonSchema'],
   ])('refuses %s with 400 and Runware error fields', async (_label, overrides, code, parameter) => {
     const response = await post([textTask(overrides)]);
     expect(response.status).toBe(400);

@@ -79,7 +79,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     throw error;
   }
   if (setup.provider instanceof ReplayProvider) refuseUnrecorded(setup.provider, trials);
-  const provider = args.record !== undefined ? new RecordingProvider(setup.provider, path.resolve(io.cwd, args.record)) : setup.provider;
+  const provider = args.record !== undefined ? new RecordingProvider(setup.provider, path.resolve(io.cwd, args.record), setup.simulated) : setup.provider;
   const configRecord: RunConfigRecord = {
     provider: setup.provider.name,
     concurrency,

@@ -11,6 +11,8 @@ import type { AttemptOutcome } from '../provider.js';
  */
 export interface Cassette {
   request: InferenceRequest;
+  /** Whether the built-in simulator answered it; absent in recordings made before this was kept. */
+  simulated?: boolean;
   outcomes: AttemptOutcome[];
 }
 

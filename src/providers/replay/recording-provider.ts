@@ -10,9 +10,11 @@ export class RecordingProvider implements Provider {
   readonly name: string;
   private readonly cassettes = new Map<string, Cassette>();
 
+  /** @param simulated whether `inner` is the built-in simulator (or a replay of it), kept in every cassette. */
   constructor(
     private readonly inner: Provider,
     private readonly dir: string,
+    private readonly simulated: boolean,
   ) {
     this.name = inner.name;
   }
@@ -22,7 +24,7 @@ export class RecordingProvider implements Provider {
     // An attempt the run itself abandoned says nothing about the API.
     if (outcome.failure?.code === 'INTERRUPTED') return outcome;
     const key = cassetteKey(request);
-    const cassette = this.cassettes.get(key) ?? { request, outcomes: [] };
+    const cassette = this.cassettes.get(key) ?? { request, simulated: this.simulated, outcomes: [] };
     cassette.outcomes.push(outcome);
     this.cassettes.set(key, cassette);
     writeCassette(this.dir, key, cassette);

@@ -12,6 +12,12 @@ export class ReplayProvider implements Provider {
 
   constructor(private readonly cassettes: ReadonlyMap<string, Cassette>) {}
 
+  /** Whether any cassette was recorded from the built-in simulator: a replay of it is simulated too. */
+  get isSimulatedRecording(): boolean {
+    for (const cassette of this.cassettes.values()) if (cassette.simulated === true) return true;
+    return false;
+  }
+
   static fromFolder(dir: string): ReplayProvider {
     return new ReplayProvider(readCassettes(dir));
   }

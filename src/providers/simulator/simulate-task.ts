@@ -19,6 +19,8 @@ export interface SimulatorTask {
   maxTokens: number;
   thinkingLevel: ThinkingLevel;
   numberResults: number;
+  /** `JSON` when the task asked for JSON output; absent for text. */
+  outputFormat?: 'JSON';
 }
 
 /** One simulated result, before it is put on the wire. */
@@ -70,6 +72,7 @@ export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[]
     const chosen = pool[Math.floor(u[1]! * pool.length)] ?? '';
     const toolCall = typeof chosen !== 'string' && offers(task, chosen.toolCall.name) ? chosen.toolCall : undefined;
     let text = typeof chosen === 'string' ? chosen : chosen.text || (toolCall ? '' : `(simulated) I would call ${chosen.toolCall.name}.`);
+    if (task.outputFormat === 'JSON') text = asJson(text);
     const callTokens = toolCall ? estimateTokens(JSON.stringify(toolCall)) : 0;
     const thinkingMedian = behaviour.thinkingTokens * adjust.thinkingFactor;
     let thinkingTokens = thinkingMedian > 0 ? Math.max(1, Math.round(logNormal(thinkingMedian, THINKING_SIGMA, u[2]!, u[3]!))) : 0;
@@ -109,6 +112,21 @@ function levelBehaviour(scenario: Scenario, level: ThinkingLevel): LevelBehaviou
   return GENERIC_SCENARIO.levels.medium!;
 }
 
+/**
+ * A JSON task answers JSON: an answer that already parses stays as it is, any other text is wrapped as
+ * `{"answer": text}`; an empty text (beside a tool call) stays empty. A `length` cut may still break it,
+ * as it would on the real API.
+ */
+export function asJson(text: string): string {
+  if (text === '') return text;
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify({ answer: text });
+  }
+}
+
 /** Whether the task lets the model call this function tool. */
 function offers(task: SimulatorTask, name: string): boolean {
   return task.toolChoice !== 'none' && (task.functionTools ?? []).includes(name);
@@ -117,6 +135,7 @@ function offers(task: SimulatorTask, name: string): boolean {
 /** Identifies a task by what it asks, not by its taskUUID (a retry sends a new one). */
 export function contentKey(task: SimulatorTask): string {
   // Tools join the key only when there are some, so tasks without them draw as they always did.
+  // outputFormat stays out: it changes how an answer is written, not which answer is drawn.
   const tools = task.functionTools !== undefined ? [task.functionTools, task.toolChoice ?? null] : [];
   const images = task.images !== undefined ? [task.images.map((i) => createHash('sha256').update(i).digest('hex'))] : [];
   const content = JSON.stringify([task.model.air, task.systemPrompt ?? null, task.messages, task.maxTokens, task.thinkingLevel, task.numberResults, ...tools, ...images]);

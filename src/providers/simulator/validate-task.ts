@@ -66,6 +66,10 @@ export function validateTask(
   if (t.outputFormat !== undefined && !model.outputFormats.includes(t.outputFormat as 'TEXT')) {
     return fail('invalidParameter', `outputFormat must be one of ${model.outputFormats.join(', ')}.`, { parameter: 'outputFormat', allowedValues: model.outputFormats });
   }
+  // Runware takes a schema as an object or a JSON string, and honours it only with outputFormat JSON.
+  if (t.jsonSchema !== undefined && (t.jsonSchema === null || Array.isArray(t.jsonSchema) || !['object', 'string'].includes(typeof t.jsonSchema))) {
+    return fail('invalidParameter', 'jsonSchema must be a JSON Schema object or string.', { parameter: 'jsonSchema' });
+  }
 
   if (!Array.isArray(t.messages) || t.messages.length === 0) return fail('invalidParameter', 'messages must be a non-empty array.', { parameter: 'messages' });
   const messages: Message[] = [];
@@ -113,6 +117,7 @@ export function validateTask(
       maxTokens: maxTokens as number,
       thinkingLevel,
       numberResults: numberResults as number,
+      ...(t.outputFormat === 'JSON' ? { outputFormat: 'JSON' as const } : {}),
       ...images,
       ...tools,
     },

@@ -48,7 +48,10 @@ export function reportClient(data: ReportData): void {
     el('h1', {}, gate.passed ? 'Gate passed' : data.meta.interrupted ? 'Run interrupted' : 'Gate failed', el('span', { class: 'exit' }, ` exit ${gate.exitCode}`)),
     el('p', { class: 'meta' }, `run ${data.meta.runId} · provider ${data.meta.provider} · ${data.meta.startedAt.replace('T', ' ').slice(0, 19)} UTC`),
   );
-  if (data.meta.simulated) verdict.append(el('p', { class: 'simulated' }, 'Simulated answers from the built-in simulator, not a real model: costs and latencies are illustrative.'));
+  if (data.meta.simulated) {
+    const source = data.meta.provider === 'replay' ? 'Answers replayed from a simulated recording (the built-in simulator)' : 'Simulated answers from the built-in simulator';
+    verdict.append(el('p', { class: 'simulated' }, `${source}, not a real model: costs and latencies are illustrative.`));
+  }
   if (gate.reasons.length) verdict.append(el('ul', {}, ...gate.reasons.map((r) => el('li', {}, r.message))));
   verdict.append(
     el('p', { class: 'totals' },
