@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PollingSchema } from '../../src/config/config-schema.js';
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import type { Faults } from '../../src/config/simulator-faults.js';
@@ -131,7 +131,7 @@ describe('the simulator, webhooks', () => {
     simulator = await startSimulator({ seed: 1, scenarios: [scenario], models: new ModelTable(DEFAULT_MODELS), latencyScale: 0.2, webhookRetryBaseMs: 5 });
     const taskUUID = randomUUID();
     await post(simulator.url, [{ ...asyncTask(taskUUID, 2), webhookURL: hook.url }]);
-    await new Promise((r) => setTimeout(r, 150));
+    await vi.waitFor(() => expect(simulator!.stats.webhooks.delivered).toBe(2), { timeout: 5000 });
     const delivered = hook.bodies.filter((b, i, all) => all.findIndex((o) => JSON.stringify(o) === JSON.stringify(b)) === i);
     expect(delivered).toHaveLength(2);
     for (const body of delivered) expect(body).toMatchObject({ taskType: 'textInference', taskUUID, status: 'success', text: 'yes' });
@@ -143,15 +143,13 @@ describe('the simulator, webhooks', () => {
     const hook = await receiver([]);
     simulator = await startSimulator({ seed: 1, scenarios: [scenario], models: new ModelTable(DEFAULT_MODELS), latencyScale: 0, faults: { webhookDuplicate: 1 } });
     await post(simulator.url, [{ ...asyncTask(randomUUID(), 1), webhookURL: hook.url }]);
-    await new Promise((r) => setTimeout(r, 80));
-    expect(hook.bodies).toHaveLength(2);
+    await vi.waitFor(() => expect(hook.bodies).toHaveLength(2), { timeout: 5000 });
     expect(hook.bodies[0]).toEqual(hook.bodies[1]);
     await simulator.close();
 
     simulator = await startSimulator({ seed: 1, scenarios: [scenario], models: new ModelTable(DEFAULT_MODELS), latencyScale: 0, faults: { webhookLost: 1 } });
     await post(simulator.url, [{ ...asyncTask(randomUUID(), 1), webhookURL: hook.url }]);
-    await new Promise((r) => setTimeout(r, 80));
+    await vi.waitFor(() => expect(simulator!.stats.webhooks.lost).toBe(1), { timeout: 5000 });
     expect(hook.bodies).toHaveLength(2);
-    expect(simulator.stats.webhooks.lost).toBe(1);
   });
 });
