@@ -3,6 +3,8 @@ export interface OutputStream {
   write(text: string): void;
   /** True for a terminal: colour and a live progress line. */
   isTTY: boolean;
+  /** A terminal's width in characters, read when needed (it changes when the window is resized). */
+  readonly columns?: number | undefined;
 }
 
 /** Everything the CLI touches outside itself, injected so commands run in-process in tests. */

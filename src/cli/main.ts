@@ -17,7 +17,13 @@ if (args.length === 1 && args[0] === '--version') {
   process.stdout.write(`${packageVersion()}\n`);
 } else {
   const io: CliIo = {
-    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
+    stdout: {
+      write: (text) => void process.stdout.write(text),
+      isTTY: process.stdout.isTTY === true,
+      get columns() {
+        return process.stdout.columns;
+      },
+    },
     stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
     env: process.env,
     cwd: process.cwd(),

@@ -18,7 +18,7 @@ export const RetrySchema = z
       .int()
       .min(1)
       .default(900_000)
-      .describe('Longest time one trial may take, attempts and waits included; no retry starts past it. @default 900000'),
+      .describe('Longest time one trial may take, attempts and waits included; no retry starts past it, and a stream still arriving at it is cut. @default 900000'),
     budget: z
       .number()
       .min(0)
@@ -126,7 +126,7 @@ export const ConfigSpecSchema = z
       .int()
       .min(1)
       .default(180_000)
-      .describe('Longest one HTTP request may take before it is abandoned and retried: a sync answer, a whole stream, or one async submission or poll. @default 180000'),
+      .describe('Longest one HTTP request may take before it is abandoned and retried: a sync answer, or one async submission or poll; for a stream, the longest it may go without receiving anything (a stream that keeps arriving is capped by retry.trialDeadlineMs). @default 180000'),
     assertionTimeoutMs: z
       .int()
       .min(1)

@@ -51,8 +51,16 @@ export interface AttemptOutcome {
 export interface SendOptions {
   /** Aborts the attempt (a timeout or an interrupted run). */
   signal: AbortSignal;
-  /** Longest time the attempt may take. */
+  /**
+   * Longest time the attempt may take; for a stream, the longest it may go without receiving
+   * anything (the timer restarts on every chunk, keep-alives included).
+   */
   timeoutMs: number;
+  /**
+   * Longest a stream may take in all, however steadily it keeps arriving: what is left of the
+   * trial's deadline (`retry.trialDeadlineMs`). Unset: a stream has no total cap.
+   */
+  streamDeadlineMs?: number;
 }
 
 /**

@@ -3,9 +3,10 @@ import { formatCount, formatExactPercent, formatMs, formatPercent, formatSetting
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display.js';
 import { renderCostNotes } from './render-cost-notes.js';
 import { renderSettingsTable } from './render-settings-table.js';
-import type { Reporter, RunStarted } from './reporter.js';
+import type { Reporter } from './reporter.js';
 import { makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
 
 export interface ConsoleReporterOptions {
@@ -20,6 +21,10 @@ export interface ConsoleReporterOptions {
   showProgress?: boolean;
   /** @default 5000 */
   plainProgressEveryMs?: number;
+  /** The terminal's width now; the status line is cut to it. */
+  columns?: () => number | undefined;
+  /** The progress display's periodic redraw (see ProgressDisplayOptions.every); for tests. */
+  every?: ProgressDisplayOptions['every'];
   /** Most failing cases listed before "and N more". @default 20 */
   maxFailingCases?: number;
 }
@@ -30,33 +35,21 @@ export interface ConsoleReporterOptions {
  */
 export function createConsoleReporter(options: ConsoleReporterOptions): Reporter {
   const paint = makePainter(options.color);
-  const progressEvery = options.isTTY ? 100 : (options.plainProgressEveryMs ?? 5000);
-  const progress = { trials: 0, sentThisTime: 0, samples: 0, passed: 0, failed: 0, errored: 0, costUsd: 0, inFlight: 0 };
-  let planned: RunStarted | undefined;
-  const startedAt = options.now();
-  let lastDrawn = startedAt;
-  let statusShown = false;
-
-  /** Time left at the pace so far (trials done by this invocation), or nothing before a pace is known. */
-  const eta = () => {
-    const left = (planned?.plannedTrials ?? 0) - progress.trials;
-    const elapsed = options.now() - startedAt;
-    if (progress.sentThisTime < 2 || left <= 0 || elapsed <= 0) return '';
-    const seconds = Math.round((left * elapsed) / progress.sentThisTime / 1000);
-    return ` · ETA ${seconds >= 90 ? `${Math.round(seconds / 60)} min` : `${seconds} s`}`;
-  };
-  const statusLine = () =>
-    `${formatCount(progress.trials)}/${formatCount(planned?.plannedTrials)} trials · ${formatCount(progress.passed)} passed · ` +
-    `${formatCount(progress.failed)} failed · ${formatCount(progress.errored)} errored · ${formatUsd(progress.costUsd)} · ${progress.inFlight} in flight${eta()}`;
-
-  const clearStatus = () => {
-    if (statusShown) options.write('\r\u001b[2K');
-    statusShown = false;
-  };
+  const progress =
+    options.showProgress === false
+      ? undefined
+      : new ProgressDisplay({
+          write: options.write,
+          isTTY: options.isTTY,
+          paint,
+          now: options.now,
+          ...(options.columns ? { columns: options.columns } : {}),
+          ...(options.plainProgressEveryMs !== undefined ? { plainEveryMs: options.plainProgressEveryMs } : {}),
+          ...(options.every ? { every: options.every } : {}),
+        });
 
   return {
     onRunStarted(event) {
-      planned = event;
       const simulated = !event.simulated ? '' : paint('yellow', event.provider === 'replay' ? ' (replayed from a simulated recording, not a real model)' : ' (simulated answers, not a real model)');
       options.write(`${paint('bold', 'evalgate')} run ${event.runId} · provider ${event.provider}${simulated}\n`);
       options.write(
@@ -66,33 +59,15 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
       if (event.recordedTrials > 0) {
         options.write(`resuming: ${formatCount(event.recordedTrials)} trials already recorded, ${formatCount(event.plannedTrials - event.recordedTrials)} to send\n`);
       }
-      progress.trials = event.recordedTrials;
+      progress?.started(event);
     },
 
     onTrialFinished(event) {
-      progress.trials++;
-      progress.sentThisTime++;
-      progress.inFlight = event.inFlight;
-      for (const r of event.records) {
-        progress.samples++;
-        if (r.status === 'errored') progress.errored++;
-        else if (r.pass) progress.passed++;
-        else progress.failed++;
-        progress.costUsd += r.costUsd ?? 0;
-      }
-      const now = options.now();
-      if (options.showProgress === false || now - lastDrawn < progressEvery) return;
-      lastDrawn = now;
-      if (options.isTTY) {
-        options.write(`\r\u001b[2K${paint('dim', statusLine())}`);
-        statusShown = true;
-      } else {
-        options.write(`… ${statusLine()}\n`);
-      }
+      progress?.trialFinished(event);
     },
 
     onRunFinished({ summary, runDir }) {
-      clearStatus();
+      progress?.stop();
       options.write(renderRunReport(summary, displayPath(runDir, options.cwd), paint, options.maxFailingCases ?? 20));
     },
   };

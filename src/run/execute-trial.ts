@@ -64,6 +64,8 @@ export async function executeTrial(request: InferenceRequest, options: ExecuteTr
     const outcome = await provider.send(missing === request.numberResults ? request : { ...request, numberResults: missing }, {
       signal,
       timeoutMs: options.requestTimeoutMs,
+      // A stream that keeps arriving is bounded by what is left of the trial's deadline, not by the request timeout.
+      streamDeadlineMs: Math.max(1, retry.trialDeadlineMs - (startedAt - trialStarted)),
     });
     const received = outcome.results.slice(0, missing);
     results.push(...received.map((r) => ({ ...r, latencyMs: r.stream?.latencyMs ?? outcome.latencyMs })));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { createConsoleReporter, renderRunReport } from '../../src/reporters/console-reporter.js';
-import { makePainter, sanitizeForTerminal } from '../../src/reporters/terminal-text.js';
+import { fitToWidth, makePainter, sanitizeForTerminal } from '../../src/reporters/terminal-text.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
@@ -90,7 +90,7 @@ describe('progress', () => {
     now = 6000;
     reporter.onTrialFinished!({ records: [records[2]!], inFlight: 1 });
     // Two trials in 6 s: the third is due in about 3 s.
-    expect(out).toContain('… 2/3 trials · 1 passed · 1 failed · 0 errored · $0.002 · 1 in flight · ETA 3 s\n');
+    expect(out).toContain('… 2/3 trials · 1 passed · 1 failed · 0 errored · $0.002 · 1 in flight · 6 s elapsed · ETA 3 s\n');
     expect(out).not.toContain('\r');
   });
 
@@ -116,6 +116,102 @@ describe('progress', () => {
     expect(out).toContain('\r\u001b[2K1/2 trials');
     await reporter.onRunFinished!({ summary: summaryOf(records.slice(0, 1)), runDir: '/r', details: async () => new Map() });
     expect(out.indexOf('\r\u001b[2K', out.indexOf('1/2 trials'))).toBeGreaterThan(0);
+  });
+});
+
+describe('the status line on a terminal', () => {
+  const started = { runId: 'r', runDir: '/r', provider: 'runware', simulated: false, plannedTrials: 1000, plannedSamples: 1000, recordedTrials: 0, concurrency: 8, suites: [] };
+  /** A terminal of `columns` with an injected clock and a periodic redraw driven by hand. */
+  function terminal(columns: number | undefined, color = false) {
+    const clock = { now: 0 };
+    const writes: string[] = [];
+    const ticker = { tick: undefined as (() => void) | undefined, periodMs: 0, stopped: false };
+    const reporter = createConsoleReporter({
+      write: (t) => void writes.push(t),
+      isTTY: true,
+      color,
+      now: () => clock.now,
+      cwd: '/',
+      columns: () => columns,
+      every: (ms, tick) => {
+        ticker.tick = tick;
+        ticker.periodMs = ms;
+        return () => void (ticker.stopped = true);
+      },
+    });
+    reporter.onRunStarted!(started);
+    writes.length = 0;
+    const redraws = () => writes.filter((w) => w.startsWith('\r\u001b[2K') && w.length > 4);
+    return { clock, writes, ticker, reporter, redraws };
+  }
+
+  it('redraws once for many trials finishing within 100 ms', () => {
+    const t = terminal(200);
+    t.clock.now = 150;
+    for (let i = 0; i < 50; i++) {
+      t.reporter.onTrialFinished!({ records: [records[0]!], inFlight: 8 });
+      t.clock.now += 1;
+    }
+    expect(t.redraws()).toHaveLength(1);
+    expect(t.redraws()[0]).toContain('1/1,000 trials');
+    t.clock.now = 260;
+    t.reporter.onTrialFinished!({ records: [records[0]!], inFlight: 8 });
+    expect(t.redraws()).toHaveLength(2);
+    expect(t.redraws()[1]).toContain('51/1,000 trials');
+  });
+
+  it('cuts the line to one column short of the terminal width, so a redraw never wraps', () => {
+    const t = terminal(80);
+    t.clock.now = 5000;
+    for (let i = 0; i < 2; i++) t.reporter.onTrialFinished!({ records: [records[0]!], inFlight: 8 });
+    const line = t.redraws()[0]!.slice('\r\u001b[2K'.length);
+    expect(line).toHaveLength(79);
+    expect(line.endsWith('…')).toBe(true);
+    expect(line.startsWith('1/1,000 trials · 1 passed')).toBe(true);
+    // Without a known width the line is drawn whole, and it is longer than 80 columns.
+    const uncut = terminal(undefined);
+    uncut.clock.now = 5000;
+    for (let i = 0; i < 2; i++) uncut.reporter.onTrialFinished!({ records: [records[0]!], inFlight: 8 });
+    expect(uncut.redraws()[0]!.length - '\r\u001b[2K'.length).toBeGreaterThan(80);
+  });
+
+  it('cuts a coloured line by its visible characters and still closes the style', () => {
+    const t = terminal(40, true);
+    t.clock.now = 5000;
+    t.reporter.onTrialFinished!({ records: [records[0]!], inFlight: 8 });
+    const line = t.redraws()[0]!.slice('\r\u001b[2K'.length);
+    expect(line.startsWith('\u001b[2m')).toBe(true);
+    expect(line.endsWith('…\u001b[22m')).toBe(true);
+    expect(sanitizeForTerminal(line)).toHaveLength(39);
+  });
+
+  it('redraws every second while no trial finishes, so elapsed time and ETA move, and stops at the end', async () => {
+    const t = terminal(200);
+    expect(t.ticker.periodMs).toBe(1000);
+    t.clock.now = 1000;
+    t.reporter.onTrialFinished!({ records: [records[0]!], inFlight: 8 });
+    t.reporter.onTrialFinished!({ records: [records[0]!], inFlight: 8 });
+    const before = t.redraws().length;
+    t.clock.now = 61_000;
+    t.ticker.tick!();
+    expect(t.redraws()).toHaveLength(before + 1);
+    expect(t.redraws().at(-1)).toContain('2/1,000 trials · 2 passed · 0 failed · 0 errored · $0.002 · 8 in flight · 61 s elapsed · ETA 507 min');
+    expect(t.ticker.stopped).toBe(false);
+    await t.reporter.onRunFinished!({ summary: summaryOf(records.slice(0, 1)), runDir: '/r', details: async () => new Map() });
+    expect(t.ticker.stopped).toBe(true);
+  });
+});
+
+describe('fitToWidth', () => {
+  it('leaves a line that fits alone and cuts one that does not, ending in …', () => {
+    expect(fitToWidth('abcdef', 6)).toBe('abcdef');
+    expect(fitToWidth('abcdefgh', 6)).toBe('abcde…');
+  });
+
+  it('counts no room for escape sequences and keeps every one of them', () => {
+    const painted = '\u001b[2mab\u001b[31mcdefgh\u001b[39m\u001b[22m';
+    expect(fitToWidth(painted, 8)).toBe(painted);
+    expect(fitToWidth(painted, 4)).toBe('\u001b[2mab\u001b[31mc…\u001b[39m\u001b[22m');
   });
 });
 

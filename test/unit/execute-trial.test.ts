@@ -61,6 +61,19 @@ describe('executeTrial', () => {
     expect(seen.every((o) => o.signal === controller.signal)).toBe(true);
   });
 
+  it("caps each attempt's stream at what is left of the trial's deadline", async () => {
+    const seen: (number | undefined)[] = [];
+    const { clock } = await run(
+      (_r, call, options) => {
+        seen.push(options.streamDeadlineMs);
+        return call === 0 ? failed('RATE_LIMITED', { isRetryable: true, httpStatus: 429, retryAfterMs: 7000 }) : answered(['ok']);
+      },
+      { retry: { trialDeadlineMs: 60_000 } },
+    );
+    expect(clock.sleeps).toEqual([7000]);
+    expect(seen).toEqual([60_000, 53_000]);
+  });
+
   it('waits at least the Retry-After the server asked for (7000 ms), above the jittered backoff', async () => {
     const { outcome, clock } = await run((_r, call) =>
       call === 0 ? failed('RATE_LIMITED', { isRetryable: true, httpStatus: 429, retryAfterMs: 7000 }) : answered(['ok']),

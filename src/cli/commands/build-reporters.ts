@@ -15,6 +15,7 @@ export function buildReporters(names: readonly ReporterName[], io: CliIo, option
         return createConsoleReporter({
           write: (t) => io.stdout.write(t),
           isTTY: io.stdout.isTTY,
+          columns: () => io.stdout.columns,
           color: isColorWanted(io, options.color),
           now: () => performance.now(),
           cwd: io.cwd,

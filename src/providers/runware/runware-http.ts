@@ -14,6 +14,8 @@ export type HttpOpening =
       body: Dispatcher.ResponseData['body'];
       /** Aborts at the request timeout (or with the run); the body stops with it. */
       signal: AbortSignal;
+      /** Restarts the request timeout: a stream calls it on every chunk, so only silence times it out. */
+      touch(): void;
       /** Stops the timeout once the body is read (or abandoned). */
       done(): void;
     }
@@ -78,9 +80,13 @@ export class RunwareHttp {
     }
   }
 
-  /** POSTs `tasks` and returns as soon as the headers are in; the caller reads (or discards) the body. */
+  /**
+   * POSTs `tasks` and returns as soon as the headers are in; the caller reads (or discards) the body,
+   * calling `touch()` on every chunk. The request timeout then counts silence, not the whole stream;
+   * `options.streamDeadlineMs`, when given, caps the whole stream.
+   */
   async openStream(tasks: readonly unknown[], options: SendOptions): Promise<HttpOpening> {
-    return this.open(tasks, options, 'text/event-stream, application/json');
+    return this.open(tasks, options, 'text/event-stream, application/json', { deadlineMs: options.streamDeadlineMs });
   }
 
   /**
@@ -89,7 +95,11 @@ export class RunwareHttp {
    */
   classifyTransportError(error: unknown, options: SendOptions, signal: AbortSignal): ProviderFailure {
     if (options.signal.aborted) return { code: 'INTERRUPTED', message: 'the run was interrupted before the answer arrived', isRetryable: false };
-    if (signal.aborted || isTimeoutError(error)) return { code: 'REQUEST_TIMEOUT', message: `no complete answer within ${options.timeoutMs} ms`, isRetryable: true };
+    if (signal.aborted || isTimeoutError(error)) {
+      const reason: unknown = signal.reason;
+      const message = reason instanceof DOMException && reason.name === 'TimeoutError' ? reason.message : `no complete answer within ${options.timeoutMs} ms`;
+      return { code: 'REQUEST_TIMEOUT', message, isRetryable: true };
+    }
     const err = error as NodeJS.ErrnoException;
     const detail = err.code ?? (err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.name;
     return { code: 'NETWORK_ERROR', message: this.redact(`${detail}: ${err.message}`), isRetryable: true };
@@ -110,20 +120,34 @@ export class RunwareHttp {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async open(tasks: readonly unknown[], options: SendOptions, accept: string): Promise<HttpOpening> {
-    // One controller per attempt, aborted by its timer or by the run's signal, both let go in done():
+  /** `stream`: the timeout counts silence (see `touch`), and `deadlineMs`, when set, caps the whole stream. */
+  private async open(tasks: readonly unknown[], options: SendOptions, accept: string, stream?: { deadlineMs: number | undefined }): Promise<HttpOpening> {
+    // One controller per attempt, aborted by its timers or by the run's signal, all let go in done():
     // not AbortSignal.timeout() (its 60-second timer and signal outlive every fast request, and
     // AbortSignal.any() holds it weakly, so on a stream it could be collected and never fire), and
     // not AbortSignal.any() (it registers every attempt with the run's signal until GC).
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no complete answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+    const timeoutMessage = stream ? `the stream stalled: nothing arrived for ${options.timeoutMs} ms` : `no complete answer within ${options.timeoutMs} ms`;
+    const timer = setTimeout(() => deadline.abort(new DOMException(timeoutMessage, 'TimeoutError')), options.timeoutMs);
     timer.unref();
+    const capMs = stream?.deadlineMs;
+    // Past the largest delay a timer takes, Node would fire it at once instead: such a cap is no cap.
+    const cap =
+      capMs === undefined || capMs > MAX_TIMER_MS
+        ? undefined
+        : setTimeout(() => deadline.abort(new DOMException(`the stream was still arriving when the trial's deadline came, ${Math.round(capMs)} ms after this attempt started`, 'TimeoutError')), capMs);
+    cap?.unref();
     const interrupt = () => deadline.abort(options.signal.reason);
     if (options.signal.aborted) interrupt();
     else options.signal.addEventListener('abort', interrupt, { once: true });
     const signal = deadline.signal;
+    let isDone = false;
+    // refresh() restarts the same timer: nothing allocated per chunk.
+    const touch = () => void (isDone || signal.aborted || timer.refresh());
     const done = () => {
+      isDone = true;
       clearTimeout(timer);
+      clearTimeout(cap);
       options.signal.removeEventListener('abort', interrupt);
     };
     try {
@@ -137,13 +161,16 @@ export class RunwareHttp {
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       });
-      return { ok: true, status: response.statusCode, headers: response.headers, body: response.body, signal, done };
+      return { ok: true, status: response.statusCode, headers: response.headers, body: response.body, signal, touch, done };
     } catch (error) {
       done();
       return { ok: false, failure: this.classifyTransportError(error, options, signal) };
     }
   }
 }
+
+/** The longest delay setTimeout accepts (2^31 − 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function isTimeoutError(error: unknown): boolean {
   const code = (error as { code?: string }).code;

@@ -63,6 +63,7 @@ async function streamOne(request: InferenceRequest, options: SendOptions, ctx: S
   const assembly = new StreamAssembly(taskUUID, (t) => http.redact(t));
   try {
     for await (const chunk of opened.body) {
+      opened.touch();
       for (const payload of parser.push(chunk as Buffer)) assembly.apply(payload, elapsed());
       if (assembly.isOver) break;
     }

@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const CLI = path.join(root, 'dist/cli/main.js');
+const fixture = path.join(root, 'test/fixtures/projects/sentiment');
+/** Written by every run, whatever the reporters: the samples and what the run was (for resume and `report`). */
+const ALWAYS = ['results.jsonl', 'run.json'];
+
+let project: string;
+beforeEach(() => {
+  project = mkdtempSync(path.join(tmpdir(), 'evalgate-reporters-'));
+  cpSync(fixture, project, { recursive: true });
+});
+afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+/** Runs the built CLI against the built-in simulator in the project; returns the run folder's files and stdout. */
+function run(...args: string[]): { files: string[]; stdout: string } {
+  const child = spawnSync(process.execPath, [CLI, 'run', '--no-color', '--out', 'run', ...args], { cwd: project, encoding: 'utf8' });
+  expect([0, 1], child.stderr).toContain(child.status);
+  return { files: readdirSync(path.join(project, 'run')).sort(), stdout: child.stdout };
+}
+
+const withReporters = (line: string) => writeFileSync(path.join(project, 'evalconfig.yaml'), `${readFileSync(path.join(project, 'evalconfig.yaml'), 'utf8')}${line}\n`);
+
+describe('choosing reports (built CLI, simulator)', () => {
+  it('writes only summary.json besides the run files when evalconfig.yaml says reporters: [json], and no console report', () => {
+    withReporters('reporters: [json]');
+    const { files, stdout } = run();
+    expect(files).toEqual([...ALWAYS, 'summary.json'].sort());
+    expect(stdout).not.toContain('Gate:');
+  });
+
+  it('lets --reporter override the config: markdown alone writes summary.md and no summary.json', () => {
+    withReporters('reporters: [json]');
+    const { files } = run('--reporter', 'markdown');
+    expect(files).toEqual([...ALWAYS, 'summary.md'].sort());
+  });
+
+  it('writes exactly the set given by repeated --reporter flags', () => {
+    const { files, stdout } = run('--reporter', 'junit', '--reporter', 'html');
+    expect(files).toEqual([...ALWAYS, 'junit.xml', 'report.html'].sort());
+    expect(stdout).not.toContain('Gate:');
+  });
+
+});
