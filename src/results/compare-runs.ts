@@ -73,9 +73,18 @@ export interface Comparison {
   removedGroups: string[];
   regressedCases: CaseChange[];
   fixedCases: CaseChange[];
+  /** Cases (`suite/case`) in this run and in no setting of the baseline: reported, never failed. */
   addedCases: number;
+  /** Cases in the baseline and in no setting of this run: reported, never failed. */
   removedCases: number;
+  /** The first LISTED_CASE_IDS of the added cases' `suite/case` ids, sorted; `addedCases` counts them all. */
+  addedCaseIds: string[];
+  /** The first LISTED_CASE_IDS of the removed cases' ids, sorted. */
+  removedCaseIds: string[];
 }
+
+/** How many added or removed case ids summary.json lists; the counts cover the rest. */
+export const LISTED_CASE_IDS = 50;
 
 const groupKey = (g: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${g.suite} · ${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
 const caseKey = (c: CaseSummary) => `${groupKey(c)} · ${c.case}`;
@@ -132,9 +141,17 @@ export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cas
     removedGroups: [...beforeGroups.keys()].filter((k) => !afterGroups.has(k)),
     regressedCases,
     fixedCases,
-    addedCases: [...afterCases.keys()].filter((k) => !beforeCases.has(k)).length,
-    removedCases: [...beforeCases.keys()].filter((k) => !afterCases.has(k)).length,
+    ...caseIdChanges(baseline.cases, current.cases),
   };
+}
+
+/** Case ids present in one run and in no setting of the other (a new setting's cases are not new cases). */
+function caseIdChanges(before: readonly CaseSummary[], after: readonly CaseSummary[]) {
+  const ids = (cases: readonly CaseSummary[]) => new Set(cases.map((c) => `${c.suite}/${c.case}`));
+  const [b, a] = [ids(before), ids(after)];
+  const added = [...a].filter((id) => !b.has(id)).sort();
+  const removed = [...b].filter((id) => !a.has(id)).sort();
+  return { addedCases: added.length, removedCases: removed.length, addedCaseIds: added.slice(0, LISTED_CASE_IDS), removedCaseIds: removed.slice(0, LISTED_CASE_IDS) };
 }
 
 function side(g: GroupSummary): SideFigures {

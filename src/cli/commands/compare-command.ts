@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load-config.js';
 import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
 import { compareRuns, type Comparison } from '../../results/compare-runs.js';
-import { formatMs, formatPercent, formatSetting, formatUsd } from '../../results/format-figures.js';
+import { formatCappedList, formatMs, formatPercent, formatSetting, formatUsd } from '../../results/format-figures.js';
 import type { RunSummary } from '../../results/run-summary.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
@@ -52,7 +52,9 @@ export function renderComparison(comparison: Comparison, runA: string, runB: str
   }
   if (comparison.addedGroups.length) lines.push(`Only in B: ${comparison.addedGroups.join('; ')}`);
   if (comparison.removedGroups.length) lines.push(`Only in A: ${comparison.removedGroups.join('; ')}`);
-  if (comparison.addedCases || comparison.removedCases) lines.push(`Cases only in B: ${comparison.addedCases}; only in A: ${comparison.removedCases}`);
+  const ids = (listed: readonly string[], total: number) => sanitizeForTerminal(formatCappedList(listed, total, 10), { singleLine: true });
+  if (comparison.addedCases) lines.push(`Cases only in B (${comparison.addedCases}): ${ids(comparison.addedCaseIds, comparison.addedCases)}`);
+  if (comparison.removedCases) lines.push(`Cases only in A (${comparison.removedCases}): ${ids(comparison.removedCaseIds, comparison.removedCases)}`);
   return `${lines.join('\n')}\n`;
 }
 
