@@ -115,7 +115,7 @@ function comparisonSection(summary: RunSummary): string[] {
   out.push('| suite | setting | before | after | p (Holm) | test | verdict |', '|---|---|--:|--:|--:|---|---|');
   for (const g of changed) {
     const verdict = g.regressions.length ? `❌ ${g.regressions.join(', ')}` : g.verdict === 'better' ? '✅ better' : g.verdict;
-    out.push(`| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${g.pDropAdjusted.toPrecision(2)} | ${g.test} | ${verdict} |`);
+    out.push(`| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${(g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted).toPrecision(2)} | ${g.test} | ${verdict} |`);
   }
   out.push('');
   if (comparison.regressedCases.length) {

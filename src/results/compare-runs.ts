@@ -49,6 +49,8 @@ export interface GroupComparison {
   pRise: number;
   /** pDrop after Holm–Bonferroni across the groups. */
   pDropAdjusted: number;
+  /** pRise after Holm–Bonferroni across the groups: what a `better` verdict rests on. */
+  pRiseAdjusted: number;
   verdict: 'worse' | 'better' | 'same';
   regressions: ('passRate' | 'cost' | 'latency')[];
 }
@@ -116,7 +118,7 @@ export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cas
     if (policy.maxCostIncrease !== null && rose(t.before.costPerSampleUsd, t.after.costPerSampleUsd, policy.maxCostIncrease, 0)) regressions.push('cost');
     if (policy.maxLatencyIncrease !== null && rose(t.before.p95LatencyMs, t.after.p95LatencyMs, policy.maxLatencyIncrease, policy.minLatencyIncreaseMs)) regressions.push('latency');
     const verdict = isSignificant && (drop ?? 0) > 0 ? 'worse' : adjustedRise[i]! <= policy.alpha && (drop ?? 0) < 0 ? 'better' : 'same';
-    return { ...t, drop, pDropAdjusted: adjusted[i]!, verdict, regressions };
+    return { ...t, drop, pDropAdjusted: adjusted[i]!, pRiseAdjusted: adjustedRise[i]!, verdict, regressions };
   });
 
   const regressedCases: CaseChange[] = [];

@@ -64,6 +64,14 @@ describe('the CI gate against a baseline', () => {
     const io = memoryIo({ cwd: dir });
     expect(await runCli(['compare', 'main-run', 'degraded'], io)).toBe(0);
     expect(io.out()).toMatch(/facts\s+│\s+openai-gpt-5-5 · low · n=1.*worse/);
+    // Then the 40 shared cases side by side, changed first, 20 rows before "and N more".
+    expect(io.out()).toMatch(/Cases in both runs: 40, \d+ with a different pass rate/);
+    expect(io.out()).toMatch(/│ facts\/q\d+ +│ openai-gpt-5-5 · low · n=1 │ 1\/1 +│ 0\/1 +│/);
+    expect(io.out().match(/│ facts\/q\d+ /g)).toHaveLength(20);
+    expect(io.out()).toContain('… and 20 more');
+    const all = memoryIo({ cwd: dir });
+    expect(await runCli(['compare', 'main-run', 'degraded', '--all-cases'], all)).toBe(0);
+    expect(all.out().match(/│ facts\/q\d+ /g)).toHaveLength(40);
   });
 
   it('advises how many cases a drop needs', async () => {
