@@ -100,6 +100,13 @@ describe('summary.md', () => {
     expect(md.split('\n')[0]).toBe('## ✅ evalgate: gate passed (exit 0)');
   });
 
+  it('shows a better setting\'s p for the rise, the one its verdict rests on', () => {
+    const cases = (passes: (i: number) => boolean) => Array.from({ length: 30 }, (_, i) => makeRecord({ case: `c${i}`, trialId: `t${i}`, pass: passes(i) }));
+    const md = renderMarkdown(summaryOf(cases((i) => i < 10), { summary: summaryOf(cases(() => false)), policy: POLICY }));
+    // McNemar: 10 cases flipped to passing, none back: p = 2^-10.
+    expect(md).toContain('| 0.0% | 33.3% | 0.00098 | mcnemar-exact | ✅ better |');
+  });
+
   it('escapes model output so it cannot break the table or inject HTML', () => {
     expect(cell('a | b <script>x</script> *bold* `code`\nnext')).toBe('a \\| b &lt;script&gt;x&lt;/script&gt; \\*bold\\* \\`code\\` next');
   });
