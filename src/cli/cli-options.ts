@@ -85,6 +85,8 @@ export interface CompareArgs {
   runB: string;
   by: 'setting' | 'suite';
   json: boolean;
+  /** List every shared case side by side, not only the first 20 (changed first). */
+  allCases: boolean;
 }
 
 /** Arguments of `evalgate baseline save`. */
@@ -198,6 +200,7 @@ export const MERGE_OPTIONS = {
 export const COMPARE_OPTIONS = {
   by: { type: 'string', choices: ['setting', 'suite'] as const, default: 'setting', describe: 'Pair groups with the same setting, or (suite) the one group of each suite in each run' },
   json: { type: 'boolean', default: false, describe: 'Print the comparison as JSON' },
+  allCases: { type: 'boolean', default: false, describe: 'List every case the runs share side by side (default: the first 20, changed cases first)' },
 } satisfies Record<Exclude<keyof CompareArgs, 'runA' | 'runB'>, Options>;
 
 export const BASELINE_OPTIONS = {

@@ -77,7 +77,7 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
   {
     name: 'compare',
     usage: 'compare <runA> <runB>',
-    describe: 'Compare run B with run A setting by setting: pass rate (paired test), cost, p95 latency',
+    describe: 'Compare run B with run A setting by setting (pass rate by a paired test, cost, p95 latency), then case by case',
     options: COMPARE_OPTIONS,
   },
   {

@@ -6,7 +6,7 @@ export const PriceSchema = z
   .strictObject({
     input: z.number().nonnegative().describe('USD per 1M prompt tokens.'),
     output: z.number().nonnegative().describe('USD per 1M completion tokens (and thinking tokens, billed at this rate).'),
-    cachedInput: z.number().nonnegative().optional().describe('USD per 1M cached prompt tokens, where known.'),
+    cachedInput: z.number().nonnegative().optional().describe('USD per 1M cached prompt tokens, where known. Informational: Runware\'s usage reports no cached-token count, so no cost evalgate computes applies it.'),
   })
   .describe('USD per 1M tokens.');
 export type Price = z.infer<typeof PriceSchema>;

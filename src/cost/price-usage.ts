@@ -4,7 +4,8 @@ import type { Usage } from '../results/sample-record.js';
 /**
  * What a sample costs by the price table, in USD, or null when the model has no price. Thinking tokens
  * are billed at the output rate, once: on top of `completionTokens` when the model's `thinkingBilling`
- * is `separate`, already inside it when `includedInCompletion`.
+ * is `separate`, already inside it when `includedInCompletion`. Every prompt token is priced at `input`:
+ * Runware's usage has no cached-token count, so `cachedInput` is not applied (docs/cost.md).
  */
 export function priceUsage(usage: Usage, model: Pick<ModelSpec, 'price' | 'thinkingBilling'>): number | null {
   if (!model.price) return null;

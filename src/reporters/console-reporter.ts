@@ -1,5 +1,5 @@
 import { displayPath } from '../config/display-path.js';
-import { formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
@@ -8,6 +8,9 @@ import { renderCostNotes } from './render-cost-notes.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import type { Reporter } from './reporter.js';
 import { makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
+
+/** New or removed case ids named in the baseline comparison before "and N more". */
+const NAMED_CASE_IDS = 10;
 
 export interface ConsoleReporterOptions {
   write: (text: string) => void;
@@ -151,5 +154,8 @@ function describeComparison(comparison: Comparison, paint: Painter): string[] {
   if (comparison.addedGroups.length || comparison.removedGroups.length) {
     lines.push(paint('dim', `New settings: ${comparison.addedGroups.length}; removed: ${comparison.removedGroups.length} (reported, not failed)`));
   }
+  const ids = (listed: readonly string[], total: number) => sanitizeForTerminal(formatCappedList(listed, total, NAMED_CASE_IDS), { singleLine: true });
+  if (comparison.addedCases) lines.push(paint('dim', `New cases (${comparison.addedCases}, reported, not failed): ${ids(comparison.addedCaseIds, comparison.addedCases)}`));
+  if (comparison.removedCases) lines.push(paint('dim', `Removed cases (${comparison.removedCases}, reported, not failed): ${ids(comparison.removedCaseIds, comparison.removedCases)}`));
   return lines;
 }

@@ -1,4 +1,4 @@
-import { formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCappedList, formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
@@ -105,6 +105,12 @@ function comparisonSection(summary: RunSummary): string[] {
   const comparison = summary.baseline!;
   const changed = comparison.groups.filter((g) => g.verdict !== 'same' || g.regressions.length > 0);
   const out = [`### Against baseline ${cell(comparison.baselineRunId)}`, ''];
+  const ids = (listed: readonly string[], total: number) => formatCappedList(listed.map((id) => cell(id)), total, 20);
+  const caseChanges = [
+    ...(comparison.addedCases ? [`New cases (${comparison.addedCases}): ${ids(comparison.addedCaseIds, comparison.addedCases)}`] : []),
+    ...(comparison.removedCases ? [`Removed cases (${comparison.removedCases}): ${ids(comparison.removedCaseIds, comparison.removedCases)}`] : []),
+  ];
+  if (caseChanges.length) out.push(`${caseChanges.join(' · ')} (reported, not failed)`, '');
   if (changed.length === 0 && comparison.regressedCases.length === 0) {
     out.push(`No significant change in ${comparison.groups.length} settings.`, '');
     return out;
@@ -112,7 +118,7 @@ function comparisonSection(summary: RunSummary): string[] {
   out.push('| suite | setting | before | after | p (Holm) | test | verdict |', '|---|---|--:|--:|--:|---|---|');
   for (const g of changed) {
     const verdict = g.regressions.length ? `❌ ${g.regressions.join(', ')}` : g.verdict === 'better' ? '✅ better' : g.verdict;
-    out.push(`| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${g.pDropAdjusted.toPrecision(2)} | ${g.test} | ${verdict} |`);
+    out.push(`| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${(g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted).toPrecision(2)} | ${g.test} | ${verdict} |`);
   }
   out.push('');
   if (comparison.regressedCases.length) {

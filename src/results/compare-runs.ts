@@ -49,6 +49,8 @@ export interface GroupComparison {
   pRise: number;
   /** pDrop after Holm–Bonferroni across the groups. */
   pDropAdjusted: number;
+  /** pRise after Holm–Bonferroni across the groups: what a `better` verdict rests on. */
+  pRiseAdjusted: number;
   verdict: 'worse' | 'better' | 'same';
   regressions: ('passRate' | 'cost' | 'latency')[];
 }
@@ -73,9 +75,18 @@ export interface Comparison {
   removedGroups: string[];
   regressedCases: CaseChange[];
   fixedCases: CaseChange[];
+  /** Cases (`suite/case`) in this run and in no setting of the baseline: reported, never failed. */
   addedCases: number;
+  /** Cases in the baseline and in no setting of this run: reported, never failed. */
   removedCases: number;
+  /** The first LISTED_CASE_IDS of the added cases' `suite/case` ids, sorted; `addedCases` counts them all. */
+  addedCaseIds: string[];
+  /** The first LISTED_CASE_IDS of the removed cases' ids, sorted. */
+  removedCaseIds: string[];
 }
+
+/** How many added or removed case ids summary.json lists; the counts cover the rest. */
+export const LISTED_CASE_IDS = 50;
 
 const groupKey = (g: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${g.suite} · ${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
 const caseKey = (c: CaseSummary) => `${groupKey(c)} · ${c.case}`;
@@ -107,7 +118,7 @@ export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cas
     if (policy.maxCostIncrease !== null && rose(t.before.costPerSampleUsd, t.after.costPerSampleUsd, policy.maxCostIncrease, 0)) regressions.push('cost');
     if (policy.maxLatencyIncrease !== null && rose(t.before.p95LatencyMs, t.after.p95LatencyMs, policy.maxLatencyIncrease, policy.minLatencyIncreaseMs)) regressions.push('latency');
     const verdict = isSignificant && (drop ?? 0) > 0 ? 'worse' : adjustedRise[i]! <= policy.alpha && (drop ?? 0) < 0 ? 'better' : 'same';
-    return { ...t, drop, pDropAdjusted: adjusted[i]!, verdict, regressions };
+    return { ...t, drop, pDropAdjusted: adjusted[i]!, pRiseAdjusted: adjustedRise[i]!, verdict, regressions };
   });
 
   const regressedCases: CaseChange[] = [];
@@ -132,9 +143,17 @@ export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cas
     removedGroups: [...beforeGroups.keys()].filter((k) => !afterGroups.has(k)),
     regressedCases,
     fixedCases,
-    addedCases: [...afterCases.keys()].filter((k) => !beforeCases.has(k)).length,
-    removedCases: [...beforeCases.keys()].filter((k) => !afterCases.has(k)).length,
+    ...caseIdChanges(baseline.cases, current.cases),
   };
+}
+
+/** Case ids present in one run and in no setting of the other (a new setting's cases are not new cases). */
+function caseIdChanges(before: readonly CaseSummary[], after: readonly CaseSummary[]) {
+  const ids = (cases: readonly CaseSummary[]) => new Set(cases.map((c) => `${c.suite}/${c.case}`));
+  const [b, a] = [ids(before), ids(after)];
+  const added = [...a].filter((id) => !b.has(id)).sort();
+  const removed = [...b].filter((id) => !a.has(id)).sort();
+  return { addedCases: added.length, removedCases: removed.length, addedCaseIds: added.slice(0, LISTED_CASE_IDS), removedCaseIds: removed.slice(0, LISTED_CASE_IDS) };
 }
 
 function side(g: GroupSummary): SideFigures {

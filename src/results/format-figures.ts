@@ -38,3 +38,10 @@ export function formatCount(value: number | null | undefined): string {
 export function formatSetting(s: { model: string; thinkingLevel: string; numberResults: number }): string {
   return `${s.model} · ${s.thinkingLevel} · n=${s.numberResults}`;
 }
+
+/** `a, b, c and 7 more`: the first `shown` of `items`, then how many of `total` are left unnamed. */
+export function formatCappedList(items: readonly string[], total: number, shown: number): string {
+  const named = items.slice(0, shown);
+  const rest = total - named.length;
+  return rest > 0 ? `${named.join(', ')} and ${formatCount(rest)} more` : named.join(', ');
+}

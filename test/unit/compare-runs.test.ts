@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
-import { compareRuns, type RegressionPolicy } from '../../src/results/compare-runs.js';
+import { compareRuns, LISTED_CASE_IDS, type RegressionPolicy } from '../../src/results/compare-runs.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
 import { makeRecord } from '../support/builders.js';
@@ -79,6 +79,25 @@ describe('compareRuns', () => {
     expect(changed.removedGroups).toEqual(['s · openai-gpt-5-5 · low · n=2']);
   });
 
+  it('lists new and removed case ids, capped, without counting a new setting\'s cases as new', () => {
+    const renamed = (r: ReturnType<typeof run>, rename: (id: string) => string) => ({ ...r, cases: r.cases.map((c) => ({ ...c, case: rename(c.case) })) });
+    const before = run(60, 1, () => 1);
+    // c0–c2 kept; c3–c59 renamed: 57 removed, 57 added.
+    const after = renamed(run(60, 1, () => 1), (id) => (Number(id.slice(1)) < 3 ? id : `n${id.slice(1).padStart(2, '0')}`));
+    const result = compareRuns(before, after, POLICY);
+    expect(result).toMatchObject({ addedCases: 57, removedCases: 57 });
+    expect(result.addedCaseIds).toHaveLength(LISTED_CASE_IDS);
+    expect(result.addedCaseIds.slice(0, 2)).toEqual(['s/n03', 's/n04']);
+    expect(result.removedCaseIds).toHaveLength(LISTED_CASE_IDS);
+    expect(result.removedCaseIds).toContain('s/c10');
+    expect(result.removedCaseIds).not.toContain('s/c0');
+
+    const small = compareRuns(run(3, 1, () => 1), run(4, 1, () => 1), POLICY);
+    expect(small).toMatchObject({ addedCases: 1, addedCaseIds: ['s/c3'], removedCases: 0, removedCaseIds: [] });
+    const withNewSetting = { groups: [...run(3, 1, () => 1).groups, ...run(3, 1, () => 1, { thinkingLevel: 'high' }).groups], cases: [...run(3, 1, () => 1).cases, ...run(3, 1, () => 1, { thinkingLevel: 'high' }).cases] };
+    expect(compareRuns(run(3, 1, () => 1), withNewSetting, POLICY)).toMatchObject({ addedGroups: ['s · openai-gpt-5-5 · high · n=1'], addedCases: 0, addedCaseIds: [] });
+  });
+
   it('keeps the family-wise false-alarm rate with Holm across settings', () => {
     const before = { runId: 'b', groups: [...run(30, 1, () => 1).groups, ...run(30, 1, () => 1, { thinkingLevel: 'high' }).groups], cases: [...run(30, 1, () => 1).cases, ...run(30, 1, () => 1, { thinkingLevel: 'high' }).cases] };
     const worse = run(30, 1, (i) => (i < 4 ? 0 : 1));
@@ -90,6 +109,15 @@ describe('compareRuns', () => {
 });
 
 describe('the gate against a baseline', () => {
+  it('passes when cases were only added and removed: they are reported, not failed', () => {
+    const before = run(20, 2, () => 2, {}, 'base-1');
+    const after = { ...run(20, 2, () => 2), cases: run(20, 2, () => 2).cases.map((c) => (c.case === 'c0' ? { ...c, case: 'brand-new' } : c)) };
+    const comparison = compareRuns(before, after, POLICY);
+    expect(comparison).toMatchObject({ addedCaseIds: ['s/brand-new'], removedCaseIds: ['s/c0'] });
+    const gate = evaluateGate({ groups: after.groups, totals: new RunSummarizer(() => 0).totals(), maxErrorRate: 1, interrupted: false, comparison });
+    expect(gate).toMatchObject({ passed: true, exitCode: 0, reasons: [] });
+  });
+
   it('fails with a reason naming the suite, setting, before → after and the p-value', () => {
     const before = run(30, 1, () => 1, {}, 'base-7');
     const after = run(30, 1, (i) => (i < 10 ? 0 : 1));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { createConsoleReporter, renderRunReport } from '../../src/reporters/console-reporter.js';
 import { fitToWidth, makePainter, sanitizeForTerminal } from '../../src/reporters/terminal-text.js';
+import { compareRuns } from '../../src/results/compare-runs.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
@@ -54,6 +55,18 @@ describe('the end-of-run report', () => {
     expect(text).toContain('s/b · openai-gpt-5-5 · low · n=1 · 0/1 passed');
     expect(text).not.toContain('s/a · openai-gpt-5-5 · low');
     expect(text).toContain('… and 1 more in summary.json');
+  });
+});
+
+describe('the baseline comparison in the report', () => {
+  it('names new and removed cases, at most 10 before "and N more", as reported, not failed', () => {
+    const policy = { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 };
+    const baseline = summaryOf([makeRecord({ case: 'kept' }), makeRecord({ case: 'gone', trialId: 'g' })]);
+    const current = summaryOf([makeRecord({ case: 'kept' }), ...Array.from({ length: 12 }, (_, i) => makeRecord({ case: `new-${String(i).padStart(2, '0')}`, trialId: `n${i}` }))]);
+    const report = renderRunReport({ ...current, baseline: compareRuns({ ...baseline, runId: 'base-9' }, current, policy) }, 'reports/run-1', makePainter(false), 20);
+    expect(report).toContain('Against baseline base-9:');
+    expect(report).toContain('New cases (12, reported, not failed): s/new-00, s/new-01, s/new-02, s/new-03, s/new-04, s/new-05, s/new-06, s/new-07, s/new-08, s/new-09 and 2 more');
+    expect(report).toContain('Removed cases (1, reported, not failed): s/gone');
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { caseKey, type CaseDetail } from '../../src/results/collect-case-details.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
-import { buildRunSummary } from '../../src/run/finish-run.js';
+import type { RegressionPolicy } from '../../src/results/compare-runs.js';
+import { buildRunSummary, type BaselineCheck } from '../../src/run/finish-run.js';
 import { renderJunit } from '../../src/reporters/render-junit.js';
 import { cell, renderMarkdown } from '../../src/reporters/render-markdown.js';
 import { escapeXml } from '../../src/reporters/xml-text.js';
@@ -11,14 +12,16 @@ import { TESTSUITES_SUMMARY_ATTRIBUTES, validateJunit } from '../support/junit-s
 
 const HOSTILE = 'bad "quotes" & <tags> \u001b[31mred\u001b[0m \u0000\u0007 ]]> </failure> \ud800';
 
-function summaryOf(records: SampleRecord[]) {
+const POLICY: RegressionPolicy = { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 };
+
+function summaryOf(records: SampleRecord[], baseline?: BaselineCheck) {
   const summarizer = new RunSummarizer(() => 0.75);
   records.forEach((r) => summarizer.add(r));
   return buildRunSummary(summarizer, {
     runId: 'r1', provider: 'simulator', simulated: true, startedAt: new Date('2026-11-27T10:00:00.123Z'), finishedAt: new Date('2026-11-27T10:01:00Z'),
     interrupted: false, plannedTrials: records.length, skipped: null, estimate: null, projection: null,
     config: { provider: 'simulator', concurrency: 1, requestTimeoutMs: 1, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1, budget: 1 }, maxErrorRate: 1, suites: [{ name: 's', file: 's.yaml', threshold: 0.75 }, { name: 't', file: 't.yaml', threshold: 0.75 }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
-  });
+  }, baseline);
 }
 
 const fail = (message: string) => [{ type: 'regex' as const, pass: false, message }];
@@ -83,6 +86,24 @@ describe('summary.md', () => {
     expect(failing.slice(0, failing.indexOf('<details>')).match(/^\| s\/case-/gm)).toHaveLength(25);
     expect(md.slice(md.indexOf('### Flaky cases'))).toMatch(/<details><summary>Show \d+ flaky cases<\/summary>/);
     expect(md.split('\n').length).toBeLessThan(400);
+  });
+
+  it('names new and removed cases in the baseline comparison, capped at 20 with "and N more"', () => {
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => makeRecord({ case: `${prefix}-${String(i).padStart(2, '0')}`, trialId: `${prefix}${i}` }));
+    const baseline = summaryOf([...ids('kept', 3), ...ids('gone', 2)]);
+    const md = renderMarkdown(summaryOf([...ids('kept', 3), ...ids('new_', 23)], { summary: baseline, policy: POLICY }));
+    const section = md.slice(md.indexOf('### Against baseline'));
+    expect(section).toContain('New cases (23): s/new\\_-00, s/new\\_-01,');
+    expect(section).toContain('s/new\\_-19 and 3 more · Removed cases (2): s/gone-00, s/gone-01 (reported, not failed)');
+    expect(section).not.toContain('new\\_-20');
+    expect(md.split('\n')[0]).toBe('## ✅ evalgate: gate passed (exit 0)');
+  });
+
+  it('shows a better setting\'s p for the rise, the one its verdict rests on', () => {
+    const cases = (passes: (i: number) => boolean) => Array.from({ length: 30 }, (_, i) => makeRecord({ case: `c${i}`, trialId: `t${i}`, pass: passes(i) }));
+    const md = renderMarkdown(summaryOf(cases((i) => i < 10), { summary: summaryOf(cases(() => false)), policy: POLICY }));
+    // McNemar: 10 cases flipped to passing, none back: p = 2^-10.
+    expect(md).toContain('| 0.0% | 33.3% | 0.00098 | mcnemar-exact | ✅ better |');
   });
 
   it('escapes model output so it cannot break the table or inject HTML', () => {

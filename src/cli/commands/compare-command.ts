@@ -2,12 +2,16 @@ import Table from 'cli-table3';
 import { loadConfig } from '../../config/load-config.js';
 import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
+import { compareCases, type CaseComparison } from '../../results/compare-cases.js';
 import { compareRuns, type Comparison } from '../../results/compare-runs.js';
-import { formatMs, formatPercent, formatSetting, formatUsd } from '../../results/format-figures.js';
+import { formatCappedList, formatMs, formatPercent, formatSetting, formatUsd } from '../../results/format-figures.js';
 import type { RunSummary } from '../../results/run-summary.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
 import type { CompareArgs } from '../cli-options.js';
+
+/** Case rows shown before "and N more" without --all-cases. */
+const SHOWN_CASES = 20;
 
 /**
  * `evalgate compare <run A> <run B>`: B against A, setting by setting, with a paired test on their
@@ -22,23 +26,26 @@ export async function compareCommand(args: CompareArgs, io: CliIo): Promise<numb
   const labels = new Map<string, string>();
   if (args.by === 'suite') [a, b] = [bySuite(a, 'A', labels), bySuite(b, 'B', labels)];
   const comparison = compareRuns(a, b, config.gate);
+  const cases = compareCases(a.cases, b.cases, config.gate.alpha);
   if (args.json) {
-    io.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ ...comparison, cases }, null, 2)}\n`);
     return ExitCode.ok;
   }
   io.stdout.write(renderComparison(comparison, a.runId, b.runId, labels));
+  io.stdout.write(renderCaseComparison(cases, labels, args.allCases ? Infinity : SHOWN_CASES));
   return ExitCode.ok;
 }
 
 /** Renders a comparison as a table and the cases that changed. */
 export function renderComparison(comparison: Comparison, runA: string, runB: string, labels: ReadonlyMap<string, string>): string {
   const table = new Table({
-    head: ['suite', 'setting', `pass A`, `pass B`, 'Δ points', 'p (one-sided)', 'test', '$/sample A → B', 'p95 A → B', 'verdict'],
+    head: ['suite', 'setting', `pass A`, `pass B`, 'Δ points', 'p (one-sided, Holm)', 'test', '$/sample A → B', 'p95 A → B', 'verdict'],
     style: { head: [], border: [], compact: true },
   });
   for (const g of comparison.groups) {
     const delta = g.drop === null ? '—' : `${g.drop > 0 ? '−' : '+'}${Math.abs(g.drop * 100).toFixed(1)}`;
-    const p = g.drop !== null && g.drop < 0 ? g.pRise : g.pDropAdjusted;
+    // The p of the direction the pass rate moved, adjusted as the verdict is.
+    const p = g.drop !== null && g.drop < 0 ? g.pRiseAdjusted : g.pDropAdjusted;
     const setting = labels.get(`${g.suite}`) ?? formatSetting(g);
     const verdict = g.verdict === 'worse' ? 'worse' : g.verdict === 'better' ? 'better' : 'no significant difference';
     table.push([g.suite, setting, formatPercent(g.before.passRate), formatPercent(g.after.passRate), delta, p.toPrecision(2), g.test,
@@ -52,7 +59,23 @@ export function renderComparison(comparison: Comparison, runA: string, runB: str
   }
   if (comparison.addedGroups.length) lines.push(`Only in B: ${comparison.addedGroups.join('; ')}`);
   if (comparison.removedGroups.length) lines.push(`Only in A: ${comparison.removedGroups.join('; ')}`);
-  if (comparison.addedCases || comparison.removedCases) lines.push(`Cases only in B: ${comparison.addedCases}; only in A: ${comparison.removedCases}`);
+  const ids = (listed: readonly string[], total: number) => sanitizeForTerminal(formatCappedList(listed, total, 10), { singleLine: true });
+  if (comparison.addedCases) lines.push(`Cases only in B (${comparison.addedCases}): ${ids(comparison.addedCaseIds, comparison.addedCases)}`);
+  if (comparison.removedCases) lines.push(`Cases only in A (${comparison.removedCases}): ${ids(comparison.removedCaseIds, comparison.removedCases)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The shared cases side by side, changed first, at most `shown` rows before "and N more". */
+export function renderCaseComparison(cases: readonly CaseComparison[], labels: ReadonlyMap<string, string>, shown: number): string {
+  if (cases.length === 0) return '';
+  const changed = cases.filter((c) => c.before.passed / c.before.completed !== c.after.passed / c.after.completed).length;
+  const table = new Table({ head: ['case', 'setting', 'passed A', 'passed B', 'p (one-sided, Holm)', 'verdict'], style: { head: [], border: [], compact: true } });
+  for (const c of cases.slice(0, shown)) {
+    const verdict = c.verdict === 'same' ? 'no significant difference' : c.verdict;
+    table.push([sanitizeForTerminal(`${c.suite}/${c.case}`, { singleLine: true }), labels.get(c.suite) ?? formatSetting(c), `${c.before.passed}/${c.before.completed}`, `${c.after.passed}/${c.after.completed}`, c.pAdjusted.toPrecision(2), verdict]);
+  }
+  const lines = [`Cases in both runs: ${cases.length}, ${changed} with a different pass rate (Fisher's exact test per case, Holm-adjusted within each setting)`, table.toString()];
+  if (cases.length > shown) lines.push(`… and ${cases.length - shown} more (${Math.max(0, changed - shown)} of them changed); --all-cases lists every one`);
   return `${lines.join('\n')}\n`;
 }
 
