@@ -111,6 +111,11 @@ describe.skipIf(!CHROMIUM_PATH && !isBrowserRequired)('report.html in headless C
       await expect(page.locator('#verdict h1').textContent()).resolves.toMatch(/Gate (passed|failed)/);
       expect(await page.locator('section.suite figure svg circle').count()).toBeGreaterThan(0);
 
+      // The failed assertions quoted in the lists of failing and flaky cases are text too.
+      const listed = await page.locator('section.suite .case-list li').allTextContents();
+      expect(listed.some((t) => t.includes('<script>window.__pwned'))).toBe(true);
+      expect(await page.locator('.case-list img, .case-list script').count()).toBe(0);
+
       await page.locator('button.cell[data-case="xss/hostile"]').first().click();
       const dialog = page.locator('dialog#drilldown');
       await expect(dialog.isVisible()).resolves.toBe(true);

@@ -6,7 +6,7 @@ import { settingsDetails, type SettingsDetails } from '../settings-details.js';
 
 /** Cases listed per suite under "Failing on every sample" and under "Flaky", before "and N more". */
 export const LISTED_CASES = 25;
-const FIRST_FAILURE_CHARS = 300;
+const FIRST_FAILURE_CHARS = 160;
 
 /** Some of a suite's cases (indexes into `cases`), with how many more there are. */
 export interface ListedCases {
@@ -88,7 +88,8 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
         const indexes = summary.cases.flatMap((c, index) => (c.suite === suite.name && isListed(c) ? [index] : []));
         const cases = indexes.slice(0, LISTED_CASES).map((index) => {
           const first = summary.cases[index]!.firstFailure;
-          return { index, firstFailure: first ? `${first.type}: ${first.message}`.slice(0, FIRST_FAILURE_CHARS) : null };
+          const text = first ? `${first.type}: ${first.message}` : null;
+          return { index, firstFailure: text && text.length > FIRST_FAILURE_CHARS ? `${text.slice(0, FIRST_FAILURE_CHARS)}…` : text };
         });
         return { cases, more: indexes.length - cases.length };
       };
