@@ -6,6 +6,7 @@ import type { CaseSummary, RunSummary } from '../results/run-summary.js';
 import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display.js';
 import { renderCostNotes } from './render-cost-notes.js';
 import { renderSettingsTable } from './render-settings-table.js';
+import { deliveryNotes } from './settings-details.js';
 import type { Reporter } from './reporter.js';
 import { makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
 
@@ -84,10 +85,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
     if (groups.length === 0) continue;
     out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}`);
     out.push(renderSettingsTable(groups, paint));
-    if (groups.some((g) => g.tasksPerTrial > 1)) {
-      out.push(paint('dim', 'stream ×N: Runware streams one result per task, so a trial of numberResults N is sent as N tasks of one result each'));
-    }
-    if (groups.some((g) => g.timeToFirstTokenMs !== null)) out.push(paint('dim', 'TTFT: time to first token (reasoning or text); text: time to first visible text; in ms'));
+    out.push(...deliveryNotes(groups).map((note) => paint('dim', note)));
     const advice = summary.recommendations.find((r) => r.suite === suite.name);
     if (advice) out.push(...describeRecommendation(advice, suite.threshold).map((line) => paint('dim', line)));
     out.push('');

@@ -2,6 +2,7 @@ import { formatCappedList, formatCount, formatExactPercent, formatInterval, form
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
+import { settingsDetails } from './settings-details.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 
 /** Failing cases shown before the rest fold into a <details>. */
@@ -37,6 +38,7 @@ export function renderMarkdown(summary: RunSummary): string {
     out.push(`- **${cell(advice.suite)}**: ${describeRecommendation(advice, threshold).map((l) => cell(l, 300)).join(' · ')}`);
   }
   if (summary.recommendations.length) out.push('');
+  out.push(...detailsSections(summary));
   out.push(...costSection(summary));
   if (summary.baseline) out.push(...comparisonSection(summary));
 
@@ -70,6 +72,31 @@ function settingsTable(groups: readonly GroupSummary[]): string {
     '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
     ...rows,
   ].join('\n');
+}
+
+/**
+ * Per suite, folded so the main table stays narrow: the latency tail, tokens by kind, pass@k and
+ * pass^k, waits (apart from latency), total cost, and for streamed groups the time to first token.
+ */
+function detailsSections(summary: RunSummary): string[] {
+  const out: string[] = [];
+  for (const suite of summary.config.suites) {
+    const groups = summary.groups.filter((g) => g.suite === suite.name);
+    if (groups.length === 0) continue;
+    const { head, rows, notes } = settingsDetails(groups);
+    out.push(
+      `<details><summary>Settings in detail: ${cell(suite.name)}</summary>`,
+      '',
+      `| ${head.join(' | ')} |`,
+      `|${head.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`,
+      ...rows.map((row) => `| ${row.map((c) => cell(c)).join(' | ')} |`),
+      '',
+      ...notes.flatMap((note) => [cell(note, 300), '']),
+      '</details>',
+      '',
+    );
+  }
+  return out;
 }
 
 /** A table of cases: the first `shown` in the open, the rest folded into a <details>. */

@@ -1,13 +1,12 @@
 import Table from 'cli-table3';
 import { formatCount, formatInterval, formatMs, formatPercent, formatUsd } from '../results/format-figures.js';
 import type { GroupSummary } from '../results/run-summary.js';
+import { formatDelivery, hasNonSyncDelivery, hasStreamedGroup, STREAM_HEAD, streamCells } from './settings-details.js';
 import type { Painter } from './terminal-text.js';
 
 const HEAD = ['model', 'level', 'n', 'samples', 'pass rate', '95% CI', 'errored', 'cost', '$/sample', 'p50 ms', 'p95 ms', 'think tok'];
 /** Shown only when a group was not sent sync: how, and for a stream, how many tasks a trial took. */
 const DELIVERY_HEAD = ['delivery'];
-/** Shown only when a group streamed: time to first token (p50, p95) and to first visible text (p50). */
-const STREAM_HEAD = ['TTFT p50', 'TTFT p95', 'text p50'];
 
 /**
  * One suite's settings as a table: a row per model × thinkingLevel × numberResults with its samples,
@@ -16,8 +15,8 @@ const STREAM_HEAD = ['TTFT p50', 'TTFT p95', 'text p50'];
  * returns the text.
  */
 export function renderSettingsTable(groups: readonly GroupSummary[], paint: Painter): string {
-  const showDelivery = groups.some((g) => g.deliveryMethods.some((m) => m !== 'sync'));
-  const showStream = groups.some((g) => g.timeToFirstTokenMs !== null);
+  const showDelivery = hasNonSyncDelivery(groups);
+  const showStream = hasStreamedGroup(groups);
   const head = [...HEAD, ...(showDelivery ? DELIVERY_HEAD : []), ...(showStream ? STREAM_HEAD : [])];
   const table = new Table({
     head,
@@ -41,8 +40,8 @@ export function renderSettingsTable(groups: readonly GroupSummary[], paint: Pain
       formatMs(g.latencyMs.p50),
       formatMs(g.latencyMs.p95),
       formatCount(g.meanThinkingTokens),
-      ...(showDelivery ? [`${g.deliveryMethods.join('+')}${g.tasksPerTrial > 1 ? ` ×${g.tasksPerTrial}` : ''}`] : []),
-      ...(showStream ? [formatMs(g.timeToFirstTokenMs?.p50), formatMs(g.timeToFirstTokenMs?.p95), formatMs(g.timeToFirstTextMs?.p50)] : []),
+      ...(showDelivery ? [formatDelivery(g)] : []),
+      ...(showStream ? streamCells(g) : []),
     ]);
   }
   return table.toString();

@@ -106,6 +106,35 @@ describe('summary.md', () => {
     expect(md).toContain('| 0.0% | 33.3% | 0.00098 | mcnemar-exact | ✅ better |');
   });
 
+  it('folds per suite a settings-in-detail table: latency tail, tokens by kind, pass@k, waits and total cost', () => {
+    const md = renderMarkdown(summaryOf([
+      makeRecord({ case: 'x', trialId: 'x', numberResults: 2, latencyMs: 100, queueMs: 7, backoffMs: 250, attempts: 2, usage: { promptTokens: 11, completionTokens: 6, thinkingTokens: 30, totalTokens: 47 } }),
+      makeRecord({ case: 'x', trialId: 'x', numberResults: 2, sampleIndex: 1, latencyMs: 900, pass: false, assertions: fail('nope'), usage: { promptTokens: 11, completionTokens: 7, thinkingTokens: 40, totalTokens: 58 } }),
+    ]));
+    const details = md.slice(md.indexOf('<details><summary>Settings in detail: s</summary>'));
+    expect(details.slice(0, details.indexOf('</details>'))).toContain(
+      '| setting | p50 ms | p90 ms | p95 ms | p99 ms | max ms | prompt tok | completion tok | thinking tok | pass@k | pass^k | queue p95 ms | retries | backoff ms | cost |\n' +
+        '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n' +
+        '| openai-gpt-5-5 · low · n=2 | 100 | 900 | 900 | 900 | 900 | 22 | 13 | 70 | 100.0% (k=2) | 0.0% (k=2) | 7 | 1 | 250 | $0.002 |\n',
+    );
+    // The main table stays narrow: the tail is only in the fold.
+    expect(md.slice(md.indexOf('### Settings'), md.indexOf('<details>'))).not.toContain('p99');
+    expect(md).not.toContain('TTFT');
+  });
+
+  it('shows delivery and time to first token and text only when a group streamed', () => {
+    const streamed = { deliveryMethod: 'stream' as const, numberResults: 2 };
+    const md = renderMarkdown(summaryOf([
+      makeRecord({ case: 'x', trialId: 'x', ...streamed, timeToFirstTokenMs: 40, timeToFirstTextMs: 90 }),
+      makeRecord({ case: 'x', trialId: 'x', ...streamed, sampleIndex: 1, timeToFirstTokenMs: 60, timeToFirstTextMs: 120 }),
+      makeRecord({ case: 'y', trialId: 'y' }),
+    ]));
+    expect(md).toContain('| cost | delivery | TTFT p50 | TTFT p95 | text p50 |');
+    expect(md).toMatch(/\| openai-gpt-5-5 · low · n=2 \|.*\| stream ×2 \| 40 \| 60 \| 90 \|\n/);
+    expect(md).toMatch(/\| openai-gpt-5-5 · low · n=1 \|.*\| sync \| — \| — \| — \|\n/);
+    expect(md).toContain('stream ×N: Runware streams one result per task');
+  });
+
   it('escapes model output so it cannot break the table or inject HTML', () => {
     expect(cell('a | b <script>x</script> *bold* `code`\nnext')).toBe('a \\| b &lt;script&gt;x&lt;/script&gt; \\*bold\\* \\`code\\` next');
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CaseDetail } from '../../results/collect-case-details.js';
 import type { RunSummary } from '../../results/run-summary.js';
+import { reportCharts } from './report-charts.js';
 import { reportClient } from './report-client.js';
 import { buildReportData } from './report-data.js';
 import { REPORT_STYLE } from './report-style.js';
@@ -13,7 +14,7 @@ import { REPORT_STYLE } from './report-style.js';
  */
 export function renderHtml(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): string {
   const data = JSON.stringify(buildReportData(summary, details)).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  const script = `(${reportClient.toString()})(JSON.parse(document.getElementById('evalgate-data').textContent));`;
+  const script = `(${reportClient.toString()})(JSON.parse(document.getElementById('evalgate-data').textContent), { charts: ${reportCharts.toString()} });`;
   const hash = createHash('sha256').update(script).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:`;
   const title = `evalgate ${summary.gate.passed ? 'passed' : 'failed'} · ${summary.runId}`.replace(/[<>&"]/g, '');

@@ -1,7 +1,18 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
 import { caseKey } from '../../results/collect-case-details.js';
-import type { GateResult, GroupSummary, RunSummary } from '../../results/run-summary.js';
+import type { CaseSummary, GateResult, GroupSummary, RunSummary } from '../../results/run-summary.js';
 import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
+import { settingsDetails, type SettingsDetails } from '../settings-details.js';
+
+/** Cases listed per suite under "Failing on every sample" and under "Flaky", before "and N more". */
+export const LISTED_CASES = 25;
+const FIRST_FAILURE_CHARS = 160;
+
+/** Some of a suite's cases (indexes into `cases`), with how many more there are. */
+export interface ListedCases {
+  cases: { index: number; firstFailure: string | null }[];
+  more: number;
+}
 
 /** Everything report.html shows, embedded in it as JSON; built here, drawn by the page's own script. */
 export interface ReportData {
@@ -23,6 +34,8 @@ export interface ReportData {
     | 'suite' | 'model' | 'thinkingLevel' | 'numberResults' | 'threshold' | 'samples' | 'passed' | 'failed' | 'errored' | 'passRate'
     | 'passRateCi95' | 'costUsd' | 'costPerSampleUsd' | 'costPer1kRequestsUsd' | 'latencyMs' | 'meanThinkingTokens' | 'latencyHistogram' | 'passAtK' | 'passHatK'
   >[];
+  /** Per suite, as in `suites`: its settings in detail, its cases that failed every sample and its flaky ones. */
+  suiteDetails: { suite: string; settings: SettingsDetails; failing: ListedCases; flaky: ListedCases }[];
   /** One per case and setting, compact: a run can have tens of thousands. */
   cases: {
     /** Index into `groups`: the setting. */
@@ -70,6 +83,23 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       costUsd: g.costUsd, costPerSampleUsd: g.costPerSampleUsd, costPer1kRequestsUsd: g.costPer1kRequestsUsd, latencyMs: g.latencyMs,
       meanThinkingTokens: g.meanThinkingTokens, latencyHistogram: g.latencyHistogram, passAtK: g.passAtK, passHatK: g.passHatK,
     })),
+    suiteDetails: summary.config.suites.map((suite) => {
+      const listed = (isListed: (c: CaseSummary) => boolean): ListedCases => {
+        const indexes = summary.cases.flatMap((c, index) => (c.suite === suite.name && isListed(c) ? [index] : []));
+        const cases = indexes.slice(0, LISTED_CASES).map((index) => {
+          const first = summary.cases[index]!.firstFailure;
+          const text = first ? `${first.type}: ${first.message}` : null;
+          return { index, firstFailure: text && text.length > FIRST_FAILURE_CHARS ? `${text.slice(0, FIRST_FAILURE_CHARS)}…` : text };
+        });
+        return { cases, more: indexes.length - cases.length };
+      };
+      return {
+        suite: suite.name,
+        settings: settingsDetails(summary.groups.filter((g) => g.suite === suite.name)),
+        failing: listed((c) => c.failed > 0 && !c.flaky),
+        flaky: listed((c) => c.flaky),
+      };
+    }),
     cases: summary.cases.map((c) => {
       const kept = details.get(caseKey(c))?.samples ?? [];
       const k = c.passAtK.length;

@@ -38,5 +38,8 @@ dialog::backdrop { background: rgba(15, 23, 42, 0.45); }
 .assertions { margin: 6px 0; padding-left: 16px; font-size: 12px; } .assertions .ko { color: var(--fail); }
 .error { color: #b45309; }
 pre.text { white-space: pre-wrap; word-break: break-word; background: #f8fafc; border: 1px solid var(--line); padding: 8px; border-radius: 4px; max-height: 320px; overflow: auto; margin: 6px 0 0; }
+.case-list ul { margin: 4px 0 8px; padding-left: 18px; } .case-list li { margin: 2px 0; }
+button.case-link { border: 0; background: none; padding: 0; color: #2563eb; cursor: pointer; font: inherit; text-decoration: underline; }
+.failing h3 { color: var(--fail); }
 button.more { margin: 8px 0; padding: 4px 10px; cursor: pointer; }
 `;
