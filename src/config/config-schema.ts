@@ -34,7 +34,7 @@ export const GateSchema = z
     alpha: z.number().gt(0).lt(1).default(0.05).describe('False-alarm rate of the whole regression gate (Holm–Bonferroni across settings). @default 0.05'),
     minDrop: z.number().min(0).max(1).default(0.02).describe('Pass-rate drops smaller than this never fail, however significant. @default 0.02'),
     maxDrop: z.number().min(0).max(1).nullable().default(null).describe('A pass-rate drop larger than this fails even when not significant; null turns it off. @default null'),
-    maxCostIncrease: z.number().min(0).nullable().default(0.2).describe('Largest rise of cost per sample (0.2 = +20%); null: not checked. @default 0.2'),
+    maxCostIncrease: z.number().min(0).nullable().default(0.2).describe('Largest rise of cost per sample (0.2 = +20%); a larger rise fails only when it is also significant at alpha; null: not checked. @default 0.2'),
     maxLatencyIncrease: z.number().min(0).nullable().default(0.2).describe('Largest rise of p95 latency (0.2 = +20%); null: not checked. @default 0.2'),
     minLatencyIncreaseMs: z.number().min(0).default(100).describe('A p95 rise smaller than this many ms never fails. @default 100'),
     caseMinSamples: z.int().min(1).default(2).describe('A case regresses (passed every sample, now fails every one) only with this many completed samples on both sides. @default 2'),

@@ -1,6 +1,6 @@
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { CaseSummary, GroupSummary, RunSummary } from './run-summary.js';
-import { fisherExactOneSided, holmAdjust, mcnemarExactOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
+import { fisherExactOneSided, holmAdjust, mcnemarExactOneSided, meanRiseOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
 
 /** When a change from the baseline counts as a regression. Mirrors `gate:` in evalconfig.yaml. */
 export interface RegressionPolicy {
@@ -10,7 +10,11 @@ export interface RegressionPolicy {
   minDrop: number;
   /** A drop larger than this fails even when not significant; null: off. */
   maxDrop: number | null;
-  /** Cost per sample may rise by this share (0.2 = +20%); null: not checked. */
+  /**
+   * Cost per sample may rise by this share (0.2 = +20%); null: not checked. A larger rise fails only
+   * when it is also significant (one-sided z-test on the means, Holm-adjusted, at alpha), unless a
+   * side has no interval (summaries written before intervals were recorded): then the ratio alone.
+   */
   maxCostIncrease: number | null;
   /** p95 latency may rise by this share; null: not checked. */
   maxLatencyIncrease: number | null;
@@ -28,6 +32,8 @@ export interface SideFigures {
   completed: number;
   passRate: number | null;
   costPerSampleUsd: number | null;
+  /** 95% interval of the cost per sample; null when unknown. */
+  costPerSampleCi95: [number, number] | null;
   p95LatencyMs: number | null;
 }
 
@@ -51,6 +57,8 @@ export interface GroupComparison {
   pDropAdjusted: number;
   /** pRise after Holm–Bonferroni across the groups: what a `better` verdict rests on. */
   pRiseAdjusted: number;
+  /** One-sided p-value for a rise of the cost per sample, Holm-adjusted across groups; null without both intervals. */
+  pCostRiseAdjusted: number | null;
   verdict: 'worse' | 'better' | 'same';
   regressions: ('passRate' | 'cost' | 'latency')[];
 }
@@ -110,15 +118,19 @@ export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cas
   const tested = shared.map((after) => testGroup(beforeGroups.get(groupKey(after))!, after, baseline.cases, current.cases));
   const adjusted = holmAdjust(tested.map((t) => t.pDrop));
   const adjustedRise = holmAdjust(tested.map((t) => t.pRise));
+  const costRise = tested.map((t) => costRiseP(t.before, t.after));
+  const adjustedCostRise = holmAdjust(costRise.map((p) => p ?? 1));
   const groups = tested.map((t, i): GroupComparison => {
     const drop = t.before.passRate !== null && t.after.passRate !== null ? t.before.passRate - t.after.passRate : null;
     const regressions: GroupComparison['regressions'] = [];
     const isSignificant = adjusted[i]! <= policy.alpha;
     if (drop !== null && ((isSignificant && drop >= policy.minDrop) || (policy.maxDrop !== null && drop > policy.maxDrop))) regressions.push('passRate');
-    if (policy.maxCostIncrease !== null && rose(t.before.costPerSampleUsd, t.after.costPerSampleUsd, policy.maxCostIncrease, 0)) regressions.push('cost');
+    const pCostRiseAdjusted = costRise[i] === null ? null : adjustedCostRise[i]!;
+    const costSignificant = pCostRiseAdjusted === null || pCostRiseAdjusted <= policy.alpha;
+    if (policy.maxCostIncrease !== null && costSignificant && rose(t.before.costPerSampleUsd, t.after.costPerSampleUsd, policy.maxCostIncrease, 0)) regressions.push('cost');
     if (policy.maxLatencyIncrease !== null && rose(t.before.p95LatencyMs, t.after.p95LatencyMs, policy.maxLatencyIncrease, policy.minLatencyIncreaseMs)) regressions.push('latency');
     const verdict = isSignificant && (drop ?? 0) > 0 ? 'worse' : adjustedRise[i]! <= policy.alpha && (drop ?? 0) < 0 ? 'better' : 'same';
-    return { ...t, drop, pDropAdjusted: adjusted[i]!, pRiseAdjusted: adjustedRise[i]!, verdict, regressions };
+    return { ...t, drop, pDropAdjusted: adjusted[i]!, pRiseAdjusted: adjustedRise[i]!, pCostRiseAdjusted, verdict, regressions };
   });
 
   const regressedCases: CaseChange[] = [];
@@ -157,7 +169,13 @@ function caseIdChanges(before: readonly CaseSummary[], after: readonly CaseSumma
 }
 
 function side(g: GroupSummary): SideFigures {
-  return { passed: g.passed, completed: g.passed + g.failed, passRate: g.passRate, costPerSampleUsd: g.costPerSampleUsd, p95LatencyMs: g.latencyMs.p95 };
+  return { passed: g.passed, completed: g.passed + g.failed, passRate: g.passRate, costPerSampleUsd: g.costPerSampleUsd, costPerSampleCi95: g.costPerSampleCi95 ?? null, p95LatencyMs: g.latencyMs.p95 };
+}
+
+/** The one-sided p-value for a rise in cost per sample; null when a side has no mean or interval. */
+function costRiseP(before: SideFigures, after: SideFigures): number | null {
+  if (before.costPerSampleUsd === null || after.costPerSampleUsd === null || !before.costPerSampleCi95 || !after.costPerSampleCi95) return null;
+  return meanRiseOneSided({ mean: before.costPerSampleUsd, ci95: before.costPerSampleCi95 }, { mean: after.costPerSampleUsd, ci95: after.costPerSampleCi95 });
 }
 
 function testGroup(before: GroupSummary, after: GroupSummary, beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]) {

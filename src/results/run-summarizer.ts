@@ -132,6 +132,7 @@ export class RunSummarizer {
         effectiveSamples: nEffective,
         icc,
         costPerSampleUsd: tally.costedSamples > 0 ? tally.costUsd / tally.costedSamples : null,
+        costPerSampleCi95: tally.costPerSampleCi95(),
         costPer1kRequestsUsd: counters.trials > 0 ? (tally.costUsd / counters.trials) * 1000 : null,
         costFromPriceTable: tally.costFromPriceTable,
         costMismatchSamples: tally.costMismatches,

@@ -67,6 +67,11 @@ export interface GroupSummary extends Counters {
   icc: number;
   /** Mean cost of a completed sample; null when no sample had a cost. */
   costPerSampleUsd: number | null;
+  /**
+   * 95% CLT interval of the cost per sample (mean ± 1.96·s/√n over costed samples); null with fewer
+   * than two. Absent from summaries written before it was recorded.
+   */
+  costPerSampleCi95?: [number, number] | null;
   /** Cost of 1,000 requests (trials) at this setting. */
   costPer1kRequestsUsd: number | null;
   /** Samples whose cost came from the price table because the API sent none. */

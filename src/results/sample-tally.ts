@@ -19,6 +19,9 @@ export class SampleTally {
   errored = 0;
   costUsd = 0;
   costedSamples = 0;
+  /** Running mean and sum of squared deviations of a costed sample's cost (Welford: no cancellation). */
+  private costMean = 0;
+  private costM2 = 0;
   costFromPriceTable = 0;
   /** Samples whose API cost differs from the price table's by more than 1%. */
   costMismatches = 0;
@@ -60,6 +63,9 @@ export class SampleTally {
     if (record.costUsd !== null) {
       this.costUsd += record.costUsd;
       this.costedSamples++;
+      const delta = record.costUsd - this.costMean;
+      this.costMean += delta / this.costedSamples;
+      this.costM2 += delta * (record.costUsd - this.costMean);
       if (record.costSource === 'priceTable') this.costFromPriceTable++;
     }
     if (record.usage) {
@@ -71,6 +77,17 @@ export class SampleTally {
     if (record.latencyMs !== null) this.latencies.add(record.latencyMs);
     if (typeof record.timeToFirstTokenMs === 'number') this.firstTokenTimes.add(record.timeToFirstTokenMs);
     if (typeof record.timeToFirstTextMs === 'number') this.firstTextTimes.add(record.timeToFirstTextMs);
+  }
+
+  /**
+   * 95% CLT interval of the mean cost of a sample, mean ± 1.96·s/√n (floored at 0); null with fewer
+   * than two costed samples.
+   */
+  costPerSampleCi95(): [number, number] | null {
+    const n = this.costedSamples;
+    if (n < 2) return null;
+    const halfWidth = 1.959964 * Math.sqrt(this.costM2 / (n - 1) / n);
+    return [Math.max(0, this.costMean - halfWidth), this.costMean + halfWidth];
   }
 
   counters(): Counters {

@@ -83,6 +83,24 @@ export function twoProportionZOneSided(passedBefore: number, nBefore: number, pa
   return normalCdf(z);
 }
 
+/** A mean with its 95% interval, as summary.json records cost per sample. */
+export interface MeanWithInterval {
+  mean: number;
+  ci95: readonly [number, number];
+}
+
+/**
+ * One-sided z-test (Welch, normal approximation) for a rise of a mean from `before` to `now`, each
+ * side's standard error read back from the upper half of its 95% interval (the lower half may be
+ * floored at 0).
+ */
+export function meanRiseOneSided(before: MeanWithInterval, now: MeanWithInterval): number {
+  const se = (side: MeanWithInterval) => (side.ci95[1] - side.mean) / 1.959964;
+  const pooled = Math.sqrt(se(before) ** 2 + se(now) ** 2);
+  if (!(pooled > 0)) return now.mean > before.mean ? 0 : 1;
+  return 1 - normalCdf((now.mean - before.mean) / pooled);
+}
+
 /**
  * A paired test for a drop in the mean of per-case differences (now − before): exact by enumerating
  * every sign flip when at most 16 cases differ, else the normal approximation on

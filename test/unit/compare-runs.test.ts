@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
+import { regressionReasons } from '../../src/gate/regression-reasons.js';
 import { compareRuns, LISTED_CASE_IDS, type RegressionPolicy } from '../../src/results/compare-runs.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
@@ -57,6 +58,33 @@ describe('compareRuns', () => {
     const noisy = run(4, 1, (i) => (i < 2 ? 0 : 1)); // −50 points on 4 cases: not significant
     expect(compareRuns(run(4, 1, () => 1), noisy, POLICY).groups[0]!.regressions).toEqual([]);
     expect(compareRuns(run(4, 1, () => 1), noisy, { ...POLICY, maxDrop: 0.3 }).groups[0]!.regressions).toEqual(['passRate']);
+  });
+
+  it('fails a cost rise past its limit only when it is significant, and on the ratio alone without intervals', () => {
+    // Case i costs `cost(i)` on each of its samples: a wide spread of costs around the mean.
+    const costly = (cases: number, cost: (i: number) => number) => {
+      const summarizer = new RunSummarizer(() => 0);
+      for (let i = 0; i < cases; i++) summarizer.add(makeRecord({ case: `c${i}`, trialId: `t${i}`, costUsd: cost(i) }));
+      return { runId: 'r', ...summarizer.groupsAndCases() };
+    };
+    const spread = (mean: number) => (i: number) => mean * (i % 2 ? 0.2 : 1.8);
+    // +25% on 10 noisy samples: past the +20% limit, but noise could do that.
+    const few = compareRuns(costly(10, spread(0.01)), costly(10, spread(0.0125)), POLICY).groups[0]!;
+    expect(few.after.costPerSampleUsd! / few.before.costPerSampleUsd!).toBeCloseTo(1.25, 9);
+    expect(few.pCostRiseAdjusted!).toBeGreaterThan(0.05);
+    expect(few.regressions).toEqual([]);
+    // The same +25% on 2,000 samples is no accident.
+    const many = compareRuns(costly(2000, spread(0.01)), costly(2000, spread(0.0125)), POLICY).groups[0]!;
+    expect(many.pCostRiseAdjusted!).toBeLessThan(0.001);
+    expect(many.regressions).toEqual(['cost']);
+    const comparison = compareRuns(costly(2000, spread(0.01)), costly(2000, spread(0.0125)), POLICY);
+    expect(regressionReasons(comparison).map((r) => r.message)).toEqual([expect.stringMatching(/cost per sample .* → .* \(\+25%; one-sided p = [\d.e-]+, Holm-adjusted\)$/)]);
+    // A baseline written before intervals were recorded: the ratio alone decides, as it used to.
+    const old = costly(10, spread(0.01));
+    for (const g of old.groups) delete g.costPerSampleCi95;
+    const legacy = compareRuns(old, costly(10, spread(0.0125)), POLICY).groups[0]!;
+    expect(legacy.pCostRiseAdjusted).toBeNull();
+    expect(legacy.regressions).toEqual(['cost']);
   });
 
   it('flags cost and p95 latency rises past their limits', () => {

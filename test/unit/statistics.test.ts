@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { effectiveSampleSize, intraCaseCorrelation } from '../../src/results/intra-case-correlation.js';
 import { nearestRankPercentile, summarizeLatency } from '../../src/results/percentile.js';
 import { passAtK, passCurves, passHatK } from '../../src/results/pass-at-k.js';
-import { binomialUpperTail, fisherExactOneSided, holmAdjust, mcnemarExactOneSided, normalCdf, normalQuantile, pairedDifferenceOneSided, twoProportionZOneSided } from '../../src/results/significance.js';
+import { binomialUpperTail, fisherExactOneSided, holmAdjust, mcnemarExactOneSided, meanRiseOneSided, normalCdf, normalQuantile, pairedDifferenceOneSided, twoProportionZOneSided } from '../../src/results/significance.js';
 import { casesToDetectDrop } from '../../src/results/sample-size.js';
+import { SampleTally } from '../../src/results/sample-tally.js';
 import { wilsonInterval } from '../../src/results/wilson-interval.js';
+import { makeRecord } from '../support/builders.js';
 
 describe('wilsonInterval', () => {
   // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I, method 3.
@@ -182,5 +184,32 @@ describe('casesToDetectDrop', () => {
 
   it('refuses a "drop" that is not one', () => {
     expect(() => casesToDetectDrop(0.5, 0.6, 0.05, 0.8)).toThrow(RangeError);
+  });
+});
+
+describe('cost per sample: CLT interval and the one-sided test for a rise', () => {
+  it('gives mean ± 1.96·s/√n over costed samples (costs 1, 2, 3, 4: s = 1.29099, se = 0.645497)', () => {
+    const tally = new SampleTally();
+    expect(tally.costPerSampleCi95()).toBeNull();
+    for (const costUsd of [1, 2, 3, 4]) tally.add(makeRecord({ costUsd }));
+    tally.add(makeRecord({ status: 'errored', costUsd: null, pass: false }));
+    const [low, high] = tally.costPerSampleCi95()!;
+    expect(low).toBeCloseTo(2.5 - 1.959964 * 0.645497, 5);
+    expect(high).toBeCloseTo(2.5 + 1.959964 * 0.645497, 5);
+  });
+
+  it('floors the interval at zero and keeps its upper half exact', () => {
+    const tally = new SampleTally();
+    for (const costUsd of [0, 0, 0, 1]) tally.add(makeRecord({ costUsd }));
+    expect(tally.costPerSampleCi95()![0]).toBe(0);
+    expect(tally.costPerSampleCi95()![1]).toBeCloseTo(0.25 + 1.959964 * 0.25, 6);
+  });
+
+  it('tests a rise of the mean by z on both standard errors (se 0.1 each, +0.2: z = √2, p = 0.0786)', () => {
+    const side = (mean: number) => ({ mean, ci95: [mean - 0.1959964, mean + 0.1959964] as const });
+    expect(meanRiseOneSided(side(1), side(1.2))).toBeCloseTo(1 - normalCdf(Math.SQRT2), 6);
+    expect(meanRiseOneSided(side(1), side(1.2))).toBeCloseTo(0.0786, 4);
+    expect(meanRiseOneSided(side(1.2), side(1))).toBeGreaterThan(0.9);
+    expect(meanRiseOneSided({ mean: 1, ci95: [1, 1] }, { mean: 1.01, ci95: [1.01, 1.01] })).toBe(0);
   });
 });
