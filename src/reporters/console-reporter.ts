@@ -70,6 +70,10 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
       progress?.trialFinished(event);
     },
 
+    onRunFailed() {
+      progress?.stop();
+    },
+
     onRunFinished({ summary, runDir }) {
       progress?.stop();
       options.write(renderRunReport(summary, displayPath(runDir, options.cwd), paint, options.maxFailingCases ?? 20));

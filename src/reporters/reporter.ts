@@ -39,4 +39,6 @@ export interface Reporter {
   onRunStarted?(event: RunStarted): void;
   onTrialFinished?(event: TrialFinished): void;
   onRunFinished?(event: RunFinished): void | Promise<void>;
+  /** The run stopped on an error after it started (a full disk, a bug): release timers, draw nothing more. */
+  onRunFailed?(): void;
 }

@@ -1,6 +1,7 @@
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { CaseSummary } from './run-summary.js';
 import { fisherExactOneSided, holmAdjust } from './significance.js';
+import { completedOf } from './compare-runs.js';
 
 /** One case at one setting in two runs: its passes out of completed samples in each, and a verdict. */
 export interface CaseComparison {
@@ -17,7 +18,6 @@ export interface CaseComparison {
 }
 
 const settingKey = (c: CaseSummary) => `${c.suite}\u0000${c.model}\u0000${c.thinkingLevel}\u0000${c.numberResults}`;
-const completedOf = (c: { passed: number; failed: number }) => c.passed + c.failed;
 
 /**
  * Every case that both runs completed at the same setting, side by side: changed cases first (the

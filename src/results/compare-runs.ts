@@ -98,7 +98,8 @@ export const LISTED_CASE_IDS = 50;
 
 const groupKey = (g: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${g.suite} · ${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
 const caseKey = (c: CaseSummary) => `${groupKey(c)} · ${c.case}`;
-const completedOf = (c: { passed: number; failed: number }) => c.passed + c.failed;
+/** Samples of a case or group that completed (passed or failed; errored ones are apart). */
+export const completedOf = (c: { passed: number; failed: number }) => c.passed + c.failed;
 
 /**
  * Compares a run with a baseline, setting by setting and case by case. Pass rates are compared in

@@ -1,5 +1,6 @@
 import type { DeliveryMethod } from '../config/runware-limits.js';
 import { LatencySketch } from './latency-sketch.js';
+import { Z_95 } from './wilson-interval.js';
 import type { Counters } from './run-summary.js';
 import type { SampleErrorCode, SampleRecord } from './sample-record.js';
 
@@ -86,7 +87,7 @@ export class SampleTally {
   costPerSampleCi95(): [number, number] | null {
     const n = this.costedSamples;
     if (n < 2) return null;
-    const halfWidth = 1.959964 * Math.sqrt(this.costM2 / (n - 1) / n);
+    const halfWidth = Z_95 * Math.sqrt(this.costM2 / (n - 1) / n);
     return [Math.max(0, this.costMean - halfWidth), this.costMean + halfWidth];
   }
 

@@ -3,6 +3,8 @@
  * Pure functions, checked in tests against published values (see docs/statistics.md).
  */
 
+import { Z_95 } from './wilson-interval.js';
+
 /** Standard normal CDF Φ(x), by the Abramowitz–Stegun erf approximation 7.1.26 (error < 1.5e-7). */
 export function normalCdf(x: number): number {
   const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
@@ -95,7 +97,7 @@ export interface MeanWithInterval {
  * floored at 0).
  */
 export function meanRiseOneSided(before: MeanWithInterval, now: MeanWithInterval): number {
-  const se = (side: MeanWithInterval) => (side.ci95[1] - side.mean) / 1.959964;
+  const se = (side: MeanWithInterval) => (side.ci95[1] - side.mean) / Z_95;
   const pooled = Math.sqrt(se(before) ** 2 + se(now) ** 2);
   if (!(pooled > 0)) return now.mean > before.mean ? 0 : 1;
   return 1 - normalCdf((now.mean - before.mean) / pooled);

@@ -10,6 +10,8 @@ export interface RecoveredJournal {
   keptSamples: number;
   /** Lines dropped: a torn last line, and the samples of trials that were cut short. */
   droppedLines: number;
+  /** What the dropped samples of cut-short trials cost: paid for, though their trials are sent again. */
+  droppedCostUsd: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface RecoveredJournal {
  * and no sample is counted twice. Streams the file twice; never holds it in memory.
  */
 export async function recoverJournal(path: string, onRecord: (record: SampleRecord) => void): Promise<RecoveredJournal> {
-  if (!existsSync(path)) return { completeTrialIds: new Set(), keptSamples: 0, droppedLines: 0 };
+  if (!existsSync(path)) return { completeTrialIds: new Set(), keptSamples: 0, droppedLines: 0, droppedCostUsd: 0 };
 
   const seen = new Map<string, { expected: number; indexes: Set<number> }>();
   let badLines = 0;
@@ -39,11 +41,13 @@ export async function recoverJournal(path: string, onRecord: (record: SampleReco
   };
   let keptSamples = 0;
   let droppedLines = badLines;
+  let droppedCostUsd = 0;
   const written = new Set<string>();
   for await (const record of readJournal(path)) {
     const key = `${record.trialId}/${record.sampleIndex}`;
     if (!completeTrialIds.has(record.trialId) || written.has(key)) {
       droppedLines++;
+      if (!completeTrialIds.has(record.trialId)) droppedCostUsd += record.costUsd ?? 0;
       continue;
     }
     written.add(key);
@@ -55,5 +59,5 @@ export async function recoverJournal(path: string, onRecord: (record: SampleReco
   flush();
   closeSync(fd);
   renameSync(cleaned, path);
-  return { completeTrialIds, keptSamples, droppedLines };
+  return { completeTrialIds, keptSamples, droppedLines, droppedCostUsd };
 }

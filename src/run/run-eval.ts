@@ -96,8 +96,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
         record(sample);
       })
     : undefined;
+  // Samples of a trial cut short were paid for, though the trial is sent again: they count as spent.
+  recoveredCostUsd += recovered?.droppedCostUsd ?? 0;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
-  if (options.budget) checkBudget(pending, options.budget.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending), recoveredCostUsd);
+  if (options.budget && pending.length > 0) checkBudget(pending, options.budget.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending), recoveredCostUsd);
   const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
@@ -156,6 +158,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       ...(budgetGuard ? { budget: budgetGuard } : {}),
       ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
+  } catch (error) {
+    for (const reporter of options.reporters) reporter.onRunFailed?.();
+    throw error;
   } finally {
     journal.close();
     await regexRunner.close();

@@ -63,6 +63,12 @@ describe('--max-cost', () => {
     const total = sumCost(readRecords('run'));
     expect(total).toBeLessThanOrEqual(larger);
     expect(final.totals.costUsd).toBeCloseTo(total, 10);
+    // A finished run has nothing left to bound: resumed with a budget it already passed, it sends
+    // nothing and reports as before, rather than refusing with a usage error.
+    const finished = memoryIo({ cwd: dir });
+    expect([0, 1]).toContain(await runCli(['run', '--resume', 'run', '--max-cost', '0.01'], finished));
+    expect(finished.err()).not.toContain('Most of it');
+    expect(sumCost(readRecords('run'))).toBeCloseTo(total, 10);
     console.log(
       `--max-cost 0.2 --allow-partial: spent $${spent.toFixed(4)}, ${summary.skipped!.trials} of 24 trials skipped; ` +
         `--resume --max-cost 0.2: ${unchanged.skipped!.trials} skipped, nothing sent; --resume --max-cost ${larger}: 24 trials, $${total.toFixed(4)} in all`,

@@ -213,6 +213,12 @@ describe('the status line on a terminal', () => {
     await t.reporter.onRunFinished!({ summary: summaryOf(records.slice(0, 1)), runDir: '/r', details: async () => new Map() });
     expect(t.ticker.stopped).toBe(true);
   });
+
+  it('stops redrawing when the run fails after it started', () => {
+    const t = terminal(200);
+    t.reporter.onRunFailed!();
+    expect(t.ticker.stopped).toBe(true);
+  });
 });
 
 describe('fitToWidth', () => {

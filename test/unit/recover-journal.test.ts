@@ -26,6 +26,8 @@ describe('recoverJournal', () => {
     const recovered = await recoverJournal(file, (r) => seen.push(r));
     expect([...recovered.completeTrialIds]).toEqual(['a']);
     expect(recovered).toMatchObject({ keptSamples: 2, droppedLines: 3 });
+    // The two recorded samples of the cut trial were paid for (0.001 each); the torn line is unreadable.
+    expect(recovered.droppedCostUsd).toBeCloseTo(0.002, 12);
     expect(seen.map((r) => r.trialId)).toEqual(['a', 'a']);
     // The file now holds only what was kept, ending in a newline, ready for appending.
     expect(readFileSync(file, 'utf8')).toBe(whole.map(line).join(''));
@@ -35,10 +37,10 @@ describe('recoverJournal', () => {
     const [first] = trial('a', 1);
     writeFileSync(file, line(first!) + line(first!));
     const recovered = await recoverJournal(file, () => {});
-    expect(recovered).toMatchObject({ keptSamples: 1, droppedLines: 1 });
+    expect(recovered).toMatchObject({ keptSamples: 1, droppedLines: 1, droppedCostUsd: 0 });
   });
 
   it('treats a missing journal as empty', async () => {
-    expect(await recoverJournal(path.join(dir, 'none.jsonl'), () => {})).toEqual({ completeTrialIds: new Set(), keptSamples: 0, droppedLines: 0 });
+    expect(await recoverJournal(path.join(dir, 'none.jsonl'), () => {})).toEqual({ completeTrialIds: new Set(), keptSamples: 0, droppedLines: 0, droppedCostUsd: 0 });
   });
 });

@@ -68,7 +68,7 @@ describe('a stream times out on silence, not on length', () => {
     const outcome = await send();
     expect(outcome.results).toEqual([]);
     expect(outcome.failure).toMatchObject({ code: 'REQUEST_TIMEOUT', isRetryable: true });
-    expect(outcome.failure!.message).toBe(`the stream stalled: nothing arrived for ${TIMEOUT_MS} ms (mid-stream)`);
+    expect(outcome.failure!.message).toMatch(/^nothing arrived for 150 ms/);
   });
 
   it("cuts a steady stream at what is left of the trial's deadline", async () => {

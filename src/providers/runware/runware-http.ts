@@ -127,7 +127,7 @@ export class RunwareHttp {
     // AbortSignal.any() holds it weakly, so on a stream it could be collected and never fire), and
     // not AbortSignal.any() (it registers every attempt with the run's signal until GC).
     const deadline = new AbortController();
-    const timeoutMessage = stream ? `the stream stalled: nothing arrived for ${options.timeoutMs} ms` : `no complete answer within ${options.timeoutMs} ms`;
+    const timeoutMessage = stream ? `nothing arrived for ${options.timeoutMs} ms (the stream stalled, or never started)` : `no complete answer within ${options.timeoutMs} ms`;
     const timer = setTimeout(() => deadline.abort(new DOMException(timeoutMessage, 'TimeoutError')), options.timeoutMs);
     timer.unref();
     const capMs = stream?.deadlineMs;
@@ -158,8 +158,9 @@ export class RunwareHttp {
         headers: { ...this.headers, accept },
         body: JSON.stringify(tasks),
         signal,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
+        // A stream's silence is timed by our own timer, restarted on every chunk: undici's would race it.
+        headersTimeout: stream ? 0 : options.timeoutMs,
+        bodyTimeout: stream ? 0 : options.timeoutMs,
       });
       return { ok: true, status: response.statusCode, headers: response.headers, body: response.body, signal, touch, done };
     } catch (error) {
