@@ -23,7 +23,7 @@ export function regressionReasons(comparison: Comparison): GateReason[] {
     }
     if (g.regressions.includes('cost')) {
       const rise = g.after.costPerSampleUsd! / g.before.costPerSampleUsd! - 1;
-      reasons.push({ code: 'COST_REGRESSION', message: `${label}: cost per sample ${formatUsd(g.before.costPerSampleUsd)} → ${formatUsd(g.after.costPerSampleUsd)} (+${formatPercent(rise, 0)}${g.pCostRiseAdjusted === null ? '' : `; one-sided p = ${g.pCostRiseAdjusted.toPrecision(2)}, Holm-adjusted`})`, ...where });
+      reasons.push({ code: 'COST_REGRESSION', message: `${label}: cost per sample ${formatUsd(g.before.costPerSampleUsd)} → ${formatUsd(g.after.costPerSampleUsd)} (+${formatPercent(rise, 0)}${g.pCostRiseAdjusted === null ? '' : `; ${g.costTest}, one-sided p = ${g.pCostRiseAdjusted.toPrecision(2)} Holm-adjusted`})`, ...where });
     }
     if (g.regressions.includes('latency')) {
       const rise = g.after.p95LatencyMs! / g.before.p95LatencyMs! - 1;

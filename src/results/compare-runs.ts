@@ -57,7 +57,13 @@ export interface GroupComparison {
   pDropAdjusted: number;
   /** pRise after Holm–Bonferroni across the groups: what a `better` verdict rests on. */
   pRiseAdjusted: number;
-  /** One-sided p-value for a rise of the cost per sample, Holm-adjusted across groups; null without both intervals. */
+  /**
+   * How a rise of the cost per sample was tested: per-case differences when the runs share at least
+   * PAIRED_COST_CASES cases with a cost (exact sign flips up to 16, else z), else a z-test on the two
+   * means and their intervals; `none` when neither is possible (a summary written before intervals).
+   */
+  costTest: 'paired-permutation' | 'paired-z' | 'welch-z' | 'none';
+  /** Its one-sided p-value, Holm-adjusted across the groups tested; null when `costTest` is none. */
   pCostRiseAdjusted: number | null;
   verdict: 'worse' | 'better' | 'same';
   regressions: ('passRate' | 'cost' | 'latency')[];
@@ -119,19 +125,21 @@ export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cas
   const tested = shared.map((after) => testGroup(beforeGroups.get(groupKey(after))!, after, baseline.cases, current.cases));
   const adjusted = holmAdjust(tested.map((t) => t.pDrop));
   const adjustedRise = holmAdjust(tested.map((t) => t.pRise));
-  const costRise = tested.map((t) => costRiseP(t.before, t.after));
-  const adjustedCostRise = holmAdjust(costRise.map((p) => p ?? 1));
+  const costRise = shared.map((after) => costRiseTest(beforeGroups.get(groupKey(after))!, after, baseline.cases, current.cases));
+  // Only the groups actually tested form the family: an untested one is no chance of a false alarm.
+  const costTested = costRise.flatMap((c, i) => (c.pValue === null ? [] : [i]));
+  const adjustedCostRise = new Map(holmAdjust(costTested.map((i) => costRise[i]!.pValue!)).map((p, k) => [costTested[k]!, p]));
   const groups = tested.map((t, i): GroupComparison => {
     const drop = t.before.passRate !== null && t.after.passRate !== null ? t.before.passRate - t.after.passRate : null;
     const regressions: GroupComparison['regressions'] = [];
     const isSignificant = adjusted[i]! <= policy.alpha;
     if (drop !== null && ((isSignificant && drop >= policy.minDrop) || (policy.maxDrop !== null && drop > policy.maxDrop))) regressions.push('passRate');
-    const pCostRiseAdjusted = costRise[i] === null ? null : adjustedCostRise[i]!;
+    const pCostRiseAdjusted = adjustedCostRise.get(i) ?? null;
     const costSignificant = pCostRiseAdjusted === null || pCostRiseAdjusted <= policy.alpha;
     if (policy.maxCostIncrease !== null && costSignificant && rose(t.before.costPerSampleUsd, t.after.costPerSampleUsd, policy.maxCostIncrease, 0)) regressions.push('cost');
     if (policy.maxLatencyIncrease !== null && rose(t.before.p95LatencyMs, t.after.p95LatencyMs, policy.maxLatencyIncrease, policy.minLatencyIncreaseMs)) regressions.push('latency');
     const verdict = isSignificant && (drop ?? 0) > 0 ? 'worse' : adjustedRise[i]! <= policy.alpha && (drop ?? 0) < 0 ? 'better' : 'same';
-    return { ...t, drop, pDropAdjusted: adjusted[i]!, pRiseAdjusted: adjustedRise[i]!, pCostRiseAdjusted, verdict, regressions };
+    return { ...t, drop, pDropAdjusted: adjusted[i]!, pRiseAdjusted: adjustedRise[i]!, costTest: costRise[i]!.method, pCostRiseAdjusted, verdict, regressions };
   });
 
   const regressedCases: CaseChange[] = [];
@@ -173,10 +181,31 @@ function side(g: GroupSummary): SideFigures {
   return { passed: g.passed, completed: g.passed + g.failed, passRate: g.passRate, costPerSampleUsd: g.costPerSampleUsd, costPerSampleCi95: g.costPerSampleCi95 ?? null, p95LatencyMs: g.latencyMs.p95 };
 }
 
-/** The one-sided p-value for a rise in cost per sample; null when a side has no mean or interval. */
-function costRiseP(before: SideFigures, after: SideFigures): number | null {
-  if (before.costPerSampleUsd === null || after.costPerSampleUsd === null || !before.costPerSampleCi95 || !after.costPerSampleCi95) return null;
-  return meanRiseOneSided({ mean: before.costPerSampleUsd, ci95: before.costPerSampleCi95 }, { mean: after.costPerSampleUsd, ci95: after.costPerSampleCi95 });
+/** Shared cases with a cost needed to pair the cost test: below it, sign flips cannot reach alpha. */
+export const PAIRED_COST_CASES = 6;
+
+/**
+ * The one-sided test for a rise in cost per sample. Paired by case when the runs share (nearly) all
+ * their cases: a case's cost depends mostly on its prompt and answer, so between-case variance, most
+ * of the noise, cancels out. Otherwise unpaired, from each side's mean and interval.
+ */
+function costRiseTest(before: GroupSummary, after: GroupSummary, beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]): { pValue: number | null; method: GroupComparison['costTest'] } {
+  if (before.costPerSampleUsd === null || after.costPerSampleUsd === null) return { pValue: null, method: 'none' };
+  const key = groupKey(after);
+  const costs = (cases: readonly CaseSummary[]) =>
+    new Map(cases.flatMap((c) => (groupKey(c) === key && typeof c.costPerSampleUsd === 'number' ? [[c.case, c.costPerSampleUsd] as const] : [])));
+  const [b, a] = [costs(beforeCases), costs(afterCases)];
+  const shared = [...a.keys()].filter((id) => b.has(id));
+  if (shared.length >= PAIRED_COST_CASES && shared.length >= 0.8 * Math.max(a.size, b.size)) {
+    // before − now per case: a rise is a drop of this difference.
+    const { pValue, method } = pairedDifferenceOneSided(shared.map((id) => b.get(id)! - a.get(id)!));
+    return { pValue, method };
+  }
+  if (!before.costPerSampleCi95 || !after.costPerSampleCi95) return { pValue: null, method: 'none' };
+  return {
+    pValue: meanRiseOneSided({ mean: before.costPerSampleUsd, ci95: before.costPerSampleCi95 }, { mean: after.costPerSampleUsd, ci95: after.costPerSampleCi95 }),
+    method: 'welch-z',
+  };
 }
 
 function testGroup(before: GroupSummary, after: GroupSummary, beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]) {

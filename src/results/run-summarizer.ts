@@ -13,6 +13,8 @@ interface CaseTally {
   passed: number;
   failed: number;
   errored: number;
+  costUsd: number;
+  costedSamples: number;
   firstFailure: AssertionOutcome | null;
   /** (repeat, sampleIndex) of the sample `firstFailure` came from, so the choice does not depend on arrival order. */
   firstFailureAt: number;
@@ -58,8 +60,12 @@ export class RunSummarizer {
     group.tally.add(record, isCostMismatch);
     let kase = group.cases.get(record.case);
     if (!kase) {
-      kase = { passed: 0, failed: 0, errored: 0, firstFailure: null, firstFailureAt: Infinity };
+      kase = { passed: 0, failed: 0, errored: 0, costUsd: 0, costedSamples: 0, firstFailure: null, firstFailureAt: Infinity };
       group.cases.set(record.case, kase);
+    }
+    if (record.status !== 'errored' && record.costUsd !== null) {
+      kase.costUsd += record.costUsd;
+      kase.costedSamples++;
     }
     if (record.status === 'errored') kase.errored++;
     else if (record.pass) kase.passed++;
@@ -115,6 +121,7 @@ export class RunSummarizer {
           failed: c.failed,
           errored: c.errored,
           passRate: completed > 0 ? c.passed / completed : null,
+          costPerSampleUsd: c.costedSamples > 0 ? c.costUsd / c.costedSamples : null,
           flaky,
           passAtK: curve.passAtK,
           passHatK: curve.passHatK,

@@ -102,6 +102,8 @@ export interface CaseSummary {
   failed: number;
   errored: number;
   passRate: number | null;
+  /** Mean cost of its completed samples that have one; null when none has. Absent from summaries written before it was recorded. */
+  costPerSampleUsd?: number | null;
   /** Its completed samples disagree: some passed, some failed. */
   flaky: boolean;
   /** pass@k for k = 1 … completed samples (at most 16): the chance that one of k samples passes. */

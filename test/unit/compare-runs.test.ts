@@ -61,30 +61,57 @@ describe('compareRuns', () => {
   });
 
   it('fails a cost rise past its limit only when it is significant, and on the ratio alone without intervals', () => {
-    // Case i costs `cost(i)` on each of its samples: a wide spread of costs around the mean.
-    const costly = (cases: number, cost: (i: number) => number) => {
+    // One sample per case; case i costs cost(i). `prefix` names the cases, so two runs can share them or not.
+    const costly = (cases: number, cost: (i: number) => number, prefix = 'c') => {
       const summarizer = new RunSummarizer(() => 0);
-      for (let i = 0; i < cases; i++) summarizer.add(makeRecord({ case: `c${i}`, trialId: `t${i}`, costUsd: cost(i) }));
+      for (let i = 0; i < cases; i++) summarizer.add(makeRecord({ case: `${prefix}${i}`, trialId: `${prefix}${i}`, costUsd: cost(i) }));
       return { runId: 'r', ...summarizer.groupsAndCases() };
     };
     const spread = (mean: number) => (i: number) => mean * (i % 2 ? 0.2 : 1.8);
-    // +25% on 10 noisy samples: past the +20% limit, but noise could do that.
-    const few = compareRuns(costly(10, spread(0.01)), costly(10, spread(0.0125)), POLICY).groups[0]!;
+    // +25% on 10 noisy samples of other cases: past the +20% limit, but noise could do that.
+    const few = compareRuns(costly(10, spread(0.01)), costly(10, spread(0.0125), 'd'), POLICY).groups[0]!;
     expect(few.after.costPerSampleUsd! / few.before.costPerSampleUsd!).toBeCloseTo(1.25, 9);
+    expect(few).toMatchObject({ costTest: 'welch-z', regressions: [] });
     expect(few.pCostRiseAdjusted!).toBeGreaterThan(0.05);
-    expect(few.regressions).toEqual([]);
     // The same +25% on 2,000 samples is no accident.
-    const many = compareRuns(costly(2000, spread(0.01)), costly(2000, spread(0.0125)), POLICY).groups[0]!;
-    expect(many.pCostRiseAdjusted!).toBeLessThan(0.001);
-    expect(many.regressions).toEqual(['cost']);
-    const comparison = compareRuns(costly(2000, spread(0.01)), costly(2000, spread(0.0125)), POLICY);
-    expect(regressionReasons(comparison).map((r) => r.message)).toEqual([expect.stringMatching(/cost per sample .* → .* \(\+25%; one-sided p = [\d.e-]+, Holm-adjusted\)$/)]);
-    // A baseline written before intervals were recorded: the ratio alone decides, as it used to.
+    const many = compareRuns(costly(2000, spread(0.01)), costly(2000, spread(0.0125), 'd'), POLICY);
+    expect(many.groups[0]!.pCostRiseAdjusted!).toBeLessThan(0.001);
+    expect(many.groups[0]!.regressions).toEqual(['cost']);
+    expect(regressionReasons(many).map((r) => r.message)).toEqual([expect.stringMatching(/cost per sample .* → .* \(\+25%; welch-z, one-sided p = [\d.e-]+ Holm-adjusted\)$/)]);
+    // The same 10 cases, each 25% dearer: paired, the case-to-case spread cancels and every case rose (p = 2^-10).
+    const paired = compareRuns(costly(10, spread(0.01)), costly(10, spread(0.0125)), POLICY).groups[0]!;
+    expect(paired).toMatchObject({ costTest: 'paired-permutation', regressions: ['cost'] });
+    expect(paired.pCostRiseAdjusted).toBeCloseTo(1 / 1024, 12);
+    // The same cases, 25% dearer on average but not case by case: no regression.
+    const shuffled = compareRuns(costly(10, spread(0.01)), costly(10, (i) => spread(0.0125)(i + 1)), POLICY).groups[0]!;
+    expect(shuffled.after.costPerSampleUsd! / shuffled.before.costPerSampleUsd!).toBeCloseTo(1.25, 9);
+    expect(shuffled).toMatchObject({ costTest: 'paired-permutation', regressions: [] });
+    // A baseline written before intervals and per-case costs were recorded: the ratio alone decides, as it used to.
     const old = costly(10, spread(0.01));
     for (const g of old.groups) delete g.costPerSampleCi95;
+    for (const c of old.cases) delete c.costPerSampleUsd;
     const legacy = compareRuns(old, costly(10, spread(0.0125)), POLICY).groups[0]!;
-    expect(legacy.pCostRiseAdjusted).toBeNull();
-    expect(legacy.regressions).toEqual(['cost']);
+    expect(legacy).toMatchObject({ costTest: 'none', pCostRiseAdjusted: null, regressions: ['cost'] });
+  });
+
+  it('adjusts cost p-values over the settings actually tested, not those without a test', () => {
+    const twoSettings = (cost: number, withIntervals: boolean) => {
+      const summarizer = new RunSummarizer(() => 0);
+      for (let i = 0; i < 10; i++) {
+        for (const thinkingLevel of ['low', 'high'] as const) summarizer.add(makeRecord({ case: `c${i}`, trialId: `${thinkingLevel}${i}`, thinkingLevel, costUsd: cost * (i % 2 ? 0.5 : 1.5) }));
+      }
+      const run = { runId: 'r', ...summarizer.groupsAndCases() };
+      if (!withIntervals) {
+        for (const g of run.groups.filter((g) => g.thinkingLevel === 'high')) delete g.costPerSampleCi95;
+        for (const c of run.cases.filter((c) => c.thinkingLevel === 'high')) delete c.costPerSampleUsd;
+      }
+      return run;
+    };
+    const groups = compareRuns(twoSettings(0.01, false), twoSettings(0.013, true), POLICY).groups;
+    const low = groups.find((g) => g.thinkingLevel === 'low')!;
+    expect(groups.find((g) => g.thinkingLevel === 'high')!.costTest).toBe('none');
+    // One test in the family: its p is not doubled for the setting that had none.
+    expect(low.pCostRiseAdjusted).toBeCloseTo(1 / 1024, 12);
   });
 
   it('flags cost and p95 latency rises past their limits', () => {
