@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookInbox } from './webhook-inbox.js';
+import { readRequestBody } from '../read-request-body.js';
 
 /** Where the webhook receiver listens, and the address Runware reaches it at. */
 export interface WebhookReceiverOptions {
@@ -93,7 +94,7 @@ export class WebhookReceiver {
       req.resume();
       return req.method !== 'POST' ? 405 : 401;
     }
-    const body = await readBody(req);
+    const body = await readRequestBody(req, MAX_BODY_BYTES);
     if (body === undefined) {
       this.stats.ignored++;
       return 413;
@@ -120,13 +121,3 @@ export class WebhookReceiver {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}

@@ -11,6 +11,7 @@ import { DRY_RUN_HEADER, priceDryRun } from './price-dry-run.js';
 import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
 import type { Scenario } from './scenario.js';
 import { shapeDelivery, type DeliveredFault, type Delivery } from './shape-delivery.js';
+import { readRequestBody } from '../read-request-body.js';
 
 export type { AnsweredTask } from './answer-tasks.js';
 
@@ -106,7 +107,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     stats.requests++;
     inFlight++;
     res.once('close', () => inFlight--);
-    const body = await readBody(req);
+    const body = await readRequestBody(req, MAX_BODY_BYTES);
     if (body === undefined) {
       send(res, 413, { errors: [{ code: 'invalidParameter', message: 'Request body too large.' }] });
       return;
@@ -257,17 +258,6 @@ function parseTasks(body: string, authorization: string | undefined, requiredKey
     return { status: 401, body: { errors: [{ code: 'invalidApiKey', message: 'Invalid API key. Get one at https://my.runware.ai', parameter: 'apiKey', taskType: 'authentication' }] } };
   }
   return { list: tasks as unknown[] };
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Waits `ms`, or less if the client goes away. */
