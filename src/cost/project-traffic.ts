@@ -1,5 +1,4 @@
 import type { ThinkingLevel } from '../config/runware-limits.js';
-import { Z_95 } from '../results/wilson-interval.js';
 import type { StreamingDistribution } from './streaming-distribution.js';
 import type { Traffic } from './traffic.js';
 
@@ -53,11 +52,10 @@ export const MIN_PROJECTION_SAMPLES = 2;
  */
 export function measuredCostPerRequest(costUsd: StreamingDistribution, basis: 'run' | 'history'): CostPerRequest | undefined {
   const mean = costUsd.mean;
-  const sd = costUsd.sd;
+  const meanCi95 = costUsd.meanCi95();
   const p95 = costUsd.quantile(0.95);
-  if (costUsd.count < MIN_PROJECTION_SAMPLES || mean === null || sd === null || p95 === null) return undefined;
-  const half = (Z_95 * sd) / Math.sqrt(costUsd.count);
-  return { basis, samples: costUsd.count, mean, p95, meanCi95: [Math.max(0, mean - half), mean + half] };
+  if (costUsd.count < MIN_PROJECTION_SAMPLES || mean === null || meanCi95 === null || p95 === null) return undefined;
+  return { basis, samples: costUsd.count, mean, p95, meanCi95 };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { Z_95 } from '../results/wilson-interval.js';
+
 /** Relative width of a histogram bucket: a percentile is known to within this share of its value. */
 export const HISTOGRAM_RELATIVE_WIDTH = 0.005;
 
@@ -56,6 +58,14 @@ export class StreamingDistribution {
   /** The sample standard deviation (n − 1), or null with fewer than two values. */
   get sd(): number | null {
     return this.n > 1 ? Math.sqrt(this.m2 / (this.n - 1)) : null;
+  }
+
+  /** 95% CLT interval of the mean, mean ± 1.96·sd/√n (floored at 0); null with fewer than two values. */
+  meanCi95(): [number, number] | null {
+    const sd = this.sd;
+    if (sd === null) return null;
+    const half = (Z_95 * sd) / Math.sqrt(this.n);
+    return [Math.max(0, this.runningMean - half), this.runningMean + half];
   }
 
   /**

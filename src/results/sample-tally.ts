@@ -1,6 +1,6 @@
 import type { DeliveryMethod } from '../config/runware-limits.js';
 import { LatencySketch } from './latency-sketch.js';
-import { Z_95 } from './wilson-interval.js';
+import { StreamingDistribution } from '../cost/streaming-distribution.js';
 import type { Counters } from './run-summary.js';
 import type { SampleErrorCode, SampleRecord } from './sample-record.js';
 
@@ -20,9 +20,8 @@ export class SampleTally {
   errored = 0;
   costUsd = 0;
   costedSamples = 0;
-  /** Running mean and sum of squared deviations of a costed sample's cost (Welford: no cancellation). */
-  private costMean = 0;
-  private costM2 = 0;
+  /** A costed sample's cost: running moments only (Welford), for the interval of the mean. */
+  private readonly costs = new StreamingDistribution(false);
   costFromPriceTable = 0;
   /** Samples whose API cost differs from the price table's by more than 1%. */
   costMismatches = 0;
@@ -64,9 +63,7 @@ export class SampleTally {
     if (record.costUsd !== null) {
       this.costUsd += record.costUsd;
       this.costedSamples++;
-      const delta = record.costUsd - this.costMean;
-      this.costMean += delta / this.costedSamples;
-      this.costM2 += delta * (record.costUsd - this.costMean);
+      this.costs.add(record.costUsd);
       if (record.costSource === 'priceTable') this.costFromPriceTable++;
     }
     if (record.usage) {
@@ -85,10 +82,7 @@ export class SampleTally {
    * than two costed samples.
    */
   costPerSampleCi95(): [number, number] | null {
-    const n = this.costedSamples;
-    if (n < 2) return null;
-    const halfWidth = Z_95 * Math.sqrt(this.costM2 / (n - 1) / n);
-    return [Math.max(0, this.costMean - halfWidth), this.costMean + halfWidth];
+    return this.costs.meanCi95();
   }
 
   counters(): Counters {
