@@ -1,17 +1,9 @@
-import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { CaseSummary } from './run-summary.js';
 import { fisherExactOneSided, holmAdjust } from './significance.js';
-import { completedOf } from './compare-runs.js';
+import { completedOf, type CaseChange } from './compare-runs.js';
 
 /** One case at one setting in two runs: its passes out of completed samples in each, and a verdict. */
-export interface CaseComparison {
-  suite: string;
-  case: string;
-  model: string;
-  thinkingLevel: ThinkingLevel;
-  numberResults: number;
-  before: { passed: number; completed: number };
-  after: { passed: number; completed: number };
+export interface CaseComparison extends CaseChange {
   /** Fisher's exact one-sided p for the direction the pass rate moved, Holm-adjusted across the setting's shared cases; 1 when it did not move. */
   pAdjusted: number;
   verdict: 'worse' | 'better' | 'same';

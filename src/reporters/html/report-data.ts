@@ -1,6 +1,6 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
 import { caseKey } from '../../results/collect-case-details.js';
-import type { CaseSummary, GateResult, GroupSummary, RunSummary } from '../../results/run-summary.js';
+import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-summary.js';
 import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
 
@@ -16,16 +16,7 @@ export interface ListedCases {
 
 /** Everything report.html shows, embedded in it as JSON; built here, drawn by the page's own script. */
 export interface ReportData {
-  meta: {
-    runId: string;
-    provider: string;
-    simulated: boolean;
-    startedAt: string;
-    finishedAt: string;
-    interrupted: boolean;
-    gate: GateResult;
-    totals: RunSummary['totals'];
-  };
+  meta: Pick<RunSummary, 'runId' | 'provider' | 'simulated' | 'startedAt' | 'finishedAt' | 'interrupted' | 'gate' | 'totals'>;
   /** Spent against expected, price-table disagreements, and with `--traffic` the projection. */
   cost: { notes: CostNote[]; projection: (NonNullable<RunSummary['projection']> & { title: string }) | null };
   suites: RunSummary['config']['suites'];
