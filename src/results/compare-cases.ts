@@ -1,6 +1,6 @@
 import type { CaseSummary } from './run-summary.js';
 import { fisherExactOneSided, holmAdjust } from './significance.js';
-import { completedOf, type CaseChange } from './compare-runs.js';
+import { caseKey, completedOf, groupKey, type CaseChange } from './compare-runs.js';
 
 /** One case at one setting in two runs: its passes out of completed samples in each, and a verdict. */
 export interface CaseComparison extends CaseChange {
@@ -8,8 +8,6 @@ export interface CaseComparison extends CaseChange {
   pAdjusted: number;
   verdict: 'worse' | 'better' | 'same';
 }
-
-const settingKey = (c: CaseSummary) => `${c.suite}\u0000${c.model}\u0000${c.thinkingLevel}\u0000${c.numberResults}`;
 
 /**
  * Every case that both runs completed at the same setting, side by side: changed cases first (the
@@ -19,11 +17,11 @@ const settingKey = (c: CaseSummary) => `${c.suite}\u0000${c.model}\u0000${c.thin
  * significant on its own (the setting's paired test weighs it).
  */
 export function compareCases(before: readonly CaseSummary[], after: readonly CaseSummary[], alpha: number): CaseComparison[] {
-  const earlier = new Map(before.map((c) => [`${settingKey(c)}\u0000${c.case}`, c]));
+  const earlier = new Map(before.map((c) => [caseKey(c), c]));
   const bySetting = new Map<string, CaseComparison[]>();
   const pValues = new Map<CaseComparison, number>();
   for (const now of after) {
-    const then = earlier.get(`${settingKey(now)}\u0000${now.case}`);
+    const then = earlier.get(caseKey(now));
     if (!then || completedOf(then) === 0 || completedOf(now) === 0) continue;
     const row: CaseComparison = {
       suite: now.suite, case: now.case, model: now.model, thinkingLevel: now.thinkingLevel, numberResults: now.numberResults,
@@ -35,9 +33,9 @@ export function compareCases(before: readonly CaseSummary[], after: readonly Cas
     const delta = rateOf(row.after) - rateOf(row.before);
     const [pb, fb, pa, fa] = [then.passed, then.failed, now.passed, now.failed];
     pValues.set(row, delta < 0 ? fisherExactOneSided(pb, fb, pa, fa) : delta > 0 ? fisherExactOneSided(pa, fa, pb, fb) : 1);
-    const rows = bySetting.get(settingKey(now)) ?? [];
+    const rows = bySetting.get(groupKey(now)) ?? [];
     rows.push(row);
-    bySetting.set(settingKey(now), rows);
+    bySetting.set(groupKey(now), rows);
   }
   const all: CaseComparison[] = [];
   for (const rows of bySetting.values()) {

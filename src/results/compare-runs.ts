@@ -102,8 +102,10 @@ export interface Comparison {
 /** How many added or removed case ids summary.json lists; the counts cover the rest. */
 export const LISTED_CASE_IDS = 50;
 
-const groupKey = (g: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${g.suite} · ${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
-const caseKey = (c: CaseSummary) => `${groupKey(c)} · ${c.case}`;
+/** A group's (suite × setting) key; a case's group is its own suite and setting. */
+export const groupKey = (g: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${g.suite} · ${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
+/** A case at one setting. */
+export const caseKey = (c: CaseSummary) => `${groupKey(c)} · ${c.case}`;
 /** Samples of a case or group that completed (passed or failed; errored ones are apart). */
 export const completedOf = (c: { passed: number; failed: number }) => c.passed + c.failed;
 
@@ -122,10 +124,13 @@ export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cas
   const afterCases = new Map(current.cases.map((c) => [caseKey(c), c]));
 
   const shared = current.groups.filter((g) => beforeGroups.has(groupKey(g)));
-  const tested = shared.map((after) => testGroup(beforeGroups.get(groupKey(after))!, after, baseline.cases, current.cases));
+  // Each group's cases, found once for the pass-rate and the cost tests alike.
+  const [beforeByGroup, afterByGroup] = [casesByGroup(baseline.cases), casesByGroup(current.cases)];
+  const casesOf = (g: GroupSummary) => [beforeByGroup.get(groupKey(g)) ?? [], afterByGroup.get(groupKey(g)) ?? []] as const;
+  const tested = shared.map((after) => testGroup(beforeGroups.get(groupKey(after))!, after, ...casesOf(after)));
   const adjusted = holmAdjust(tested.map((t) => t.pDrop));
   const adjustedRise = holmAdjust(tested.map((t) => t.pRise));
-  const costRise = shared.map((after) => costRiseTest(beforeGroups.get(groupKey(after))!, after, baseline.cases, current.cases));
+  const costRise = shared.map((after) => costRiseTest(beforeGroups.get(groupKey(after))!, after, ...casesOf(after)));
   // Only the groups actually tested form the family: an untested one is no chance of a false alarm.
   const costTested = costRise.flatMap((c, i) => (c.pValue === null ? [] : [i]));
   const adjustedCostRise = new Map(holmAdjust(costTested.map((i) => costRise[i]!.pValue!)).map((p, k) => [costTested[k]!, p]));
@@ -191,9 +196,7 @@ export const PAIRED_COST_CASES = 6;
  */
 function costRiseTest(before: GroupSummary, after: GroupSummary, beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]): { pValue: number | null; method: GroupComparison['costTest'] } {
   if (before.costPerSampleUsd === null || after.costPerSampleUsd === null) return { pValue: null, method: 'none' };
-  const key = groupKey(after);
-  const costs = (cases: readonly CaseSummary[]) =>
-    new Map(cases.flatMap((c) => (groupKey(c) === key && typeof c.costPerSampleUsd === 'number' ? [[c.case, c.costPerSampleUsd] as const] : [])));
+  const costs = (cases: readonly CaseSummary[]) => new Map(cases.flatMap((c) => (typeof c.costPerSampleUsd === 'number' ? [[c.case, c.costPerSampleUsd] as const] : [])));
   const [b, a] = [costs(beforeCases), costs(afterCases)];
   const shared = [...a.keys()].filter((id) => b.has(id));
   if (shared.length >= PAIRED_COST_CASES && shared.length >= 0.8 * Math.max(a.size, b.size)) {
@@ -208,9 +211,21 @@ function costRiseTest(before: GroupSummary, after: GroupSummary, beforeCases: re
   };
 }
 
+/** The cases of each group (suite × setting), by groupKey. */
+function casesByGroup(cases: readonly CaseSummary[]): Map<string, CaseSummary[]> {
+  const byGroup = new Map<string, CaseSummary[]>();
+  for (const c of cases) {
+    const key = groupKey(c);
+    const list = byGroup.get(key);
+    if (list) list.push(c);
+    else byGroup.set(key, [c]);
+  }
+  return byGroup;
+}
+
+/** `beforeCases` and `afterCases`: the group's own cases in each run. */
 function testGroup(before: GroupSummary, after: GroupSummary, beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]) {
-  const key = groupKey(after);
-  const own = (cases: readonly CaseSummary[]) => new Map(cases.filter((c) => groupKey(c) === key && completedOf(c) > 0).map((c) => [c.case, c]));
+  const own = (cases: readonly CaseSummary[]) => new Map(cases.filter((c) => completedOf(c) > 0).map((c) => [c.case, c]));
   const b = own(beforeCases);
   const a = own(afterCases);
   const paired = [...a.keys()].filter((id) => b.has(id));
