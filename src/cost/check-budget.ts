@@ -39,7 +39,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
       const basis = isPartial
         ? 'at least, learned from earlier runs; settings without history counted at their prompts alone'
         : `learned from earlier runs; 95% range ${formatUsd(estimate.totals.lowCostUsd)}–${formatUsd(estimate.totals.highCostUsd)}`;
-      throw new EvalgateError('USAGE', `this run is expected to cost ${formatUsd(expectedUsd)} (${basis})${plusSpent}, above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent.${heaviest ? ` Most of it: ${heaviest}` : ''}`, {
+      throw new EvalgateError('USAGE', `this run is expected to cost ${formatUsd(expectedUsd)} (${basis})${plusSpent}, above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}`, {
         hint: `raise --max-cost, lower the effort (--levels), or run fewer cases (--filter); evalgate estimate shows the figures${allowPartial ? '' : '; --allow-partial would still stop partway'}`,
       });
     }
