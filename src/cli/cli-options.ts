@@ -21,6 +21,7 @@ export interface RunArgs {
   cassettes?: string;
   quiet: boolean;
   baseline?: string;
+  gateOn?: string[];
   shard?: string;
   traffic?: string;
   webhookListen?: string;
@@ -34,6 +35,7 @@ export interface ValidateArgs {
   levels?: string[];
   samples?: string[];
   filter: string[];
+  gateOn?: string[];
 }
 
 /** Arguments of `evalgate estimate`. */
@@ -129,6 +131,11 @@ const levels: Options = { type: 'string', array: true, coerce: commaList, descri
 const samples: Options = { type: 'string', array: true, coerce: commaList, describe: 'numberResults values to run instead of the suites\' own (e.g. 1,4)' };
 const traffic: Options = { type: 'string', describe: 'Project cost to production traffic, e.g. 50000/day or 1.5M/month' };
 const color: Options = { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' };
+const gateOn: Options = {
+  type: 'string',
+  array: true,
+  describe: 'Gate only these settings, e.g. thinkingLevel=medium or model=openai-gpt-5-5 (repeatable; values comma-separated); the others are measured, never failed. Replaces gateOn in suites and evalconfig.yaml',
+};
 const filter: Options = { type: 'string', array: true, default: [], describe: 'Run only matching cases: a glob over suite/case, or tag:<name>; repeatable' };
 
 /** Flags as data, typed against the parsed arguments: a flag without a field (or the reverse) fails the type check. */
@@ -150,6 +157,7 @@ export const RUN_OPTIONS = {
   cassettes: { type: 'string', describe: 'With --provider replay: the folder of recorded answers (default: `cassettes` in evalconfig.yaml)' },
   quiet: { type: 'boolean', alias: 'q', default: false, describe: 'No progress display (the report at the end is still printed)' },
   baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json); a significant regression fails the gate (exit 1)' },
+  gateOn,
   shard: { type: 'string', describe: 'Run part i of n of the plan (e.g. 2/3), for parallel CI jobs; evalgate merge combines the parts' },
   traffic: { ...traffic, describe: 'Project cost to production traffic in summary.json and the report, e.g. 50000/day or 1.5M/month' },
   webhookListen: {
@@ -171,7 +179,7 @@ export const ESTIMATE_OPTIONS = {
   color,
 } satisfies Record<Exclude<keyof EstimateArgs, 'suites'>, Options>;
 
-export const VALIDATE_OPTIONS = { config, levels, samples, filter } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
+export const VALIDATE_OPTIONS = { config, levels, samples, filter, gateOn } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
 
 export const SIMULATE_OPTIONS = {
   config,

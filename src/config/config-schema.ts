@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GateOnSchema } from './gate-on.js';
 import { ModelSpecSchema } from './model-table.js';
 import { DELIVERY_METHODS } from './runware-limits.js';
 import { FaultsSchema } from './simulator-faults.js';
@@ -31,13 +32,48 @@ export type RetryPolicy = z.infer<typeof RetrySchema>;
 /** When a change against `--baseline` fails the gate (docs/ci.md). */
 export const GateSchema = z
   .strictObject({
-    alpha: z.number().gt(0).lt(1).default(0.05).describe('False-alarm rate of the whole regression gate (Holm–Bonferroni across settings). @default 0.05'),
-    minDrop: z.number().min(0).max(1).default(0.02).describe('Pass-rate drops smaller than this never fail, however significant. @default 0.02'),
-    maxDrop: z.number().min(0).max(1).nullable().default(null).describe('A pass-rate drop larger than this fails even when not significant; null turns it off. @default null'),
-    maxCostIncrease: z.number().min(0).nullable().default(0.2).describe('Largest rise of cost per sample (0.2 = +20%); a larger rise fails only when it is also significant at alpha; null: not checked. @default 0.2'),
-    maxLatencyIncrease: z.number().min(0).nullable().default(0.2).describe('Largest rise of p95 latency (0.2 = +20%); null: not checked. @default 0.2'),
-    minLatencyIncreaseMs: z.number().min(0).default(100).describe('A p95 rise smaller than this many ms never fails. @default 100'),
-    caseMinSamples: z.int().min(1).default(2).describe('A case regresses (passed every sample, now fails every one) only with this many completed samples on both sides. @default 2'),
+    alpha: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.05)
+      .describe('False-alarm rate of the whole regression gate: every test that can fail a run against its baseline (pass rate, cost, latency, cases) is in one Holm–Bonferroni family at this level. @default 0.05'),
+    minDrop: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.02)
+      .describe('The smallest pass-rate drop that matters: smaller drops never fail, however significant, and a setting whose suite is too small to see a drop this size is said to be (see requirePower). @default 0.02'),
+    maxDrop: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .default(null)
+      .describe('A pass-rate drop larger than this fails even when not significant: a hard limit outside the false-alarm budget; null turns it off. @default null'),
+    requirePower: z
+      .boolean()
+      .default(false)
+      .describe('Fail (UNDERPOWERED) when a gated setting could not detect a drop of minDrop with 80% power; false: say so, do not fail. @default false'),
+    maxCostIncrease: z
+      .number()
+      .min(0)
+      .nullable()
+      .default(0.2)
+      .describe('Largest rise of cost per sample (0.2 = +20%); a larger rise fails only when it is also significant in the family; null: not checked. @default 0.2'),
+    maxLatencyIncrease: z
+      .number()
+      .min(0)
+      .nullable()
+      .default(null)
+      .describe('Largest rise of latency (per-case geometric mean, 0.2 = +20%) that does not fail; a larger, significant rise fails. Latency depends on the network and the API\'s load as much as on the prompt, so by default it is reported, never gated; null: reported only. @default null'),
+    minLatencyIncreaseMs: z.number().min(0).default(100).describe('A latency rise smaller than this many ms (per-case geometric mean) never fails. @default 100'),
+    latencyMinSamples: z.int().min(2).default(20).describe('Below this many completed samples on either side the latency check reports, never fails. @default 20'),
+    caseRegressions: z
+      .enum(['report', 'fail'])
+      .default('report')
+      .describe('A case that passed every sample in the baseline and fails every one now: `report` lists it; `fail` also tests each case (Fisher exact) inside the family, so one fails the gate only when it survives correction over every case and setting tested. @default report'),
+    caseMinSamples: z.int().min(1).default(2).describe('A case is listed as regressed (passed every sample, now fails every one) only with this many completed samples on both sides. @default 2'),
   })
   .describe('Regression gate against a baseline run.');
 
@@ -160,6 +196,7 @@ export const ConfigSpecSchema = z
       .describe('Reports to produce: console, json (summary.json), junit (junit.xml), markdown (summary.md), html (report.html). @default all five'),
     threshold: z.number().min(0).max(1).default(0.8).describe('Minimum pass rate of suites that set none. @default 0.8'),
     gate: GateSchema.prefault({}),
+    gateOn: GateOnSchema.optional().describe('The settings the gate judges in suites that set no gateOn (threshold and baseline regressions); the others are measured, not gated. @default every setting'),
     maxErrorRate: z
       .number()
       .min(0)

@@ -10,6 +10,7 @@ import { JsonSchemaSource } from './json-schema-source.js';
 import { loadConfig, type ResolvedConfig } from './load-config.js';
 import type { LoadedSuite } from './loaded-suite.js';
 import { loadSuite } from './load-suite.js';
+import type { GateOnSpec } from './resolve-gate-on.js';
 import { YamlSource } from './yaml-source.js';
 
 /** A configuration and its suites, every one valid. */
@@ -26,6 +27,8 @@ export interface LoadProjectOptions {
   configPath?: string;
   /** Suite files, folders or globs from the command line, relative to `cwd`; by default the config's `suites`. */
   suitePaths?: readonly string[];
+  /** `--gate-on`: replaces the `gateOn` of every suite and of the config. */
+  gateOnOverride?: GateOnSpec;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       diagnostics.push(...source);
       continue;
     }
-    const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas, images });
+    const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas, images, ...(options.gateOnOverride ? { gateOnOverride: options.gateOnOverride } : {}) });
     diagnostics.push(...source.warnings, ...found);
     if (!suite) continue;
     const other = namesSeen.get(suite.name);

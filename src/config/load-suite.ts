@@ -5,6 +5,7 @@ import type { JsonSchemaSource, LoadedJsonSchema } from './json-schema-source.js
 import type { ResolvedConfig } from './load-config.js';
 import type { LoadedSuite } from './loaded-suite.js';
 import type { ModelEntry } from './model-table.js';
+import { resolveGateOn, type GateOnSpec } from './resolve-gate-on.js';
 import { repairSuite } from './repair-suite.js';
 import { resolveCase } from './resolve-case.js';
 import { resolveTools } from './resolve-tools.js';
@@ -17,6 +18,8 @@ import type { YamlPath, YamlSource } from './yaml-source.js';
 /** What loading one suite needs from the project around it. */
 export interface SuiteLoadContext {
   config: ResolvedConfig;
+  /** `--gate-on`: replaces every suite's and the config's `gateOn`. */
+  gateOnOverride?: GateOnSpec;
   schemas: JsonSchemaSource;
   images: ImageSource;
 }
@@ -120,6 +123,7 @@ async function checkSuite(
     if (loaded) cases.push(loaded);
   }
 
+  const gateOn = resolveGateOn(spec, cases, models.map((m) => m.entry), source, ctx, diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const suite: LoadedSuite = {
     name: spec.suite,
@@ -127,6 +131,7 @@ async function checkSuite(
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     tags: spec.tags ?? [],
     threshold: spec.threshold ?? ctx.config.threshold,
+    gateOn,
     repeats: spec.repeats ?? 1,
     models: models.map((m) => m.entry),
     numberResults,

@@ -1,3 +1,4 @@
+import type { GateOn } from './gate-on.js';
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { ValidateFunction } from './json-schema-compiler.js';
 import type { ModelEntry } from './model-table.js';
@@ -61,8 +62,10 @@ export interface LoadedSuite {
   file: string;
   description?: string;
   tags: string[];
-  /** Minimum pass rate of each of its settings. */
+  /** Minimum pass rate of each of its gated settings. */
   threshold: number;
+  /** The settings the gate judges; null: every setting. */
+  gateOn?: GateOn | null;
   repeats: number;
   models: ModelEntry[];
   numberResults: number[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GateOnSchema } from './gate-on.js';
 import { AssertionSpecSchema } from './assertion-spec-schema.js';
 import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
 import { ToolChoiceSpecSchema, ToolSpecSchema } from './tool-spec-schema.js';
@@ -123,7 +124,8 @@ export const SuiteSpecSchema = z
     sweep: SweepSpecSchema.optional(),
     repeats: z.int().min(1).max(1000).optional().describe('Requests per case and setting (more samples per case). @default 1'),
     assert: z.array(AssertionSpecSchema).optional().describe('Checks for every case.'),
-    threshold: z.number().min(0).max(1).optional().describe('Minimum pass rate of every setting (0 to 1). @default the config threshold'),
+    threshold: z.number().min(0).max(1).optional().describe('Minimum pass rate of every gated setting (0 to 1). @default the config threshold'),
+    gateOn: GateOnSchema.optional(),
     cases: z.array(CaseSpecSchema).min(1).describe('The cases.'),
   })
   .describe('An evalgate suite: cases, the settings to sweep, and the checks.');

@@ -1,6 +1,7 @@
 import { formatExactPercent, formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
+import type { RegressionPolicy } from './regression-policy.js';
 import { regressionReasons } from './regression-reasons.js';
 
 export interface GateInput {
@@ -13,16 +14,20 @@ export interface GateInput {
   skipped?: RunSummary['skipped'];
   /** The comparison with a baseline run: its regressions fail the gate. */
   comparison?: Comparison | null;
+  /** The policy the comparison was judged by (for the power notice); needed with `comparison`. */
+  policy?: Pick<RegressionPolicy, 'minDrop' | 'requirePower'>;
 }
 
 /**
- * The `gate` stage: the verdict and its reasons. Exit 130 when interrupted; 3 when errors reach
- * `maxErrorRate`, a group has no completed sample to judge, or the budget left trials unsent; 1 when a
- * group's pass rate is below its threshold or the run regressed against its baseline; else 0. Errored
- * samples never count as failed.
+ * The `gate` stage: the verdict, its reasons and its notices. Exit 130 when interrupted; 3 when errors
+ * reach `maxErrorRate`, a group has no completed sample to judge, or the budget left trials unsent; 1
+ * when a gated setting's pass rate is below its threshold or the run regressed against its baseline
+ * (gate/judge-comparison.ts); else 0. Settings that are not gated (`gateOn`) never fail the run.
+ * Errored samples never count as failed.
  */
 export function evaluateGate(input: GateInput): GateResult {
   const reasons: GateReason[] = [];
+  const notices: GateReason[] = [];
   let exitCode: GateResult['exitCode'] = 0;
   const raise = (code: GateResult['exitCode']) => {
     const rank = (c: number) => (c === 130 ? 3 : c === 3 ? 2 : c === 1 ? 1 : 0);
@@ -52,7 +57,7 @@ export function evaluateGate(input: GateInput): GateResult {
     if (group.passRate === null) {
       reasons.push({ code: 'NO_COMPLETED_SAMPLES', message: `${label}: no sample completed (${group.errored} errored), so its pass rate is unknown`, ...where });
       raise(3);
-    } else if (group.passRate < group.threshold) {
+    } else if (group.gated !== false && group.passRate < group.threshold) {
       const threshold = formatExactPercent(group.threshold);
       // One decimal reads best, unless rounding would show the rate at the threshold (90.0% below 90%).
       const rounded = formatPercent(group.passRate);
@@ -65,8 +70,11 @@ export function evaluateGate(input: GateInput): GateResult {
       raise(1);
     }
   }
-  const regressions = input.comparison ? regressionReasons(input.comparison) : [];
-  reasons.push(...regressions);
-  if (regressions.length > 0) raise(1);
-  return { passed: exitCode === 0, exitCode, reasons };
+  if (input.comparison) {
+    const found = regressionReasons(input.comparison, input.policy ?? { minDrop: 0, requirePower: false });
+    reasons.push(...found.reasons);
+    notices.push(...found.notices);
+    if (found.reasons.length > 0) raise(1);
+  }
+  return { passed: exitCode === 0, exitCode, reasons, notices };
 }

@@ -1,41 +1,64 @@
 import type { Comparison } from '../results/compare-runs.js';
 import { formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { GateReason } from '../results/run-summary.js';
+import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
 
 /**
- * The gate's reasons from a comparison with the baseline: a significant pass-rate drop, a cost or
- * latency rise past its limit, a case that went from passing every sample to failing every one. Each
- * names the suite, the setting, before → after and, for pass rates, the p-value.
+ * What a judged comparison says: `reasons` fail the run (a regression of a gated setting that survived
+ * the family's correction), `notices` are said and never fail (a case that flipped, a rise that was not
+ * tested or not significant, a suite too small to see the drop that matters, unless `requirePower`).
  */
-export function regressionReasons(comparison: Comparison): GateReason[] {
+export function regressionReasons(comparison: Comparison, policy: Pick<RegressionPolicy, 'minDrop' | 'requirePower'>): { reasons: GateReason[]; notices: GateReason[] } {
   const reasons: GateReason[] = [];
+  const notices: GateReason[] = [];
+  const family = `Holm-adjusted over ${comparison.family.size} test${comparison.family.size === 1 ? '' : 's'}`;
   for (const g of comparison.groups) {
     const where = { suite: g.suite, model: g.model, thinkingLevel: g.thinkingLevel, numberResults: g.numberResults };
     const label = `${g.suite} · ${formatSetting(g)}`;
     if (g.regressions.includes('passRate')) {
       const points = ((g.drop ?? 0) * 100).toFixed(1);
-      const test = g.test === 'none' ? '' : `; ${g.test}${g.pairedCases ? ` on ${g.pairedCases} paired cases` : ''}, one-sided p = ${g.pDrop.toPrecision(2)}, Holm-adjusted ${g.pDropAdjusted.toPrecision(2)}`;
-      reasons.push({
-        code: 'REGRESSION',
-        message: `${label}: pass rate ${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)} (−${points} points${test}) against baseline ${comparison.baselineRunId}`,
-        ...where,
-      });
+      const test = g.test === 'none' ? '' : `; ${g.test}${g.pairedCases ? ` on ${g.pairedCases} paired cases` : ''}, one-sided p = ${g.pDrop.toPrecision(2)}, ${family} ${g.pDropAdjusted.toPrecision(2)}`;
+      reasons.push({ code: 'REGRESSION', message: `${label}: pass rate ${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)} (−${points} points${test}) against baseline ${comparison.baselineRunId}`, ...where });
     }
+    if (!g.gated) continue;
+    const cost = costRise(g);
     if (g.regressions.includes('cost')) {
-      const rise = g.after.costPerSampleUsd! / g.before.costPerSampleUsd! - 1;
-      reasons.push({ code: 'COST_REGRESSION', message: `${label}: cost per sample ${formatUsd(g.before.costPerSampleUsd)} → ${formatUsd(g.after.costPerSampleUsd)} (+${formatPercent(rise, 0)}${g.pCostRiseAdjusted === null ? '' : `; ${g.costTest}, one-sided p = ${g.pCostRiseAdjusted.toPrecision(2)} Holm-adjusted`})`, ...where });
+      reasons.push({ code: 'COST_REGRESSION', message: `${label}: ${cost} (${g.costTest}, ${family} p = ${g.pCostRiseAdjusted!.toPrecision(2)})`, ...where });
+    } else if (g.costTest === 'none' && cost && g.after.costPerSampleUsd! > g.before.costPerSampleUsd! * 1.2) {
+      notices.push({ code: 'COST_REGRESSION', message: `${label}: ${cost}, not tested (the baseline records no per-case costs): reported, not failed`, ...where });
     }
+    const latency = latencyRise(g);
     if (g.regressions.includes('latency')) {
-      const rise = g.after.p95LatencyMs! / g.before.p95LatencyMs! - 1;
-      reasons.push({ code: 'LATENCY_REGRESSION', message: `${label}: p95 latency ${Math.round(g.before.p95LatencyMs!)} ms → ${Math.round(g.after.p95LatencyMs!)} ms (+${formatPercent(rise, 0)})`, ...where });
+      reasons.push({ code: 'LATENCY_REGRESSION', message: `${label}: ${latency} (${g.latencyTest} on per-case latencies, ${family} p = ${g.pLatencyRiseAdjusted!.toPrecision(2)})`, ...where });
+    } else if (latency && g.latencyRatio !== null && g.latencyRatio > 1.2 && g.pLatencyRise !== null && g.pLatencyRise <= 0.05) {
+      const why = g.pLatencyRiseAdjusted === null ? 'latency is reported, not gated (gate.maxLatencyIncrease)' : 'not significant in the family, or under the limits';
+      notices.push({ code: 'LATENCY_REGRESSION', message: `${label}: ${latency}; ${why}`, ...where });
+    }
+    if (g.minDetectableDrop !== null && g.minDetectableDrop > policy.minDrop) {
+      const power = `${label}: this comparison detects a drop of ${formatPoints(g.minDetectableDrop)} or more (${formatPercent(STATED_POWER, 0)} power, ${g.pairedCases} paired cases); gate.minDrop is ${formatPoints(policy.minDrop)}, so smaller drops can pass unseen (evalgate advise --drop ${policy.minDrop} says how many cases it takes)`;
+      (policy.requirePower ? reasons : notices).push({ code: 'UNDERPOWERED', message: power, ...where });
     }
   }
+  const failing = new Set(comparison.groups.filter((g) => g.regressions.includes('cases')).map((g) => `${g.suite}\u0000${g.model}\u0000${g.thinkingLevel}\u0000${g.numberResults}`));
   for (const c of comparison.regressedCases) {
-    reasons.push({
-      code: 'CASE_REGRESSION',
-      message: `${c.suite}/${c.case} · ${formatSetting(c)}: passed ${c.before.passed}/${c.before.completed} in the baseline, ${c.after.passed}/${c.after.completed} now`,
-      suite: c.suite, model: c.model, thinkingLevel: c.thinkingLevel, numberResults: c.numberResults,
-    });
+    const gated = comparison.groups.find((g) => g.suite === c.suite && g.model === c.model && g.thinkingLevel === c.thinkingLevel && g.numberResults === c.numberResults)?.gated ?? false;
+    const failed = failing.has(`${c.suite}\u0000${c.model}\u0000${c.thinkingLevel}\u0000${c.numberResults}`);
+    const message = `${c.suite}/${c.case} · ${formatSetting(c)}: passed ${c.before.passed}/${c.before.completed} in the baseline, ${c.after.passed}/${c.after.completed} now`;
+    (failed && gated ? reasons : notices).push({ code: 'CASE_REGRESSION', message, suite: c.suite, model: c.model, thinkingLevel: c.thinkingLevel, numberResults: c.numberResults });
   }
-  return reasons;
+  return { reasons, notices };
+}
+
+const formatPoints = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} points`;
+
+function costRise(g: Comparison['groups'][number]): string {
+  const [before, after] = [g.before.costPerSampleUsd, g.after.costPerSampleUsd];
+  if (before === null || after === null || !(before > 0)) return '';
+  return `cost per sample ${formatUsd(before)} → ${formatUsd(after)} (+${formatPercent(after / before - 1, 0)})`;
+}
+
+function latencyRise(g: Comparison['groups'][number]): string {
+  if (g.latencyRatio === null || g.before.caseLatencyMs === null || g.after.caseLatencyMs === null) return '';
+  const p95 = g.before.p95LatencyMs !== null && g.after.p95LatencyMs !== null ? `; p95 ${Math.round(g.before.p95LatencyMs)} → ${Math.round(g.after.p95LatencyMs)} ms` : '';
+  return `latency per case ${Math.round(g.before.caseLatencyMs)} → ${Math.round(g.after.caseLatencyMs)} ms (×${g.latencyRatio.toFixed(2)} geometric mean${p95})`;
 }

@@ -1,5 +1,6 @@
 import { displayPath } from '../config/display-path.js';
 import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { describeGateOn } from '../config/gate-on.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
@@ -87,7 +88,8 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   for (const suite of summary.config.suites) {
     const groups = summary.groups.filter((g) => g.suite === suite.name);
     if (groups.length === 0) continue;
-    out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}`);
+    const gated = suite.gateOn ? ` on ${describeGateOn(suite.gateOn)} (the other settings are measured, not gated)` : '';
+    out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}${gated}`);
     out.push(renderSettingsTable(groups, paint));
     out.push(...deliveryNotes(groups).map((note) => paint('dim', note)));
     const advice = summary.recommendations.find((r) => r.suite === suite.name);
@@ -127,6 +129,11 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   const verdict = summary.gate.passed ? paint('green', 'PASSED') : paint('red', 'FAILED');
   out.push(`Gate: ${verdict} (exit ${summary.gate.exitCode})`);
   for (const reason of summary.gate.reasons) out.push(`  - ${sanitizeForTerminal(reason.message, { singleLine: true })}`);
+  const notices = summary.gate.notices ?? [];
+  if (notices.length > 0) {
+    out.push(paint('dim', `Notices (said, not failed):`));
+    for (const notice of notices) out.push(paint('dim', `  · ${sanitizeForTerminal(notice.message, { singleLine: true })}`));
+  }
   out.push(paint('dim', `Artefacts: ${runDir}`), '');
   return out.join('\n');
 }
@@ -153,6 +160,15 @@ function describeComparison(comparison: Comparison, paint: Painter): string[] {
       `${count('worse')} settings significantly worse, ${count('better')} better, ${count('same')} no significant difference` +
       (comparison.regressedCases.length || comparison.fixedCases.length ? `; ${comparison.regressedCases.length} cases newly failing every sample, ${comparison.fixedCases.length} fixed` : ''),
   ];
+  const gated = comparison.groups.filter((g) => g.gated);
+  lines.push(
+    paint('dim', `Compared ${comparison.groups.length} settings (${gated.length} gated) and ${comparison.comparedCases} cases; ${comparison.family.size} tests in one family at α = ${comparison.family.alpha} (Holm)`),
+  );
+  for (const g of gated) {
+    const change = g.drop === null ? 'no pass rate' : `${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)}`;
+    const power = g.minDetectableDrop === null ? '' : `; detects drops of ${formatPercent(g.minDetectableDrop, 0)} or more with 80% power`;
+    lines.push(`  ${g.suite} · ${formatSetting(g)}: ${change} (p = ${g.pDropAdjusted.toPrecision(2)} adjusted, ${g.verdict})${power}`);
+  }
   if (comparison.addedGroups.length || comparison.removedGroups.length) {
     lines.push(paint('dim', `New settings: ${comparison.addedGroups.length}; removed: ${comparison.removedGroups.length} (reported, not failed)`));
   }

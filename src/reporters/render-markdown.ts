@@ -23,7 +23,7 @@ export function renderMarkdown(summary: RunSummary): string {
     const source = summary.provider === 'replay' ? 'replayed from a simulated recording (the built-in simulator)' : 'from the built-in simulator';
     out.push(`> Answers ${source}, not a real model: figures are illustrative.`, '');
   }
-  const below = summary.groups.filter((g) => g.passRate !== null && g.passRate < g.threshold).length;
+  const below = summary.groups.filter((g) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold).length;
   out.push(
     `**${below} of ${summary.groups.length} settings below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +
       `${formatCount(totals.failed)} failed · ${formatCount(totals.errored)} errored · ${formatUsd(totals.costUsd)} · p95 ${formatMs(totals.latencyMs.p95)} ms`,
@@ -31,6 +31,12 @@ export function renderMarkdown(summary: RunSummary): string {
   );
   for (const reason of gate.reasons) out.push(`- ${cell(reason.message, 400)}`);
   if (gate.reasons.length) out.push('');
+  const notices = gate.notices ?? [];
+  if (notices.length) {
+    out.push('<details><summary>Notices (said, not failed): ' + notices.length + '</summary>', '');
+    for (const notice of notices) out.push(`- ${cell(notice.message, 400)}`);
+    out.push('', '</details>', '');
+  }
 
   out.push('### Settings', '', settingsTable(summary.groups), '');
   for (const advice of summary.recommendations) {
@@ -64,7 +70,7 @@ export function renderMarkdown(summary: RunSummary): string {
 function settingsTable(groups: readonly GroupSummary[]): string {
   const rows = groups.map((g) => {
     const isBelow = g.passRate !== null && g.passRate < g.threshold;
-    const verdict = g.passRate === null ? '⚠️ no answers' : isBelow ? `❌ below ${formatExactPercent(g.threshold)}` : '✅';
+    const verdict = g.passRate === null ? '⚠️ no answers' : g.gated === false ? 'measured, not gated' : isBelow ? `❌ below ${formatExactPercent(g.threshold)}` : '✅';
     return `| ${cell(g.suite)} | ${cell(g.model)} | ${g.thinkingLevel} | ${g.numberResults} | ${formatPercent(g.passRate)} | ${formatInterval(g.passRateCi95)} | ${g.errored} | ${formatUsd(g.costPerSampleUsd)} | ${formatUsd(g.costPer1kRequestsUsd)} | ${formatMs(g.latencyMs.p50)} | ${formatMs(g.latencyMs.p95)} | ${verdict} |`;
   });
   return [
@@ -130,7 +136,6 @@ export function cell(text: string, max = CELL_CHARS): string {
 /** Regressions against the baseline: what got worse, with its test, before failures of this run alone. */
 function comparisonSection(summary: RunSummary): string[] {
   const comparison = summary.baseline!;
-  const changed = comparison.groups.filter((g) => g.verdict !== 'same' || g.regressions.length > 0);
   const out = [`### Against baseline ${cell(comparison.baselineRunId)}`, ''];
   const ids = (listed: readonly string[], total: number) => formatCappedList(listed.map((id) => cell(id)), total, 20);
   const caseChanges = [
@@ -138,14 +143,23 @@ function comparisonSection(summary: RunSummary): string[] {
     ...(comparison.removedCases ? [`Removed cases (${comparison.removedCases}): ${ids(comparison.removedCaseIds, comparison.removedCases)}`] : []),
   ];
   if (caseChanges.length) out.push(`${caseChanges.join(' · ')} (reported, not failed)`, '');
-  if (changed.length === 0 && comparison.regressedCases.length === 0) {
+  const gated = comparison.groups.filter((g) => g.gated);
+  out.push(
+    `Compared ${comparison.groups.length} settings (${gated.length} gated) and ${comparison.comparedCases} cases; ${comparison.family.size} tests in one family at α = ${comparison.family.alpha} (Holm–Bonferroni).`,
+    '',
+  );
+  const shown = comparison.groups.filter((g) => g.gated || g.verdict !== 'same' || g.regressions.length > 0);
+  if (shown.length === 0 && comparison.regressedCases.length === 0) {
     out.push(`No significant change in ${comparison.groups.length} settings.`, '');
     return out;
   }
-  out.push('| suite | setting | before | after | p (Holm) | test | verdict |', '|---|---|--:|--:|--:|---|---|');
-  for (const g of changed) {
+  out.push('| suite | setting | gated | before | after | p (Holm) | test | detects drops of (80% power) | verdict |', '|---|---|---|--:|--:|--:|---|--:|---|');
+  for (const g of shown) {
     const verdict = g.regressions.length ? `❌ ${g.regressions.join(', ')}` : g.verdict === 'better' ? '✅ better' : g.verdict;
-    out.push(`| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${(g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted).toPrecision(2)} | ${g.test} | ${verdict} |`);
+    const power = g.minDetectableDrop === null ? '–' : `≥ ${formatPercent(g.minDetectableDrop, 0)}`;
+    out.push(
+      `| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${g.gated ? 'yes' : 'no'} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${(g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted).toPrecision(2)} | ${g.test} | ${power} | ${verdict} |`,
+    );
   }
   out.push('');
   if (comparison.regressedCases.length) {

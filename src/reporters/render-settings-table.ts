@@ -24,15 +24,16 @@ export function renderSettingsTable(groups: readonly GroupSummary[], paint: Pain
     colAligns: head.map((_, i) => (i < 2 || i === HEAD.length ? 'left' : 'right')),
   });
   for (const g of groups) {
-    const isBelow = g.passRate !== null && g.passRate < g.threshold;
-    const mark = g.passRate === null ? '?' : isBelow ? '✗' : '✓';
+    // A setting that is not gated is measured, never failed: no ✓ or ✗ for it.
+    const isBelow = g.gated !== false && g.passRate !== null && g.passRate < g.threshold;
+    const mark = g.passRate === null ? '?' : g.gated === false ? '·' : isBelow ? '✗' : '✓';
     const rate = `${formatPercent(g.passRate)} ${mark}`;
     table.push([
       g.model,
       g.thinkingLevel,
       String(g.numberResults),
       formatCount(g.samples),
-      g.passRate === null ? paint('yellow', rate) : paint(isBelow ? 'red' : 'green', rate),
+      g.passRate === null ? paint('yellow', rate) : g.gated === false ? rate : paint(isBelow ? 'red' : 'green', rate),
       formatInterval(g.passRateCi95),
       g.errored > 0 ? paint('yellow', formatCount(g.errored)) : '0',
       formatUsd(g.costUsd),

@@ -1,28 +1,6 @@
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { CaseSummary, GroupSummary, RunSummary } from './run-summary.js';
-import { fisherExactOneSided, holmAdjust, mcnemarExactOneSided, meanRiseOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
-
-/** When a change from the baseline counts as a regression. Mirrors `gate:` in evalconfig.yaml. */
-export interface RegressionPolicy {
-  /** Family-wise false-alarm rate of the pass-rate tests (Holm–Bonferroni across groups). */
-  alpha: number;
-  /** Drops smaller than this never fail, however significant (practical tolerance). */
-  minDrop: number;
-  /** A drop larger than this fails even when not significant; null: off. */
-  maxDrop: number | null;
-  /**
-   * Cost per sample may rise by this share (0.2 = +20%); null: not checked. A larger rise fails only
-   * when it is also significant (one-sided z-test on the means, Holm-adjusted, at alpha), unless a
-   * side has no interval (summaries written before intervals were recorded): then the ratio alone.
-   */
-  maxCostIncrease: number | null;
-  /** p95 latency may rise by this share; null: not checked. */
-  maxLatencyIncrease: number | null;
-  /** …and only a rise of at least this many ms counts (fast requests jitter). */
-  minLatencyIncreaseMs: number;
-  /** A case regresses only with at least this many completed samples on both sides. */
-  caseMinSamples: number;
-}
+import { fisherExactOneSided, mcnemarExactOneSided, meanRiseOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
 
 export type PassRateTest = 'mcnemar-exact' | 'paired-permutation' | 'paired-z' | 'fisher-exact' | 'two-proportion-z' | 'none';
 
@@ -35,6 +13,8 @@ export interface SideFigures {
   /** 95% interval of the cost per sample; null when unknown. */
   costPerSampleCi95: [number, number] | null;
   p95LatencyMs: number | null;
+  /** Mean over cases of each case's geometric-mean latency, in ms; null when unknown (older summaries). */
+  caseLatencyMs: number | null;
 }
 
 /** One setting, before and after. */
@@ -63,11 +43,32 @@ export interface GroupComparison {
    * means and their intervals; `none` when neither is possible (a summary written before intervals).
    */
   costTest: 'paired-permutation' | 'paired-z' | 'welch-z' | 'none';
-  /** Its one-sided p-value, Holm-adjusted across the groups tested; null when `costTest` is none. */
+  /** Its one-sided p-value, before any adjustment; null when `costTest` is none. */
+  pCostRise: number | null;
+  /** Its p-value adjusted in the gate's family (or, for a setting not gated, among the settings not gated); null when not tested. */
   pCostRiseAdjusted: number | null;
+  /** The latency test: per-case geometric-mean latencies compared in pairs (log ratios, sign flips); `none` when too few samples or cases. */
+  latencyTest: 'paired-permutation' | 'paired-z' | 'none';
+  /** Per-case latency, now ÷ before, as a geometric mean over the paired cases (1.25 = 25% slower); null when not tested. */
+  latencyRatio: number | null;
+  pLatencyRise: number | null;
+  pLatencyRiseAdjusted: number | null;
+  /** The gate judges this setting (it matches its suite's gateOn): its regressions fail the run. */
+  gated: boolean;
+  /**
+   * The smallest pass-rate drop this comparison detects with 80% power at its case and sample counts and
+   * at the false-alarm level its family leaves each test (α ÷ family size); null when not computable.
+   */
+  minDetectableDrop: number | null;
   verdict: 'worse' | 'better' | 'same';
-  regressions: ('passRate' | 'cost' | 'latency')[];
+  regressions: ('passRate' | 'cost' | 'latency' | 'cases')[];
 }
+
+/** A group's figures before the gate judges them: everything but the adjusted p-values and decisions. */
+export type GroupFigures = Omit<GroupComparison, 'pDropAdjusted' | 'pRiseAdjusted' | 'pCostRiseAdjusted' | 'pLatencyRiseAdjusted' | 'minDetectableDrop' | 'verdict' | 'regressions'> & {
+  /** Per shared case: its pass-rate variance and sample counts, for the power of the paired test. */
+  powerInputs: PowerInputs;
+};
 
 /** A case that went from passing every sample to failing every sample, or the reverse. */
 export interface CaseChange {
@@ -83,6 +84,8 @@ export interface CaseChange {
 /** summary.json `baseline`: how this run compares with a baseline run. */
 export interface Comparison {
   baselineRunId: string;
+  /** The tests that can fail the run, in one Holm–Bonferroni family at `alpha`. */
+  family: { alpha: number; size: number; tests: { passRate: number; cost: number; latency: number; cases: number } };
   groups: GroupComparison[];
   /** Settings only in this run, or only in the baseline: reported, never failed. */
   addedGroups: string[];
@@ -97,6 +100,32 @@ export interface Comparison {
   addedCaseIds: string[];
   /** The first LISTED_CASE_IDS of the removed cases' ids, sorted. */
   removedCaseIds: string[];
+  /** Cases compared at a shared setting (each case × setting once). */
+  comparedCases: number;
+}
+
+/** A case at one setting, both runs: for the per-case test of `gate.caseRegressions: fail`. */
+export interface CaseFigures extends CaseChange {
+  /** Fisher's exact one-sided p for a drop of this case's pass rate. */
+  pDrop: number;
+}
+
+/** The comparison's figures, before the gate's decisions. */
+export interface ComparisonFigures extends Omit<Comparison, 'groups' | 'family' | 'regressedCases' | 'fixedCases'> {
+  groups: GroupFigures[];
+  /** Every case compared, with its own test. */
+  cases: CaseFigures[];
+  /** Cases that passed every sample before and fail every one now (at least `minSamples` on each side), and the reverse. */
+  regressedCases: CaseChange[];
+  fixedCases: CaseChange[];
+}
+
+/** What the power of a paired comparison depends on. */
+export interface PowerInputs {
+  /** Shared cases. */
+  cases: number;
+  /** Σ over shared cases of the null variance of (rate now − rate before): p(1−p)·(1/K_before + 1/K_now). */
+  differenceVariance: number;
 }
 
 /** How many added or removed case ids summary.json lists; the counts cover the rest. */
@@ -110,61 +139,65 @@ export const caseKey = (c: CaseSummary) => `${groupKey(c)} · ${c.case}`;
 export const completedOf = (c: { passed: number; failed: number }) => c.passed + c.failed;
 
 /**
- * Compares a run with a baseline, setting by setting and case by case. Pass rates are compared in
- * pairs of cases when the two runs share their cases (McNemar's exact test with one sample per case,
- * an exact sign-flip test or its normal approximation on per-case differences otherwise), else
- * unpaired (Fisher's exact test, or the two-proportion z-test when every cell has at least 10).
- * p-values for a drop are adjusted by Holm–Bonferroni across settings, so the whole gate's false-alarm
- * rate stays at alpha.
+ * Measures a run against a baseline, setting by setting and case by case: the figures and raw
+ * one-sided p-values the gate decides on (gate/judge-comparison.ts), and no decision. Pass rates are
+ * compared in pairs of cases when the two runs share (nearly) all their cases (McNemar's exact test
+ * with one sample per case, an exact sign-flip test or its normal approximation on per-case
+ * differences otherwise), else unpaired (Fisher's exact test, or the two-proportion z-test when every
+ * cell has at least 10). Cost and latency are compared per case in pairs too, where possible.
+ * `caseMinSamples`: the samples a case needs on each side to be listed as regressed or fixed.
  */
-export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, policy: RegressionPolicy): Comparison {
+export function measureComparison(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, caseMinSamples: number): ComparisonFigures {
   const beforeGroups = new Map(baseline.groups.map((g) => [groupKey(g), g]));
   const afterGroups = new Map(current.groups.map((g) => [groupKey(g), g]));
   const beforeCases = new Map(baseline.cases.map((c) => [caseKey(c), c]));
-  const afterCases = new Map(current.cases.map((c) => [caseKey(c), c]));
 
   const shared = current.groups.filter((g) => beforeGroups.has(groupKey(g)));
-  // Each group's cases, found once for the pass-rate and the cost tests alike.
+  // Each group's cases, found once for the pass-rate, cost and latency tests alike.
   const [beforeByGroup, afterByGroup] = [casesByGroup(baseline.cases), casesByGroup(current.cases)];
-  const casesOf = (g: GroupSummary) => [beforeByGroup.get(groupKey(g)) ?? [], afterByGroup.get(groupKey(g)) ?? []] as const;
-  const tested = shared.map((after) => testGroup(beforeGroups.get(groupKey(after))!, after, ...casesOf(after)));
-  const adjusted = holmAdjust(tested.map((t) => t.pDrop));
-  const adjustedRise = holmAdjust(tested.map((t) => t.pRise));
-  const costRise = shared.map((after) => costRiseTest(beforeGroups.get(groupKey(after))!, after, ...casesOf(after)));
-  // Only the groups actually tested form the family: an untested one is no chance of a false alarm.
-  const costTested = costRise.flatMap((c, i) => (c.pValue === null ? [] : [i]));
-  const adjustedCostRise = new Map(holmAdjust(costTested.map((i) => costRise[i]!.pValue!)).map((p, k) => [costTested[k]!, p]));
-  const groups = tested.map((t, i): GroupComparison => {
-    const drop = t.before.passRate !== null && t.after.passRate !== null ? t.before.passRate - t.after.passRate : null;
-    const regressions: GroupComparison['regressions'] = [];
-    const isSignificant = adjusted[i]! <= policy.alpha;
-    if (drop !== null && ((isSignificant && drop >= policy.minDrop) || (policy.maxDrop !== null && drop > policy.maxDrop))) regressions.push('passRate');
-    const pCostRiseAdjusted = adjustedCostRise.get(i) ?? null;
-    const costSignificant = pCostRiseAdjusted === null || pCostRiseAdjusted <= policy.alpha;
-    if (policy.maxCostIncrease !== null && costSignificant && rose(t.before.costPerSampleUsd, t.after.costPerSampleUsd, policy.maxCostIncrease, 0)) regressions.push('cost');
-    if (policy.maxLatencyIncrease !== null && rose(t.before.p95LatencyMs, t.after.p95LatencyMs, policy.maxLatencyIncrease, policy.minLatencyIncreaseMs)) regressions.push('latency');
-    const verdict = isSignificant && (drop ?? 0) > 0 ? 'worse' : adjustedRise[i]! <= policy.alpha && (drop ?? 0) < 0 ? 'better' : 'same';
-    return { ...t, drop, pDropAdjusted: adjusted[i]!, pRiseAdjusted: adjustedRise[i]!, costTest: costRise[i]!.method, pCostRiseAdjusted, verdict, regressions };
+  const groups = shared.map((after): GroupFigures => {
+    const before = beforeGroups.get(groupKey(after))!;
+    const [bc, ac] = [beforeByGroup.get(groupKey(after)) ?? [], afterByGroup.get(groupKey(after)) ?? []];
+    const passRate = testGroup(before, after, bc, ac);
+    const cost = costRiseTest(before, after, bc, ac);
+    const latency = latencyRiseTest(bc, ac);
+    const drop = passRate.before.passRate !== null && passRate.after.passRate !== null ? passRate.before.passRate - passRate.after.passRate : null;
+    return {
+      ...passRate,
+      drop,
+      gated: after.gated ?? true,
+      costTest: cost.method,
+      pCostRise: cost.pValue,
+      latencyTest: latency.method,
+      latencyRatio: latency.ratio,
+      pLatencyRise: latency.pValue,
+      powerInputs: powerInputs(bc, ac),
+    };
   });
 
+  const cases: CaseFigures[] = [];
   const regressedCases: CaseChange[] = [];
   const fixedCases: CaseChange[] = [];
-  for (const [key, after] of afterCases) {
-    const before = beforeCases.get(key);
+  for (const after of current.cases) {
+    const before = beforeCases.get(caseKey(after));
     if (!before) continue;
     const [nb, na] = [completedOf(before), completedOf(after)];
-    if (nb < policy.caseMinSamples || na < policy.caseMinSamples) continue;
+    if (nb === 0 || na === 0) continue;
     const change: CaseChange = {
       suite: after.suite, case: after.case, model: after.model, thinkingLevel: after.thinkingLevel, numberResults: after.numberResults,
       before: { passed: before.passed, completed: nb },
       after: { passed: after.passed, completed: na },
     };
+    cases.push({ ...change, pDrop: fisherExactOneSided(before.passed, before.failed, after.passed, after.failed) });
+    if (nb < caseMinSamples || na < caseMinSamples) continue;
     if (before.passed === nb && after.passed === 0) regressedCases.push(change);
     if (before.passed === 0 && after.passed === na) fixedCases.push(change);
   }
   return {
     baselineRunId: baseline.runId,
     groups,
+    cases,
+    comparedCases: cases.length,
     addedGroups: [...afterGroups.keys()].filter((k) => !beforeGroups.has(k)),
     removedGroups: [...beforeGroups.keys()].filter((k) => !afterGroups.has(k)),
     regressedCases,
@@ -182,8 +215,59 @@ function caseIdChanges(before: readonly CaseSummary[], after: readonly CaseSumma
   return { addedCases: added.length, removedCases: removed.length, addedCaseIds: added.slice(0, LISTED_CASE_IDS), removedCaseIds: removed.slice(0, LISTED_CASE_IDS) };
 }
 
-function side(g: GroupSummary): SideFigures {
-  return { passed: g.passed, completed: g.passed + g.failed, passRate: g.passRate, costPerSampleUsd: g.costPerSampleUsd, costPerSampleCi95: g.costPerSampleCi95 ?? null, p95LatencyMs: g.latencyMs.p95 };
+function side(g: GroupSummary, cases: readonly CaseSummary[]): SideFigures {
+  const latencies = cases.flatMap((c) => (typeof c.latencyGeoMeanMs === 'number' ? [c.latencyGeoMeanMs] : []));
+  return {
+    passed: g.passed,
+    completed: g.passed + g.failed,
+    passRate: g.passRate,
+    costPerSampleUsd: g.costPerSampleUsd,
+    costPerSampleCi95: g.costPerSampleCi95 ?? null,
+    p95LatencyMs: g.latencyMs.p95,
+    caseLatencyMs: latencies.length > 0 ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null,
+  };
+}
+
+/** Shared cases (with a completed sample on both sides) needed before latency is tested at all. */
+export const PAIRED_LATENCY_CASES = 6;
+
+/**
+ * The one-sided test for a rise in latency: each shared case's geometric-mean latency now ÷ before,
+ * on the log scale, tested in pairs like cost (a case's latency depends on its prompt and answer
+ * length). Run-level shifts (a busy API, another network) move every case alike and are not
+ * prompt changes: that is why the gate leaves latency out unless asked (docs/ci.md).
+ */
+function latencyRiseTest(beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]): { pValue: number | null; ratio: number | null; method: GroupComparison['latencyTest'] } {
+  const latencies = (cases: readonly CaseSummary[]) => new Map(cases.flatMap((c) => (typeof c.latencyGeoMeanMs === 'number' && c.latencyGeoMeanMs > 0 ? [[c.case, c.latencyGeoMeanMs] as const] : [])));
+  const [b, a] = [latencies(beforeCases), latencies(afterCases)];
+  const shared = [...a.keys()].filter((id) => b.has(id));
+  if (shared.length < PAIRED_LATENCY_CASES) return { pValue: null, ratio: null, method: 'none' };
+  const logRatios = shared.map((id) => Math.log(a.get(id)! / b.get(id)!));
+  // pairedDifferenceOneSided tests for a drop of its differences: before − now on the log scale.
+  const { pValue, method } = pairedDifferenceOneSided(logRatios.map((d) => -d));
+  return { pValue, ratio: Math.exp(logRatios.reduce((x, y) => x + y, 0) / logRatios.length), method };
+}
+
+/**
+ * The null variance of each shared case's difference in pass rate, summed: p(1−p)·(1/K_before +
+ * 1/K_now), p estimated from the baseline without bias (×K/(K−1)); a case with one sample in the
+ * baseline cannot show its own p, so it takes the group's, which assumes cases alike: the largest
+ * variance, so the power stated is the least the gate has.
+ */
+function powerInputs(beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]): PowerInputs {
+  const now = new Map(afterCases.filter((c) => completedOf(c) > 0).map((c) => [c.case, completedOf(c)]));
+  const pairs = beforeCases.filter((c) => completedOf(c) > 0 && now.has(c.case));
+  const passed = pairs.reduce((s, c) => s + c.passed, 0);
+  const completed = pairs.reduce((s, c) => s + completedOf(c), 0);
+  const pooled = completed > 0 ? passed / completed : 0;
+  let differenceVariance = 0;
+  for (const c of pairs) {
+    const k = completedOf(c);
+    const p = c.passed / k;
+    const variance = k > 1 ? (p * (1 - p) * k) / (k - 1) : pooled * (1 - pooled);
+    differenceVariance += variance * (1 / k + 1 / now.get(c.case)!);
+  }
+  return { cases: pairs.length, differenceVariance };
 }
 
 /** Shared cases with a cost needed to pair the cost test: below it, sign flips cannot reach alpha. */
@@ -229,7 +313,7 @@ function testGroup(before: GroupSummary, after: GroupSummary, beforeCases: reado
   const b = own(beforeCases);
   const a = own(afterCases);
   const paired = [...a.keys()].filter((id) => b.has(id));
-  const figures = { suite: after.suite, model: after.model, thinkingLevel: after.thinkingLevel, numberResults: after.numberResults, before: side(before), after: side(after) };
+  const figures = { suite: after.suite, model: after.model, thinkingLevel: after.thinkingLevel, numberResults: after.numberResults, before: side(before, beforeCases), after: side(after, afterCases) };
   const { passed: pb, completed: nb } = figures.before;
   const { passed: pa, completed: na } = figures.after;
   if (nb === 0 || na === 0) return { ...figures, test: 'none' as PassRateTest, pairedCases: 0, pDrop: 1, pRise: 1 };
@@ -252,10 +336,4 @@ function testGroup(before: GroupSummary, after: GroupSummary, beforeCases: reado
     return { ...figures, test: 'two-proportion-z' as PassRateTest, pairedCases: 0, pDrop: twoProportionZOneSided(pb, nb, pa, na), pRise: twoProportionZOneSided(pa, na, pb, nb) };
   }
   return { ...figures, test: 'fisher-exact' as PassRateTest, pairedCases: 0, pDrop: fisherExactOneSided(pb, nb - pb, pa, na - pa), pRise: fisherExactOneSided(pa, na - pa, pb, nb - pb) };
-}
-
-/** True when `after` exceeds `before` by more than `share` (and by at least `minAbsolute`). */
-function rose(before: number | null, after: number | null, share: number, minAbsolute: number): boolean {
-  if (before === null || after === null || !(before > 0)) return false;
-  return after > before * (1 + share) && after - before >= minAbsolute;
 }

@@ -1,3 +1,4 @@
+import { isGatedSetting, type GateOn } from '../config/gate-on.js';
 import type { ModelSpec } from '../config/model-table.js';
 import { DELIVERY_METHODS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
 import { disagreesWithPriceTable } from '../cost/cost-disagreement.js';
@@ -15,6 +16,9 @@ interface CaseTally {
   errored: number;
   costUsd: number;
   costedSamples: number;
+  /** Sum of ln(latency) over completed samples with a latency, for the case's geometric mean. */
+  logLatencySum: number;
+  timedSamples: number;
   firstFailure: AssertionOutcome | null;
   /** (repeat, sampleIndex) of the sample `firstFailure` came from, so the choice does not depend on arrival order. */
   firstFailureAt: number;
@@ -38,10 +42,12 @@ export class RunSummarizer {
   /**
    * @param thresholdOf the minimum pass rate of a suite's groups.
    * @param pricingOf a model's price table entry, to find samples whose API cost disagrees with it.
+   * @param gateOnOf which of a suite's settings the gate judges (null: every one).
    */
   constructor(
     private readonly thresholdOf: (suite: string) => number,
     private readonly pricingOf: (model: string) => Pick<ModelSpec, 'price' | 'thinkingBilling'> | undefined = () => undefined,
+    private readonly gateOnOf: (suite: string) => GateOn | null | undefined = () => null,
   ) {}
 
   add(record: SampleRecord): void {
@@ -60,12 +66,16 @@ export class RunSummarizer {
     group.tally.add(record, isCostMismatch);
     let kase = group.cases.get(record.case);
     if (!kase) {
-      kase = { passed: 0, failed: 0, errored: 0, costUsd: 0, costedSamples: 0, firstFailure: null, firstFailureAt: Infinity };
+      kase = { passed: 0, failed: 0, errored: 0, costUsd: 0, costedSamples: 0, logLatencySum: 0, timedSamples: 0, firstFailure: null, firstFailureAt: Infinity };
       group.cases.set(record.case, kase);
     }
     if (record.status !== 'errored' && record.costUsd !== null) {
       kase.costUsd += record.costUsd;
       kase.costedSamples++;
+    }
+    if (record.status !== 'errored' && record.latencyMs !== null && record.latencyMs > 0) {
+      kase.logLatencySum += Math.log(record.latencyMs);
+      kase.timedSamples++;
     }
     if (record.status === 'errored') kase.errored++;
     else if (record.pass) kase.passed++;
@@ -122,6 +132,7 @@ export class RunSummarizer {
           errored: c.errored,
           passRate: completed > 0 ? c.passed / completed : null,
           costPerSampleUsd: c.costedSamples > 0 ? c.costUsd / c.costedSamples : null,
+          latencyGeoMeanMs: c.timedSamples > 0 ? Math.exp(c.logLatencySum / c.timedSamples) : null,
           flaky,
           passAtK: curve.passAtK,
           passHatK: curve.passHatK,
@@ -135,6 +146,7 @@ export class RunSummarizer {
         deliveryMethods,
         tasksPerTrial: deliveryMethods.includes('stream') ? key.numberResults : 1,
         threshold: this.thresholdOf(key.suite),
+        gated: isGatedSetting(this.gateOnOf(key.suite), key),
         passRateCi95: ci ?? null,
         effectiveSamples: nEffective,
         icc,

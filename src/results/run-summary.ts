@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../config/config-schema.js';
+import type { GateOn } from '../config/gate-on.js';
 import type { CostEstimate } from '../cost/cost-estimate.js';
 import type { TrafficProjection } from '../cost/project-traffic.js';
 import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
@@ -54,8 +55,14 @@ export interface GroupSummary extends Counters {
   deliveryMethods: DeliveryMethod[];
   /** Tasks sent per trial: numberResults for a streamed group (Runware streams one result per task), else 1. */
   tasksPerTrial: number;
-  /** The minimum pass rate this group must reach. */
+  /** The minimum pass rate this group must reach, when gated. */
   threshold: number;
+  /**
+   * The gate judges this setting (it matches its suite's `gateOn`, or the suite has none): its
+   * threshold and its regressions can fail the run. Other settings are measured, compared and
+   * recommended, never failed. Summaries written before `gateOn` read as gated.
+   */
+  gated: boolean;
   /**
    * 95% Wilson interval of the pass rate, on the effective sample size (samples of one case are
    * correlated; see docs/statistics.md). Null when nothing completed.
@@ -104,6 +111,8 @@ export interface CaseSummary {
   passRate: number | null;
   /** Mean cost of its completed samples that have one; null when none has. Absent from summaries written before it was recorded. */
   costPerSampleUsd?: number | null;
+  /** Geometric mean latency of its completed samples, in ms; null when none has one. Absent from summaries written before it was recorded. */
+  latencyGeoMeanMs?: number | null;
   /** Its completed samples disagree: some passed, some failed. */
   flaky: boolean;
   /** pass@k for k = 1 … completed samples (at most 16): the chance that one of k samples passes. */
@@ -116,7 +125,7 @@ export interface CaseSummary {
 
 /** Why the gate failed, one reason per problem. */
 export interface GateReason {
-  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION';
+  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION' | 'UNDERPOWERED';
   message: string;
   suite?: string;
   model?: string;
@@ -129,6 +138,11 @@ export interface GateResult {
   /** The exit code the run ends with. */
   exitCode: 0 | 1 | 3 | 130;
   reasons: GateReason[];
+  /**
+   * Said, never failed: cases that flipped, rises that were not tested or not significant, settings
+   * too few to see the drop that matters. Absent from summaries written before notices existed.
+   */
+  notices?: GateReason[];
 }
 
 /** The configuration a run used, secrets removed: enough to know what was asked. */
@@ -138,7 +152,7 @@ export interface RunConfigRecord {
   requestTimeoutMs: number;
   retry: RetryPolicy;
   maxErrorRate: number;
-  suites: { name: string; file: string; threshold: number }[];
+  suites: { name: string; file: string; threshold: number; gateOn?: GateOn | null }[];
   filter: string[];
   thinkingLevels: string[] | null;
   numberResults: number[] | null;

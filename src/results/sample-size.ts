@@ -14,3 +14,14 @@ export function casesToDetectDrop(p1: number, p2: number, alpha: number, power: 
   const numerator = zAlpha * Math.sqrt(2 * mean * (1 - mean)) + zBeta * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
   return Math.ceil(numerator ** 2 / (p1 - p2) ** 2);
 }
+
+/**
+ * The smallest drop in pass rate a paired comparison detects with the given power, one-sided at
+ * `alpha`: (z₁₋α + z_power)·√V / n, where V sums the null variances of the n per-case differences
+ * (the normal approximation of the paired test the gate runs). Null without cases; at most 1.
+ */
+export function minDetectableDrop(inputs: { cases: number; differenceVariance: number }, alpha: number, power: number): number | null {
+  if (inputs.cases === 0) return null;
+  const standardError = Math.sqrt(inputs.differenceVariance) / inputs.cases;
+  return Math.min(1, (normalQuantile(1 - alpha) + normalQuantile(power)) * standardError);
+}

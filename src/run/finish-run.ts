@@ -2,7 +2,8 @@ import path from 'node:path';
 import { evaluateGate } from '../gate/evaluate-gate.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { collectCaseDetails, detailLimits, type CaseDetail } from '../results/collect-case-details.js';
-import { compareRuns, type RegressionPolicy } from '../results/compare-runs.js';
+import { compareRuns } from '../gate/judge-comparison.js';
+import type { RegressionPolicy } from '../gate/regression-policy.js';
 import { recommendSettings } from '../results/recommend-settings.js';
 import type { RunSummarizer } from '../results/run-summarizer.js';
 import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
@@ -56,7 +57,7 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
     ...partial,
     recommendations: recommendSettings(groups),
     baseline: comparison,
-    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped, comparison }),
+    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped, comparison, ...(baseline ? { policy: baseline.policy } : {}) }),
   };
 }
 

@@ -83,7 +83,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   mkdirSync(options.runDir, { recursive: true });
   const journalPath = path.join(options.runDir, 'results.jsonl');
   const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
-  const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0, (model) => pricing.get(model));
+  const gateOn = new Map(options.configRecord.suites.map((s) => [s.name, s.gateOn ?? null]));
+  const summarizer = new RunSummarizer((suite) => options.thresholds.get(suite) ?? 0, (model) => pricing.get(model), (suite) => gateOn.get(suite));
   const measured = new UsageHistory(undefined, { cases: false });
   let recoveredCostUsd = 0;
   const record = (sample: SampleRecord) => {

@@ -19,6 +19,8 @@ export const RunInvocationSchema = z.strictObject({
   cassettes: z.string().nullable(),
   /** `--shard i/n`: this folder holds one part of the plan. */
   shard: z.strictObject({ index: z.int().min(1), count: z.int().min(1) }).nullable(),
+  /** `--gate-on`, as given; absent from runs started before it existed. */
+  gateOn: z.array(z.string()).nullable().optional(),
 });
 export type RunInvocation = z.infer<typeof RunInvocationSchema>;
 
@@ -29,7 +31,13 @@ export const RunManifestSchema = z.strictObject({
   startedAt: z.string(),
   invocation: RunInvocationSchema,
   /** `trials`: in this folder's part of the plan; `allTrials` and `fingerprint`: of the whole plan, shards and all. */
-  plan: z.strictObject({ trials: z.number(), allTrials: z.number(), fingerprint: z.string() }),
+  plan: z.strictObject({
+    trials: z.number(),
+    allTrials: z.number(),
+    fingerprint: z.string(),
+    /** What decides the verdict (assertions, thresholds, gateOn, gate policy); absent from runs started before it was recorded. */
+    verdict: z.strictObject({ gate: z.string(), suites: z.record(z.string(), z.string()) }).optional(),
+  }),
   /** Where requests went, for reports rebuilt later. */
   provider: z.string(),
   simulated: z.boolean(),

@@ -29,7 +29,8 @@ export async function summarizeRunFolder(
   baseline?: BaselineCheck,
 ): Promise<RunSummary> {
   const thresholds = new Map(manifest?.config.suites.map((s) => [s.name, s.threshold]));
-  const summarizer = new RunSummarizer((suite) => thresholds.get(suite) ?? defaults.threshold, (model) => defaults.models?.find(model));
+  const gateOn = new Map(manifest?.config.suites.map((s) => [s.name, s.gateOn ?? null]));
+  const summarizer = new RunSummarizer((suite) => thresholds.get(suite) ?? defaults.threshold, (model) => defaults.models?.find(model), (suite) => gateOn.get(suite));
   const suites = new Set<string>();
   const trials = new Map<string, { count: number; expected: number }>();
   for await (const record of readJournal(path.join(runDir, 'results.jsonl'))) {

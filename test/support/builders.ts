@@ -127,6 +127,7 @@ export function makeGroup(overrides: Partial<GroupSummary> = {}): GroupSummary {
     deliveryMethods: ['sync'],
     tasksPerTrial: 1,
     threshold: 0.8,
+    gated: true,
     passRateCi95: [0.49, 0.94],
     effectiveSamples: 10,
     icc: 0,

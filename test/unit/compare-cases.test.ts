@@ -1,12 +1,13 @@
+import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
 import { renderCaseComparison, renderComparison } from '../../src/cli/commands/compare-command.js';
 import { compareCases } from '../../src/results/compare-cases.js';
-import { compareRuns, type RegressionPolicy } from '../../src/results/compare-runs.js';
+import { compareRuns } from '../../src/gate/judge-comparison.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
 import { makeRecord } from '../support/builders.js';
 
-const POLICY: RegressionPolicy = { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 };
+const POLICY = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 });
 
 /** A run of `cases` cases × `k` samples where case i passes its first passes(i) samples. */
 function run(cases: number, k: number, passes: (i: number) => number, overrides: Partial<SampleRecord> = {}) {

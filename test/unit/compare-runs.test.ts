@@ -1,12 +1,14 @@
+import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { regressionReasons } from '../../src/gate/regression-reasons.js';
-import { compareRuns, LISTED_CASE_IDS, type RegressionPolicy } from '../../src/results/compare-runs.js';
+import { compareRuns } from '../../src/gate/judge-comparison.js';
+import { LISTED_CASE_IDS } from '../../src/results/compare-runs.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
 import { makeRecord } from '../support/builders.js';
 
-const POLICY: RegressionPolicy = { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: 0.2, maxLatencyIncrease: 0.2, minLatencyIncreaseMs: 100, caseMinSamples: 2 };
+const POLICY = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: 0.2, maxLatencyIncrease: 0.2, minLatencyIncreaseMs: 100, caseMinSamples: 2 });
 
 /** A run of `cases` cases × `k` samples where case i passes its first passes(i) samples. */
 function run(cases: number, k: number, passes: (i: number) => number, overrides: Partial<SampleRecord> = {}, runId = 'r') {
@@ -60,7 +62,7 @@ describe('compareRuns', () => {
     expect(compareRuns(run(4, 1, () => 1), noisy, { ...POLICY, maxDrop: 0.3 }).groups[0]!.regressions).toEqual(['passRate']);
   });
 
-  it('fails a cost rise past its limit only when it is significant, and on the ratio alone without intervals', () => {
+  it('fails a cost rise past its limit only when it is significant, and never without a test (older baselines: reported)', () => {
     // One sample per case; case i costs cost(i). `prefix` names the cases, so two runs can share them or not.
     const costly = (cases: number, cost: (i: number) => number, prefix = 'c') => {
       const summarizer = new RunSummarizer(() => 0);
@@ -77,21 +79,22 @@ describe('compareRuns', () => {
     const many = compareRuns(costly(2000, spread(0.01)), costly(2000, spread(0.0125), 'd'), POLICY);
     expect(many.groups[0]!.pCostRiseAdjusted!).toBeLessThan(0.001);
     expect(many.groups[0]!.regressions).toEqual(['cost']);
-    expect(regressionReasons(many).map((r) => r.message)).toEqual([expect.stringMatching(/cost per sample .* → .* \(\+25%; welch-z, one-sided p = [\d.e-]+ Holm-adjusted\)$/)]);
+    expect(regressionReasons(many, POLICY).reasons.map((r) => r.message)).toEqual([expect.stringMatching(/cost per sample .* → .* \(\+25%\) \(welch-z, Holm-adjusted over 2 tests p = [\d.e-]+\)$/)]);
     // The same 10 cases, each 25% dearer: paired, the case-to-case spread cancels and every case rose (p = 2^-10).
     const paired = compareRuns(costly(10, spread(0.01)), costly(10, spread(0.0125)), POLICY).groups[0]!;
     expect(paired).toMatchObject({ costTest: 'paired-permutation', regressions: ['cost'] });
-    expect(paired.pCostRiseAdjusted).toBeCloseTo(1 / 1024, 12);
+    // In one family with the pass-rate test (p = 1): Holm doubles the smallest p.
+    expect(paired.pCostRiseAdjusted).toBeCloseTo(2 / 1024, 12);
     // The same cases, 25% dearer on average but not case by case: no regression.
     const shuffled = compareRuns(costly(10, spread(0.01)), costly(10, (i) => spread(0.0125)(i + 1)), POLICY).groups[0]!;
     expect(shuffled.after.costPerSampleUsd! / shuffled.before.costPerSampleUsd!).toBeCloseTo(1.25, 9);
     expect(shuffled).toMatchObject({ costTest: 'paired-permutation', regressions: [] });
-    // A baseline written before intervals and per-case costs were recorded: the ratio alone decides, as it used to.
+    // A baseline written before intervals and per-case costs were recorded: no test, so reported, never failed.
     const old = costly(10, spread(0.01));
     for (const g of old.groups) delete g.costPerSampleCi95;
     for (const c of old.cases) delete c.costPerSampleUsd;
     const legacy = compareRuns(old, costly(10, spread(0.0125)), POLICY).groups[0]!;
-    expect(legacy).toMatchObject({ costTest: 'none', pCostRiseAdjusted: null, regressions: ['cost'] });
+    expect(legacy).toMatchObject({ costTest: 'none', pCostRiseAdjusted: null, regressions: [] });
   });
 
   it('adjusts cost p-values over the settings actually tested, not those without a test', () => {
@@ -110,8 +113,8 @@ describe('compareRuns', () => {
     const groups = compareRuns(twoSettings(0.01, false), twoSettings(0.013, true), POLICY).groups;
     const low = groups.find((g) => g.thinkingLevel === 'low')!;
     expect(groups.find((g) => g.thinkingLevel === 'high')!.costTest).toBe('none');
-    // One test in the family: its p is not doubled for the setting that had none.
-    expect(low.pCostRiseAdjusted).toBeCloseTo(1 / 1024, 12);
+    // Three tests in the family (two pass rates, one cost): the setting without a cost test adds none.
+    expect(low.pCostRiseAdjusted).toBeCloseTo(3 / 1024, 12);
   });
 
   it('flags cost and p95 latency rises past their limits', () => {
@@ -182,7 +185,7 @@ describe('the gate against a baseline', () => {
     expect(gate.exitCode).toBe(1);
     expect(gate.reasons[0]!.code).toBe('REGRESSION');
     expect(gate.reasons[0]!.message).toBe(
-      's · openai-gpt-5-5 · low · n=1: pass rate 100.0% → 66.7% (−33.3 points; mcnemar-exact on 30 paired cases, one-sided p = 0.00098, Holm-adjusted 0.00098) against baseline base-7',
+      's · openai-gpt-5-5 · low · n=1: pass rate 100.0% → 66.7% (−33.3 points; mcnemar-exact on 30 paired cases, one-sided p = 0.00098, Holm-adjusted over 3 tests 0.0029) against baseline base-7',
     );
   });
 });

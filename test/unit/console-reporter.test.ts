@@ -1,8 +1,9 @@
+import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { createConsoleReporter, renderRunReport } from '../../src/reporters/console-reporter.js';
 import { fitToWidth, makePainter, sanitizeForTerminal } from '../../src/reporters/terminal-text.js';
-import { compareRuns } from '../../src/results/compare-runs.js';
+import { compareRuns } from '../../src/gate/judge-comparison.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
@@ -60,7 +61,7 @@ describe('the end-of-run report', () => {
 
 describe('the baseline comparison in the report', () => {
   it('names new and removed cases, at most 10 before "and N more", as reported, not failed', () => {
-    const policy = { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 };
+    const policy = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 });
     const baseline = summaryOf([makeRecord({ case: 'kept' }), makeRecord({ case: 'gone', trialId: 'g' })]);
     const current = summaryOf([makeRecord({ case: 'kept' }), ...Array.from({ length: 12 }, (_, i) => makeRecord({ case: `new-${String(i).padStart(2, '0')}`, trialId: `n${i}` }))]);
     const report = renderRunReport({ ...current, baseline: compareRuns({ ...baseline, runId: 'base-9' }, current, policy) }, 'reports/run-1', makePainter(false), 20);

@@ -24,7 +24,7 @@ const manyErrors = makeCounters({ samples: 10, passed: 3, failed: 1, errored: 6,
 describe('evaluateGate', () => {
   it('passes with exit 0 and no reasons when every group meets its threshold', () => {
     const groups = [makeGroup({ thinkingLevel: 'low', passRate: 0.95, threshold: 0.9 }), makeGroup({ thinkingLevel: 'high', passRate: 1, threshold: 0.9 })];
-    expect(gate({ groups })).toEqual({ passed: true, exitCode: 0, reasons: [] });
+    expect(gate({ groups })).toEqual({ passed: true, exitCode: 0, reasons: [], notices: [] });
   });
 
   it('passes a group whose pass rate equals its threshold exactly', () => {
@@ -83,7 +83,7 @@ describe('evaluateGate', () => {
   });
 
   it('tolerates errors below maxErrorRate', () => {
-    expect(gate({ totals: manyErrors, maxErrorRate: 0.61 })).toEqual({ passed: true, exitCode: 0, reasons: [] });
+    expect(gate({ totals: manyErrors, maxErrorRate: 0.61 })).toEqual({ passed: true, exitCode: 0, reasons: [], notices: [] });
   });
 
   it('never counts errored samples as failed: a group with errors but a good rate passes', () => {
@@ -96,6 +96,7 @@ describe('evaluateGate', () => {
       passed: false,
       exitCode: 130,
       reasons: [{ code: 'INTERRUPTED', message: 'the run was interrupted before every trial was sent' }],
+      notices: [],
     });
   });
 

@@ -46,6 +46,7 @@ const PINNED_BY: Record<DiagnosticCode, 'fixture' | 'written by this test' | 'a 
   BAD_JSON_SCHEMA: 'fixture',
   MISSING_JSON_SCHEMA: 'fixture',
   CONFLICTS_WITH_SWEEP: 'fixture',
+  GATE_ON_MATCHES_NOTHING: 'fixture',
   UNKNOWN_TOOL: 'fixture',
   DUPLICATE_TOOL: 'fixture',
   BAD_IMAGE: 'fixture',

@@ -1,8 +1,8 @@
+import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
 import { caseKey, type CaseDetail } from '../../src/results/collect-case-details.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
-import type { RegressionPolicy } from '../../src/results/compare-runs.js';
 import { buildRunSummary, type BaselineCheck } from '../../src/run/finish-run.js';
 import { renderJunit } from '../../src/reporters/render-junit.js';
 import { cell, renderMarkdown } from '../../src/reporters/render-markdown.js';
@@ -12,7 +12,7 @@ import { TESTSUITES_SUMMARY_ATTRIBUTES, validateJunit } from '../support/junit-s
 
 const HOSTILE = 'bad "quotes" & <tags> \u001b[31mred\u001b[0m \u0000\u0007 ]]> </failure> \ud800';
 
-const POLICY: RegressionPolicy = { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 };
+const POLICY = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 });
 
 function summaryOf(records: SampleRecord[], baseline?: BaselineCheck) {
   const summarizer = new RunSummarizer(() => 0.75);

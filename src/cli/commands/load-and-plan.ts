@@ -1,5 +1,7 @@
 import { formatDiagnostic } from '../../config/diagnostic.js';
+import { GateOnSchema } from '../../config/gate-on.js';
 import { loadProject, type Project } from '../../config/load-project.js';
+import type { GateOnSpec } from '../../config/resolve-gate-on.js';
 import { RUNWARE_LIMITS, THINKING_LEVELS, type ThinkingLevel } from '../../config/runware-limits.js';
 import { didYouMean } from '../../config/suggest.js';
 import { EvalgateError } from '../../errors.js';
@@ -13,13 +15,15 @@ export interface PlanArgs {
   levels?: string[];
   samples?: string[];
   filter: string[];
+  gateOn?: string[];
 }
 
 /** Loads the project (every problem at once, or a ConfigError) and plans its trials; prints warnings. */
 export async function loadAndPlan(args: PlanArgs, io: CliIo): Promise<{ project: Project; trials: Trial[] }> {
   const thinkingLevels = args.levels ? parseLevels(args.levels) : undefined;
   const numberResults = args.samples ? parseSamples(args.samples) : undefined;
-  const project = await loadProject({ cwd: io.cwd, ...(args.config ? { configPath: args.config } : {}), suitePaths: args.suites });
+  const gateOnOverride = args.gateOn && args.gateOn.length > 0 ? parseGateOn(args.gateOn) : undefined;
+  const project = await loadProject({ cwd: io.cwd, ...(args.config ? { configPath: args.config } : {}), suitePaths: args.suites, ...(gateOnOverride ? { gateOnOverride } : {}) });
   for (const warning of project.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
   const trials = planTrials(project.suites, {
     ...(thinkingLevels ? { thinkingLevels } : {}),
@@ -48,4 +52,23 @@ function parseSamples(values: string[]): number[] {
     if (Number.isInteger(n) && n >= min && n <= max) return n;
     throw new EvalgateError('USAGE', `--samples: "${value}" is not a numberResults value`, { hint: `use whole numbers from ${min} to ${max}, e.g. --samples 1,4` });
   });
+}
+
+/** `--gate-on thinkingLevel=medium,high --gate-on model=openai-gpt-5-5` → a gateOn spec. */
+export function parseGateOn(values: readonly string[]): GateOnSpec {
+  const keys = Object.keys(GateOnSchema.shape);
+  const spec: Record<string, string[]> = {};
+  for (const value of values) {
+    const [key = '', list = ''] = value.split('=', 2);
+    if (!keys.includes(key) || !value.includes('=') || list.trim() === '') {
+      throw new EvalgateError('USAGE', `--gate-on: "${value}" is not KEY=VALUE[,VALUE]`, { hint: `keys: ${keys.join(', ')}; e.g. --gate-on thinkingLevel=medium` });
+    }
+    spec[key] = [...(spec[key] ?? []), ...list.split(',').map((v) => v.trim()).filter(Boolean)];
+  }
+  const parsed = GateOnSchema.safeParse(spec);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EvalgateError('USAGE', `--gate-on ${String(issue.path[0])}: ${issue.message}`, { hint: `thinking levels: ${THINKING_LEVELS.join(', ')}` });
+  }
+  return parsed.data;
 }

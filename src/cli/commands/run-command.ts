@@ -15,6 +15,7 @@ import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
 import { parseShard, selectShard } from '../../plan/select-shard.js';
 import { readBaseline } from '../../run/read-baseline.js';
+import { verdictChanges, verdictFingerprint } from '../../run/verdict-fingerprint.js';
 import { MANIFEST_FILE, planFingerprint, readManifest, type RunManifest } from '../../run/run-manifest.js';
 import type { CliIo } from '../cli-io.js';
 import type { RunArgs } from '../cli-options.js';
@@ -35,7 +36,14 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const invocation = previous?.invocation;
   const { project, trials: plan } = await loadAndPlan(
     invocation
-      ? { suites: invocation.suites, ...(invocation.config ? { config: invocation.config } : {}), ...(invocation.levels ? { levels: invocation.levels } : {}), ...(invocation.samples ? { samples: invocation.samples } : {}), filter: invocation.filter }
+      ? {
+          suites: invocation.suites,
+          ...(invocation.config ? { config: invocation.config } : {}),
+          ...(invocation.levels ? { levels: invocation.levels } : {}),
+          ...(invocation.samples ? { samples: invocation.samples } : {}),
+          ...(invocation.gateOn ? { gateOn: invocation.gateOn } : {}),
+          filter: invocation.filter,
+        }
       : args,
     io,
   );
@@ -46,6 +54,13 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (previous && previous.plan.fingerprint !== fingerprint) {
     throw new EvalgateError('USAGE', `cannot resume ${args.resume}: its suites or config changed since it started, so its answers would mix two versions of the prompts`, {
       hint: 'start a new run; to keep the old answers, restore the suites as they were',
+    });
+  }
+  const verdict = verdictFingerprint(project.suites, config.gate);
+  const verdictChanged = previous?.plan.verdict ? verdictChanges(previous.plan.verdict, verdict) : [];
+  if (verdictChanged.length > 0) {
+    throw new EvalgateError('USAGE', `cannot resume ${args.resume}: ${verdictChanged.join(' and ')} changed since it started, so its first answers would be judged by other rules than its last`, {
+      hint: 'start a new run; to re-judge stored answers under new rules, restore the rules and resume, then compare',
     });
   }
   const providerName = invocation?.provider ?? args.provider ?? config.provider;
@@ -86,7 +101,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     requestTimeoutMs: config.requestTimeoutMs,
     retry: config.retry,
     maxErrorRate: config.maxErrorRate,
-    suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold })),
+    suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold, gateOn: s.gateOn ?? null })),
     filter: invocation?.filter ?? args.filter,
     thinkingLevels: invocation?.levels ?? args.levels ?? null,
     numberResults: (invocation?.samples ?? args.samples)?.map(Number) ?? null,
@@ -108,8 +123,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
         seed: args.seed ?? null,
         cassettes: args.cassettes !== undefined ? path.resolve(io.cwd, args.cassettes) : null,
         shard: shard ?? null,
+        gateOn: args.gateOn ?? null,
       },
-      plan: { trials: trials.length, allTrials: plan.length, fingerprint },
+      plan: { trials: trials.length, allTrials: plan.length, fingerprint, verdict },
       provider: setup.provider.name,
       simulated: setup.simulated,
       config: configRecord,
@@ -185,6 +201,7 @@ function refusePlanFlags(args: RunArgs): void {
     args.out !== undefined && '--out',
     args.cassettes !== undefined && '--cassettes',
     args.shard !== undefined && '--shard',
+    args.gateOn !== undefined && '--gate-on',
   ].filter(Boolean);
   if (given.length > 0) {
     throw new EvalgateError('USAGE', `--resume takes the plan from the run's run.json; ${given.join(', ')} cannot be given with it`, {

@@ -59,12 +59,30 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
     verdict.append(el('p', { class: 'simulated' }, `${source}, not a real model: costs and latencies are illustrative.`));
   }
   if (gate.reasons.length) verdict.append(el('ul', {}, ...gate.reasons.map((r) => el('li', {}, r.message))));
+  if (gate.notices && gate.notices.length) {
+    verdict.append(el('details', { class: 'notices' }, el('summary', {}, `Notices (said, not failed): ${gate.notices.length}`), el('ul', {}, ...gate.notices.map((n) => el('li', {}, n.message)))));
+  }
   verdict.append(
     el('p', { class: 'totals' },
       `${totals.samples} samples · ${totals.passed} passed · ${totals.failed} failed · ${totals.errored} errored · ${totals.retries} retries · ` +
         `pass rate ${pct(totals.passRate)} · ${usd(totals.costUsd)} · p50 ${ms(totals.latencyMs.p50)} · p95 ${ms(totals.latencyMs.p95)}`),
   );
   root.append(verdict);
+
+  // Against the baseline: per setting its change, adjusted p, verdict, and the smallest drop it can see.
+  if (data.comparison) {
+    const c = data.comparison;
+    root.append(el('section', { class: 'comparison', id: 'comparison' },
+      el('h2', {}, `Against baseline ${c.baselineRunId}`),
+      el('p', { class: 'meta' }, c.summary),
+      el('table', { class: 'settings' },
+        el('thead', {}, el('tr', {}, ...['setting', 'gated', 'pass rate', 'p (Holm)', 'verdict', 'detects drops of (80% power)'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, ...c.settings.map((g) => el('tr', {},
+          el('td', {}, g.label), el('td', {}, g.gated ? 'yes' : 'no'), el('td', {}, g.change), el('td', {}, g.p.toPrecision(2)),
+          el('td', {}, g.regressions.length ? `regressed: ${g.regressions.join(', ')}` : g.verdict),
+          el('td', {}, g.minDetectableDrop === null ? '–' : `≥ ${pct(g.minDetectableDrop)}`),
+        ))))));
+  }
 
   // Cost beside the estimate, price-table disagreements, and the projection to production traffic.
   const { notes, projection } = data.cost;

@@ -1,6 +1,8 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
 import { caseKey } from '../../results/collect-case-details.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-summary.js';
+import type { Comparison } from '../../results/compare-runs.js';
+import { formatPercent, formatSetting } from '../../results/format-figures.js';
 import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
 
@@ -17,6 +19,12 @@ export interface ListedCases {
 /** Everything report.html shows, embedded in it as JSON; built here, drawn by the page's own script. */
 export interface ReportData {
   meta: Pick<RunSummary, 'runId' | 'provider' | 'simulated' | 'startedAt' | 'finishedAt' | 'interrupted' | 'gate' | 'totals'>;
+  /** Against `--baseline`: what was compared, the family, and per setting its change, test and power; null without one. */
+  comparison: {
+    baselineRunId: string;
+    summary: string;
+    settings: { label: string; gated: boolean; change: string; p: number; verdict: string; minDetectableDrop: number | null; regressions: string[] }[];
+  } | null;
   /** Spent against expected, price-table disagreements, and with `--traffic` the projection. */
   cost: { notes: CostNote[]; projection: (NonNullable<RunSummary['projection']> & { title: string }) | null };
   suites: RunSummary['config']['suites'];
@@ -63,6 +71,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       gate: summary.gate,
       totals: summary.totals,
     },
+    comparison: summary.baseline ? comparisonData(summary.baseline) : null,
     cost: {
       notes: costNotes(summary),
       projection: summary.projection ? { ...summary.projection, title: projectionTitle(summary.projection) } : null,
@@ -106,5 +115,22 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
         omittedSamples: c.samples - kept.length,
       };
     }),
+  };
+}
+
+function comparisonData(comparison: Comparison): NonNullable<ReportData['comparison']> {
+  const gated = comparison.groups.filter((g) => g.gated).length;
+  return {
+    baselineRunId: comparison.baselineRunId,
+    summary: `Compared ${comparison.groups.length} settings (${gated} gated) and ${comparison.comparedCases} cases; ${comparison.family.size} tests in one family at α = ${comparison.family.alpha} (Holm–Bonferroni).`,
+    settings: comparison.groups.map((g) => ({
+      label: `${g.suite} · ${formatSetting(g)}`,
+      gated: g.gated,
+      change: `${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)}`,
+      p: g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted,
+      verdict: g.verdict,
+      minDetectableDrop: g.minDetectableDrop,
+      regressions: g.regressions,
+    })),
   };
 }

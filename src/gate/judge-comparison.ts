@@ -1,0 +1,123 @@
+import type { RunSummary } from '../results/run-summary.js';
+import { groupKey, measureComparison, type Comparison, type ComparisonFigures, type GroupComparison, type GroupFigures } from '../results/compare-runs.js';
+import { minDetectableDrop } from '../results/sample-size.js';
+import { holmAdjust } from '../results/significance.js';
+import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
+
+type TestKind = 'passRate' | 'cost' | 'latency' | 'cases';
+
+/** One hypothesis of the family: which figure, and its raw one-sided p-value. */
+interface FamilyTest {
+  kind: TestKind;
+  /** Index into `figures.groups`, or into `figures.cases` for kind `cases`. */
+  index: number;
+  p: number;
+}
+
+/**
+ * The gate's decisions on a comparison. Every check that can fail the run against its baseline is a
+ * one-sided test in **one** Holm–Bonferroni family at `policy.alpha`: the pass-rate drop of each gated
+ * setting; its cost rise (with `maxCostIncrease`), its latency rise (with `maxLatencyIncrease`, and
+ * at least `latencyMinSamples` on each side), and with `caseRegressions: fail` every case at a gated
+ * setting. A test fails the gate when its adjusted p is at most alpha and its effect passes the
+ * practical limit (minDrop, +maxCostIncrease, +maxLatencyIncrease and minLatencyIncreaseMs), so the
+ * whole gate's false-alarm rate stays at alpha. `maxDrop` alone acts without a test: a hard limit
+ * outside that budget, off by default. Settings not gated get verdicts from a family of their own and
+ * never regress.
+ */
+export function judgeComparison(figures: ComparisonFigures, policy: RegressionPolicy): Comparison {
+  const gatedGroups = figures.groups.flatMap((g, i) => (g.gated ? [i] : []));
+  const family = familyTests(figures, policy, new Set(gatedGroups));
+  const adjusted = holmAdjust(family.map((t) => t.p));
+  const adjustedOf = new Map(family.map((t, k) => [`${t.kind}:${t.index}`, adjusted[k]!]));
+  const pAdjusted = (kind: TestKind, index: number) => adjustedOf.get(`${kind}:${index}`) ?? null;
+
+  // The settings not gated: the same tests in a family of their own, for verdicts only.
+  const ungated = figures.groups.flatMap((g, i) => (g.gated ? [] : [i]));
+  const shown = familyTests(figures, { ...policy, caseRegressions: 'report' }, new Set(ungated));
+  const shownAdjusted = holmAdjust(shown.map((t) => t.p));
+  const shownOf = new Map(shown.map((t, k) => [`${t.kind}:${t.index}`, shownAdjusted[k]!]));
+  const riseAdjusted = new Map<number, number>();
+  for (const indexes of [gatedGroups, ungated]) {
+    holmAdjust(indexes.map((i) => figures.groups[i]!.pRise)).forEach((p, k) => riseAdjusted.set(indexes[k]!, p));
+  }
+
+  const failingCases = new Set<string>();
+  figures.cases.forEach((c, i) => {
+    const p = pAdjusted('cases', i);
+    if (p !== null && p <= policy.alpha && c.after.passed / c.after.completed < c.before.passed / c.before.completed) failingCases.add(groupKey(c));
+  });
+
+  const groups = figures.groups.map((g, i): GroupComparison => {
+    const { powerInputs, ...rest } = g;
+    const adjustedIn = (kind: TestKind) => (g.gated ? pAdjusted(kind, i) : (shownOf.get(`${kind}:${i}`) ?? null));
+    const pDropAdjusted = adjustedIn('passRate') ?? 1;
+    const pRiseAdjusted = riseAdjusted.get(i) ?? 1;
+    const pCostRiseAdjusted = adjustedIn('cost');
+    const pLatencyRiseAdjusted = adjustedIn('latency');
+    const isSignificant = (p: number | null) => p !== null && p <= policy.alpha;
+    const regressions: GroupComparison['regressions'] = [];
+    if (g.gated) {
+      if (g.drop !== null && ((isSignificant(pDropAdjusted) && g.drop >= policy.minDrop) || (policy.maxDrop !== null && g.drop > policy.maxDrop))) regressions.push('passRate');
+      if (isSignificant(pCostRiseAdjusted) && costRose(g, policy)) regressions.push('cost');
+      if (isSignificant(pLatencyRiseAdjusted) && latencyRose(g, policy)) regressions.push('latency');
+      if (failingCases.has(groupKey(g))) regressions.push('cases');
+    }
+    const drop = g.drop ?? 0;
+    const verdict = isSignificant(pDropAdjusted) && drop > 0 ? 'worse' : pRiseAdjusted <= policy.alpha && drop < 0 ? 'better' : 'same';
+    const familySize = g.gated ? family.length : shown.length;
+    return {
+      ...rest,
+      pDropAdjusted,
+      pRiseAdjusted,
+      pCostRiseAdjusted,
+      pLatencyRiseAdjusted,
+      minDetectableDrop: minDetectableDrop(powerInputs, policy.alpha / Math.max(1, familySize), STATED_POWER),
+      verdict,
+      regressions,
+    };
+  });
+  const count = (kind: TestKind) => family.filter((t) => t.kind === kind).length;
+  const { cases: _cases, groups: _groups, ...rest } = figures;
+  return {
+    ...rest,
+    family: { alpha: policy.alpha, size: family.length, tests: { passRate: count('passRate'), cost: count('cost'), latency: count('latency'), cases: count('cases') } },
+    groups,
+  };
+}
+
+/** Measures and judges: the comparison summary.json records under `baseline`. */
+export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, policy: RegressionPolicy): Comparison {
+  return judgeComparison(measureComparison(baseline, current, policy.caseMinSamples), policy);
+}
+
+/** The tests of the family for the groups in `members` (indexes into figures.groups). */
+function familyTests(figures: ComparisonFigures, policy: RegressionPolicy, members: ReadonlySet<number>): FamilyTest[] {
+  const tests: FamilyTest[] = [];
+  figures.groups.forEach((g, index) => {
+    if (!members.has(index)) return;
+    if (g.test !== 'none') tests.push({ kind: 'passRate', index, p: g.pDrop });
+    if (policy.maxCostIncrease !== null && g.pCostRise !== null) tests.push({ kind: 'cost', index, p: g.pCostRise });
+    const timed = g.before.completed >= policy.latencyMinSamples && g.after.completed >= policy.latencyMinSamples;
+    if (policy.maxLatencyIncrease !== null && g.pLatencyRise !== null && timed) tests.push({ kind: 'latency', index, p: g.pLatencyRise });
+  });
+  if (policy.caseRegressions === 'fail') {
+    const settings = new Set([...members].map((i) => groupKey(figures.groups[i]!)));
+    figures.cases.forEach((c, index) => {
+      if (settings.has(groupKey(c))) tests.push({ kind: 'cases', index, p: c.pDrop });
+    });
+  }
+  return tests;
+}
+
+function costRose(g: GroupFigures, policy: RegressionPolicy): boolean {
+  const [before, after] = [g.before.costPerSampleUsd, g.after.costPerSampleUsd];
+  return policy.maxCostIncrease !== null && before !== null && after !== null && before > 0 && after > before * (1 + policy.maxCostIncrease);
+}
+
+function latencyRose(g: GroupFigures, policy: RegressionPolicy): boolean {
+  const [before, after] = [g.before.caseLatencyMs, g.after.caseLatencyMs];
+  if (policy.maxLatencyIncrease === null || g.latencyRatio === null || before === null || after === null) return false;
+  return g.latencyRatio > 1 + policy.maxLatencyIncrease && after - before >= policy.minLatencyIncreaseMs;
+}
+
