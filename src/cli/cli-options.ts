@@ -96,6 +96,7 @@ export interface BaselineArgs {
   action: 'save';
   runDir?: string;
   to?: string;
+  force: boolean;
 }
 
 /** Arguments of `evalgate advise`. */
@@ -213,6 +214,7 @@ export const COMPARE_OPTIONS = {
 
 export const BASELINE_OPTIONS = {
   to: { type: 'string', describe: 'Where to keep it (default: <outDir>/baseline)' },
+  force: { type: 'boolean', default: false, describe: 'Save a run that makes a poor baseline (interrupted, filtered, one shard, cut short by the budget, too many errors); its caveats are recorded in baseline.json' },
 } satisfies Record<Exclude<keyof BaselineArgs, 'action' | 'runDir'>, Options>;
 
 export const ADVISE_OPTIONS = {
