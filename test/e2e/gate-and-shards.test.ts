@@ -86,10 +86,11 @@ describe('the CI gate against a baseline', () => {
   it('advises how many cases a drop needs', async () => {
     const io = memoryIo({ cwd: dir });
     expect(await runCli(['advise', 'main-run', '--drop', '0.1'], io)).toBe(0);
-    expect(io.out()).toMatch(/│ facts │ openai-gpt-5-5 · low · n=1 │ \d+\.\d%\s+│ \d+\.\d%\s+│ \d+\s+│ 40\s+│ (yes|no)\s+│/);
+    expect(io.out()).toMatch(/│ facts │ openai-gpt-5-5 · low · n=1 │ yes\s+│ \d+\.\d%\s+│ \d+\.\d%\s+│ \d+\s+│ 40\s+│ (yes|no)\s+│/);
     const rate = memoryIo({ cwd: dir });
     await runCli(['advise', '--drop', '0.1', '--rate', '0.9'], rate);
-    expect(rate.out()).toContain('To detect 90.0% → 80.0%: 157 cases per run');
+    // The gate's family under the defaults: pass rate and cost, each at α / 2.
+    expect(rate.out()).toContain('To detect 90.0% → 80.0%: 199 cases per run');
   });
 });
 

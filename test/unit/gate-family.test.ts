@@ -219,3 +219,16 @@ describe('power said out loud', () => {
     expect(gateOf(big, big, policy({ minDrop: 0.05 })).gate.notices).toEqual([]);
   });
 });
+
+describe('advice that knows the family', () => {
+  it('holds each test to alpha over the family size, and grows with per-case tests to a fixed point', async () => {
+    const { casesNeeded, testsPerSetting } = await import('../../src/gate/cases-needed.js');
+    const { casesToDetectDrop } = await import('../../src/results/sample-size.js');
+    expect(testsPerSetting(policy(), 100)).toBe(2);
+    expect(testsPerSetting(policy({ maxLatencyIncrease: 0.2, caseRegressions: 'fail' }), 100)).toBe(103);
+    expect(casesNeeded(0.9, 0.8, policy(), 0.8)).toBe(casesToDetectDrop(0.9, 0.8, 0.025, 0.8));
+    expect(casesNeeded(0.9, 0.8, policy(), 0.8, 3)).toBe(casesToDetectDrop(0.9, 0.8, 0.05 / 6, 0.8));
+    const n = casesNeeded(0.9, 0.8, policy({ caseRegressions: 'fail' }), 0.8);
+    expect(n).toBe(casesToDetectDrop(0.9, 0.8, 0.05 / (2 + n), 0.8));
+  });
+});

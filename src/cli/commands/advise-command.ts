@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
 import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
 import { formatPercent, formatSetting } from '../../results/format-figures.js';
-import { casesToDetectDrop } from '../../results/sample-size.js';
+import { casesNeeded, testsPerSetting } from '../../gate/cases-needed.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
 import type { AdviseArgs } from '../cli-options.js';
@@ -19,22 +19,26 @@ export async function adviseCommand(args: AdviseArgs, io: CliIo): Promise<number
   const alpha = args.alpha ?? config.gate.alpha;
   if (!(args.drop > 0 && args.drop < 1)) throw new EvalgateError('USAGE', `--drop must be between 0 and 1, got ${args.drop}`, { hint: 'e.g. --drop 0.1 for 10 points' });
   if (!(args.power > 0 && args.power < 1) || !(alpha > 0 && alpha < 1)) throw new EvalgateError('USAGE', '--power and --alpha must be between 0 and 1');
-  const explain = `one-sided α ${alpha}, power ${args.power}; unpaired formula, so the paired gate needs at most this many`;
+  const policy = { ...config.gate, alpha };
+  const perSetting = testsPerSetting(policy, 0);
+  const explain = (settings: number) =>
+    `one-sided, power ${args.power}; the gate's family of ${settings} gated setting${settings === 1 ? '' : 's'} × ${perSetting} test${perSetting === 1 ? '' : 's'}${policy.caseRegressions === 'fail' ? ' + one per case' : ''} holds each test to α ${alpha} ÷ its size; unpaired formula, so the paired gate needs at most this many`;
   if (args.rate !== undefined) {
     if (!(args.rate > args.drop && args.rate <= 1)) throw new EvalgateError('USAGE', `--rate must be above --drop and at most 1, got ${args.rate}`);
-    const n = casesToDetectDrop(Math.min(args.rate, 0.999), args.rate - args.drop, alpha, args.power);
-    io.stdout.write(`To detect ${formatPercent(args.rate)} → ${formatPercent(args.rate - args.drop)}: ${n} cases per run (${explain}).\n`);
+    const n = casesNeeded(Math.min(args.rate, 0.999), args.rate - args.drop, policy, args.power);
+    io.stdout.write(`To detect ${formatPercent(args.rate)} → ${formatPercent(args.rate - args.drop)}: ${n} cases per run (${explain(1)}).\n`);
     return ExitCode.ok;
   }
   const runDir = args.runDir !== undefined ? args.runDir : path.join(path.resolve(config.rootDir, config.outDir), 'latest');
   const summary = readRunSummary(runDir, io.cwd, 'advise');
-  const table = new Table({ head: ['suite', 'setting', 'pass rate', `after −${(args.drop * 100).toFixed(0)} pts`, 'cases needed', 'cases now', 'enough?'], style: { head: [], border: [], compact: true } });
+  const gatedSettings = Math.max(1, summary.groups.filter((g) => g.gated !== false).length);
+  const table = new Table({ head: ['suite', 'setting', 'gated', 'pass rate', `after −${(args.drop * 100).toFixed(0)} pts`, 'cases needed', 'cases now', 'enough?'], style: { head: [], border: [], compact: true } });
   for (const g of summary.groups) {
     if (g.passRate === null) continue;
     const p1 = Math.min(Math.max(g.passRate, args.drop + 0.001), 0.999);
-    const needed = casesToDetectDrop(p1, p1 - args.drop, alpha, args.power);
-    table.push([g.suite, formatSetting(g), formatPercent(g.passRate), formatPercent(p1 - args.drop), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
+    const needed = casesNeeded(p1, p1 - args.drop, policy, args.power, gatedSettings);
+    table.push([g.suite, formatSetting(g), g.gated === false ? 'no' : 'yes', formatPercent(g.passRate), formatPercent(p1 - args.drop), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
   }
-  io.stdout.write(`Cases each setting needs for the gate to catch a drop of ${(args.drop * 100).toFixed(0)} points (${explain}), at the pass rates of run ${summary.runId}:\n${table.toString()}\n`);
+  io.stdout.write(`Cases each setting needs for the gate to catch a drop of ${(args.drop * 100).toFixed(0)} points (${explain(gatedSettings)}), at the pass rates of run ${summary.runId}:\n${table.toString()}\n`);
   return ExitCode.ok;
 }
