@@ -250,22 +250,23 @@ function latencyRiseTest(beforeCases: readonly CaseSummary[], afterCases: readon
 
 /**
  * The null variance of each shared case's difference in pass rate, summed: p(1−p)·(1/K_before +
- * 1/K_now), p estimated from the baseline without bias (×K/(K−1)); a case with one sample in the
- * baseline cannot show its own p, so it takes the group's, which assumes cases alike: the largest
- * variance, so the power stated is the least the gate has.
+ * 1/K_now), each case's p taken from the baseline and shrunk toward the pooled rate by one sample's
+ * weight ((c + p̄) / (K + 1), p̄ = (passes + ½) / (samples + 1)), so that a case, or a whole run, at
+ * 0% or 100% never claims a variance of zero. A case with one sample in the baseline cannot show its
+ * own p, so it takes the pooled one, which assumes cases alike: the largest variance, so the power
+ * stated is the least the gate has.
  */
 function powerInputs(beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]): PowerInputs {
   const now = new Map(afterCases.filter((c) => completedOf(c) > 0).map((c) => [c.case, completedOf(c)]));
   const pairs = beforeCases.filter((c) => completedOf(c) > 0 && now.has(c.case));
   const passed = pairs.reduce((s, c) => s + c.passed, 0);
   const completed = pairs.reduce((s, c) => s + completedOf(c), 0);
-  const pooled = completed > 0 ? passed / completed : 0;
+  const pooled = (passed + 0.5) / (completed + 1);
   let differenceVariance = 0;
   for (const c of pairs) {
     const k = completedOf(c);
-    const p = c.passed / k;
-    const variance = k > 1 ? (p * (1 - p) * k) / (k - 1) : pooled * (1 - pooled);
-    differenceVariance += variance * (1 / k + 1 / now.get(c.case)!);
+    const p = k > 1 ? (c.passed + pooled) / (k + 1) : pooled;
+    differenceVariance += p * (1 - p) * (1 / k + 1 / now.get(c.case)!);
   }
   return { cases: pairs.length, differenceVariance };
 }

@@ -103,7 +103,7 @@ describe('summary.md', () => {
     const cases = (passes: (i: number) => boolean) => Array.from({ length: 30 }, (_, i) => makeRecord({ case: `c${i}`, trialId: `t${i}`, pass: passes(i) }));
     const md = renderMarkdown(summaryOf(cases((i) => i < 10), { summary: summaryOf(cases(() => false)), policy: POLICY }));
     // McNemar: 10 cases flipped to passing, none back: p = 2^-10.
-    expect(md).toContain('| 0.0% | 33.3% | 0.00098 | mcnemar-exact | ✅ better |');
+    expect(md).toMatch(/\| yes \| 0\.0% \| 33\.3% \| 0\.00098 \| mcnemar-exact \| ≥ \d+% \| ✅ better \|/);
   });
 
   it('folds per suite a settings-in-detail table: latency tail, tokens by kind, pass@k, waits and total cost', () => {
