@@ -146,10 +146,13 @@ function describeFailingCase(c: CaseSummary, paint: Painter): string {
 
 /** The recommendation lines of a suite: the cheapest setting that surely passes, and the Pareto front. */
 export function describeRecommendation(advice: SuiteRecommendation, threshold: number): string[] {
+  const plans = (p: SuiteRecommendation['cheapest'] & object) =>
+    p.plans.length > 1 ? `; pooled over numberResults ${p.plans.map((x) => `${x.numberResults} (${formatUsd(x.costPerSampleUsd)} a sample)`).join(', ')}` : '';
   const best = advice.cheapest
-    ? `Cheapest setting that meets ${formatExactPercent(threshold)} with 95% confidence: ${formatSetting(advice.cheapest)} (${formatUsd(advice.cheapest.costPerSampleUsd)} a sample, lower bound ${formatPercent(advice.cheapest.passRateLowerBound, 0)})`
+    ? `Cheapest setting that meets ${formatExactPercent(threshold)} with 95% confidence: ${advice.cheapest.model} · ${advice.cheapest.thinkingLevel} (${formatUsd(advice.cheapest.costPerSampleUsd)} a sample, lower bound ${formatPercent(advice.cheapest.passRateLowerBound, 0)}${plans(advice.cheapest)})`
     : `No setting meets ${formatExactPercent(threshold)} with 95% confidence yet: more cases (evalgate advise) or more effort`;
-  const front = advice.paretoFront.length > 1 ? [`Pareto front, pass rate against cost: ${advice.paretoFront.map((s) => `${s.thinkingLevel} n=${s.numberResults}${advice.paretoFront.some((o) => o.model !== s.model) ? ` ${s.model}` : ''}`).join(' → ')}`] : [];
+  const manyModels = new Set(advice.paretoFront.map((s) => s.model)).size > 1;
+  const front = advice.paretoFront.length > 1 ? [`Pareto front, pass rate against cost: ${advice.paretoFront.map((s) => `${s.thinkingLevel}${manyModels ? ` ${s.model}` : ''}`).join(' → ')}`] : [];
   return [best, ...front];
 }
 

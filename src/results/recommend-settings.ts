@@ -1,43 +1,89 @@
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { GroupSummary } from './run-summary.js';
+import { wilsonInterval } from './wilson-interval.js';
 
-/** A setting, as recommendations name it. */
-export interface SettingRef {
+/**
+ * What a product ships: a model at a thinking level. numberResults is how samples were drawn, not a
+ * setting one ships (every result is an independent draw with its own seed), so the groups of one
+ * model and level at several numberResults are pooled into one.
+ */
+export interface ShippedSetting {
   model: string;
   thinkingLevel: ThinkingLevel;
+}
+
+/** One numberResults the pooled setting was run at, and what a sample cost with it. */
+export interface SamplingPlan {
   numberResults: number;
+  /** Completed samples drawn this way. */
+  samples: number;
+  costPerSampleUsd: number | null;
 }
 
 /** What a suite's settings suggest: the cheapest that surely meets the threshold, and the trade-offs. */
 export interface SuiteRecommendation {
   suite: string;
-  /** The cheapest setting whose 95% lower bound meets the threshold; null when none does yet. */
-  cheapest: (SettingRef & { costPerSampleUsd: number; passRateLowerBound: number }) | null;
-  /** Settings no other beats on both pass rate and cost per sample. */
-  paretoFront: SettingRef[];
+  /**
+   * The cheapest model × thinkingLevel whose 95% lower bound (pooled over its numberResults) meets the
+   * threshold; null when none does yet. `plans`: each numberResults it ran at, with its own cost per sample.
+   */
+  cheapest: (ShippedSetting & { costPerSampleUsd: number; passRateLowerBound: number; plans: SamplingPlan[] }) | null;
+  /** Model × level settings no other beats on both pass rate and cost per sample. */
+  paretoFront: ShippedSetting[];
 }
 
-const ref = (g: GroupSummary): SettingRef => ({ model: g.model, thinkingLevel: g.thinkingLevel, numberResults: g.numberResults });
+interface Pooled extends ShippedSetting {
+  passRate: number;
+  lowerBound: number | null;
+  costPerSampleUsd: number;
+  threshold: number;
+  plans: SamplingPlan[];
+}
 
 /**
- * Per suite: the cheapest setting whose pass rate is at or above the threshold with 95% confidence
- * (the interval's lower bound, not the point estimate: a lucky small sample does not qualify), and the
- * Pareto front of pass rate against cost per sample.
+ * Per suite: the cheapest model × thinkingLevel whose pass rate is at or above the threshold with 95%
+ * confidence (the interval's lower bound, not the point estimate: a lucky small sample does not
+ * qualify), and the Pareto front of pass rate against cost per sample. Groups at several numberResults
+ * pool: passes and completed samples add up, and so do their effective sample sizes (each group's is
+ * already discounted for its correlated samples).
  */
 export function recommendSettings(groups: readonly GroupSummary[]): SuiteRecommendation[] {
   const suites = [...new Set(groups.map((g) => g.suite))];
   return suites.map((suite) => {
-    const own = groups.filter((g) => g.suite === suite && g.passRate !== null && g.costPerSampleUsd !== null);
-    const qualifying = own
-      .filter((g) => g.passRateCi95 !== null && g.passRateCi95[0] >= g.threshold)
-      .sort((a, b) => a.costPerSampleUsd! - b.costPerSampleUsd!);
-    const best = qualifying[0];
-    const dominated = (g: GroupSummary) =>
-      own.some((h) => h !== g && h.passRate! >= g.passRate! && h.costPerSampleUsd! <= g.costPerSampleUsd! && (h.passRate! > g.passRate! || h.costPerSampleUsd! < g.costPerSampleUsd!));
+    const own = pool(groups.filter((g) => g.suite === suite && g.passRate !== null && g.costPerSampleUsd !== null));
+    const best = own.filter((p) => p.lowerBound !== null && p.lowerBound >= p.threshold).sort((a, b) => a.costPerSampleUsd - b.costPerSampleUsd)[0];
+    const dominated = (p: Pooled) =>
+      own.some((q) => q !== p && q.passRate >= p.passRate && q.costPerSampleUsd <= p.costPerSampleUsd && (q.passRate > p.passRate || q.costPerSampleUsd < p.costPerSampleUsd));
     return {
       suite,
-      cheapest: best ? { ...ref(best), costPerSampleUsd: best.costPerSampleUsd!, passRateLowerBound: best.passRateCi95![0] } : null,
-      paretoFront: own.filter((g) => !dominated(g)).sort((a, b) => a.costPerSampleUsd! - b.costPerSampleUsd!).map(ref),
+      cheapest: best ? { model: best.model, thinkingLevel: best.thinkingLevel, costPerSampleUsd: best.costPerSampleUsd, passRateLowerBound: best.lowerBound!, plans: best.plans } : null,
+      paretoFront: own.filter((p) => !dominated(p)).sort((a, b) => a.costPerSampleUsd - b.costPerSampleUsd).map((p) => ({ model: p.model, thinkingLevel: p.thinkingLevel })),
+    };
+  });
+}
+
+function pool(groups: readonly GroupSummary[]): Pooled[] {
+  const byShipped = new Map<string, GroupSummary[]>();
+  for (const g of groups) {
+    const key = `${g.model}\u0000${g.thinkingLevel}`;
+    byShipped.set(key, [...(byShipped.get(key) ?? []), g]);
+  }
+  return [...byShipped.values()].map((list) => {
+    const passed = list.reduce((s, g) => s + g.passed, 0);
+    const completed = list.reduce((s, g) => s + g.passed + g.failed, 0);
+    const effective = list.reduce((s, g) => s + g.effectiveSamples, 0);
+    const costedSamples = list.map((g) => (g.costPerSampleUsd! > 0 ? g.costUsd / g.costPerSampleUsd! : g.passed + g.failed));
+    const totalCosted = costedSamples.reduce((s, n) => s + n, 0);
+    const passRate = list.length === 1 ? list[0]!.passRate! : passed / completed;
+    const interval = list.length === 1 ? list[0]!.passRateCi95 : wilsonInterval(passRate * effective, effective);
+    return {
+      model: list[0]!.model,
+      thinkingLevel: list[0]!.thinkingLevel,
+      passRate,
+      lowerBound: interval ? interval[0] : null,
+      costPerSampleUsd: totalCosted > 0 ? list.reduce((s, g) => s + g.costUsd, 0) / totalCosted : 0,
+      threshold: list[0]!.threshold,
+      plans: list.map((g) => ({ numberResults: g.numberResults, samples: g.passed + g.failed, costPerSampleUsd: g.costPerSampleUsd })).sort((a, b) => a.numberResults - b.numberResults),
     };
   });
 }

@@ -164,7 +164,7 @@ describe('report.html of a hostile run', () => {
       expect(await stream.locator('figure.chart line.whisker').count()).toBe(2 * streamGroups.length);
       expect(await stream.locator('circle.cheapest').count()).toBe(2);
       const cheapest = summary.recommendations.find((r) => r.suite === 'stream')!.cheapest!;
-      await expect(stream.locator('figure.chart p.meta').first().textContent()).resolves.toContain(`cheapest setting that meets the threshold with 95% confidence: ${formatSetting(cheapest)}`);
+      await expect(stream.locator('figure.chart p.meta').first().textContent()).resolves.toContain(`cheapest setting that meets the threshold with 95% confidence: ${cheapest.model} · ${cheapest.thinkingLevel}`);
       const histogram = stream.locator('figure.wide');
       expect(await histogram.locator('rect.bar').count()).toBeGreaterThan(0);
       expect(await histogram.locator('line.p95').count()).toBe(streamGroups.length);

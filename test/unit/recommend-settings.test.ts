@@ -11,7 +11,7 @@ describe('recommendSettings', () => {
     const sure = makeGroup({ thinkingLevel: 'high', passRate: 0.95, passRateCi95: [0.86, 0.98], costPerSampleUsd: 0.004 });
     const costly = makeGroup({ thinkingLevel: 'xhigh', passRate: 0.97, passRateCi95: [0.9, 0.99], costPerSampleUsd: 0.009 });
     const [advice] = recommendSettings([costly, lucky, sure]);
-    expect(advice!.cheapest).toEqual({ model: 'openai-gpt-5-5', thinkingLevel: 'high', numberResults: 1, costPerSampleUsd: 0.004, passRateLowerBound: 0.86 });
+    expect(advice!.cheapest).toEqual({ model: 'openai-gpt-5-5', thinkingLevel: 'high', costPerSampleUsd: 0.004, passRateLowerBound: 0.86, plans: [{ numberResults: 1, samples: 10, costPerSampleUsd: 0.004 }] });
   });
 
   it('leaves a setting off the Pareto front when another is at least as good and cheaper', () => {
@@ -41,11 +41,23 @@ describe('recommendSettings', () => {
       suite: 'a',
       cheapest: null,
       paretoFront: [
-        { model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 },
-        { model: 'openai-gpt-5-5', thinkingLevel: 'high', numberResults: 1 },
+        { model: 'openai-gpt-5-5', thinkingLevel: 'low' },
+        { model: 'openai-gpt-5-5', thinkingLevel: 'high' },
       ],
     });
     // A lower bound exactly at the threshold qualifies.
     expect(b!.cheapest).toMatchObject({ thinkingLevel: 'low', passRateLowerBound: 0.8 });
+  });
+
+  it('names a model and level, pooling the numberResults it ran at, each plan with its own cost per sample', () => {
+    // medium at n=1 and n=4: 27/30 and 54/60; alone each lower bound is under 0.8, pooled (81/90 on 90 effective samples) it is above.
+    const one = makeGroup({ thinkingLevel: 'medium', numberResults: 1, passed: 27, failed: 3, passRate: 0.9, passRateCi95: [0.74, 0.97], effectiveSamples: 30, costUsd: 0.09, costPerSampleUsd: 0.003 });
+    const four = makeGroup({ thinkingLevel: 'medium', numberResults: 4, passed: 54, failed: 6, passRate: 0.9, passRateCi95: [0.79, 0.95], effectiveSamples: 60, costUsd: 0.15, costPerSampleUsd: 0.0025 });
+    const [advice] = recommendSettings([one, four]);
+    expect(advice!.cheapest).toMatchObject({ model: 'openai-gpt-5-5', thinkingLevel: 'medium', plans: [{ numberResults: 1, samples: 30, costPerSampleUsd: 0.003 }, { numberResults: 4, samples: 60, costPerSampleUsd: 0.0025 }] });
+    expect(advice!.cheapest!.passRateLowerBound).toBeCloseTo(0.8207, 3);
+    // Pooled cost per sample: $0.24 over 90 costed samples.
+    expect(advice!.cheapest!.costPerSampleUsd).toBeCloseTo(0.24 / 90, 12);
+    expect(advice!.paretoFront).toEqual([{ model: 'openai-gpt-5-5', thinkingLevel: 'medium' }]);
   });
 });

@@ -24,7 +24,7 @@ export function reportCharts(kit: ChartKit) {
   const PALETTE = ['#2563eb', '#d97706', '#7c3aed', '#059669', '#db2777', '#0891b2'];
 
   // A scatter of pass rate (with its interval) against a cost or latency, log scale.
-  const scatter = (groups: Group[], title: string, x: (g: Group) => number | null, formatX: (v: number) => string, threshold: number) => {
+  const scatter = (groups: Group[], title: string, x: (g: Group) => number | null, formatX: (v: number) => string, threshold: number, recommended: ReportData['suiteDetails'][number]['cheapest']) => {
     const W = 440, H = 260, L = 48, R = 16, T = 14, B = 40;
     const points = groups.filter((g) => g.passRate !== null && (x(g) ?? 0) > 0);
     const figure = el('figure', { class: 'chart' }, el('figcaption', {}, title));
@@ -50,23 +50,21 @@ export function reportCharts(kit: ChartKit) {
     plot.append(svg('line', { x1: L, x2: W - R, y1: py(threshold), y2: py(threshold), class: 'threshold' }));
     plot.append(svg('text', { x: W - R, y: py(threshold) - 4, 'text-anchor': 'end', class: 'tick' }, `threshold ${pct(threshold, 0)}`));
     const models = [...new Set(groups.map((g) => g.model))];
-    // The recommendation: the cheapest setting whose 95% lower bound meets the threshold.
-    const cheapest = points
-      .filter((g) => g.passRateCi95 !== null && g.passRateCi95[0] >= g.threshold)
-      .sort((a, b) => (a.costPerSampleUsd ?? Infinity) - (b.costPerSampleUsd ?? Infinity))[0];
+    // The recommendation of summary.json (a model × level, pooled over numberResults): every point of it ringed.
+    const isCheapest = (g: Group) => recommended !== null && g.model === recommended.model && g.thinkingLevel === recommended.thinkingLevel;
     for (const g of points) {
       const cx = px(x(g)!), cy = py(g.passRate!);
       const color = PALETTE[models.indexOf(g.model) % PALETTE.length]!;
       if (g.passRateCi95) plot.append(svg('line', { x1: cx, x2: cx, y1: py(g.passRateCi95[0]), y2: py(g.passRateCi95[1]), stroke: color, class: 'whisker' }));
-      if (g === cheapest) plot.append(svg('circle', { cx, cy, r: 10, class: 'cheapest' }));
+      if (isCheapest(g)) plot.append(svg('circle', { cx, cy, r: 10, class: 'cheapest' }));
       const dot = svg('circle', { cx, cy, r: 5, fill: isBelow(g) ? '#fff' : color, stroke: isBelow(g) ? '#dc2626' : color, 'stroke-width': 2 });
       dot.append(svg('title', {}, `${settingLabel(g)}: ${pct(g.passRate)} (95% CI ${g.passRateCi95 ? `${pct(g.passRateCi95[0], 0)}–${pct(g.passRateCi95[1], 0)}` : '—'}), ${formatX(x(g)!)}`));
       plot.append(dot);
       plot.append(svg('text', { x: cx + 8, y: cy - 6, class: 'label' }, `${g.thinkingLevel}${models.length > 1 ? ` ${g.model}` : ''}${new Set(groups.map((h) => h.numberResults)).size > 1 ? ` n${g.numberResults}` : ''}`));
     }
     figure.append(
-      el('p', { class: 'meta' }, cheapest
-        ? `◎ cheapest setting that meets the threshold with 95% confidence: ${settingLabel(cheapest)} (${usd(cheapest.costPerSampleUsd)} a sample)`
+      el('p', { class: 'meta' }, recommended
+        ? `◎ cheapest setting that meets the threshold with 95% confidence: ${recommended.model} · ${recommended.thinkingLevel} (${usd(recommended.costPerSampleUsd)} a sample${recommended.plans.length > 1 ? `, pooled over numberResults ${recommended.plans.map((p) => p.numberResults).join(', ')}` : ''})`
         : 'No setting meets the threshold with 95% confidence yet.'),
     );
     return figure;

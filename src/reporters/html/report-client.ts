@@ -43,7 +43,8 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
   };
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v).toLocaleString('en-US')} ms`);
   const settingLabel = (g: { model: string; thinkingLevel: string; numberResults: number }) => `${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
-  const isBelow = (g: Group) => g.passRate !== null && g.passRate < g.threshold;
+  const isBelow = (g: Group) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold;
+  const cheapestOf = (suite: string) => data.suiteDetails.find((d) => d.suite === suite)?.cheapest ?? null;
 
   const { scatter, distributions } = parts.charts({ el, svg, pct, usd, ms, settingLabel, isBelow });
   const root = document.getElementById('app')!;
@@ -174,8 +175,8 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
     const section = el('section', { class: 'suite' }, el('h2', {}, suite.name, el('span', { class: 'meta' }, ` ${suite.file} · threshold ${pct(suite.threshold, 0)}`)));
     section.append(
       el('div', { class: 'charts' },
-        scatter(groups, 'Pass rate (95% CI) against cost per sample', (g) => g.costPerSampleUsd, usd, suite.threshold),
-        scatter(groups, 'Pass rate (95% CI) against p95 latency', (g) => g.latencyMs.p95, ms, suite.threshold),
+        scatter(groups, 'Pass rate (95% CI) against cost per sample', (g) => g.costPerSampleUsd, usd, suite.threshold, cheapestOf(suite.name)),
+        scatter(groups, 'Pass rate (95% CI) against p95 latency', (g) => g.latencyMs.p95, ms, suite.threshold, cheapestOf(suite.name)),
       ),
       distributions(groups),
     );

@@ -1,5 +1,6 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
 import { caseKey } from '../../results/collect-case-details.js';
+import type { SuiteRecommendation } from '../../results/recommend-settings.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-summary.js';
 import type { Comparison } from '../../results/compare-runs.js';
 import { formatPercent, formatSetting } from '../../results/format-figures.js';
@@ -30,11 +31,11 @@ export interface ReportData {
   suites: RunSummary['config']['suites'];
   groups: Pick<
     GroupSummary,
-    | 'suite' | 'model' | 'thinkingLevel' | 'numberResults' | 'threshold' | 'samples' | 'passed' | 'failed' | 'errored' | 'passRate'
+    | 'suite' | 'model' | 'thinkingLevel' | 'numberResults' | 'threshold' | 'gated' | 'samples' | 'passed' | 'failed' | 'errored' | 'passRate'
     | 'passRateCi95' | 'costUsd' | 'costPerSampleUsd' | 'costPer1kRequestsUsd' | 'latencyMs' | 'meanThinkingTokens' | 'latencyHistogram' | 'passAtK' | 'passHatK'
   >[];
-  /** Per suite, as in `suites`: its settings in detail, its cases that failed every sample and its flaky ones. */
-  suiteDetails: { suite: string; settings: SettingsDetails; failing: ListedCases; flaky: ListedCases }[];
+  /** Per suite, as in `suites`: its settings in detail, its cases that failed every sample and its flaky ones, and the cheapest setting summary.json recommends (never recomputed here). */
+  suiteDetails: { suite: string; settings: SettingsDetails; failing: ListedCases; flaky: ListedCases; cheapest: SuiteRecommendation['cheapest'] }[];
   /** One per case and setting, compact: a run can have tens of thousands. */
   cases: {
     /** Index into `groups`: the setting. */
@@ -78,7 +79,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
     },
     suites: summary.config.suites,
     groups: summary.groups.map((g) => ({
-      suite: g.suite, model: g.model, thinkingLevel: g.thinkingLevel, numberResults: g.numberResults, threshold: g.threshold,
+      suite: g.suite, model: g.model, thinkingLevel: g.thinkingLevel, numberResults: g.numberResults, threshold: g.threshold, gated: g.gated,
       samples: g.samples, passed: g.passed, failed: g.failed, errored: g.errored, passRate: g.passRate, passRateCi95: g.passRateCi95,
       costUsd: g.costUsd, costPerSampleUsd: g.costPerSampleUsd, costPer1kRequestsUsd: g.costPer1kRequestsUsd, latencyMs: g.latencyMs,
       meanThinkingTokens: g.meanThinkingTokens, latencyHistogram: g.latencyHistogram, passAtK: g.passAtK, passHatK: g.passHatK,
@@ -98,6 +99,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
         settings: settingsDetails(summary.groups.filter((g) => g.suite === suite.name)),
         failing: listed((c) => c.failed > 0 && !c.flaky),
         flaky: listed((c) => c.flaky),
+        cheapest: summary.recommendations.find((r) => r.suite === suite.name)?.cheapest ?? null,
       };
     }),
     cases: summary.cases.map((c) => {
