@@ -145,3 +145,13 @@ describe('--resume refuses rules that changed', () => {
     expect(io.err()).toContain('changed since it started');
   });
 });
+
+describe("design.md's example suite", () => {
+  it('loads key for key, gateOn included, and gates only medium', async () => {
+    const { loadProject } = await import('../../src/config/load-project.js');
+    const project = await loadProject({ cwd: path.resolve(import.meta.dirname, '../fixtures/projects/design-example') });
+    const [suite] = project.suites;
+    expect(suite).toMatchObject({ name: 'invoice-extraction', threshold: 0.9, gateOn: { thinkingLevel: ['medium'] }, numberResults: [4], outputFormat: 'JSON' });
+    expect(suite!.cases[0]!.thinkingLevels).toEqual(['low', 'medium', 'high']);
+  });
+});
