@@ -1,8 +1,7 @@
 import { formatExactPercent, formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
-import type { RegressionPolicy } from './regression-policy.js';
-import { regressionReasons } from './regression-reasons.js';
+import { regressionReasons, type ReasonPolicy } from './regression-reasons.js';
 
 export interface GateInput {
   groups: readonly GroupSummary[];
@@ -15,7 +14,7 @@ export interface GateInput {
   /** The comparison with a baseline run: its regressions fail the gate. */
   comparison?: Comparison | null;
   /** The policy the comparison was judged by (for the power notice); needed with `comparison`. */
-  policy?: Pick<RegressionPolicy, 'minDrop' | 'requirePower'>;
+  policy?: ReasonPolicy;
 }
 
 /**

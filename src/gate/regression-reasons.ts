@@ -8,7 +8,7 @@ import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
  * the family's correction), `notices` are said and never fail (a case that flipped, a rise that was not
  * tested or not significant, a suite too small to see the drop that matters, unless `requirePower`).
  */
-export function regressionReasons(comparison: Comparison, policy: Pick<RegressionPolicy, 'minDrop' | 'requirePower'>): { reasons: GateReason[]; notices: GateReason[] } {
+export function regressionReasons(comparison: Comparison, policy: ReasonPolicy): { reasons: GateReason[]; notices: GateReason[] } {
   const reasons: GateReason[] = [];
   const notices: GateReason[] = [];
   const family = `Holm-adjusted over ${comparison.family.size} test${comparison.family.size === 1 ? '' : 's'}`;
@@ -24,13 +24,13 @@ export function regressionReasons(comparison: Comparison, policy: Pick<Regressio
     const cost = costRise(g);
     if (g.regressions.includes('cost')) {
       reasons.push({ code: 'COST_REGRESSION', message: `${label}: ${cost} (${g.costTest}, ${family} p = ${g.pCostRiseAdjusted!.toPrecision(2)})`, ...where });
-    } else if (g.costTest === 'none' && cost && g.after.costPerSampleUsd! > g.before.costPerSampleUsd! * 1.2) {
+    } else if (g.costTest === 'none' && cost && g.after.costPerSampleUsd! > g.before.costPerSampleUsd! * (1 + (policy.maxCostIncrease ?? NOTED_RISE))) {
       notices.push({ code: 'COST_REGRESSION', message: `${label}: ${cost}, not tested (the baseline records no per-case costs): reported, not failed`, ...where });
     }
     const latency = latencyRise(g);
     if (g.regressions.includes('latency')) {
       reasons.push({ code: 'LATENCY_REGRESSION', message: `${label}: ${latency} (${g.latencyTest} on per-case latencies, ${family} p = ${g.pLatencyRiseAdjusted!.toPrecision(2)})`, ...where });
-    } else if (latency && g.latencyRatio !== null && g.latencyRatio > 1.2 && g.pLatencyRise !== null && g.pLatencyRise <= 0.05) {
+    } else if (latency && g.latencyRatio !== null && g.latencyRatio > 1 + (policy.maxLatencyIncrease ?? NOTED_RISE) && g.pLatencyRise !== null && g.pLatencyRise <= comparison.family.alpha) {
       const why = g.pLatencyRiseAdjusted === null ? 'latency is reported, not gated (gate.maxLatencyIncrease)' : 'not significant in the family, or under the limits';
       notices.push({ code: 'LATENCY_REGRESSION', message: `${label}: ${latency}; ${why}`, ...where });
     }
@@ -48,6 +48,12 @@ export function regressionReasons(comparison: Comparison, policy: Pick<Regressio
   }
   return { reasons, notices };
 }
+
+/** What the gate needs of its policy to word its reasons. */
+export type ReasonPolicy = Pick<RegressionPolicy, 'minDrop' | 'requirePower'> & Partial<Pick<RegressionPolicy, 'maxCostIncrease' | 'maxLatencyIncrease'>>;
+
+/** A rise worth a notice when the policy sets no limit of its own: +20%. */
+const NOTED_RISE = 0.2;
 
 const formatPoints = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} points`;
 

@@ -3,7 +3,7 @@ import { binomialUpperTail } from '../../src/results/significance.js';
 import { formatGateSimulation, simulateGate } from './gate-simulation.js';
 
 // CI runs a small simulation; `npm run gate-sim` runs the full one (GATE_SIM_REPS=400, docs/ci.md).
-const REPS = Number(process.env.GATE_SIM_REPS ?? 16);
+const REPS = Number(process.env.GATE_SIM_REPS ?? 8);
 const FULL = REPS >= 200;
 
 /**
