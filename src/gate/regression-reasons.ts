@@ -35,7 +35,10 @@ export function regressionReasons(comparison: Comparison, policy: ReasonPolicy):
       notices.push({ code: 'LATENCY_REGRESSION', message: `${label}: ${latency}; ${why}`, ...where });
     }
     if (g.minDetectableDrop !== null && g.minDetectableDrop > policy.minDrop) {
-      const power = `${label}: this comparison detects a drop of ${formatPoints(g.minDetectableDrop)} or more (${formatPercent(STATED_POWER, 0)} power, ${g.pairedCases} paired cases); gate.minDrop is ${formatPoints(policy.minDrop)}, so smaller drops can pass unseen (evalgate advise --drop ${policy.minDrop} says how many cases it takes)`;
+      const sees = g.minDetectableDrop >= 1
+        ? `with ${g.pairedCases} paired cases no drop, however large, can be significant in a family of ${comparison.family.size}`
+        : `this comparison detects a drop of ${formatPoints(g.minDetectableDrop)} or more (${formatPercent(STATED_POWER, 0)} power, ${g.pairedCases} paired cases)`;
+      const power = `${label}: ${sees}; gate.minDrop is ${formatPoints(policy.minDrop)}, so smaller drops can pass unseen (evalgate advise --drop ${policy.minDrop} says how many cases it takes)`;
       (policy.requirePower ? reasons : notices).push({ code: 'UNDERPOWERED', message: power, ...where });
     }
   }

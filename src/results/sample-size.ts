@@ -18,10 +18,14 @@ export function casesToDetectDrop(p1: number, p2: number, alpha: number, power: 
 /**
  * The smallest drop in pass rate a paired comparison detects with the given power, one-sided at
  * `alpha`: (z₁₋α + z_power)·√V / n, where V sums the null variances of the n per-case differences
- * (the normal approximation of the paired test the gate runs). Null without cases; at most 1.
+ * (the normal approximation of the paired test the gate runs). Null without cases; 1 (no drop is
+ * detectable) when there are too few cases for the exact test to reach alpha at all.
  */
 export function minDetectableDrop(inputs: { cases: number; differenceVariance: number }, alpha: number, power: number): number | null {
   if (inputs.cases === 0) return null;
+  // The paired tests are exact at few cases: with n of them no p falls below 2⁻ⁿ, so below
+  // log₂(1/α) cases no drop, however large, is ever significant.
+  if (0.5 ** inputs.cases > alpha) return 1;
   const standardError = Math.sqrt(inputs.differenceVariance) / inputs.cases;
   return Math.min(1, (normalQuantile(1 - alpha) + normalQuantile(power)) * standardError);
 }

@@ -237,3 +237,16 @@ describe('advice that knows the family', () => {
     expect(n).toBe(casesToDetectDrop(0.9, 0.8, 0.05 / (2 + n), 0.8));
   });
 });
+
+describe('power at a handful of cases', () => {
+  it('says no drop can be significant when the exact test cannot reach its level at all', () => {
+    // 3 cases: the smallest sign-flip p is 1/8, above α / 2.
+    const few = run({ cases: 3, samples: 2, passes: () => 2 });
+    const { comparison, gate } = gateOf(few, few, policy());
+    expect(comparison.groups[0]!.minDetectableDrop).toBe(1);
+    expect(gate.notices).toEqual([expect.objectContaining({ code: 'UNDERPOWERED', message: expect.stringContaining('with 3 paired cases no drop, however large, can be significant in a family of 2') })]);
+    // Six cases can reach 1/64 < 0.025.
+    const six = run({ cases: 6, samples: 2, passes: () => 2 });
+    expect(gateOf(six, six, policy()).comparison.groups[0]!.minDetectableDrop).toBeLessThan(1);
+  });
+});
