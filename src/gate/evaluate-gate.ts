@@ -69,6 +69,12 @@ export function evaluateGate(input: GateInput): GateResult {
       raise(1);
     }
   }
+  // A suite whose gated settings did not run (--levels, --samples, --filter left them out) judged nothing.
+  for (const suite of new Set(input.groups.map((g) => g.suite))) {
+    if (input.groups.every((g) => g.suite !== suite || g.gated === false)) {
+      notices.push({ code: 'NOTHING_GATED', message: `${suite}: none of its gated settings (gateOn) ran, so nothing in it was gated`, suite });
+    }
+  }
   if (input.comparison) {
     const found = regressionReasons(input.comparison, input.policy ?? { minDrop: 0, requirePower: false });
     reasons.push(...found.reasons);

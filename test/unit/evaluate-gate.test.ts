@@ -110,4 +110,9 @@ describe('evaluateGate', () => {
     expect(gate({ groups: [belowThreshold, allErrored] }).exitCode).toBe(3);
     expect(gate({ groups: [belowThreshold] }).exitCode).toBe(1);
   });
+
+  it('says so when none of a suite\'s gated settings ran, and still passes', () => {
+    const groups = [makeGroup({ suite: 'a', thinkingLevel: 'low', gated: false, passRate: 0.1 }), makeGroup({ suite: 'b', thinkingLevel: 'low' })];
+    expect(gate({ groups })).toMatchObject({ passed: true, reasons: [], notices: [{ code: 'NOTHING_GATED', suite: 'a', message: 'a: none of its gated settings (gateOn) ran, so nothing in it was gated' }] });
+  });
 });
