@@ -15,7 +15,8 @@ export interface StreamTiming {
 /** One result the provider returned for a task. */
 export interface ProviderResult {
   text: string;
-  finishReason: FinishReason;
+  /** Null when the API never said why the model stopped (a stream that ended without a finishReason chunk). */
+  finishReason: FinishReason | null;
   usage: Usage | null;
   /** The API's own cost figure, USD; null when it sent none. */
   costUsd: number | null;
