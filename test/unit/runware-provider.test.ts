@@ -202,12 +202,14 @@ describe('RunwareProvider: reading a 200 answer', () => {
     expect(outcome.failure).toBeUndefined();
   });
 
-  it('counts missing thinkingTokens as 0 and sums totalTokens when it is absent', async () => {
+  it('counts missing thinkingTokens as 0 and, when totalTokens is absent, takes it as prompt + completion, as Runware defines it', async () => {
     const outcome = await sendAnswered((task) => ({
       status: 200,
       body: { data: [resultItem(task, 'a', { usage: { promptTokens: 10, completionTokens: 4 } })] },
     }));
     expect(outcome.results[0]!.usage).toEqual({ promptTokens: 10, completionTokens: 4, thinkingTokens: 0, totalTokens: 14 });
+    const thinking = await sendAnswered((task) => ({ status: 200, body: { data: [resultItem(task, 'b', { usage: { promptTokens: 10, completionTokens: 4, thinkingTokens: 30 } })] } }));
+    expect(thinking.results[0]!.usage).toEqual({ promptTokens: 10, completionTokens: 4, thinkingTokens: 30, totalTokens: 14 });
   });
 
   it('has null usage when the item carries none', async () => {
