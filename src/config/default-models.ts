@@ -236,7 +236,7 @@ export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {
   "deepseek-v4-flash": {
     "air": "deepseek:v4@flash",
     "displayName": "DeepSeek V4 Flash",
-    "maxTokens": 32768,
+    "maxTokens": 384000,
     "maxNumberResults": 4,
     "thinkingLevels": ["none", "low", "medium", "high"],
     "outputFormats": ["TEXT", "JSON"],
@@ -246,15 +246,15 @@ export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {
     "outputTokensPerSecond": 100,
     "thinkingBilling": "separate",
     "tokenizer": "approximate",
-    "source": "data/runware-model-snapshot.json",
+    "source": "data/runware-model-snapshot.json; Runware's page: up to 384K output tokens, outputFormat with 2 values, numberResults 1 to 4, three delivery methods",
     "fieldSources": {
       "air": "sdk-typescript 2026-07-22",
-      "maxTokens": "assumed 2026-12-06",
-      "maxNumberResults": "runware-text-inference 2026-12-06",
+      "maxTokens": "runware-page 2026-12-06",
+      "maxNumberResults": "runware-page 2026-12-06",
       "thinkingLevels": "assumed 2026-12-06",
       "outputFormats": "sdk-python 2026-06-23",
       "jsonSchema": "sdk-python 2026-06-23",
-      "deliveryMethods": "sdk-typescript-text-params 2026-07-22",
+      "deliveryMethods": "runware-page 2026-12-06",
       "acceptsTools": "sdk-python 2026-06-23",
       "toolTypes": "sdk-python 2026-06-23",
       "acceptsImages": "sdk-python 2026-06-23",
@@ -263,7 +263,7 @@ export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {
       "thinkingBilling": "assumed 2026-12-06",
       "tokenizer": "assumed 2026-12-06"
     },
-    "unconfirmed": ["maxTokens", "maxNumberResults", "thinkingLevels", "deliveryMethods", "outputTokensPerSecond"]
+    "unconfirmed": ["thinkingLevels", "outputTokensPerSecond"]
   },
   "deepseek-v4-pro": {
     "air": "deepseek:v4@pro",
