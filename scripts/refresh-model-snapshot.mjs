@@ -3,7 +3,7 @@
 //
 //   git --git-dir=<runware-typescript>/.git show HEAD:src/types/task-map.ts > /tmp/task-map.ts
 //   git --git-dir=<runware-python>/.git show HEAD:runware/types/task_map.py > /tmp/task_map.py
-//   node scripts/refresh-model-snapshot.mjs --typescript /tmp/task-map.ts --python /tmp/task_map.py \
+//   node scripts/refresh-model-snapshot.mjs --typescript /tmp/task-map.ts --python /tmp/task_map.py [--snapshot file] \
 //     --typescript-version 1.6.8 --typescript-commit <sha> --typescript-schemas <SCHEMAS_VERSION of src/_schemas-version.ts> \
 //     --python-version 1.4.0 --python-commit <sha>
 //   npm run models        # regenerates src/config/default-models.ts and the table in docs/models.md
@@ -15,9 +15,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const SNAPSHOT = new URL('../data/runware-model-snapshot.json', import.meta.url);
 const { values: args } = parseArgs({
   options: {
+    snapshot: { type: 'string' },
     typescript: { type: 'string' },
     python: { type: 'string' },
     'typescript-version': { type: 'string' },
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     'python-commit': { type: 'string' },
   },
 });
+const SNAPSHOT = args.snapshot ?? new URL('../data/runware-model-snapshot.json', import.meta.url);
 if (!args.typescript || !args.python) {
   console.error('usage: node scripts/refresh-model-snapshot.mjs --typescript <task-map.ts> --python <task_map.py> [--typescript-version v --typescript-commit sha --python-version v --python-commit sha]');
   process.exit(2);
