@@ -10,7 +10,8 @@ export interface SampleView {
   text: string;
   /** The tools the model asked to call; empty when none. */
   toolCalls: readonly ToolCall[];
-  finishReason: FinishReason;
+  /** Null when the API did not say (a stream that ended without a finishReason chunk). */
+  finishReason: FinishReason | null;
   usage: Usage | null;
   costUsd: number | null;
   latencyMs: number;

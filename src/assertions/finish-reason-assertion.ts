@@ -9,10 +9,12 @@ export function compileFinishReasonAssertion(spec: AssertionSpecOf<'finishReason
   return {
     type: 'finishReason',
     check(sample) {
-      const isListed = accepted.includes(sample.finishReason);
+      // A sample whose API gave no finish reason is in no list: `equals` fails it, `not` passes it.
+      const isListed = sample.finishReason !== null && accepted.includes(sample.finishReason);
       const pass = spec.not ? !isListed : isListed;
       const expected = spec.not ? `not ${shown}` : shown;
-      return { type: 'finishReason', pass, message: pass ? `finishReason ${sample.finishReason}` : `expected finishReason ${expected}, got ${sample.finishReason}` };
+      const found = sample.finishReason ?? 'none (the API gave no finish reason)';
+      return { type: 'finishReason', pass, message: pass ? `finishReason ${found}` : `expected finishReason ${expected}, got ${found}` };
     },
   };
 }

@@ -108,6 +108,12 @@ export interface AdviseArgs {
   alpha?: number;
 }
 
+/** Arguments of `evalgate models`. */
+export interface ModelsArgs {
+  config?: string;
+  json: boolean;
+}
+
 /** Arguments of `evalgate init`. */
 export interface InitArgs {
   force: boolean;
@@ -223,6 +229,11 @@ export const ADVISE_OPTIONS = {
   power: { type: 'number', default: 0.8, describe: 'Chance of detecting the drop' },
   alpha: { type: 'number', describe: 'False-alarm rate (default: gate.alpha in evalconfig.yaml)' },
 } satisfies Record<Exclude<keyof AdviseArgs, 'runDir'>, Options>;
+
+export const MODELS_OPTIONS = {
+  config,
+  json: { type: 'boolean', default: false, describe: 'Print the table as JSON, with the source of every field' },
+} satisfies Record<keyof ModelsArgs, Options>;
 
 export const INIT_OPTIONS = {
   force: { type: 'boolean', default: false, describe: 'Overwrite files that exist' },

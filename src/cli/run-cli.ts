@@ -9,6 +9,7 @@ import {
   ESTIMATE_OPTIONS,
   INIT_OPTIONS,
   MERGE_OPTIONS,
+  MODELS_OPTIONS,
   REPORT_OPTIONS,
   RUN_OPTIONS,
   SIMULATE_OPTIONS,
@@ -20,6 +21,7 @@ import {
   type EstimateArgs,
   type InitArgs,
   type MergeArgs,
+  type ModelsArgs,
   type ReportArgs,
   type RunArgs,
   type SimulateArgs,
@@ -39,6 +41,7 @@ export interface CommandHandlers {
   merge(args: MergeArgs, io: CliIo): Promise<number>;
   baseline(args: BaselineArgs, io: CliIo): Promise<number>;
   advise(args: AdviseArgs, io: CliIo): Promise<number>;
+  models(args: ModelsArgs, io: CliIo): Promise<number>;
 }
 
 /** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
@@ -53,6 +56,7 @@ export const defaultHandlers: CommandHandlers = {
   merge: async (args, io) => (await import('./commands/merge-command.js')).mergeCommand(args, io),
   baseline: async (args, io) => (await import('./commands/baseline-command.js')).baselineCommand(args, io),
   advise: async (args, io) => (await import('./commands/advise-command.js')).adviseCommand(args, io),
+  models: async (args, io) => (await import('./commands/models-command.js')).modelsCommand(args, io),
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
@@ -100,6 +104,7 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
     describe: 'How many cases each setting needs to detect a given drop (--drop 0.1)',
     options: ADVISE_OPTIONS,
   },
+  { name: 'models', usage: 'models', describe: "List the model table: each model's AIR, what it takes, its price, and what is unconfirmed; sends nothing", options: MODELS_OPTIONS },
   {
     name: 'estimate',
     usage: 'estimate [suites..]',
@@ -132,7 +137,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, models, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GateOnSchema } from './gate-on.js';
-import { ModelSpecSchema } from './model-table.js';
+import { ModelOverrideSchema } from './model-table.js';
 import { DELIVERY_METHODS } from './runware-limits.js';
 import { FaultsSchema } from './simulator-faults.js';
 
@@ -77,7 +77,7 @@ export const GateSchema = z
   })
   .describe('Regression gate against a baseline run.');
 
-/** How `async` delivery waits for results: polling with getResponse, as Runware's SDK does. */
+/** How `async` delivery waits for results: polling getResponse with a backoff close to Runware's TS SDK's (docs/delivery.md). */
 export const PollingSchema = z
   .strictObject({
     firstDelayMs: z.int().min(0).default(1000).describe('Wait before the first getResponse poll. @default 1000'),
@@ -204,7 +204,7 @@ export const ConfigSpecSchema = z
       .default(1)
       .describe('Share of errored samples at which the run counts as an infrastructure failure (exit 3); 1 means only when every sample errored. @default 1'),
     models: z
-      .record(z.string().min(1), ModelSpecSchema.partial())
+      .record(z.string().min(1), ModelOverrideSchema)
       .default({})
       .describe('Additions to and overrides of the built-in model table, keyed by the id suites use.'),
     simulator: SimulatorConfigSchema.prefault({}),

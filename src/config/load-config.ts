@@ -84,7 +84,22 @@ export async function loadConfig(options: { cwd: string; configPath?: string }):
 
 function resolve(spec: ConfigSpec, rootDir: string, configFile: string | undefined): ResolvedConfig {
   const table: Record<string, ModelSpec> = { ...DEFAULT_MODELS };
-  for (const [id, override] of Object.entries(spec.models)) table[id] = ModelSpecSchema.parse({ ...DEFAULT_MODELS[id], ...override });
+  for (const [id, override] of Object.entries(spec.models)) table[id] = ModelSpecSchema.parse(overrideModel(DEFAULT_MODELS[id], override));
   const { models, ...rest } = spec;
   return { ...rest, rootDir, ...(configFile ? { configFile } : {}), models: new ModelTable(table), modelOverrides: models };
+}
+
+/**
+ * A built-in model with the fields evalconfig.yaml gives: those replace the table's, count as confirmed
+ * (the user vouches for them) unless `unconfirmed` is given too, and name evalconfig.yaml as their source.
+ */
+function overrideModel(builtIn: ModelSpec | undefined, override: Record<string, unknown>): Record<string, unknown> {
+  if (!builtIn) return override;
+  const given = Object.keys(override);
+  return {
+    ...builtIn,
+    ...override,
+    ...(override.unconfirmed === undefined ? { unconfirmed: builtIn.unconfirmed.filter((field) => !given.includes(field)) } : {}),
+    fieldSources: { ...builtIn.fieldSources, ...Object.fromEntries(given.map((field) => [field, 'evalconfig.yaml'])) },
+  };
 }

@@ -7,6 +7,14 @@ export const PriceSchema = z
     input: z.number().nonnegative().describe('USD per 1M prompt tokens.'),
     output: z.number().nonnegative().describe('USD per 1M completion tokens (and thinking tokens, billed at this rate).'),
     cachedInput: z.number().nonnegative().optional().describe('USD per 1M cached prompt tokens, where known. Informational: Runware\'s usage reports no cached-token count, so no cost evalgate computes applies it.'),
+    above: z
+      .strictObject({
+        promptTokens: z.int().positive().describe('The tier starts above this many prompt tokens in one request.'),
+        input: z.number().nonnegative().describe('USD per 1M prompt tokens in this tier.'),
+        output: z.number().nonnegative().describe('USD per 1M completion (and thinking) tokens in this tier.'),
+      })
+      .optional()
+      .describe('A second price tier: a request whose prompt is above `promptTokens` pays these rates for all its tokens (Gemini 3.1 Pro: $4/$18 above 200k).'),
   })
   .describe('USD per 1M tokens.');
 export type Price = z.infer<typeof PriceSchema>;
@@ -52,12 +60,29 @@ export const ModelSpecSchema = z.strictObject({
         'one token per 4 bytes of UTF-8, for models whose tokenizer evalgate does not have. @default approximate',
     ),
   source: z.string().optional().describe('Where the limits and price come from.'),
+  fieldSources: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Per field, where its value comes from and that source\'s date (the built-in table says; a field set in evalconfig.yaml says `evalconfig.yaml`).'),
   unconfirmed: z
     .array(z.enum(['maxTokens', 'maxNumberResults', 'thinkingLevels', 'outputFormats', 'deliveryMethods', 'toolTypes', 'acceptsImages', 'outputTokensPerSecond', 'price']))
     .default([])
     .describe('The fields above that Runware has not confirmed for this model: best guesses, to be checked against a real call. @default []'),
 });
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+/**
+ * A model under `models:` in evalconfig.yaml: every field optional and without its default, so that
+ * correcting one field of a built-in model leaves the others as the table has them.
+ */
+export const ModelOverrideSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(ModelSpecSchema.shape).map(([key, schema]) => {
+      const bare = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+      return [key, bare.optional().describe(schema.description ?? '')];
+    }),
+  ) as { [K in keyof typeof ModelSpecSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof ModelSpecSchema.shape)[K]>>> },
+);
 
 /** A model with the id suites use (the slug on Runware's model page). */
 export interface ModelEntry extends ModelSpec {

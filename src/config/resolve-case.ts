@@ -86,7 +86,14 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
   const systemPromptTemplate = spec.settings?.systemPrompt ?? suite.settings?.systemPrompt;
   const systemPromptAt: YamlPath = spec.settings?.systemPrompt !== undefined ? at('settings', 'systemPrompt') : ['settings', 'systemPrompt'];
   const systemPrompt = systemPromptTemplate === undefined ? undefined : render(systemPromptTemplate, systemPromptAt);
-  if (systemPrompt !== undefined && systemPrompt.length > RUNWARE_LIMITS.systemPromptChars.max) {
+  if (systemPrompt !== undefined && systemPrompt.trim() === '') {
+    // Runware takes 1 to 200,000 characters: an empty rendered prompt would fail every sample, paid or not.
+    diagnostics.push(
+      source.diagnostic(systemPromptAt, 'OUT_OF_RANGE', `case "${spec.id}": the system prompt renders empty; Runware takes ${RUNWARE_LIMITS.systemPromptChars.min} to ${RUNWARE_LIMITS.systemPromptChars.max} characters`, {
+        hint: 'give the variable it uses a value, or remove settings.systemPrompt',
+      }),
+    );
+  } else if (systemPrompt !== undefined && systemPrompt.length > RUNWARE_LIMITS.systemPromptChars.max) {
     diagnostics.push(source.diagnostic(systemPromptAt, 'OUT_OF_RANGE', `case "${spec.id}": the rendered system prompt is ${systemPrompt.length} characters; at most ${RUNWARE_LIMITS.systemPromptChars.max} are allowed`));
   }
 

@@ -19,7 +19,7 @@ export type ToolType = (typeof TOOL_TYPES)[number];
 export const TOOL_CHOICE_TYPES = ['auto', 'any', 'tool', 'none'] as const;
 export type ToolChoiceType = (typeof TOOL_CHOICE_TYPES)[number];
 
-export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'unknown'] as const;
+export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'tool_calls', 'tool_use', 'unknown'] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
 
 /** Runware's documented ranges for a textInference task. */

@@ -1,3 +1,4 @@
+import { ratesFor } from './price-usage.js';
 import type { Trial } from '../plan/trial.js';
 import { compareSettings } from '../results/run-summarizer.js';
 import { Z_95 } from '../results/wilson-interval.js';
@@ -69,9 +70,10 @@ export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): 
     const stats = learnedStats(inputs.history, trial);
     const meanOutput = stats ? Math.min(stats.outputTokens.mean!, request.maxTokens) : request.maxTokens;
     const n = setting.numberResults;
-    const outputRateUsd = price.output / 1_000_000;
+    const rates = ratesFor(price, prompt.tokens);
+    const outputRateUsd = rates.output / 1_000_000;
     const exactUsd = inputs.exactPromptUsd?.(trial);
-    const promptUsd = exactUsd ?? (n * prompt.tokens * price.input) / 1_000_000;
+    const promptUsd = exactUsd ?? (n * prompt.tokens * rates.input) / 1_000_000;
     const part: Part = { samples: n, promptUsd, expectedUsd: promptUsd + n * meanOutput * outputRateUsd, worstUsd: promptUsd + n * request.maxTokens * outputRateUsd, stats, outputRateUsd };
     all.push(part);
 

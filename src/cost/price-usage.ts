@@ -1,4 +1,4 @@
-import type { ModelSpec } from '../config/model-table.js';
+import type { ModelSpec, Price } from '../config/model-table.js';
 import type { Usage } from '../results/sample-record.js';
 
 /**
@@ -10,5 +10,11 @@ import type { Usage } from '../results/sample-record.js';
 export function priceUsage(usage: Usage, model: Pick<ModelSpec, 'price' | 'thinkingBilling'>): number | null {
   if (!model.price) return null;
   const outputTokens = model.thinkingBilling === 'separate' ? usage.completionTokens + usage.thinkingTokens : usage.completionTokens;
-  return (usage.promptTokens * model.price.input + outputTokens * model.price.output) / 1_000_000;
+  const rates = ratesFor(model.price, usage.promptTokens);
+  return (usage.promptTokens * rates.input + outputTokens * rates.output) / 1_000_000;
+}
+
+/** The rates, USD per 1M tokens, a request with this many prompt tokens pays: its price's second tier above its threshold. */
+export function ratesFor(price: Price, promptTokens: number): { input: number; output: number } {
+  return price.above && promptTokens > price.above.promptTokens ? price.above : price;
 }

@@ -1,3 +1,4 @@
+import { ratesFor } from './price-usage.js';
 import type { ModelSpec } from '../config/model-table.js';
 import type { InferenceRequest } from '../plan/trial.js';
 
@@ -29,6 +30,7 @@ export function worstCaseCostUsd(request: InferenceRequest, pricing: Pick<ModelS
     (request.images?.length ?? 0) * IMAGE_WORST_CASE_TOKENS +
     MESSAGE_OVERHEAD_TOKENS * texts.length +
     REQUEST_OVERHEAD_TOKENS;
-  const perResult = (promptTokens * pricing.price.input + request.maxTokens * pricing.price.output) / 1_000_000;
+  const rates = ratesFor(pricing.price, promptTokens);
+  const perResult = (promptTokens * rates.input + request.maxTokens * rates.output) / 1_000_000;
   return perResult * request.numberResults;
 }

@@ -15,7 +15,8 @@ export interface StreamTiming {
 /** One result the provider returned for a task. */
 export interface ProviderResult {
   text: string;
-  finishReason: FinishReason;
+  /** Null when the API never said why the model stopped (a stream that ended without a finishReason chunk). */
+  finishReason: FinishReason | null;
   usage: Usage | null;
   /** The API's own cost figure, USD; null when it sent none. */
   costUsd: number | null;
@@ -61,6 +62,13 @@ export interface SendOptions {
    * trial's deadline (`retry.trialDeadlineMs`). Unset: a stream has no total cap.
    */
   streamDeadlineMs?: number;
+  /**
+   * For `deliveryMethod: async`. `onSubmit` is called with the taskUUID of a task just before its
+   * submission is sent (the run journals it, so a killed run can ask for the task instead of paying
+   * for it again). With `resumeTaskUUID`, nothing is submitted: the attempt polls getResponse for that
+   * task, sent by an earlier run; a task Runware no longer knows comes back `NOT_FOUND`.
+   */
+  asyncTask?: { onSubmit?: (taskUUID: string) => void; resumeTaskUUID?: string };
 }
 
 /**

@@ -43,6 +43,13 @@ export interface ExecuteTrialOptions {
   /** The run's retries, shared by all trials; without one, retries are limited per trial only. */
   retryBudget?: RetryBudget;
   pacer?: Pacer;
+  /**
+   * Async tasks an earlier, killed run submitted for this trial (from async-tasks.jsonl): they are
+   * polled first, and only the results they cannot give (a task Runware no longer knows) are sent again.
+   */
+  resumeTasks?: readonly { taskUUID: string; numberResults: number }[];
+  /** Hears each async task before its submission is sent, to journal it. */
+  onAsyncSubmit?: (taskUUID: string, numberResults: number) => void;
 }
 
 /** Failures that mean "too much load": they slow the whole run down, not just this trial. */
@@ -58,14 +65,18 @@ export async function executeTrial(request: InferenceRequest, options: ExecuteTr
   const results: ReceivedResult[] = [];
   const trialStarted = clock.now();
   let waited = 0;
-  for (let attempt = 1; ; attempt++) {
+  const resumed = await collectResumedTasks(request, options, results);
+  if (resumed.outcome) return resumed.outcome;
+  for (let attempt = resumed.attempts + 1; ; attempt++) {
     const missing = request.numberResults - results.length;
     const startedAt = clock.now();
-    const outcome = await provider.send(missing === request.numberResults ? request : { ...request, numberResults: missing }, {
+    const asked = missing === request.numberResults ? request : { ...request, numberResults: missing };
+    const outcome = await provider.send(asked, {
       signal,
       timeoutMs: options.requestTimeoutMs,
       // A stream that keeps arriving is bounded by what is left of the trial's deadline, not by the request timeout.
       streamDeadlineMs: Math.max(1, retry.trialDeadlineMs - (startedAt - trialStarted)),
+      ...(options.onAsyncSubmit ? { asyncTask: { onSubmit: (taskUUID: string) => options.onAsyncSubmit!(taskUUID, missing) } } : {}),
     });
     const received = outcome.results.slice(0, missing);
     results.push(...received.map((r) => ({ ...r, latencyMs: r.stream?.latencyMs ?? outcome.latencyMs })));
@@ -95,6 +106,39 @@ export async function executeTrial(request: InferenceRequest, options: ExecuteTr
     await clock.sleep(wait, signal);
     if (signal.aborted) return end({ code: 'INTERRUPTED', message: 'the run was interrupted while waiting to retry', isRetryable: false });
   }
+}
+
+/**
+ * Polls the async tasks a killed run left for this trial, adding what they return to `results`. A task
+ * Runware no longer knows (NOT_FOUND) gives nothing and leaves its results to be sent again; any other
+ * failure that cannot be retried (a task still running at the polling deadline, an interruption) ends
+ * the trial here: sending it again would pay twice for a task that may still deliver.
+ */
+async function collectResumedTasks(
+  request: InferenceRequest,
+  options: ExecuteTrialOptions,
+  results: ReceivedResult[],
+): Promise<{ attempts: number; outcome?: TrialOutcome }> {
+  let attempts = 0;
+  let latencyMs = 0;
+  if (request.deliveryMethod !== 'async') return { attempts };
+  for (const task of options.resumeTasks ?? []) {
+    const missing = request.numberResults - results.length;
+    if (missing <= 0) break;
+    attempts++;
+    const outcome = await options.provider.send({ ...request, numberResults: task.numberResults }, {
+      signal: options.signal,
+      timeoutMs: options.requestTimeoutMs,
+      asyncTask: { resumeTaskUUID: task.taskUUID },
+    });
+    latencyMs = outcome.latencyMs;
+    results.push(...outcome.results.slice(0, missing).map((r) => ({ ...r, latencyMs })));
+    const failure = outcome.failure;
+    if (results.length >= request.numberResults || !failure || failure.code === 'NOT_FOUND' || failure.isRetryable) continue;
+    return { attempts, outcome: { results, failure, attempts, latencyMs, backoffMs: 0 } };
+  }
+  if (results.length >= request.numberResults) return { attempts, outcome: { results, attempts, latencyMs, backoffMs: 0 } };
+  return { attempts };
 }
 
 function withNote(failure: ProviderFailure, note: string): ProviderFailure {

@@ -20,6 +20,7 @@ import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
 import { BudgetGuard } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
+import { AsyncTaskJournal } from './async-task-journal.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal } from './results-journal.js';
@@ -104,6 +105,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
+  // Async tasks are journaled before they are sent; a resumed run asks Runware for those of its unfinished trials first.
+  const taskJournalPath = path.join(options.runDir, 'async-tasks.jsonl');
+  const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
+  const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, readonly Assertion[]>();
   const assertionsFor = (kase: LoadedCase) => {
@@ -138,6 +143,12 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       signal: options.abortSignal,
       retryBudget,
       pacer,
+      ...(trial.request.deliveryMethod === 'async'
+        ? {
+            resumeTasks: resumableTasks.get(trial.id) ?? [],
+            onAsyncSubmit: (taskUUID: string, numberResults: number) => taskJournal.record({ trialId: trial.id, taskUUID, numberResults }),
+          }
+        : {}),
     });
     inFlight--;
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
@@ -164,6 +175,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     throw error;
   } finally {
     journal.close();
+    taskJournal.close();
     await regexRunner.close();
   }
 

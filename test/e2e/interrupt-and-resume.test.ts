@@ -121,6 +121,36 @@ describe('a run killed or interrupted mid-way, then resumed', () => {
     expect(summary.interrupted).toBe(false);
   });
 
+  it('after SIGKILL mid async run, resumes by polling the tasks it had sent: the server accepts one task per trial, no more', async () => {
+    const suite = path.join(dir, 'evals', 'count.yaml');
+    writeFileSync(suite, readFileSync(suite, 'utf8').replace('suite: count\n', 'suite: count\ndeliveryMethod: async\n'));
+    writeFileSync(path.join(dir, 'evalconfig.yaml'), `${readFileSync(path.join(dir, 'evalconfig.yaml'), 'utf8')}polling: {firstDelayMs: 5, factor: 1.5, maxDelayMs: 20, deadlineMs: 20000}\n`);
+    const first = spawnRun(['--provider', 'runware', '--out', 'run']);
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (simulator.stats.tasks >= 40) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 2);
+    });
+    first.kill('SIGKILL');
+    await exitOf(first);
+    const runDir = path.join(dir, 'run');
+    const recordedBefore = completeTrials(readRecords(runDir)).size;
+    const journaled = readFileSync(path.join(runDir, 'async-tasks.jsonl'), 'utf8').trim().split('\n').length;
+    // Some trials were sent and not yet recorded when the run was killed: those are what resume must not pay for again.
+    expect(journaled).toBeGreaterThan(recordedBefore);
+
+    const second = spawnRun(['--resume', 'run']);
+    expect(await exitOf(second)).toBe(0);
+    expect(simulator.stats.tasks).toBe(CASES * 3 * 2);
+    const records = readRecords(runDir);
+    expect(records).toHaveLength(CASES * 3 * (1 + 2));
+    expect(new Set(records.map((r) => `${r.trialId}/${r.sampleIndex}`)).size).toBe(records.length);
+    console.log(`async SIGKILL: ${recordedBefore} trials recorded, ${journaled} tasks journaled before the kill; ${simulator.stats.tasks} tasks accepted in all for ${CASES * 3 * 2} trials`);
+  });
+
   it('on Ctrl-C, lets in-flight requests finish, writes the artefacts and exits 130; resume completes it', async () => {
     const child = spawnRun(['--provider', 'runware', '--out', 'run']);
     let stderr = '';

@@ -1,3 +1,4 @@
+import { FinishReasonSpecSchema } from '../../src/config/assertion-spec-schema.js';
 import { describe, expect, it } from 'vitest';
 import type { ParsedJson, SampleView } from '../../src/assertions/assertion.js';
 import { compile } from '../support/compile.js';
@@ -227,6 +228,18 @@ describe('finishReason', () => {
       pass: false,
       message: 'expected finishReason not length or content_filter, got length',
     });
+  });
+
+  it('can name the tool-call finish reasons (tool_calls, tool_use), in a suite as in a check', () => {
+    const parsed = FinishReasonSpecSchema.parse({ type: 'finishReason', equals: ['tool_calls', 'tool_use'] });
+    expect(check(parsed, makeView({ finishReason: 'tool_use' })).pass).toBe(true);
+    expect(check(parsed, makeView({ finishReason: 'stop' })).pass).toBe(false);
+  });
+
+  it('fails equals and passes not for a sample whose API gave no finish reason, and says so', () => {
+    const equals: AssertionSpecOf<'finishReason'> = { type: 'finishReason', equals: 'stop', not: false };
+    expect(check(equals, makeView({ finishReason: null }))).toEqual({ type: 'finishReason', pass: false, message: 'expected finishReason stop, got none (the API gave no finish reason)' });
+    expect(check({ ...equals, not: true }, makeView({ finishReason: null })).pass).toBe(true);
   });
 });
 

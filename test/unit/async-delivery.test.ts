@@ -88,6 +88,20 @@ describe('async delivery: submit, then poll getResponse', () => {
     expect(outcome.failure).toMatchObject({ code: 'PROVIDER_TIMEOUT', isRetryable: true, providerCode: 'timeoutProvider' });
   });
 
+  it.each([
+    ['inferenceError', 'PROVIDER_ERROR', true],
+    ['noAvailableServer', 'PROVIDER_ERROR', true],
+    ['internalServerError', 'SERVER_ERROR', true],
+    ['contentPolicyViolation', 'CONTENT_POLICY', false],
+    ['brandNewCode', 'UNKNOWN_ERROR', false],
+  ] as const)('classifies a getResponse error item %s as the SDK does: %s (retryable: %s)', async (providerCode, code, isRetryable) => {
+    api.answer(ack);
+    api.answer((task) => ({ status: 200, body: { data: [{ taskType: 'textInference', taskUUID: task.taskUUID, status: 'error', error: { code: providerCode, message: 'no' } }] } }));
+    const outcome = await send();
+    expect(outcome.results).toEqual([]);
+    expect(outcome.failure).toMatchObject({ code, isRetryable, providerCode });
+  });
+
   it('polls on through a failed poll (503, a reset) and still collects the result', async () => {
     api.answer(ack);
     api.answer(() => ({ status: 503, body: { errors: [{ code: 'modelUnavailable', message: 'busy' }] } }));

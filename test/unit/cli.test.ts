@@ -19,7 +19,7 @@ function recordingHandlers(result = 0) {
   };
   const handlers: CommandHandlers = {
     run: record('run'), validate: record('validate'), estimate: record('estimate'), simulate: record('simulate'), init: record('init'), report: record('report'),
-    compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'),
+    compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'), models: record('models'),
   };
   return { handlers, calls };
 }
@@ -94,7 +94,14 @@ describe('command line parsing', () => {
   it('prints help listing every command', async () => {
     const io = memoryIo({ cwd: root });
     expect(await runCli(['--help'], io, recordingHandlers().handlers)).toBe(0);
-    for (const command of ['run', 'validate', 'estimate', 'report', 'compare', 'merge', 'baseline', 'advise', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
+    for (const command of ['run', 'validate', 'estimate', 'report', 'compare', 'merge', 'baseline', 'advise', 'models', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
+  });
+
+  it('parses models with --json and --config', async () => {
+    const { handlers, calls } = recordingHandlers();
+    expect(await runCli(['models', '--json', '--config', 'x.yaml'], memoryIo({ cwd: root }), handlers)).toBe(0);
+    expect(calls).toEqual([{ command: 'models', args: expect.objectContaining({ json: true, config: 'x.yaml' }) }]);
+    expect(await runCli(['models', '--jsn'], memoryIo({ cwd: root }), handlers)).toBe(2);
   });
 });
 

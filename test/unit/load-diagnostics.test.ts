@@ -231,6 +231,16 @@ describe('files the loader refuses before parsing', () => {
     expect(project.suites[0]!.cases[0]!.systemPrompt).toHaveLength(200_000);
   });
 
+  it('refuses a system prompt template that renders empty (or blank) with OUT_OF_RANGE at its line', async () => {
+    const base = readFileSync(path.join(FIXTURES, VALID_BASE), 'utf8');
+    const withTemplate = base.replace('systemPrompt: "Answer in one short sentence."', 'systemPrompt: "{{persona}}"').replace(/^suite: (.*)$/m, 'suite: $1\nvars: {persona: "  "}');
+    await writeFile(path.join(dir, 'empty-prompt.yaml'), withTemplate);
+    const diagnostics = await diagnosticsOf({ cwd: dir, suitePaths: ['empty-prompt.yaml'] });
+    expect(diagnostics.map((d) => d.code)).toEqual(['OUT_OF_RANGE']);
+    expect(diagnostics[0]!.line).toBe(withTemplate.split('\n').findIndex((l) => l.includes('{{persona}}')) + 1);
+    expect(diagnostics[0]!.message).toContain('renders empty');
+  });
+
   it('reports a suite path that does not exist as NO_SUITES', async () => {
     const diagnostics = await diagnosticsOf({ cwd: dir, suitePaths: ['evals/missing.yaml'] });
     expectPinned(diagnostics, { file: 'evals/missing.yaml', code: 'NO_SUITES', line: 1, hint: 'check the path' });

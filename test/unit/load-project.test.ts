@@ -1,3 +1,4 @@
+import { DEFAULT_MODELS } from '../../src/config/model-table.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,25 @@ describe('loadProject, for valid input', () => {
       ['UNSUPPORTED_BY_MODEL', 3, 'acme-lm-2 does not take thinkingLevel high'],
       ['UNSUPPORTED_BY_MODEL', 4, 'acme-lm-2 takes at most 2 results per request, not 3'],
     ]);
+  });
+
+  it("fixes a built-in model's thinking levels from evalconfig.yaml, leaving its other fields as the table has them", async () => {
+    const builtIn = DEFAULT_MODELS['google-gemini-3-1-pro']!;
+    expect(builtIn.thinkingLevels).not.toContain('none');
+    write('evalconfig.yaml', 'models:\n  google-gemini-3-1-pro: {thinkingLevels: [none, high]}\n');
+    write('s.yaml', 'suite: s\nmodel: google-gemini-3-1-pro\nsweep: {thinkingLevel: [none, high]}\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n');
+    const project = await loadProject({ cwd: dir, suitePaths: ['s.yaml'] });
+    const fixed = project.config.models.find('google-gemini-3-1-pro')!;
+    expect(fixed.thinkingLevels).toEqual(['none', 'high']);
+    expect({ ...fixed, thinkingLevels: builtIn.thinkingLevels, unconfirmed: builtIn.unconfirmed, fieldSources: builtIn.fieldSources }).toEqual({ id: 'google-gemini-3-1-pro', ...builtIn });
+    expect(fixed.unconfirmed).not.toContain('thinkingLevels');
+    expect(fixed.fieldSources?.thinkingLevels).toBe('evalconfig.yaml');
+    expect(planTrials(project.suites).map((t) => t.setting.thinkingLevel)).toEqual(['none', 'high']);
+
+    // A level the fixed list no longer has is a load error at its line, naming the levels it takes.
+    write('t.yaml', 'suite: t\nmodel: google-gemini-3-1-pro\nsettings: {thinkingLevel: medium}\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n');
+    const refused = await loadProject({ cwd: dir, suitePaths: ['t.yaml'] }).catch((error: { diagnostics: Diagnostic[] }) => error.diagnostics);
+    expect(Array.isArray(refused) ? refused.map((d) => [d.file, d.code, d.line, d.hint]) : refused).toEqual([['t.yaml', 'UNSUPPORTED_BY_MODEL', 3, 'it takes: none, high']]);
   });
 
   it('resolves suite-level defaults into each case', async () => {

@@ -28,15 +28,18 @@ describe('the built-in model table', () => {
     for (const [id, spec] of Object.entries(DEFAULT_MODELS)) expect(ModelSpecSchema.parse(spec), id).toEqual(spec);
   });
 
-  it('prices GPT-5.5 so that the real call in Runware docs costs what it returned', () => {
+  it('prices GPT-5.5 consistently with the example call in shared/runware-api.md (a third-party price, marked unconfirmed)', () => {
     const price = table.find('openai:gpt@5.5')!.price!;
     expect((162 * price.input + 41 * price.output) / 1e6).toBeCloseTo(0.00204, 10);
+    expect(table.find('openai:gpt@5.5')!.unconfirmed).toContain('price');
+    expect(price.cachedInput).toBeUndefined();
   });
 
   it('keeps limits per model in the table: gpt-5.4-pro is async only, and says which limits are guesses', () => {
     expect(table.find('openai-gpt-5-4-pro')!.deliveryMethods).toEqual(['async']);
     expect(table.find('openai-gpt-5-5')!.unconfirmed).not.toContain('maxTokens');
-    expect(table.find('minimax-m2-7')!.unconfirmed).toContain('outputFormats');
+    expect(table.find('minimax-m2-7')!.unconfirmed).toContain('thinkingLevels');
+    expect(table.find('minimax-m2-7')!.unconfirmed).not.toContain('outputFormats');
   });
 
   it('is the table docs/models.md shows: every id and AIR, and a price only where the table has one', () => {

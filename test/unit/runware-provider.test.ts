@@ -202,12 +202,14 @@ describe('RunwareProvider: reading a 200 answer', () => {
     expect(outcome.failure).toBeUndefined();
   });
 
-  it('counts missing thinkingTokens as 0 and sums totalTokens when it is absent', async () => {
+  it('counts missing thinkingTokens as 0 and, when totalTokens is absent, takes it as prompt + completion, as Runware defines it', async () => {
     const outcome = await sendAnswered((task) => ({
       status: 200,
       body: { data: [resultItem(task, 'a', { usage: { promptTokens: 10, completionTokens: 4 } })] },
     }));
     expect(outcome.results[0]!.usage).toEqual({ promptTokens: 10, completionTokens: 4, thinkingTokens: 0, totalTokens: 14 });
+    const thinking = await sendAnswered((task) => ({ status: 200, body: { data: [resultItem(task, 'b', { usage: { promptTokens: 10, completionTokens: 4, thinkingTokens: 30 } })] } }));
+    expect(thinking.results[0]!.usage).toEqual({ promptTokens: 10, completionTokens: 4, thinkingTokens: 30, totalTokens: 14 });
   });
 
   it('has null usage when the item carries none', async () => {
@@ -220,8 +222,15 @@ describe('RunwareProvider: reading a 200 answer', () => {
     expect(outcome.results[0]!.costUsd).toBeNull();
   });
 
-  it('maps an unknown finishReason to "unknown"', async () => {
-    const outcome = await sendAnswered((task) => ({ status: 200, body: { data: [resultItem(task, 'a', { finishReason: 'tool_calls' })] } }));
+  it('keeps the finish reasons the SDK knows beyond the documented four (tool_calls, tool_use)', async () => {
+    for (const finishReason of ['tool_calls', 'tool_use'] as const) {
+      const outcome = await sendAnswered((task) => ({ status: 200, body: { data: [resultItem(task, 'a', { finishReason })] } }));
+      expect(outcome.results[0]!.finishReason).toBe(finishReason);
+    }
+  });
+
+  it('maps a finish reason nobody knows to "unknown"', async () => {
+    const outcome = await sendAnswered((task) => ({ status: 200, body: { data: [resultItem(task, 'a', { finishReason: 'max_output' })] } }));
     expect(outcome.results[0]!.finishReason).toBe('unknown');
   });
 
@@ -265,7 +274,7 @@ describe('RunwareProvider: error classes', () => {
     [500, 'serverError', 'SERVER_ERROR', true],
     [500, undefined, 'SERVER_ERROR', true],
     [502, undefined, 'SERVER_ERROR', true],
-    [503, 'modelUnavailable', 'SERVICE_UNAVAILABLE', true],
+    [503, 'modelUnavailable', 'PROVIDER_ERROR', true],
     [503, undefined, 'SERVICE_UNAVAILABLE', true],
     [504, undefined, 'QUEUE_TIMEOUT', true],
   ] as const)('classifies HTTP %i with provider code %s as %s (retryable: %s)', async (status, providerCode, code, isRetryable) => {
@@ -277,6 +286,36 @@ describe('RunwareProvider: error classes', () => {
     expect(outcome.failure).toMatchObject({ code, isRetryable, httpStatus: status });
     expect(outcome.failure!.providerCode).toBe(providerCode);
     expect(outcome.failure!.message).toContain(providerCode ? `the ${providerCode} message` : 'upstream said no');
+  });
+
+  // The codes Runware's TS SDK (src/errors.ts) retries, and some it does not, each in a 200 body.
+  it.each([
+    ['timeoutProvider', 'PROVIDER_TIMEOUT', true],
+    ['providerTimeout', 'PROVIDER_TIMEOUT', true],
+    ['inferenceTimeout', 'PROVIDER_TIMEOUT', true],
+    ['inferenceError', 'PROVIDER_ERROR', true],
+    ['taskFailed', 'PROVIDER_ERROR', true],
+    ['processingFailed', 'PROVIDER_ERROR', true],
+    ['noAvailableServer', 'PROVIDER_ERROR', true],
+    ['modelUnavailable', 'PROVIDER_ERROR', true],
+    ['providerInternalError', 'PROVIDER_ERROR', true],
+    ['providerRateLimitExceeded', 'RATE_LIMITED', true],
+    ['serviceUnavailable', 'SERVICE_UNAVAILABLE', true],
+    ['internalServerError', 'SERVER_ERROR', true],
+    ['serverError', 'SERVER_ERROR', true],
+    ['invalidApiKey', 'INVALID_API_KEY', false],
+    ['insufficientCredits', 'INSUFFICIENT_CREDITS', false],
+    ['permissionDenied', 'FORBIDDEN', false],
+    ['contentPolicyViolation', 'CONTENT_POLICY', false],
+    ['taskFailedOrNotFound', 'NOT_FOUND', false],
+    ['invalidParameter', 'INVALID_REQUEST', false],
+    ['unsupportedOutputFormat', 'INVALID_REQUEST', false],
+    ['somethingNobodyKnows', 'UNKNOWN_ERROR', false],
+  ] as const)('classifies %s in a 200 body as %s (retryable: %s), keeping the code verbatim', async (providerCode, code, isRetryable) => {
+    const outcome = await sendAnswered((task) => ({ status: 200, body: { errors: [{ code: providerCode, message: 'said the API', taskUUID: task.taskUUID }] } }));
+    expect(outcome.results).toEqual([]);
+    expect(outcome.failure).toMatchObject({ code, isRetryable, providerCode });
+    expect(outcome.failure!.httpStatus).toBeUndefined();
   });
 
   it('never retries a 400/401/402/403, whatever provider code came with it, and names it by its status', async () => {

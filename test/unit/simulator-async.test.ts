@@ -60,12 +60,15 @@ describe('the simulator, async', () => {
     expect(answer.body.errors).toEqual([expect.objectContaining({ code: 'taskFailedOrNotFound', taskUUID })]);
   });
 
-  it('refuses a delivery method the model does not take, and a webhookURL without async', async () => {
+  it('refuses a delivery method the model does not take, and a webhookURL that is no URI; takes one with any delivery method, as the real API does', async () => {
     const { url } = await start();
     const proOnly = await post(url, [{ ...asyncTask(randomUUID()), model: 'openai:gpt@5.4-pro', deliveryMethod: 'sync', settings: { maxTokens: 500, thinkingLevel: 'high' } }]);
     expect(proOnly.body.errors).toEqual([expect.objectContaining({ code: 'invalidParameter', parameter: 'deliveryMethod', allowedValues: ['async'] })]);
-    const hook = await post(url, [{ ...asyncTask(randomUUID()), deliveryMethod: 'sync', webhookURL: 'http://127.0.0.1:1/hook' }]);
-    expect(hook.body.errors).toEqual([expect.objectContaining({ code: 'invalidParameter', parameter: 'webhookURL' })]);
+    const notUri = await post(url, [{ ...asyncTask(randomUUID()), webhookURL: 'not a uri' }]);
+    expect(notUri.body.errors).toEqual([expect.objectContaining({ code: 'invalidParameter', parameter: 'webhookURL' })]);
+    const syncHook = await post(url, [{ ...asyncTask(randomUUID()), deliveryMethod: 'sync', webhookURL: 'http://127.0.0.1:1/hook' }]);
+    expect(syncHook.status).toBe(200);
+    expect(syncHook.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ text: expect.any(String) })]));
   });
 
   it('serves the real client: every result of an async request arrives through polling', async () => {

@@ -111,6 +111,15 @@ describe('the simulator over HTTP', () => {
     }
   });
 
+  it('reports totalTokens as prompt + completion, as Runware documents it, with thinking tokens beside it', async () => {
+    const response = await post([{ ...textTask(), settings: { maxTokens: 4000, thinkingLevel: 'high' } }]);
+    const body = (await response.json()) as { data: { usage: { promptTokens: number; completionTokens: number; thinkingTokens: number; totalTokens: number } }[] };
+    for (const { usage } of body.data) {
+      expect(usage.thinkingTokens).toBeGreaterThan(0);
+      expect(usage.totalTokens).toBe(usage.promptTokens + usage.completionTokens);
+    }
+  });
+
   it('answers outputFormat JSON with JSON, a jsonSchema or not, and TEXT with text', async () => {
     const schema = { name: 'response', strict: true, schema: { type: 'object' } };
     for (const extra of [{ outputFormat: 'JSON' }, { outputFormat: 'JSON', jsonSchema: schema }]) {

@@ -79,16 +79,67 @@ describe('stream delivery over the wire (MockAgent)', () => {
     expect(outcome.failure!.message).not.toContain(MOCK_API_KEY);
   });
 
-  it('fails a stream that ends before its final chunk as MALFORMED_RESPONSE, retryable', async () => {
+  it.each([
+    ['inferenceError', 'PROVIDER_ERROR', true],
+    ['serviceUnavailable', 'SERVICE_UNAVAILABLE', true],
+    ['invalidParameter', 'INVALID_REQUEST', false],
+    ['notAKnownCode', 'UNKNOWN_ERROR', false],
+  ] as const)('classifies a mid-stream error event %s as %s (retryable: %s)', async (providerCode, code, isRetryable) => {
+    api.answer((task) => sseAnswer(event({ taskUUID: task.taskUUID, delta: { text: 'a' } }) + event({ errors: [{ code: providerCode, message: 'no', taskUUID: task.taskUUID }] })));
+    const outcome = await send();
+    expect(outcome.failure).toMatchObject({ code, isRetryable, providerCode });
+  });
+
+  it('keeps a stream that ends after content without a finishReason chunk as a completed result with no finish reason', async () => {
     api.answer((task) => sseAnswer(event({ taskUUID: task.taskUUID, delta: { text: 'cut' } })));
+    api.answer((task) => sseAnswer(event({ taskUUID: task.taskUUID, delta: { text: 'done' } }) + 'data: [DONE]\n\n'));
+    for (const text of ['cut', 'done']) {
+      const outcome = await send();
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.results).toEqual([expect.objectContaining({ text, finishReason: null, usage: null, costUsd: null })]);
+    }
+  });
+
+  it('fails a stream that ends before any event of its task as MALFORMED_RESPONSE, retryable', async () => {
+    api.answer(() => sseAnswer(': keep-alive\n\n'));
     const outcome = await send();
     expect(outcome.failure).toMatchObject({ code: 'MALFORMED_RESPONSE', isRetryable: true });
-    expect(outcome.failure!.message).toContain('before its final chunk');
+  });
+
+  it('reads a stream sent without the text/event-stream content type, as the SDK does', async () => {
+    api.answer((task) => ({ status: 200, body: sse(task.taskUUID, 'Hi'), headers: { 'content-type': 'application/json' } }));
+    api.answer((task) => ({ status: 200, body: `\n${sse(task.taskUUID, 'Yo')}`, headers: { 'content-type': 'text/plain' } }));
+    for (const text of ['Hi', 'Yo']) {
+      const outcome = await send();
+      expect(outcome.failure).toBeUndefined();
+      expect(outcome.results[0]).toMatchObject({ text, finishReason: 'stop', usage, costUsd: 0.00012 });
+    }
+  });
+
+  it('reads a JSON answer sent as text/event-stream as the JSON it is', async () => {
+    api.answer((task) => ({ status: 200, body: { data: [{ taskUUID: task.taskUUID, taskType: 'textInference', text: 'whole', finishReason: 'stop', usage, cost: 0.1 }] }, headers: { 'content-type': 'text/event-stream' } }));
+    api.answer(() => ({ status: 200, body: { errors: [{ code: 'noAvailableServer', message: 'no GPU' }] }, headers: { 'content-type': 'text/event-stream' } }));
+    expect((await send()).results[0]).toMatchObject({ text: 'whole', costUsd: 0.1 });
+    expect((await send()).failure).toMatchObject({ code: 'PROVIDER_ERROR', isRetryable: true, providerCode: 'noAvailableServer' });
+  });
+
+  it('takes usage and cost from whichever chunk carries them, and keeps tool_calls as the finish reason', async () => {
+    api.answer((task) => {
+      const base = { taskUUID: task.taskUUID, taskType: 'textInference' };
+      return sseAnswer(
+        event({ ...base, delta: { text: 'x' }, finishReason: 'tool_calls' }) +
+          event({ ...base, delta: {}, usage }) +
+          event({ ...base, delta: {}, cost: 0.002 }) +
+          'data: [DONE]\n\n',
+      );
+    });
+    const outcome = await send();
+    expect(outcome.results[0]).toMatchObject({ text: 'x', finishReason: 'tool_calls', usage, costUsd: 0.002 });
   });
 
   it('keeps the results of the streams that worked when one of N fails', async () => {
     api.answer((task) => sseAnswer(sse(task.taskUUID, 'ok')));
-    api.answer(() => ({ status: 503, body: { errors: [{ code: 'modelUnavailable', message: 'busy' }] } }));
+    api.answer(() => ({ status: 503, body: { errors: [{ code: 'serviceUnavailable', message: 'busy' }] } }));
     const outcome = await send(streamRequest({ numberResults: 2 }));
     expect(outcome.results.map((r) => r.text)).toEqual(['ok']);
     expect(outcome.failure).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });

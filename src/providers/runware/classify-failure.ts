@@ -1,23 +1,8 @@
 import type { SampleErrorCode } from '../../results/sample-record.js';
 import type { ProviderFailure } from '../provider.js';
+import { classifyProviderCode } from './classify-provider-code.js';
 
 type Class = { code: SampleErrorCode; isRetryable: boolean };
-
-/** Runware's error codes (`errors[].code`) and what they mean for us. */
-const BY_PROVIDER_CODE: Readonly<Record<string, Class>> = {
-  invalidApiKey: { code: 'INVALID_API_KEY', isRetryable: false },
-  insufficientCredits: { code: 'INSUFFICIENT_CREDITS', isRetryable: false },
-  invalidParameter: { code: 'INVALID_REQUEST', isRetryable: false },
-  unknownParameter: { code: 'INVALID_REQUEST', isRetryable: false },
-  invalidModel: { code: 'INVALID_REQUEST', isRetryable: false },
-  providerBadRequest: { code: 'INVALID_REQUEST', isRetryable: false },
-  contentPolicyViolation: { code: 'CONTENT_POLICY', isRetryable: false },
-  taskFailedOrNotFound: { code: 'NOT_FOUND', isRetryable: false },
-  timeoutProvider: { code: 'PROVIDER_TIMEOUT', isRetryable: true },
-  providerRateLimitExceeded: { code: 'RATE_LIMITED', isRetryable: true },
-  modelUnavailable: { code: 'SERVICE_UNAVAILABLE', isRetryable: true },
-  serverError: { code: 'SERVER_ERROR', isRetryable: true },
-};
 
 function classByStatus(status: number): Class {
   switch (status) {
@@ -53,11 +38,13 @@ export function isRetryableStatus(status: number): boolean {
 
 /**
  * Classifies a failure from the HTTP status and Runware's own error code. The status decides
- * retryability whenever it is an error status; on a 200 with an `errors` body, the code decides.
- * The code is the provider code's class when that agrees with the retry decision, else the status's.
+ * retryability whenever it is an error status; on a 200 with an `errors` body (a getResponse error
+ * item, a stream's error event), the code decides, as Runware's TS SDK does (classify-provider-code.ts).
+ * The code is the provider code's class when that agrees with the retry decision, else the status's;
+ * a code nobody knows is `UNKNOWN_ERROR`, not retried, with the code itself kept in `providerCode`.
  */
 export function classifyFailure(input: { status: number; providerCode?: string; message: string; retryAfterMs?: number }): ProviderFailure {
-  const byCode = input.providerCode !== undefined ? BY_PROVIDER_CODE[input.providerCode] : undefined;
+  const byCode = input.providerCode !== undefined ? classifyProviderCode(input.providerCode) : undefined;
   const byStatus = classByStatus(input.status);
   const isHttpError = input.status >= 400;
   const isRetryable = isHttpError ? isRetryableStatus(input.status) : (byCode?.isRetryable ?? false);

@@ -18,9 +18,9 @@ const MAX_MESSAGE_CHARS = 500;
  * Reads the acknowledgement of an async submission or the answer to a getResponse poll. Items of the
  * task carry `status`: `processing`, `success` (with the result's fields) or `error` (with `error:
  * {code, message}`), one per result; an acknowledgement (`{taskType, taskUUID}`) is a result still
- * processing, and an item with text but no status is a result. Runware does not say whether
- * getResponse lists every result of the task or only new ones: evalgate assumes every one (the
- * task's state), so each answer replaces the previous. Never throws.
+ * processing, and an item with text but no status is a result. getResponse lists every result of
+ * the task on every poll, its full state (Runware's TS SDK 1.6.8, `src/client.ts`, `executeRest`),
+ * so each answer replaces the previous. Never throws.
  */
 export function parseAsyncAnswer(answer: RunwareHttpAnswer, taskUUID: string, options: { nowMs: number; redact: (text: string) => string }): AsyncAnswer {
   const toMessage = (text: string) => options.redact(text).slice(0, MAX_MESSAGE_CHARS);

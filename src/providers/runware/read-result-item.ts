@@ -30,7 +30,7 @@ export function readCost(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** Token counts; missing or negative counts read as 0, a missing total as the sum. */
+/** Token counts; missing or negative counts read as 0, a missing total as prompt + completion (Runware's definition of it). */
 export function readUsage(value: unknown): Usage | null {
   if (value === null || typeof value !== 'object') return null;
   const u = value as Record<string, unknown>;
@@ -38,6 +38,6 @@ export function readUsage(value: unknown): Usage | null {
   const promptTokens = count(u.promptTokens);
   const completionTokens = count(u.completionTokens);
   const thinkingTokens = count(u.thinkingTokens);
-  const totalTokens = typeof u.totalTokens === 'number' ? count(u.totalTokens) : promptTokens + completionTokens + thinkingTokens;
+  const totalTokens = typeof u.totalTokens === 'number' ? count(u.totalTokens) : promptTokens + completionTokens;
   return { promptTokens, completionTokens, thinkingTokens, totalTokens };
 }

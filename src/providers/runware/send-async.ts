@@ -36,29 +36,49 @@ export interface AsyncContext {
  * (401, an unknown task) ends the attempt. Results that never arrive are `ASYNC_TIMEOUT`, not
  * retried: the task may still be running, and billed. Latency is from submitting to the last result.
  *
+ * `options.asyncTask.onSubmit` hears the taskUUID before the submission goes out; with
+ * `options.asyncTask.resumeTaskUUID` nothing is submitted and that task is polled at once (see provider.ts).
+ *
  * With a webhook, the task carries its URL and the results POSTed there are taken as they come;
  * polling starts for results still missing `webhook.fallbackAfterMs` after submitting, or at once
  * when a result came twice (a retried delivery and two identical results look the same).
  */
 export async function sendAsync(request: InferenceRequest, options: SendOptions, ctx: AsyncContext): Promise<AttemptOutcome> {
+  const resumed = options.asyncTask?.resumeTaskUUID;
+  // Results of a resumed task may have gone to the earlier run's webhook: polling alone asks for them.
+  if (resumed !== undefined) return awaitTask(request, resumed, options, { ...ctx, webhook: undefined }, { isResumed: true });
   const taskUUID = randomUUID();
   ctx.webhook?.inbox.expect(taskUUID);
   try {
-    return await awaitTask(request, taskUUID, options, ctx);
+    return await awaitTask(request, taskUUID, options, { ...ctx, webhook: ctx.webhook });
   } finally {
     ctx.webhook?.inbox.forget(taskUUID);
   }
 }
 
-async function awaitTask(request: InferenceRequest, taskUUID: string, options: SendOptions, ctx: AsyncContext): Promise<AttemptOutcome> {
+async function awaitTask(
+  request: InferenceRequest,
+  taskUUID: string,
+  options: SendOptions,
+  ctx: Omit<AsyncContext, 'webhook'> & { webhook: WebhookDelivery | undefined },
+  mode: { isResumed: boolean } = { isResumed: false },
+): Promise<AttemptOutcome> {
   const { clock, polling, webhook } = ctx;
   const expected = request.numberResults;
   const started = clock.now();
   const elapsed = () => clock.now() - started;
   const read = (answer: Parameters<typeof parseAsyncAnswer>[0]) => parseAsyncAnswer(answer, taskUUID, { nowMs: Date.now(), redact: (t) => ctx.http.redact(t) });
 
-  const submitted = await ctx.submit(toRunwareTask(request, taskUUID, webhook ? { webhookURL: webhook.url } : {}), options);
-  const ack: AsyncAnswer = submitted.ok ? read(submitted.answer) : { kind: 'failed', failure: submitted.failure };
+  let ack: AsyncAnswer;
+  if (mode.isResumed) {
+    // A task an earlier run submitted: nothing to send, poll it at once (below). A poll that fails on the
+    // way is tried again as usual; one saying the task is unknown (NOT_FOUND) ends the attempt.
+    ack = { kind: 'state', results: [], erroredResults: [] };
+  } else {
+    options.asyncTask?.onSubmit?.(taskUUID);
+    const submitted = await ctx.submit(toRunwareTask(request, taskUUID, webhook ? { webhookURL: webhook.url } : {}), options);
+    ack = submitted.ok ? read(submitted.answer) : { kind: 'failed', failure: submitted.failure };
+  }
   if (ack.kind === 'failed') return { results: [], failure: ack.failure, latencyMs: elapsed() };
 
   let state = ack;
@@ -69,7 +89,7 @@ async function awaitTask(request: InferenceRequest, taskUUID: string, options: S
       state = { kind: 'state', results, erroredResults, ...(state.taskFailure ? { taskFailure: state.taskFailure } : {}) };
     }
   };
-  let delayMs = polling.firstDelayMs;
+  let delayMs = mode.isResumed ? 0 : polling.firstDelayMs;
   if (webhook && !isSettled(state, expected)) {
     const waitMs = Math.min(webhook.fallbackAfterMs, polling.deadlineMs) - elapsed();
     const early = webhook.inbox.state(taskUUID);

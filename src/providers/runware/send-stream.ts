@@ -18,8 +18,8 @@ export interface StreamContext {
  * One attempt at a streamed request. Runware streams one result per task, so numberResults N goes
  * out as N tasks of one result each, in N concurrent requests; each result keeps its own time to
  * first token, time to first text and latency. A failure before the stream starts comes back as a
- * normal JSON error body; one during it as an `errors` event. The attempt's latency is the slowest
- * stream's.
+ * normal JSON error body (told apart from a stream by the body itself, not its content type); one
+ * during it as an `errors` event. The attempt's latency is the slowest stream's.
  */
 export async function sendStream(request: InferenceRequest, options: SendOptions, ctx: StreamContext): Promise<AttemptOutcome> {
   const single: InferenceRequest = { ...request, numberResults: 1 };
@@ -43,29 +43,36 @@ async function streamOne(request: InferenceRequest, options: SendOptions, ctx: S
   const opened = await http.openStream([toRunwareTask(request, taskUUID)], options);
   if (!opened.ok) return { failure: opened.failure, latencyMs: elapsed() };
 
-  const contentType = String(opened.headers['content-type'] ?? '');
-  if (opened.status >= 400 || !contentType.includes('text/event-stream')) {
-    // A failure before the stream started (or an answer that is no stream at all): a normal JSON body.
-    let body: string;
-    try {
-      body = await opened.body.text();
-    } catch (error) {
-      return { failure: http.classifyTransportError(error, options, opened.signal), latencyMs: elapsed() };
-    } finally {
-      opened.done();
-    }
-    const parsed = parseRunwareResponse({ status: opened.status, headers: opened.headers, body }, taskUUID, 1, { nowMs: Date.now(), redact: (t) => http.redact(t) });
-    const result = parsed.results[0];
-    return result ? { result, latencyMs: elapsed() } : { failure: parsed.failure!, latencyMs: elapsed() };
-  }
-
   const parser = new SseParser();
   const assembly = new StreamAssembly(taskUUID, (t) => http.redact(t));
+  const chunks = opened.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
   try {
-    for await (const chunk of opened.body) {
+    // Runware's SDK reads the body as a stream without looking at its content type, so the body
+    // decides: one that opens with `{` or `[` is a JSON answer (a failure before the stream started,
+    // or no stream at all), anything else is read as server-sent events.
+    let kind: 'json' | 'sse' | undefined = opened.status >= 400 ? 'json' : undefined;
+    while (kind === undefined) {
+      const next = await chunks.next();
+      if (next.done) break;
       opened.touch();
-      for (const payload of parser.push(chunk as Buffer)) assembly.apply(payload, elapsed());
-      if (assembly.isOver) break;
+      head.push(next.value);
+      kind = sniffBody(Buffer.concat(head));
+    }
+    if (kind === 'json') {
+      const rest: Buffer[] = [...head];
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) rest.push(next.value);
+      const body = Buffer.concat(rest).toString('utf8');
+      const parsed = parseRunwareResponse({ status: opened.status, headers: opened.headers, body }, taskUUID, 1, { nowMs: Date.now(), redact: (t) => http.redact(t) });
+      const result = parsed.results[0];
+      return result ? { result, latencyMs: elapsed() } : { failure: parsed.failure!, latencyMs: elapsed() };
+    }
+    for (const chunk of head) for (const payload of parser.push(chunk)) assembly.apply(payload, elapsed());
+    while (!assembly.isOver) {
+      const next = await chunks.next();
+      if (next.done) break;
+      opened.touch();
+      for (const payload of parser.push(next.value)) assembly.apply(payload, elapsed());
     }
     for (const payload of parser.end()) assembly.apply(payload, elapsed());
   } catch (error) {
@@ -78,4 +85,11 @@ async function streamOne(request: InferenceRequest, options: SendOptions, ctx: S
   }
   const latencyMs = elapsed();
   return { ...assembly.outcome(latencyMs), latencyMs };
+}
+
+/** `json` when the body's first non-blank character opens a JSON value, `sse` for anything else, undefined while blank. */
+function sniffBody(bytes: Buffer): 'json' | 'sse' | undefined {
+  const first = bytes.toString('utf8').trimStart()[0];
+  if (first === undefined) return undefined;
+  return first === '{' || first === '[' ? 'json' : 'sse';
 }

@@ -10,16 +10,22 @@ const MAX_MESSAGE_CHARS = 500;
 
 /**
  * One streamed result being put together from its events: `delta.reasoningContent` and `delta.text`
- * appended as they come, finishReason, usage and cost from the final chunk (the one whose
- * `finishReason` is not null), and the time of the first token and of the first visible text. A
- * `data:` line holding `{"errors": […]}` fails it mid-stream; `[DONE]` ends it.
+ * appended as they come, finishReason, usage and cost from whichever chunk carries them (as Runware's
+ * TS SDK reads a stream, `src/stream.ts`), and the time of the first token and of the first visible
+ * text. A `data:` line holding `{"errors": […]}` fails it mid-stream; `[DONE]` ends it. A stream that
+ * ends (`[DONE]`, or the end of the body after content) without a finishReason is a completed result
+ * with no finish reason: asking again would pay again for an answer already received.
  */
 export class StreamAssembly {
   private text = '';
   private reasoning = '';
   private firstTokenMs: number | null = null;
   private firstTextMs: number | null = null;
-  private final: { finishReason: FinishReason; usage: Usage | null; costUsd: number | null } | undefined;
+  private finishReason: FinishReason | null = null;
+  private usage: Usage | null = null;
+  private costUsd: number | null = null;
+  /** Events of this task that were read, whatever they held. */
+  private events = 0;
   private failure: ProviderFailure | undefined;
   private isDone = false;
   private readonly tools = new ToolCallStream();
@@ -62,6 +68,7 @@ export class StreamAssembly {
       return;
     }
     if (event.taskUUID !== undefined && event.taskUUID !== this.taskUUID) return;
+    this.events++;
     const delta = asObject(event.delta);
     if (typeof delta?.reasoningContent === 'string' && delta.reasoningContent !== '') {
       this.reasoning += delta.reasoningContent;
@@ -75,27 +82,25 @@ export class StreamAssembly {
     if (delta) this.tools.add(delta);
     if (event.finishReason !== undefined && event.finishReason !== null) {
       this.tools.add(event);
-      this.final = { finishReason: readFinishReason(event.finishReason), usage: readUsage(event.usage), costUsd: readCost(event.cost) };
+      this.finishReason = readFinishReason(event.finishReason);
     }
+    this.usage = readUsage(event.usage) ?? this.usage;
+    this.costUsd = readCost(event.cost) ?? this.costUsd;
   }
 
   /** The result, or why there is none, when the stream ended `endMs` after the request was sent. */
   outcome(endMs: number): { result: ProviderResult } | { failure: ProviderFailure } {
     if (this.failure) return { failure: this.failure };
-    if (!this.final) {
-      return {
-        failure: {
-          code: 'MALFORMED_RESPONSE',
-          message: `the stream ended before its final chunk (no finishReason) after ${this.text.length} characters of text`,
-          isRetryable: true,
-        },
-      };
+    if (!this.isDone && this.events === 0) {
+      return { failure: { code: 'MALFORMED_RESPONSE', message: 'the stream ended before any event of this task arrived', isRetryable: true } };
     }
     const toolCalls = this.tools.calls();
     return {
       result: {
         text: this.text,
-        ...this.final,
+        finishReason: this.finishReason,
+        usage: this.usage,
+        costUsd: this.costUsd,
         ...(toolCalls.length > 0 ? { toolCalls } : {}),
         ...(this.reasoning !== '' ? { reasoning: this.reasoning } : {}),
         stream: { timeToFirstTokenMs: this.firstTokenMs, timeToFirstTextMs: this.firstTextMs, latencyMs: endMs },

@@ -1,3 +1,4 @@
+import { ratesFor } from '../../cost/price-usage.js';
 import type { ModelTable } from '../../config/model-table.js';
 import { estimatePromptTokens } from './simulate-task.js';
 import { validateTask, type WireError } from './validate-task.js';
@@ -22,7 +23,8 @@ export function priceDryRun(tasks: readonly unknown[], models: ModelTable): { st
     }
     const { task } = checked;
     const price = task.model.price;
-    const cost = price ? Math.round(((estimatePromptTokens(task) * task.numberResults * price.input) / 1_000_000) * 1e10) / 1e10 : undefined;
+    const promptTokens = estimatePromptTokens(task);
+    const cost = price ? Math.round(((promptTokens * task.numberResults * ratesFor(price, promptTokens).input) / 1_000_000) * 1e10) / 1e10 : undefined;
     data.push({ taskType: 'textInference', taskUUID: checked.taskUUID, ...(cost !== undefined ? { cost } : {}) });
   }
   if (data.length === 0) return { status: 400, body: { errors } };

@@ -88,7 +88,7 @@ export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[]
       text = text.slice(0, completionTokens * 4);
       finishReason = 'length';
     }
-    const usage: Usage = { promptTokens, completionTokens, thinkingTokens, totalTokens: promptTokens + completionTokens + thinkingTokens };
+    const usage: Usage = { promptTokens, completionTokens, thinkingTokens, totalTokens: promptTokens + completionTokens };
     const price = priceUsage(usage, task.model);
     const calls = toolCall && finishReason === 'stop' ? { toolCalls: [{ name: toolCall.name, arguments: toolCall.arguments }] } : {};
     results.push({ text, ...calls, finishReason, usage, cost: price === null ? null : roundUsd(price), isCorrect: isCorrect && finishReason === 'stop' });

@@ -51,8 +51,10 @@ export function validateTask(
     return fail('invalidParameter', `deliveryMethod must be one of ${model.deliveryMethods.join(', ')} for this model.`, { parameter: 'deliveryMethod', allowedValues: model.deliveryMethods });
   }
   const webhookURL = t.webhookURL;
-  if (webhookURL !== undefined && (typeof webhookURL !== 'string' || !/^https?:\/\/\S+$/.test(webhookURL) || deliveryMethod !== 'async')) {
-    return fail('invalidParameter', 'webhookURL must be an http(s) URL, with deliveryMethod async.', { parameter: 'webhookURL' });
+  // Runware's schema gives webhookURL `format: URI` for every delivery method, so any absolute URI is
+  // taken here too; the simulator POSTs results to it for async tasks only (sync and stream answer in the response).
+  if (webhookURL !== undefined && (typeof webhookURL !== 'string' || !URL.canParse(webhookURL))) {
+    return fail('invalidParameter', 'webhookURL must be a URI.', { parameter: 'webhookURL' });
   }
 
   const numberResults = t.numberResults ?? RUNWARE_LIMITS.numberResults.default;
