@@ -12,3 +12,12 @@ export function priceUsage(usage: Usage, model: Pick<ModelSpec, 'price' | 'think
   const outputTokens = model.thinkingBilling === 'separate' ? usage.completionTokens + usage.thinkingTokens : usage.completionTokens;
   return (usage.promptTokens * model.price.input + outputTokens * model.price.output) / 1_000_000;
 }
+
+/**
+ * The output tokens one sample was billed for (thinking included), read as {@link priceUsage} reads
+ * them: `completionTokens + thinkingTokens` when thinking is billed `separate`, `completionTokens` alone
+ * when it is included in them.
+ */
+export function billedOutputTokens(usage: Usage, model: Pick<ModelSpec, 'thinkingBilling'>): number {
+  return model.thinkingBilling === 'includedInCompletion' ? usage.completionTokens : usage.completionTokens + usage.thinkingTokens;
+}

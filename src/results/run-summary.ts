@@ -125,7 +125,7 @@ export interface CaseSummary {
 
 /** Why the gate failed, one reason per problem. */
 export interface GateReason {
-  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION' | 'UNDERPOWERED';
+  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'BUDGET_EXCEEDED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION' | 'UNDERPOWERED';
   message: string;
   suite?: string;
   model?: string;

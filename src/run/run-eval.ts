@@ -18,7 +18,10 @@ import type { CostEstimate } from '../cost/cost-estimate.js';
 import { projectSettings } from '../cost/project-settings.js';
 import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
-import { BudgetGuard } from './budget-guard.js';
+import { billedOutputTokens } from '../cost/price-usage.js';
+import { EvalgateError, ExitCode } from '../errors.js';
+import { formatUsd } from '../results/format-figures.js';
+import { BudgetGuard, OBSERVED_OUTPUT_MARGIN, type OutputOverrun, type TrialCharge } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
@@ -70,7 +73,12 @@ export interface RunEvalOptions {
    * compare. @default true
    */
   adaptiveConcurrency?: boolean;
+  /** Told what the run must say while it goes (the API billed past maxTokens, a cost not to be trusted); each said once. */
+  warn?: (message: string) => void;
 }
+
+/** Failures that will fail every request alike: after the first, nothing more is sent. */
+const REFUSALS: ReadonlySet<string> = new Set(['INVALID_API_KEY', 'INSUFFICIENT_CREDITS', 'FORBIDDEN']);
 
 /**
  * The `run` stage and everything after it: sends the trials through a queue at the configured
@@ -101,7 +109,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   recoveredCostUsd += recovered?.droppedCostUsd ?? 0;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
   if (options.budget && pending.length > 0) checkBudget(pending, options.budget.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending), recoveredCostUsd);
-  const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd) : undefined;
+  const warn = options.warn ?? (() => {});
+  const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd, (overrun) => warn(describeOverrun(overrun))) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
@@ -128,7 +137,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 
   const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
   let inFlight = 0;
-  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<number> => {
+  let refusal: { code: string; message: string; httpStatus?: number } | null = null;
+  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<TrialCharge> => {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
       provider: options.provider,
@@ -141,12 +151,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     });
     inFlight--;
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
-    if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return 0;
+    if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return { costUsd: 0, billedOutputTokens: 0 };
+    if (outcome.failure && REFUSALS.has(outcome.failure.code)) refusal ??= outcome.failure;
     const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
     journal.append(records);
     records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
-    return records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+    return {
+      costUsd: records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+      billedOutputTokens: records.reduce((most, r) => Math.max(most, r.usage ? billedOutputTokens(r.usage, trial.pricing) : 0), 0),
+    };
   };
 
   let schedule: ScheduleResult;
@@ -156,6 +170,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       now: () => options.clock.now(),
       stopSignal: options.stopSignal,
       runTrial,
+      shouldHalt: () => (refusal ? refusal.code : null),
       ...(budgetGuard ? { budget: budgetGuard } : {}),
       ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
@@ -167,6 +182,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     await regexRunner.close();
   }
 
+  if (refusal) {
+    for (const reporter of options.reporters) reporter.onRunFailed?.();
+    throw refusedError(refusal, schedule.unscheduled.length);
+  }
   const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;
   const skipped = schedule.stoppedBy === 'budget' ? describeSkipped(schedule.unscheduled, budgetGuard!, recoveredCostUsd) : null;
   const summary = buildRunSummary(summarizer, {
@@ -178,6 +197,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     interrupted,
     plannedTrials: options.trials.length,
     skipped,
+    // Passed by what this invocation sent: a finished run resumed with a smaller budget sends nothing and passes nothing.
+    overspent: budgetGuard && budgetGuard.spentUsd > budgetGuard.maxCostUsd && budgetGuard.spentUsd > recoveredCostUsd ? { spentUsd: budgetGuard.spentUsd, maxCostUsd: budgetGuard.maxCostUsd } : null,
     estimate,
     projection: options.traffic ? (groups) => projectSettings(groups, measured, 'run', options.traffic!) : null,
     config: options.configRecord,
@@ -194,4 +215,21 @@ function describeSkipped(trials: readonly Trial[], budget: BudgetGuard, recovere
     reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent${beforeResume})`,
     trialIds: trials.map((t) => t.id),
   };
+}
+
+function describeOverrun(o: OutputOverrun): string {
+  return (
+    `${o.model}: a result was billed ${o.billedOutputTokens} output tokens (completion + thinking), past its maxTokens of ${o.maxTokens}; ` +
+    `--max-cost now reserves ${o.reservedOutputTokens} per sample for this model (${OBSERVED_OUTPUT_MARGIN}× the most billed so far), trials in flight included`
+  );
+}
+
+/** The API refused the key or the account: every other request would fail alike, so none was sent. */
+function refusedError(failure: { code: string; message: string; httpStatus?: number }, unsent: number): EvalgateError {
+  const status = failure.httpStatus !== undefined ? ` (HTTP ${failure.httpStatus})` : '';
+  const what = failure.code === 'INSUFFICIENT_CREDITS' ? 'the account has no credit left' : failure.code === 'FORBIDDEN' ? 'the API key may not do this' : 'the API key was refused';
+  return new EvalgateError('INFRASTRUCTURE', `${what}${status}: ${failure.code}; ${unsent} trial${unsent === 1 ? ' was' : 's were'} not sent`, {
+    exitCode: ExitCode.infrastructure,
+    hint: failure.code === 'INSUFFICIENT_CREDITS' ? 'add credit to the Runware account, then --resume the run' : 'check RUNWARE_API_KEY (and RUNWARE_API_URL), then start the run again',
+  });
 }

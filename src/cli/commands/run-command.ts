@@ -9,6 +9,7 @@ import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
 import { RecordingProvider } from '../../providers/replay/recording-provider.js';
 import { ReplayProvider } from '../../providers/replay/replay-provider.js';
+import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
 import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { systemClock } from '../../run/clock.js';
@@ -174,6 +175,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       estimateCost: (planned) => estimator.estimate(planned),
       ...(traffic ? { traffic } : {}),
       ...(args.maxCost !== undefined ? { budget: { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } } : {}),
+      warn: (message) => io.stderr.write(`warning: ${sanitizeForTerminal(message)}\n`),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;
