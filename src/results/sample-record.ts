@@ -68,7 +68,7 @@ export interface SampleError {
   httpStatus?: number;
 }
 
-/** Where a sample's cost comes from: the API's `cost` field, or our price table when the API sent none. */
+/** Where a sample's cost comes from: the API's `cost` field, or our price table when the API sent none or one not to be trusted. */
 export type CostSource = 'api' | 'priceTable';
 
 /**
@@ -111,6 +111,11 @@ export interface SampleRecord {
   attempts: number;
   assertions: AssertionOutcome[];
   error: SampleError | null;
+  /**
+   * Set when the API's cost was not taken as it is (negative, not a finite number, or absurd for the
+   * usage; see trustReportedCost): says what it was and what `costUsd` counts instead. Absent otherwise.
+   */
+  costFlag?: string;
 }
 
 /** A sample's place among its case's samples at one setting: by repeat, then index. */

@@ -2,6 +2,7 @@ import type { Assertion } from '../assertions/assertion.js';
 import { makeSampleView } from '../assertions/assertion.js';
 import { evaluateAssertions } from '../assertions/evaluate-assertions.js';
 import { priceUsage } from '../cost/price-usage.js';
+import { trustReportedCost } from '../cost/trust-reported-cost.js';
 import type { Trial } from '../plan/trial.js';
 import type { SampleError, SampleRecord } from '../results/sample-record.js';
 import type { TrialOutcome } from './execute-trial.js';
@@ -32,8 +33,8 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       }));
       continue;
     }
-    const priced = result.costUsd === null && result.usage ? priceUsage(result.usage, trial.pricing) : null;
-    const costUsd = result.costUsd ?? priced;
+    const counted = trustReportedCost(result.costUsd, result.usage ? priceUsage(result.usage, trial.pricing) : null);
+    const costUsd = counted.costUsd;
     const latencyMs = roundMs(result.latencyMs);
     const toolCalls = result.toolCalls ?? [];
     const view = makeSampleView({ text: result.text, toolCalls, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
@@ -46,7 +47,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       finishReason: result.finishReason,
       usage: result.usage,
       costUsd,
-      costSource: result.costUsd !== null ? 'api' : priced !== null ? 'priceTable' : null,
+      costSource: counted.costSource,
       latencyMs,
       timeToFirstTokenMs: roundOrNull(result.stream?.timeToFirstTokenMs),
       timeToFirstTextMs: roundOrNull(result.stream?.timeToFirstTextMs),
@@ -56,6 +57,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       assertions: verdict.outcomes,
       error: null,
     }));
+    if (counted.costFlag !== undefined) records[records.length - 1]!.costFlag = counted.costFlag;
   }
   return records;
 }

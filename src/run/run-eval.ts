@@ -138,6 +138,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
   let inFlight = 0;
   let refusal: { code: string; message: string; httpStatus?: number } | null = null;
+  const costWarned = new Set<string>();
   const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<TrialCharge> => {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
@@ -154,6 +155,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return { costUsd: 0, billedOutputTokens: 0 };
     if (outcome.failure && REFUSALS.has(outcome.failure.code)) refusal ??= outcome.failure;
     const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
+    const flagged = records.find((r) => r.costFlag !== undefined);
+    if (flagged && !costWarned.has(trial.setting.model)) {
+      costWarned.add(trial.setting.model);
+      warn(`${trial.setting.model}: ${flagged.costFlag} (trial ${trial.id}); such samples carry costFlag in results.jsonl, and the budget counts the larger figure`);
+    }
     journal.append(records);
     records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
