@@ -9,6 +9,9 @@ import { PROVIDERS, REPORTERS } from './choices.js';
 export { PROVIDERS, REPORTERS, type ProviderName, type ReporterName } from './choices.js';
 
 /** How failed requests are retried. Only retryable failures (408, 429, 5xx, network, timeouts) are. */
+/** The most requests a run may have in flight at once (`concurrency`, `--concurrency`). */
+export const MAX_CONCURRENCY = 1024;
+
 export const RetrySchema = z
   .strictObject({
     maxAttempts: z.int().min(1).max(20).default(4).describe('Attempts per trial, the first included. @default 4'),
@@ -157,7 +160,7 @@ export const ConfigSpecSchema = z
       .default('fixtures/cassettes')
       .describe('Folder of recorded answers that `--provider replay` answers from, relative to this file. @default fixtures/cassettes'),
     model: z.string().min(1).default('openai-gpt-5-5').describe('Model of suites that name none. @default openai-gpt-5-5'),
-    concurrency: z.int().min(1).max(1024).default(8).describe('Requests in flight at once. @default 8'),
+    concurrency: z.int().min(1).max(MAX_CONCURRENCY).default(8).describe(`Requests in flight at once, at most ${MAX_CONCURRENCY}. @default 8`),
     requestTimeoutMs: z
       .int()
       .min(1)
