@@ -60,6 +60,15 @@ describe('money guards against a Runware-format server', () => {
     expect(io.err().split('\n').filter((l) => l.startsWith('warning: ') && l.includes('price table makes of the usage'))).toHaveLength(1);
   });
 
+  it('estimate --exact against a server that ignores the dry-run header: one probe, recognised as run, its cost said, nothing more sent', async () => {
+    await serve((tasks) => answerEach(tasks, () => ({ promptTokens: 40, completionTokens: 300, thinkingTokens: 100, cost: 0.0122 })));
+    const io = memoryIo({ cwd: dir, env: { RUNWARE_API_KEY: 'k', RUNWARE_API_URL: server!.url } });
+    expect(await runCli(['estimate', '--exact', '--out', 'exact'], io)).toBe(3);
+    expect(server!.requests).toBe(1);
+    expect(io.err()).toMatch(/error INFRASTRUCTURE: the dry run was not honoured: the one request sent \(sentiment\/[\w-]+ · openai-gpt-5-5 · \w+ · n=\d\) was run and answered with text and usage, not priced; it cost \$0\.0(122|244|366)\. The other 23 were not sent\./);
+    expect(io.out()).not.toContain('nothing was run or charged');
+  });
+
   it('counts a negative or overflowing cost at the price table, flagged, never as money given back', async () => {
     let n = 0;
     // JSON has no Infinity: 1e999 is how a number too large to be finite reaches the client.
