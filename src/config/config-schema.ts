@@ -9,6 +9,9 @@ import { PROVIDERS, REPORTERS } from './choices.js';
 export { PROVIDERS, REPORTERS, type ProviderName, type ReporterName } from './choices.js';
 
 /** How failed requests are retried. Only retryable failures (408, 429, 5xx, network, timeouts) are. */
+/** `maxResultBytes` when evalconfig.yaml sets none: 4 MiB, some thousand times a long answer. */
+export const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
+
 /** The most requests a run may have in flight at once (`concurrency`, `--concurrency`). */
 export const MAX_CONCURRENCY = 1024;
 
@@ -189,6 +192,13 @@ export const ConfigSpecSchema = z
       .min(1)
       .default(20 * 1024 * 1024)
       .describe("Largest image a suite's inputs.images may hold (a file, or a data URI decoded), in bytes; checked at load. Runware's own limit is unconfirmed. @default 20971520 (20 MiB)"),
+    maxResultBytes: z
+      .int()
+      .min(1024)
+      .default(DEFAULT_MAX_RESULT_BYTES)
+      .describe(
+        'Largest answer read per result, in bytes: a response may be this times the results it carries (a stream, this for its one result). A larger one is cut off and its samples error with RESPONSE_TOO_LARGE, rather than held in memory and journaled. @default 4194304 (4 MiB)',
+      ),
     polling: PollingSchema.prefault({}),
     webhook: WebhookSchema.prefault({}),
     outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),

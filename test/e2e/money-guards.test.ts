@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,35 @@ describe('money guards against a Runware-format server', () => {
     expect(server!.requests).toBe(1);
     expect(io.err()).toMatch(/error INFRASTRUCTURE: the dry run was not honoured: the one request sent \(sentiment\/[\w-]+ · openai-gpt-5-5 · \w+ · n=\d\) was run and answered with text and usage, not priced; it cost \$0\.0(122|244|366)\. The other 23 were not sent\./);
     expect(io.out()).not.toContain('nothing was run or charged');
+  });
+
+  it('cuts off a 50 MB answer at the size limit: errored samples, a small journal, nothing retried', async () => {
+    const huge = Buffer.alloc(50 * 1024 * 1024, 'a');
+    await serve(() => ({ raw: huge }));
+    const { code } = await run(['--filter', 'love-it', '--levels', 'none', '--reporter', 'json']);
+    expect(code).toBe(3);
+    const records = readRecords();
+    expect(records).toHaveLength(4);
+    expect(records.every((r) => r.status === 'errored' && r.error!.code === 'RESPONSE_TOO_LARGE')).toBe(true);
+    expect(records[0]!.error!.message).toContain('maxResultBytes');
+    expect(server!.requests).toBe(2);
+    expect(statSync(path.join(dir, 'run', 'results.jsonl')).size).toBeLessThan(10_000);
+  });
+
+  it('takes maxResultBytes from evalconfig.yaml', async () => {
+    appendFileSync(path.join(dir, 'evalconfig.yaml'), 'maxResultBytes: 2048\n');
+    await serve((tasks) => answerEach(tasks, () => ({ text: 'Positive '.repeat(300) })));
+    await run(['--filter', 'love-it', '--levels', 'none', '--reporter', 'json']);
+    const records = readRecords();
+    // 2,048 bytes per result: n=1 may hold 2,048, n=3 6,144; answers of 2,700 characters pass both.
+    expect(records.map((r) => r.error?.code)).toEqual(Array(4).fill('RESPONSE_TOO_LARGE'));
+    expect(records.find((r) => r.numberResults === 1)!.error!.message).toContain('passed 2,048 bytes');
+    expect(records.find((r) => r.numberResults === 3)!.error!.message).toContain('passed 6,144 bytes');
+    // Under the default of 4 MiB the same answers are read.
+    rmSync(path.join(dir, 'run'), { recursive: true });
+    writeFileSync(path.join(dir, 'evalconfig.yaml'), readFileSync(path.join(dir, 'evalconfig.yaml'), 'utf8').replace('maxResultBytes: 2048\n', ''));
+    await run(['--filter', 'love-it', '--levels', 'none', '--reporter', 'json']);
+    expect(readRecords().every((r) => r.status === 'completed')).toBe(true);
   });
 
   it('counts a negative or overflowing cost at the price table, flagged, never as money given back', async () => {

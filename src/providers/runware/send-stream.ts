@@ -3,14 +3,14 @@ import type { InferenceRequest } from '../../plan/trial.js';
 import type { AttemptOutcome, ProviderFailure, ProviderResult, SendOptions } from '../provider.js';
 import type { ProviderClock } from '../provider-clock.js';
 import { parseRunwareResponse } from './parse-runware-response.js';
-import type { RunwareHttp } from './runware-http.js';
+import { readCapped, tooLarge, type RunwareHttp } from './runware-http.js';
 import { toRunwareTask } from './runware-task.js';
 import { SseParser } from './sse-parser.js';
 import { StreamAssembly } from './stream-assembly.js';
 
 /** What a stream attempt needs from the provider around it. */
 export interface StreamContext {
-  http: Pick<RunwareHttp, 'openStream' | 'classifyTransportError' | 'redact'>;
+  http: Pick<RunwareHttp, 'openStream' | 'classifyTransportError' | 'redact' | 'maxResultBytes'>;
   clock: ProviderClock;
 }
 
@@ -48,7 +48,9 @@ async function streamOne(request: InferenceRequest, options: SendOptions, ctx: S
     // A failure before the stream started (or an answer that is no stream at all): a normal JSON body.
     let body: string;
     try {
-      body = await opened.body.text();
+      const read = await readCapped(opened.body, http.maxResultBytes);
+      if (typeof read !== 'string') return { failure: read, latencyMs: elapsed() };
+      body = read;
     } catch (error) {
       return { failure: http.classifyTransportError(error, options, opened.signal), latencyMs: elapsed() };
     } finally {
@@ -61,9 +63,12 @@ async function streamOne(request: InferenceRequest, options: SendOptions, ctx: S
 
   const parser = new SseParser();
   const assembly = new StreamAssembly(taskUUID, (t) => http.redact(t));
+  let bytes = 0;
   try {
     for await (const chunk of opened.body) {
       opened.touch();
+      bytes += (chunk as Buffer).length;
+      if (bytes > http.maxResultBytes) return { failure: tooLarge(http.maxResultBytes), latencyMs: elapsed() };
       for (const payload of parser.push(chunk as Buffer)) assembly.apply(payload, elapsed());
       if (assembly.isOver) break;
     }
