@@ -10,9 +10,10 @@ import type { TrialOutcome } from './execute-trial.js';
 /**
  * Turns a finished trial into its numberResults sample records: each result checked by the case's
  * assertions; each missing result an errored sample carrying the failure. An errored sample has no
- * verdict (`pass: null`): it is never counted as passed or failed.
+ * verdict (`pass: null`): it is never counted as passed or failed. Resolves once every check has
+ * answered (a slow regex answers from a worker thread, never blocking the run).
  */
-export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[], queuedMs = 0): SampleRecord[] {
+export async function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[], queuedMs = 0): Promise<SampleRecord[]> {
   const queueMs = roundMs(queuedMs);
   const backoffMs = roundMs(outcome.backoffMs);
   const records: SampleRecord[] = [];
@@ -38,7 +39,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
     const latencyMs = roundMs(result.latencyMs);
     const toolCalls = result.toolCalls ?? [];
     const view = makeSampleView({ text: result.text, toolCalls, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
-    const verdict = evaluateAssertions(assertions, view);
+    const verdict = await evaluateAssertions(assertions, view);
     records.push(sampleRecord(trial, sampleIndex, {
       status: 'completed',
       pass: verdict.pass,

@@ -154,7 +154,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
     if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return { costUsd: 0, billedOutputTokens: 0 };
     if (outcome.failure && REFUSALS.has(outcome.failure.code)) refusal ??= outcome.failure;
-    const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
+    const records = await buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
     const flagged = records.find((r) => r.costFlag !== undefined);
     if (flagged && !costWarned.has(trial.setting.model)) {
       costWarned.add(trial.setting.model);
