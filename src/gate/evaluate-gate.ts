@@ -21,7 +21,8 @@ export interface GateInput {
 
 /**
  * The `gate` stage: the verdict, its reasons and its notices. Exit 130 when interrupted; 3 when errors
- * reach `maxErrorRate`, a group has no completed sample to judge, the budget left trials unsent or was passed; 1
+ * reach `maxErrorRate`, a group has no completed sample to judge, the budget left trials unsent or was passed,
+ * or the API refused the key or the account (then that is the only reason given); 1
  * when a gated setting's pass rate is below its threshold or the run regressed against its baseline
  * (gate/judge-comparison.ts); else 0. Settings that are not gated (`gateOn`) never fail the run.
  * Errored samples never count as failed.
@@ -38,6 +39,12 @@ export function evaluateGate(input: GateInput): GateResult {
   if (input.interrupted) {
     reasons.push({ code: 'INTERRUPTED', message: 'the run was interrupted before every trial was sent' });
     raise(130);
+  }
+  if (input.skipped?.cause === 'refused') {
+    // Every errored sample and every group without an answer follows from it: one reason says it all.
+    reasons.push({ code: 'ACCESS_REFUSED', message: `${input.skipped.reason}; ${input.skipped.trials} trials were not sent` });
+    raise(3);
+    return { passed: false, exitCode, reasons };
   }
   if (input.skipped) {
     reasons.push({ code: 'BUDGET_EXHAUSTED', message: `${input.skipped.trials} trials (${input.skipped.samples} samples) were not sent: ${input.skipped.reason}` });

@@ -28,6 +28,9 @@ export const SAMPLE_ERROR_CODES = [
 ] as const;
 export type SampleErrorCode = (typeof SAMPLE_ERROR_CODES)[number];
 
+/** Failures that every other request would meet alike (the key or the account refused): after the first, a run sends nothing more. */
+export const REFUSAL_CODES: ReadonlySet<SampleErrorCode> = new Set(['INVALID_API_KEY', 'INSUFFICIENT_CREDITS', 'FORBIDDEN']);
+
 /** Token counts of one sample, as the API reports them. */
 export interface Usage {
   promptTokens: number;

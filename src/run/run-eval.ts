@@ -10,7 +10,7 @@ import type { Provider } from '../providers/provider.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
-import type { SampleRecord } from '../results/sample-record.js';
+import { REFUSAL_CODES, type SampleRecord } from '../results/sample-record.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import { checkBudget } from '../cost/check-budget.js';
@@ -19,8 +19,6 @@ import { projectSettings } from '../cost/project-settings.js';
 import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
 import { billedOutputTokens } from '../cost/price-usage.js';
-import { EvalgateError, ExitCode } from '../errors.js';
-import { formatUsd } from '../results/format-figures.js';
 import { BudgetGuard, OBSERVED_OUTPUT_MARGIN, type OutputOverrun, type TrialCharge } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
@@ -73,12 +71,12 @@ export interface RunEvalOptions {
    * compare. @default true
    */
   adaptiveConcurrency?: boolean;
-  /** Told what the run must say while it goes (the API billed past maxTokens, a cost not to be trusted); each said once. */
-  warn?: (message: string) => void;
+  /**
+   * Told, as one line each, what the run must say while it goes: `warning: …` (the API billed past
+   * maxTokens, a cost not to be trusted), each once; `stopping: …` when the API refuses the key.
+   */
+  tell?: (line: string) => void;
 }
-
-/** Failures that will fail every request alike: after the first, nothing more is sent. */
-const REFUSALS: ReadonlySet<string> = new Set(['INVALID_API_KEY', 'INSUFFICIENT_CREDITS', 'FORBIDDEN']);
 
 /**
  * The `run` stage and everything after it: sends the trials through a queue at the configured
@@ -109,7 +107,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   recoveredCostUsd += recovered?.droppedCostUsd ?? 0;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
   if (options.budget && pending.length > 0) checkBudget(pending, options.budget.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending), recoveredCostUsd);
-  const warn = options.warn ?? (() => {});
+  const tell = options.tell ?? (() => {});
+  const warn = (message: string) => tell(`warning: ${message}`);
   const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd, (overrun) => warn(describeOverrun(overrun))) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
@@ -153,7 +152,10 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     inFlight--;
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
     if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return { costUsd: 0, billedOutputTokens: 0 };
-    if (outcome.failure && REFUSALS.has(outcome.failure.code)) refusal ??= outcome.failure;
+    if (outcome.failure && REFUSAL_CODES.has(outcome.failure.code) && !refusal) {
+      refusal = outcome.failure;
+      tell(`stopping: ${describeRefusal(refusal)}; no new request is sent (those in flight finish)`);
+    }
     const records = await buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
     const flagged = records.find((r) => r.costFlag !== undefined);
     if (flagged && !costWarned.has(trial.setting.model)) {
@@ -188,12 +190,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     await regexRunner.close();
   }
 
-  if (refusal) {
-    for (const reporter of options.reporters) reporter.onRunFailed?.();
-    throw refusedError(refusal, schedule.unscheduled.length);
-  }
   const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;
-  const skipped = schedule.stoppedBy === 'budget' ? describeSkipped(schedule.unscheduled, budgetGuard!, recoveredCostUsd) : null;
+  const skipped =
+    schedule.stoppedBy === 'budget'
+      ? describeSkipped(schedule.unscheduled, budgetGuard!, recoveredCostUsd)
+      : refusal && schedule.unscheduled.length > 0
+        ? { ...describeUnsent(schedule.unscheduled), reason: describeRefusal(refusal), cause: 'refused' as const }
+        : null;
   const summary = buildRunSummary(summarizer, {
     runId: options.runId,
     provider: options.provider.name,
@@ -216,11 +219,14 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 function describeSkipped(trials: readonly Trial[], budget: BudgetGuard, recoveredCostUsd: number): NonNullable<RunSummary['skipped']> {
   const beforeResume = recoveredCostUsd > 0 ? `, $${recoveredCostUsd.toFixed(4)} of it before --resume` : '';
   return {
-    trials: trials.length,
-    samples: trials.reduce((s, t) => s + t.setting.numberResults, 0),
+    ...describeUnsent(trials),
     reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent${beforeResume})`,
-    trialIds: trials.map((t) => t.id),
+    cause: 'budget',
   };
+}
+
+function describeUnsent(trials: readonly Trial[]): Omit<NonNullable<RunSummary['skipped']>, 'reason'> {
+  return { trials: trials.length, samples: trials.reduce((s, t) => s + t.setting.numberResults, 0), trialIds: trials.map((t) => t.id) };
 }
 
 function describeOverrun(o: OutputOverrun): string {
@@ -230,12 +236,8 @@ function describeOverrun(o: OutputOverrun): string {
   );
 }
 
-/** The API refused the key or the account: every other request would fail alike, so none was sent. */
-function refusedError(failure: { code: string; message: string; httpStatus?: number }, unsent: number): EvalgateError {
-  const status = failure.httpStatus !== undefined ? ` (HTTP ${failure.httpStatus})` : '';
+/** `the API key was refused (HTTP 401 INVALID_API_KEY)`: what a refusal means, in one phrase. */
+function describeRefusal(failure: { code: string; httpStatus?: number }): string {
   const what = failure.code === 'INSUFFICIENT_CREDITS' ? 'the account has no credit left' : failure.code === 'FORBIDDEN' ? 'the API key may not do this' : 'the API key was refused';
-  return new EvalgateError('INFRASTRUCTURE', `${what}${status}: ${failure.code}; ${unsent} trial${unsent === 1 ? ' was' : 's were'} not sent`, {
-    exitCode: ExitCode.infrastructure,
-    hint: failure.code === 'INSUFFICIENT_CREDITS' ? 'add credit to the Runware account, then --resume the run' : 'check RUNWARE_API_KEY (and RUNWARE_API_URL), then start the run again',
-  });
+  return `${what} (${failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus} ` : ''}${failure.code})`;
 }

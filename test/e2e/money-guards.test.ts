@@ -34,18 +34,24 @@ describe('money guards against a Runware-format server', () => {
   const readSummary = () => JSON.parse(readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as RunSummary;
 
   it.each([
-    [401, 'invalidApiKey', 'the API key was refused (HTTP 401): INVALID_API_KEY'],
-    [402, 'insufficientCredits', 'the account has no credit left (HTTP 402): INSUFFICIENT_CREDITS'],
-    [403, 'forbidden', 'the API key may not do this (HTTP 403): FORBIDDEN'],
+    [401, 'invalidApiKey', 'the API key was refused (HTTP 401 INVALID_API_KEY)'],
+    [402, 'insufficientCredits', 'the account has no credit left (HTTP 402 INSUFFICIENT_CREDITS)'],
+    [403, 'forbidden', 'the API key may not do this (HTTP 403 FORBIDDEN)'],
   ])('after the first %i sends no new trial and ends with exit 3 and one line', async (status, code, line) => {
     await serve(() => ({ status, body: { errors: [{ code, message: 'no' }] }, delayMs: 5 }));
     const result = await run(['--reporter', 'json']);
     expect(result.code).toBe(3);
     // The four in flight when the first answer came back; none after it.
     expect(server!.requests).toBeLessThanOrEqual(4);
-    const errors = result.io.err().split('\n').filter((l) => l.startsWith('error '));
-    expect(errors).toEqual([expect.stringContaining(`error INFRASTRUCTURE: ${line}; ${24 - server!.requests} trials were not sent`)]);
+    expect(result.io.err().trim().split('\n')).toEqual([`stopping: ${line}; no new request is sent (those in flight finish)`]);
     expect(result.io.err()).not.toContain('rw_wrong_key');
+    // The run's artefacts say the same, in one reason; `evalgate report` rebuilds the same verdict.
+    const summary = readSummary();
+    expect(summary.skipped).toMatchObject({ trials: 24 - server!.requests, cause: 'refused' });
+    expect(summary.gate).toEqual({ passed: false, exitCode: 3, reasons: [{ code: 'ACCESS_REFUSED', message: `${line}; ${24 - server!.requests} trials were not sent` }] });
+    const rebuilt = memoryIo({ cwd: dir });
+    expect(await runCli(['report', 'run'], rebuilt)).toBe(3);
+    expect(rebuilt.out()).toContain(`the API refused the run (HTTP ${status} `);
   });
 
   it('with --max-cost 1 against a server that bills $246,914 a sample, flags the samples, warns, and exits 3 saying the budget was passed', async () => {

@@ -27,6 +27,15 @@ describe('evaluateGate', () => {
     expect(gate({ groups })).toEqual({ passed: true, exitCode: 0, reasons: [], notices: [] });
   });
 
+  it('gives a refused key as the one reason, exit 3, leaving out the errors and empty groups that follow from it', () => {
+    const skipped = { trials: 20, samples: 40, reason: 'the API key was refused (HTTP 401 INVALID_API_KEY)', trialIds: [], cause: 'refused' as const };
+    expect(gate({ groups: [allErrored], totals: manyErrors, skipped })).toEqual({
+      passed: false,
+      exitCode: 3,
+      reasons: [{ code: 'ACCESS_REFUSED', message: 'the API key was refused (HTTP 401 INVALID_API_KEY); 20 trials were not sent' }],
+    });
+  });
+
   it('fails with exit 3, saying so, when the run spent more than its budget, though every group passed', () => {
     const result = gate({ overspent: { spentUsd: 246914.2, maxCostUsd: 1 } });
     expect(result).toMatchObject({ passed: false, exitCode: 3 });

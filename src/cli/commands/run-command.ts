@@ -177,7 +177,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       estimateCost: (planned) => estimator.estimate(planned),
       ...(traffic ? { traffic } : {}),
       ...(args.maxCost !== undefined ? { budget: { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } } : {}),
-      warn: (message) => io.stderr.write(`warning: ${sanitizeForTerminal(message)}\n`),
+      tell: (line) => io.stderr.write(`${sanitizeForTerminal(line)}\n`),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;
