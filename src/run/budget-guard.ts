@@ -104,8 +104,8 @@ export class BudgetGuard {
   private observe(trial: Trial, billedOutputTokens: number): void {
     const model = trial.setting.model;
     const before = this.observedOutput.get(model);
-    const isOverrun = billedOutputTokens > trial.request.maxTokens;
-    if (before === undefined ? !isOverrun : billedOutputTokens <= before) return;
+    // Only output past a trial's own maxTokens says the bound is wrong; a large answer within a large maxTokens does not.
+    if (billedOutputTokens <= trial.request.maxTokens || (before !== undefined && billedOutputTokens <= before)) return;
     this.observedOutput.set(model, billedOutputTokens);
     if (before === undefined) {
       this.onOverrun?.({ model, maxTokens: trial.request.maxTokens, billedOutputTokens, reservedOutputTokens: this.outputBound(trial) });

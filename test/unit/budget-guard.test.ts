@@ -44,6 +44,15 @@ describe('BudgetGuard', () => {
     expect(guard.worstCaseUsd(trial('e', 'other-model'))).toBeCloseTo(worst, 12);
   });
 
+  it('learns nothing from a large output within a large maxTokens', () => {
+    const overruns: OutputOverrun[] = [];
+    const guard = new BudgetGuard(1000, 0, (o) => overruns.push(o));
+    const roomy = makeTrial({ id: 'r', setting: { numberResults: 2 }, request: { ...trial('x').request, maxTokens: 4000 } });
+    guard.settle(guard.tryReserve(roomy)!, { costUsd: 0, billedOutputTokens: 3000 });
+    expect(overruns).toEqual([]);
+    expect(guard.worstCaseUsd(trial('a'))).toBeCloseTo(worst, 12);
+  });
+
   it('counts a cost that is negative or not a number as nothing, never as money given back', () => {
     const guard = new BudgetGuard(1);
     guard.settle(guard.tryReserve(trial('a'))!, { costUsd: -5, billedOutputTokens: 0 });
