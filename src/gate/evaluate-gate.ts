@@ -44,7 +44,7 @@ export function evaluateGate(input: GateInput): GateResult {
     // Every errored sample and every group without an answer follows from it: one reason says it all.
     reasons.push({ code: 'ACCESS_REFUSED', message: `${input.skipped.reason}; ${input.skipped.trials} trials were not sent` });
     raise(3);
-    return { passed: false, exitCode, reasons };
+    return { passed: false, exitCode, reasons, notices: [] };
   }
   if (input.skipped) {
     reasons.push({ code: 'BUDGET_EXHAUSTED', message: `${input.skipped.trials} trials (${input.skipped.samples} samples) were not sent: ${input.skipped.reason}` });

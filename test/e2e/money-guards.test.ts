@@ -48,7 +48,7 @@ describe('money guards against a Runware-format server', () => {
     // The run's artefacts say the same, in one reason; `evalgate report` rebuilds the same verdict.
     const summary = readSummary();
     expect(summary.skipped).toMatchObject({ trials: 24 - server!.requests, cause: 'refused' });
-    expect(summary.gate).toEqual({ passed: false, exitCode: 3, reasons: [{ code: 'ACCESS_REFUSED', message: `${line}; ${24 - server!.requests} trials were not sent` }] });
+    expect(summary.gate).toEqual({ passed: false, exitCode: 3, reasons: [{ code: 'ACCESS_REFUSED', message: `${line}; ${24 - server!.requests} trials were not sent` }], notices: [] });
     const rebuilt = memoryIo({ cwd: dir });
     expect(await runCli(['report', 'run'], rebuilt)).toBe(3);
     expect(rebuilt.out()).toContain(`the API refused the run (HTTP ${status} `);

@@ -33,6 +33,7 @@ describe('evaluateGate', () => {
       passed: false,
       exitCode: 3,
       reasons: [{ code: 'ACCESS_REFUSED', message: 'the API key was refused (HTTP 401 INVALID_API_KEY); 20 trials were not sent' }],
+      notices: [],
     });
   });
 
