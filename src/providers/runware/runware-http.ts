@@ -186,19 +186,23 @@ export class RunwareHttp {
  * Reads a whole body as text, or, once it passes `limitBytes`, stops reading, destroys it and returns
  * the failure: an answer that large is not held in memory nor journaled.
  */
-export async function readCapped(body: Dispatcher.ResponseData['body'], limitBytes: number): Promise<string | ProviderFailure> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    bytes += buffer.length;
-    if (bytes > limitBytes) {
-      body.destroy();
-      return tooLarge(limitBytes);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+export function readCapped(body: Dispatcher.ResponseData['body'], limitBytes: number): Promise<string | ProviderFailure> {
+  // Listening to 'data' rather than iterating: an async iterator costs a tick per chunk, and on a
+  // loaded machine whole milliseconds per answer.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    body.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= limitBytes) chunks.push(chunk);
+      else if (!body.destroyed) {
+        body.destroy();
+        resolve(tooLarge(limitBytes));
+      }
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.once('error', (error) => (bytes > limitBytes ? resolve(tooLarge(limitBytes)) : reject(error)));
+  });
 }
 
 /** The failure of an answer past its size limit: not retried, since a retry is billed and likely as large. */
