@@ -19,10 +19,13 @@ export interface SampleView {
   json(): ParsedJson;
 }
 
-/** A compiled check: pure, cheap, and never throws for any model output. */
+/**
+ * A compiled check: pure, and never throws for any model output. Most answer at once; one that may be
+ * slow (a regex matched in a worker thread) answers with a promise, so that the run is never held up.
+ */
 export interface Assertion {
   readonly type: AssertionType;
-  check(sample: SampleView): AssertionOutcome;
+  check(sample: SampleView): AssertionOutcome | Promise<AssertionOutcome>;
 }
 
 /** Builds a {@link SampleView} whose JSON is parsed lazily, once. */

@@ -1,11 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 
 /** A match, or why there is no answer. */
 export type RegexResult = { match: { index: number; text: string } | null } | { timedOut: true };
-
-/** Longest to wait for a worker thread to start. */
-const WORKER_START_LIMIT_MS = 10_000;
 
 /** Outputs at most this long are matched in-process by regexes the linear engine can run. */
 const INLINE_LIMIT_CHARS = 100_000;
@@ -36,65 +33,119 @@ export function isLinearTime(pattern: string, flags: string): boolean {
 }
 
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { port, flag } = workerData;
-Atomics.store(flag, 1, 1);
-Atomics.notify(flag, 1);
-port.on('message', ({ pattern, flags, text }) => {
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ pattern, flags, text }) => {
   const m = new RegExp(pattern, flags).exec(text);
-  port.postMessage({ match: m ? { index: m.index, text: m[0] } : null });
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+  parentPort.postMessage({ match: m ? { index: m.index, text: m[0] } : null });
 });
+parentPort.postMessage('ready');
 `;
 
+interface Job {
+  pattern: string;
+  flags: string;
+  text: string;
+  resolve: (result: RegexResult) => void;
+}
+
 /**
- * Runs model-output regexes so that none can hang a run. A pattern the linear engine can run, on an
- * output of reasonable size, is matched in-process (V8 falls back to linear time if it backtracks).
- * Anything else is matched in a worker thread, waited for synchronously up to `timeoutMs`; a worker
- * that does not answer in time is terminated, and the match reported as timed out.
+ * Runs model-output regexes so that none can hang a run, nor hold up its event loop. A pattern the
+ * linear engine can run, on an output of reasonable size, is matched in-process at once (V8 falls
+ * back to linear time if it backtracks). Anything else is matched in a worker thread, one match at a
+ * time, and answered asynchronously: the main thread never waits on it, so requests in flight keep
+ * their timing. A match that runs past `timeoutMs` (counted from when the worker takes it, not from
+ * queueing nor from starting a thread) has its worker terminated and is reported as timed out; the
+ * next match gets a new worker.
  */
 export class RegexRunner {
-  private worker: { thread: Worker; port: MessagePort; flag: Int32Array } | undefined;
+  private worker: Worker | undefined;
+  private ready: Promise<void> | undefined;
+  private readonly queue: Job[] = [];
+  private isBusy = false;
+  private isClosed = false;
 
   constructor(readonly timeoutMs: number) {
     configureEngine();
   }
 
-  exec(regex: RegExp, isLinear: boolean, text: string): RegexResult {
+  /** The match at once when it is safe in-process, else a promise of it from the worker. */
+  exec(regex: RegExp, isLinear: boolean, text: string): RegexResult | Promise<RegexResult> {
     if (isLinear && text.length <= INLINE_LIMIT_CHARS) {
       const m = regex.exec(text);
       return { match: m ? { index: m.index, text: m[0] } : null };
     }
-    const worker = this.startWorker();
-    Atomics.store(worker.flag, 0, 0);
-    worker.port.postMessage({ pattern: regex.source, flags: regex.flags, text });
-    if (Atomics.wait(worker.flag, 0, 0, this.timeoutMs) === 'timed-out') {
-      void worker.thread.terminate();
-      this.worker = undefined;
-      return { timedOut: true };
-    }
-    const reply = receiveMessageOnPort(worker.port);
-    return (reply?.message as RegexResult | undefined) ?? { timedOut: true };
+    return new Promise((resolve) => {
+      this.queue.push({ pattern: regex.source, flags: regex.flags, text, resolve });
+      void this.drain();
+    });
   }
 
-  /** Stops the worker, if one was started. */
+  /** Stops the worker, if one was started; matches still queued are reported as timed out. */
   async close(): Promise<void> {
+    this.isClosed = true;
+    for (const job of this.queue.splice(0)) job.resolve({ timedOut: true });
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) await worker.thread.terminate();
+    this.ready = undefined;
+    if (worker) await worker.terminate();
   }
 
-  private startWorker(): NonNullable<RegexRunner['worker']> {
-    if (this.worker) return this.worker;
-    const { port1, port2 } = new MessageChannel();
-    // flag[0]: a match is ready; flag[1]: the worker is up. The time bound counts from the match, not
-    // from starting a thread, which a loaded machine can take a while to do.
-    const flag = new Int32Array(new SharedArrayBuffer(8));
-    const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, flag }, transferList: [port2] });
-    thread.unref();
-    Atomics.wait(flag, 1, 0, WORKER_START_LIMIT_MS);
-    this.worker = { thread, port: port1, flag };
-    return this.worker;
+  private async drain(): Promise<void> {
+    if (this.isBusy) return;
+    this.isBusy = true;
+    try {
+      for (let job = this.queue.shift(); job; job = this.queue.shift()) job.resolve(await this.run(job));
+    } finally {
+      this.isBusy = false;
+    }
+  }
+
+  private async run(job: Job): Promise<RegexResult> {
+    if (this.isClosed) return { timedOut: true };
+    const worker = await this.startWorker();
+    return new Promise<RegexResult>((resolve) => {
+      const finish = (result: RegexResult) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        resolve(result);
+      };
+      const onMessage = (message: RegexResult) => finish(message);
+      const onError = () => {
+        this.discard(worker);
+        finish({ timedOut: true });
+      };
+      const timer = setTimeout(() => {
+        this.discard(worker);
+        finish({ timedOut: true });
+      }, this.timeoutMs);
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.postMessage({ pattern: job.pattern, flags: job.flags, text: job.text });
+    });
+  }
+
+  private discard(worker: Worker): void {
+    if (this.worker === worker) {
+      this.worker = undefined;
+      this.ready = undefined;
+    }
+    void worker.terminate();
+  }
+
+  private startWorker(): Promise<Worker> {
+    if (this.worker && this.ready) {
+      const worker = this.worker;
+      return this.ready.then(() => worker);
+    }
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    this.worker = worker;
+    // The time bound counts from the match, not from starting a thread, which a loaded machine can take a while to do.
+    this.ready = new Promise<void>((resolve) => {
+      worker.once('message', () => resolve());
+      worker.once('error', () => resolve());
+    });
+    return this.ready.then(() => worker);
   }
 }

@@ -151,7 +151,7 @@ export const RUN_OPTIONS = {
   provider: { type: 'string', choices: PROVIDERS, describe: 'Where requests go: runware, simulator (offline) or replay (recorded answers); default: `provider` in evalconfig.yaml, else runware' },
   levels,
   samples,
-  concurrency: { type: 'number', describe: 'Requests in flight at once (default: `concurrency` in evalconfig.yaml, else 8)' },
+  concurrency: { type: 'number', describe: 'Requests in flight at once, 1 to 1024 (default: `concurrency` in evalconfig.yaml, else 8)' },
   filter,
   out: { type: 'string', describe: 'Run folder to write (default: <outDir>/<run id>)' },
   reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to produce (default: `reporters` in evalconfig.yaml)' },

@@ -9,6 +9,12 @@ import { PROVIDERS, REPORTERS } from './choices.js';
 export { PROVIDERS, REPORTERS, type ProviderName, type ReporterName } from './choices.js';
 
 /** How failed requests are retried. Only retryable failures (408, 429, 5xx, network, timeouts) are. */
+/** `maxResultBytes` when evalconfig.yaml sets none: 4 MiB, some thousand times a long answer. */
+export const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
+
+/** The most requests a run may have in flight at once (`concurrency`, `--concurrency`). */
+export const MAX_CONCURRENCY = 1024;
+
 export const RetrySchema = z
   .strictObject({
     maxAttempts: z.int().min(1).max(20).default(4).describe('Attempts per trial, the first included. @default 4'),
@@ -157,7 +163,7 @@ export const ConfigSpecSchema = z
       .default('fixtures/cassettes')
       .describe('Folder of recorded answers that `--provider replay` answers from, relative to this file. @default fixtures/cassettes'),
     model: z.string().min(1).default('openai-gpt-5-5').describe('Model of suites that name none. @default openai-gpt-5-5'),
-    concurrency: z.int().min(1).max(1024).default(8).describe('Requests in flight at once. @default 8'),
+    concurrency: z.int().min(1).max(MAX_CONCURRENCY).default(8).describe(`Requests in flight at once, at most ${MAX_CONCURRENCY}. @default 8`),
     requestTimeoutMs: z
       .int()
       .min(1)
@@ -186,6 +192,13 @@ export const ConfigSpecSchema = z
       .min(1)
       .default(20 * 1024 * 1024)
       .describe("Largest image a suite's inputs.images may hold (a file, or a data URI decoded), in bytes; checked at load. Runware's own limit is unconfirmed. @default 20971520 (20 MiB)"),
+    maxResultBytes: z
+      .int()
+      .min(1024)
+      .default(DEFAULT_MAX_RESULT_BYTES)
+      .describe(
+        'Largest answer read per result, in bytes: a response may be this times the results it carries (a stream, this for its one result). A larger one is cut off and its samples error with RESPONSE_TOO_LARGE, rather than held in memory and journaled. @default 4194304 (4 MiB)',
+      ),
     polling: PollingSchema.prefault({}),
     webhook: WebhookSchema.prefault({}),
     outDir: z.string().min(1).default('reports').describe('Folder of run folders, relative to this file. @default reports'),

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A path as the user should see it: relative to `cwd` when inside it, with forward slashes. */
@@ -11,4 +12,20 @@ export function displayPath(absolutePath: string, cwd: string): string {
 export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+/**
+ * Whether `file`, once every symlink on its way is followed, is still inside `root` (itself followed):
+ * `inside`, `outside`, or `missing` when it does not exist (the caller says "not found"). A path that
+ * merely reads as inside the project can point anywhere through a symlink.
+ */
+export async function whereReally(root: string, file: string): Promise<'inside' | 'outside' | 'missing'> {
+  let realFile: string;
+  try {
+    realFile = await realpath(file);
+  } catch {
+    return 'missing';
+  }
+  const realRoot = await realpath(root).catch(() => path.resolve(root));
+  return isInside(realRoot, realFile) ? 'inside' : 'outside';
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
-import { displayPath, isInside } from './display-path.js';
+import { displayPath, isInside, whereReally } from './display-path.js';
 import { JsonSchemaCompiler, type ValidateFunction } from './json-schema-compiler.js';
 import type { WireJsonSchema } from './loaded-suite.js';
 import { YamlSource, type YamlPath } from './yaml-source.js';
@@ -35,8 +35,10 @@ export class JsonSchemaSource {
     if (typeof ref === 'string') {
       const file = path.resolve(suiteDir, ref);
       label = displayPath(file, this.cwd);
-      if (!isInside(this.rootDir, file)) {
-        diagnostics.push(suite.diagnostic(at, 'PATH_OUTSIDE_PROJECT', `schema path "${ref}" leaves the project folder`, { hint: `keep schemas under ${displayPath(this.rootDir, this.cwd) || '.'}` }));
+      const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
+      if (where === 'outside') {
+        const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+        diagnostics.push(suite.diagnostic(at, 'PATH_OUTSIDE_PROJECT', `schema path "${ref}" leaves the project folder${how}`, { hint: `keep schemas under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere` }));
         return undefined;
       }
       const source = await this.read(file, label);
@@ -44,12 +46,12 @@ export class JsonSchemaSource {
         if (source.length === 1 && source[0]!.code === 'FILE_NOT_FOUND') {
           diagnostics.push(suite.diagnostic(at, 'FILE_NOT_FOUND', `schema file "${ref}" not found (looked for ${label})`, { hint: 'paths are relative to the suite file' }));
         } else {
-          diagnostics.push(...source.map((d) => ({ ...d, code: 'BAD_JSON_SCHEMA' as const })));
+          diagnostics.push(...source.map(withoutContent));
         }
         return undefined;
       }
       if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
-        diagnostics.push(source.diagnostic([], 'BAD_JSON_SCHEMA', 'a JSON Schema must be an object'));
+        diagnostics.push(suite.diagnostic(at, 'BAD_JSON_SCHEMA', `${label} is not a JSON Schema: its content is not an object`));
         return undefined;
       }
       schema = source.value as Record<string, unknown>;
@@ -74,6 +76,16 @@ export class JsonSchemaSource {
     }
     return source;
   }
+}
+
+/**
+ * A problem in a schema file, told without its content: the schema is not a suite, and a path can
+ * lead to a file that was never meant to be shown (a `.env`). Where and what kind, never the line,
+ * nor the parser's words, which quote it.
+ */
+function withoutContent(d: Diagnostic): Diagnostic {
+  const { sourceLine: _dropped, ...rest } = d;
+  return { ...rest, code: 'BAD_JSON_SCHEMA', message: `${d.file} is not valid JSON or YAML (${d.code.toLowerCase().replace(/_/g, ' ')} at line ${d.line}, column ${d.column})` };
 }
 
 /**

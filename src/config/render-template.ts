@@ -15,7 +15,8 @@ export interface RenderedTemplate {
 export function renderTemplate(template: string, vars: Vars, escape: (value: string) => string = (v) => v): RenderedTemplate {
   const missing: string[] = [];
   const text = template.replace(PLACEHOLDER, (whole, name: string) => {
-    const value = vars[name];
+    // Only the suite's own names: `{{constructor}}` or `{{toString}}` are not variables a plain object inherits.
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (value === undefined) {
       if (!missing.includes(name)) missing.push(name);
       return whole;

@@ -13,7 +13,7 @@ const NAMED_SETTINGS = 3;
  * - an expected cost above the budget, on the evidence of earlier runs (the estimate), naming the
  *   settings that make most of it, with or without `allowPartial`: such a run would stop partway.
  *   Settings without history count at their least (prompt only): there is no evidence they cost more;
- * - without `allowPartial`, a worst case (every result using all of maxTokens) above the budget.
+ * - without `allowPartial`, a worst case (every result billed all of its maxTokens and no more, thinking included) above the budget.
  *
  * The budget is the whole run's: on `--resume`, `spentUsd` (what the recovered samples cost) is added
  * to the expected and the worst case of the trials still to send.
@@ -52,7 +52,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
   const expected = estimate && estimate.groups.every((g) => g.basis === 'history') ? ` It is expected to cost ${formatUsd(estimate.totals.expectedCostUsd)}.` : '';
   throw new EvalgateError(
     'USAGE',
-    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result using all of maxTokens)${plusSpent}, is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}.${expected}`,
+    `the worst case of this run, ${formatUsd(plan.totalUsd)} (every result billed all of its maxTokens and no more, thinking included)${plusSpent}, is above --max-cost ${formatUsd(maxCostUsd)}; nothing was sent. Most of it: ${heaviest}.${expected}`,
     { hint: 'raise --max-cost, lower maxTokens, run fewer levels (--levels) or cases (--filter), or add --allow-partial to run until the budget is reserved' },
   );
 }

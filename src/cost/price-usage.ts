@@ -18,3 +18,12 @@ export function priceUsage(usage: Usage, model: Pick<ModelSpec, 'price' | 'think
 export function ratesFor(price: Price, promptTokens: number): { input: number; output: number } {
   return price.above && promptTokens > price.above.promptTokens ? price.above : price;
 }
+
+/**
+ * The output tokens one sample was billed for (thinking included), read as {@link priceUsage} reads
+ * them: `completionTokens + thinkingTokens` when thinking is billed `separate`, `completionTokens` alone
+ * when it is included in them.
+ */
+export function billedOutputTokens(usage: Usage, model: Pick<ModelSpec, 'thinkingBilling'>): number {
+  return model.thinkingBilling === 'includedInCompletion' ? usage.completionTokens : usage.completionTokens + usage.thinkingTokens;
+}

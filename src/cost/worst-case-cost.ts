@@ -12,25 +12,37 @@ const REQUEST_OVERHEAD_TOKENS = 16;
 export const IMAGE_WORST_CASE_TOKENS = 6400;
 
 /**
- * The most a request can cost, in USD, or null when the model has no price. A token is never
- * shorter than one byte, so the UTF-8 size of the prompt bounds its tokens (the structured-output
- * schema and the tool definitions are part of the prompt, and each image counts
- * IMAGE_WORST_CASE_TOKENS); `maxTokens` bounds everything the model produces, thinking included.
- * Each of `numberResults` results pays both, however they are delivered (a stream of N is N tasks of one).
+ * The most prompt tokens one result of a request can be billed for. A token is never shorter than
+ * one byte, so the UTF-8 size of the prompt bounds its tokens (the structured-output schema and the
+ * tool definitions are part of the prompt, and each image counts IMAGE_WORST_CASE_TOKENS).
  */
-export function worstCaseCostUsd(request: InferenceRequest, pricing: Pick<ModelSpec, 'price'>): number | null {
-  if (!pricing.price) return null;
+export function worstCasePromptTokens(request: InferenceRequest): number {
   const texts = [request.systemPrompt ?? '', ...request.messages.map((m) => m.content)];
   const structured = [request.outputFormat === 'JSON' ? request.jsonSchema : undefined, request.tools, request.toolChoice]
     .filter((part) => part !== undefined)
     .reduce((sum, part) => sum + Buffer.byteLength(JSON.stringify(part), 'utf8'), 0);
-  const promptTokens =
+  return (
     texts.reduce((sum, t) => sum + Buffer.byteLength(t, 'utf8'), 0) +
     structured +
     (request.images?.length ?? 0) * IMAGE_WORST_CASE_TOKENS +
     MESSAGE_OVERHEAD_TOKENS * texts.length +
-    REQUEST_OVERHEAD_TOKENS;
+    REQUEST_OVERHEAD_TOKENS
+  );
+}
+
+/**
+ * The most a request can cost, in USD, or null when the model has no price: every result pays the
+ * worst-case prompt ({@link worstCasePromptTokens}) and `outputTokensPerResult` of output, thinking
+ * included, at the price tier that prompt falls in. Each of `numberResults` results pays both, however
+ * they are delivered (a stream of N is N tasks of one).
+ * @param outputTokensPerResult the output one result may be billed for.
+ * @default outputTokensPerResult request.maxTokens: the bound the API documents. A server that bills
+ * past it is met by the run's budget guard, which then reserves from what it observed (docs/cost.md).
+ */
+export function worstCaseCostUsd(request: InferenceRequest, pricing: Pick<ModelSpec, 'price'>, outputTokensPerResult = request.maxTokens): number | null {
+  if (!pricing.price) return null;
+  const promptTokens = worstCasePromptTokens(request);
   const rates = ratesFor(pricing.price, promptTokens);
-  const perResult = (promptTokens * rates.input + request.maxTokens * rates.output) / 1_000_000;
+  const perResult = (promptTokens * rates.input + outputTokensPerResult * rates.output) / 1_000_000;
   return perResult * request.numberResults;
 }

@@ -1,4 +1,4 @@
-import { formatExactPercent, formatInterval, formatPercent, formatSetting } from '../results/format-figures.js';
+import { formatExactPercent, formatInterval, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { regressionReasons, type ReasonPolicy } from './regression-reasons.js';
@@ -11,6 +11,8 @@ export interface GateInput {
   interrupted: boolean;
   /** Trials left unsent by the budget. */
   skipped?: RunSummary['skipped'];
+  /** `--max-cost` and what the run spent, when it spent more. */
+  overspent?: { spentUsd: number; maxCostUsd: number } | null;
   /** The comparison with a baseline run: its regressions fail the gate. */
   comparison?: Comparison | null;
   /** The policy the comparison was judged by (for the power notice); needed with `comparison`. */
@@ -19,7 +21,8 @@ export interface GateInput {
 
 /**
  * The `gate` stage: the verdict, its reasons and its notices. Exit 130 when interrupted; 3 when errors
- * reach `maxErrorRate`, a group has no completed sample to judge, or the budget left trials unsent; 1
+ * reach `maxErrorRate`, a group has no completed sample to judge, the budget left trials unsent or was passed,
+ * or the API refused the key or the account (then that is the only reason given); 1
  * when a gated setting's pass rate is below its threshold or the run regressed against its baseline
  * (gate/judge-comparison.ts); else 0. Settings that are not gated (`gateOn`) never fail the run.
  * Errored samples never count as failed.
@@ -37,8 +40,21 @@ export function evaluateGate(input: GateInput): GateResult {
     reasons.push({ code: 'INTERRUPTED', message: 'the run was interrupted before every trial was sent' });
     raise(130);
   }
+  if (input.skipped?.cause === 'refused') {
+    // Every errored sample and every group without an answer follows from it: one reason says it all.
+    reasons.push({ code: 'ACCESS_REFUSED', message: `${input.skipped.reason}; ${input.skipped.trials} trials were not sent` });
+    raise(3);
+    return { passed: false, exitCode, reasons, notices: [] };
+  }
   if (input.skipped) {
     reasons.push({ code: 'BUDGET_EXHAUSTED', message: `${input.skipped.trials} trials (${input.skipped.samples} samples) were not sent: ${input.skipped.reason}` });
+    raise(3);
+  }
+  if (input.overspent) {
+    reasons.push({
+      code: 'BUDGET_EXCEEDED',
+      message: `the run spent ${formatUsd(input.overspent.spentUsd)}, above --max-cost ${formatUsd(input.overspent.maxCostUsd)}: the API billed more than the worst case reserved for it (docs/cost.md)`,
+    });
     raise(3);
   }
   const { samples, errored } = input.totals;

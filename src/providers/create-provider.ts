@@ -35,7 +35,7 @@ export async function createProvider(
   env: RunwareEnv,
   options: { cwd: string; concurrency: number; seed?: number; cassettes?: string; webhook?: RunwareProviderOptions['webhook'] },
 ): Promise<ProviderSetup> {
-  const delivery = { polling: config.polling, batchSize: config.batchSize, ...(options.webhook ? { webhook: options.webhook } : {}) };
+  const delivery = { polling: config.polling, batchSize: config.batchSize, maxResultBytes: config.maxResultBytes, ...(options.webhook ? { webhook: options.webhook } : {}) };
   if (name === 'replay') {
     const dir = options.cassettes !== undefined ? path.resolve(options.cwd, options.cassettes) : path.resolve(config.rootDir, config.cassettes);
     const provider = ReplayProvider.fromFolder(dir);

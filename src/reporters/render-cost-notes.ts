@@ -55,7 +55,7 @@ export function projectionTitle(projection: NonNullable<RunSummary['projection']
 function describeEstimate(spentUsd: number, estimate: NonNullable<RunSummary['estimate']>): string {
   const e = estimate.totals;
   if (estimate.groups.every((g) => g.basis === 'maxTokens')) {
-    return `Cost: ${formatUsd(spentUsd)} spent · at most ${formatUsd(e.highCostUsd)} before the run (no earlier run to learn from: every result at maxTokens)`;
+    return `Cost: ${formatUsd(spentUsd)} spent · at most ${formatUsd(e.highCostUsd)} before the run (no earlier run to learn from: every result at maxTokens, none billed past it)`;
   }
   const runs = `${estimate.history.runs} earlier run${estimate.history.runs === 1 ? '' : 's'}`;
   const basis = estimate.groups.some((g) => g.basis === 'maxTokens') ? `learned from ${runs}; settings without history at maxTokens, a bound` : `learned from ${runs}`;

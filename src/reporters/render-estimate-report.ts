@@ -37,7 +37,7 @@ export function renderEstimateReport(file: EstimateFile, suites: readonly { name
   }
   out.push(paint('bold', `Total: ${formatCount(t.trials)} trials · ${formatCount(t.samples)} samples · expected ${formatUsd(t.expectedCostUsd)} (95% range ${formatUsdRange(t.lowCostUsd, t.highCostUsd)})`));
   if (file.groups.some((g) => g.basis === 'maxTokens')) {
-    out.push(paint('yellow', 'basis maxTokens: no history for that setting, so every result is assumed to use all of maxTokens (an upper bound, not an expectation).'));
+    out.push(paint('yellow', 'basis maxTokens: no history for that setting, so every result is assumed to use all of maxTokens and be billed no more, thinking included (an upper bound, not an expectation; Runware does not document that maxTokens caps thinking, and a run checks it).'));
   }
   if (file.unpriced.length > 0) out.push(paint('yellow', `Not in the figures (no price in the model table): ${file.unpriced.join(', ')}`));
   if (file.projection) out.push('', renderProjection(file.projection, paint));

@@ -125,7 +125,7 @@ export interface CaseSummary {
 
 /** Why the gate failed, one reason per problem. */
 export interface GateReason {
-  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION' | 'UNDERPOWERED' | 'NOTHING_GATED';
+  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'BUDGET_EXCEEDED' | 'ACCESS_REFUSED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION' | 'UNDERPOWERED' | 'NOTHING_GATED';
   message: string;
   suite?: string;
   model?: string;
@@ -171,8 +171,12 @@ export interface RunSummary {
   /** The run stopped before every planned trial was sent. */
   interrupted: boolean;
   plannedTrials: number;
-  /** Trials not sent because the budget (`--max-cost`) would have been passed; a later `--resume` can send them. */
-  skipped: { trials: number; samples: number; reason: string; trialIds: string[] } | null;
+  /**
+   * Trials not sent, and why: the budget (`--max-cost`) would have been passed, or (`cause: refused`)
+   * the API refused the key or the account, so every other request would fail alike. A later
+   * `--resume` can send them. `cause` is absent on runs from before it was recorded: budget.
+   */
+  skipped: { trials: number; samples: number; reason: string; trialIds: string[]; cause?: 'budget' | 'refused' } | null;
   /** What the plan was expected to cost before it ran (`evalgate estimate`'s figures), beside `totals.costUsd`; null when not estimated. */
   estimate: CostEstimate | null;
   /** This run's cost per request projected to production traffic (`--traffic`); null without it. */

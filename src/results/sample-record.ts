@@ -21,12 +21,16 @@ export const SAMPLE_ERROR_CODES = [
   'REQUEST_TIMEOUT',
   'NETWORK_ERROR',
   'MALFORMED_RESPONSE',
+  'RESPONSE_TOO_LARGE',
   'MISSING_RESULT',
   'ASYNC_TIMEOUT',
   'INTERRUPTED',
   'UNKNOWN_ERROR',
 ] as const;
 export type SampleErrorCode = (typeof SAMPLE_ERROR_CODES)[number];
+
+/** Failures that every other request would meet alike (the key or the account refused): after the first, a run sends nothing more. */
+export const REFUSAL_CODES: ReadonlySet<SampleErrorCode> = new Set(['INVALID_API_KEY', 'INSUFFICIENT_CREDITS', 'FORBIDDEN']);
 
 /** Token counts of one sample, as the API reports them. */
 export interface Usage {
@@ -69,7 +73,7 @@ export interface SampleError {
   httpStatus?: number;
 }
 
-/** Where a sample's cost comes from: the API's `cost` field, or our price table when the API sent none. */
+/** Where a sample's cost comes from: the API's `cost` field, or our price table when the API sent none or one not to be trusted. */
 export type CostSource = 'api' | 'priceTable';
 
 /**
@@ -112,6 +116,11 @@ export interface SampleRecord {
   attempts: number;
   assertions: AssertionOutcome[];
   error: SampleError | null;
+  /**
+   * Set when the API's cost was not taken as it is (negative, not a finite number, or absurd for the
+   * usage; see trustReportedCost): says what it was and what `costUsd` counts instead. Absent otherwise.
+   */
+  costFlag?: string;
 }
 
 /** A sample's place among its case's samples at one setting: by repeat, then index. */

@@ -29,7 +29,7 @@ export function baselineCaveats(summary: RunSummary, manifest: RunManifest | und
   if (filters.length > 0) caveats.push(`it ran part of the suites (${filters.join(', ')})`);
   const shard = manifest?.invocation.shard;
   if (shard && shard.count > 1) caveats.push(`it is shard ${shard.index}/${shard.count} of a run (merge the shards with evalgate merge, then save the merged run)`);
-  if (summary.skipped) caveats.push(`the budget left ${summary.skipped.trials} trials unsent`);
+  if (summary.skipped) caveats.push(summary.skipped.cause === 'refused' ? `the API refused the run, leaving ${summary.skipped.trials} trials unsent` : `the budget left ${summary.skipped.trials} trials unsent`);
   const { samples, errored } = summary.totals;
   if (summary.gate.reasons.some((r) => r.code === 'TOO_MANY_ERRORS' || r.code === 'NO_COMPLETED_SAMPLES')) {
     caveats.push(`${errored} of ${samples} samples errored (at or above maxErrorRate, or a setting with no answer)`);

@@ -2,6 +2,7 @@ import type { Assertion } from '../assertions/assertion.js';
 import { makeSampleView } from '../assertions/assertion.js';
 import { evaluateAssertions } from '../assertions/evaluate-assertions.js';
 import { priceUsage } from '../cost/price-usage.js';
+import { trustReportedCost } from '../cost/trust-reported-cost.js';
 import type { Trial } from '../plan/trial.js';
 import type { SampleError, SampleRecord } from '../results/sample-record.js';
 import type { TrialOutcome } from './execute-trial.js';
@@ -9,9 +10,10 @@ import type { TrialOutcome } from './execute-trial.js';
 /**
  * Turns a finished trial into its numberResults sample records: each result checked by the case's
  * assertions; each missing result an errored sample carrying the failure. An errored sample has no
- * verdict (`pass: null`): it is never counted as passed or failed.
+ * verdict (`pass: null`): it is never counted as passed or failed. Resolves once every check has
+ * answered (a slow regex answers from a worker thread, never blocking the run).
  */
-export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[], queuedMs = 0): SampleRecord[] {
+export async function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertions: readonly Assertion[], queuedMs = 0): Promise<SampleRecord[]> {
   const queueMs = roundMs(queuedMs);
   const backoffMs = roundMs(outcome.backoffMs);
   const records: SampleRecord[] = [];
@@ -32,12 +34,12 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       }));
       continue;
     }
-    const priced = result.costUsd === null && result.usage ? priceUsage(result.usage, trial.pricing) : null;
-    const costUsd = result.costUsd ?? priced;
+    const counted = trustReportedCost(result.costUsd, result.usage ? priceUsage(result.usage, trial.pricing) : null);
+    const costUsd = counted.costUsd;
     const latencyMs = roundMs(result.latencyMs);
     const toolCalls = result.toolCalls ?? [];
     const view = makeSampleView({ text: result.text, toolCalls, finishReason: result.finishReason, usage: result.usage, costUsd, latencyMs });
-    const verdict = evaluateAssertions(assertions, view);
+    const verdict = await evaluateAssertions(assertions, view);
     records.push(sampleRecord(trial, sampleIndex, {
       status: 'completed',
       pass: verdict.pass,
@@ -46,7 +48,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       finishReason: result.finishReason,
       usage: result.usage,
       costUsd,
-      costSource: result.costUsd !== null ? 'api' : priced !== null ? 'priceTable' : null,
+      costSource: counted.costSource,
       latencyMs,
       timeToFirstTokenMs: roundOrNull(result.stream?.timeToFirstTokenMs),
       timeToFirstTextMs: roundOrNull(result.stream?.timeToFirstTextMs),
@@ -56,6 +58,7 @@ export function buildSampleRecords(trial: Trial, outcome: TrialOutcome, assertio
       assertions: verdict.outcomes,
       error: null,
     }));
+    if (counted.costFlag !== undefined) records[records.length - 1]!.costFlag = counted.costFlag;
   }
   return records;
 }

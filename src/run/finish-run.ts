@@ -18,6 +18,8 @@ export interface RunMeta {
   interrupted: boolean;
   plannedTrials: number;
   skipped: RunSummary['skipped'];
+  /** `--max-cost` and what was spent, when the spending passed it (the API billed more than any bound held). */
+  overspent?: { spentUsd: number; maxCostUsd: number } | null;
   /** What the plan was expected to cost before it ran. */
   estimate: RunSummary['estimate'];
   /** `--traffic`: the run's cost per request projected to production, from the groups. */
@@ -57,7 +59,7 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
     ...partial,
     recommendations: recommendSettings(groups),
     baseline: comparison,
-    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped, comparison, ...(baseline ? { policy: baseline.policy } : {}) }),
+    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped, overspent: meta.overspent ?? null, comparison, ...(baseline ? { policy: baseline.policy } : {}) }),
   };
 }
 

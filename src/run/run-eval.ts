@@ -10,7 +10,7 @@ import type { Provider } from '../providers/provider.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
-import type { SampleRecord } from '../results/sample-record.js';
+import { REFUSAL_CODES, type SampleRecord } from '../results/sample-record.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import { checkBudget } from '../cost/check-budget.js';
@@ -18,7 +18,8 @@ import type { CostEstimate } from '../cost/cost-estimate.js';
 import { projectSettings } from '../cost/project-settings.js';
 import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
-import { BudgetGuard } from './budget-guard.js';
+import { billedOutputTokens } from '../cost/price-usage.js';
+import { BudgetGuard, OBSERVED_OUTPUT_MARGIN, type OutputOverrun, type TrialCharge } from './budget-guard.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { AsyncTaskJournal } from './async-task-journal.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
@@ -71,6 +72,11 @@ export interface RunEvalOptions {
    * compare. @default true
    */
   adaptiveConcurrency?: boolean;
+  /**
+   * Told, as one line each, what the run must say while it goes: `warning: …` (the API billed past
+   * maxTokens, a cost not to be trusted), each once; `stopping: …` when the API refuses the key.
+   */
+  tell?: (line: string) => void;
 }
 
 /**
@@ -102,7 +108,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   recoveredCostUsd += recovered?.droppedCostUsd ?? 0;
   const pending = recovered ? options.trials.filter((t) => !recovered.completeTrialIds.has(t.id)) : options.trials;
   if (options.budget && pending.length > 0) checkBudget(pending, options.budget.maxCostUsd, options.budget.allowPartial, options.estimateCost?.(pending), recoveredCostUsd);
-  const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd) : undefined;
+  const tell = options.tell ?? (() => {});
+  const warn = (message: string) => tell(`warning: ${message}`);
+  const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd, (overrun) => warn(describeOverrun(overrun))) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
   const journal = ResultsJournal.open(journalPath);
   // Async tasks are journaled before they are sent; a resumed run asks Runware for those of its unfinished trials first.
@@ -133,7 +141,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 
   const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
   let inFlight = 0;
-  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<number> => {
+  let refusal: { code: string; message: string; httpStatus?: number } | null = null;
+  const costWarned = new Set<string>();
+  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<TrialCharge> => {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
       provider: options.provider,
@@ -152,12 +162,24 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     });
     inFlight--;
     // A trial cut short by a second Ctrl-C has no answer yet: it is left for --resume, not recorded.
-    if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return 0;
-    const records = buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
+    if (outcome.failure?.code === 'INTERRUPTED' && outcome.results.length === 0) return { costUsd: 0, billedOutputTokens: 0 };
+    if (outcome.failure && REFUSAL_CODES.has(outcome.failure.code) && !refusal) {
+      refusal = outcome.failure;
+      tell(`stopping: ${describeRefusal(refusal)}; no new request is sent (those in flight finish)`);
+    }
+    const records = await buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
+    const flagged = records.find((r) => r.costFlag !== undefined);
+    if (flagged && !costWarned.has(trial.setting.model)) {
+      costWarned.add(trial.setting.model);
+      warn(`${trial.setting.model}: ${flagged.costFlag} (trial ${trial.id}); such samples carry costFlag in results.jsonl, and the budget counts the larger figure`);
+    }
     journal.append(records);
     records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
-    return records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+    return {
+      costUsd: records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+      billedOutputTokens: records.reduce((most, r) => Math.max(most, r.usage ? billedOutputTokens(r.usage, trial.pricing) : 0), 0),
+    };
   };
 
   let schedule: ScheduleResult;
@@ -167,6 +189,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       now: () => options.clock.now(),
       stopSignal: options.stopSignal,
       runTrial,
+      shouldHalt: () => (refusal ? refusal.code : null),
       ...(budgetGuard ? { budget: budgetGuard } : {}),
       ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
@@ -180,7 +203,12 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   }
 
   const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;
-  const skipped = schedule.stoppedBy === 'budget' ? describeSkipped(schedule.unscheduled, budgetGuard!, recoveredCostUsd) : null;
+  const skipped =
+    schedule.stoppedBy === 'budget'
+      ? describeSkipped(schedule.unscheduled, budgetGuard!, recoveredCostUsd)
+      : refusal && schedule.unscheduled.length > 0
+        ? { ...describeUnsent(schedule.unscheduled), reason: describeRefusal(refusal), cause: 'refused' as const }
+        : null;
   const summary = buildRunSummary(summarizer, {
     runId: options.runId,
     provider: options.provider.name,
@@ -190,6 +218,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     interrupted,
     plannedTrials: options.trials.length,
     skipped,
+    // Passed by what this invocation sent: a finished run resumed with a smaller budget sends nothing and passes nothing.
+    overspent: budgetGuard && budgetGuard.spentUsd > budgetGuard.maxCostUsd && budgetGuard.spentUsd > recoveredCostUsd ? { spentUsd: budgetGuard.spentUsd, maxCostUsd: budgetGuard.maxCostUsd } : null,
     estimate,
     projection: options.traffic ? (groups) => projectSettings(groups, measured, 'run', options.traffic!) : null,
     config: options.configRecord,
@@ -201,9 +231,25 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 function describeSkipped(trials: readonly Trial[], budget: BudgetGuard, recoveredCostUsd: number): NonNullable<RunSummary['skipped']> {
   const beforeResume = recoveredCostUsd > 0 ? `, $${recoveredCostUsd.toFixed(4)} of it before --resume` : '';
   return {
-    trials: trials.length,
-    samples: trials.reduce((s, t) => s + t.setting.numberResults, 0),
+    ...describeUnsent(trials),
     reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent${beforeResume})`,
-    trialIds: trials.map((t) => t.id),
+    cause: 'budget',
   };
+}
+
+function describeUnsent(trials: readonly Trial[]): Omit<NonNullable<RunSummary['skipped']>, 'reason'> {
+  return { trials: trials.length, samples: trials.reduce((s, t) => s + t.setting.numberResults, 0), trialIds: trials.map((t) => t.id) };
+}
+
+function describeOverrun(o: OutputOverrun): string {
+  return (
+    `${o.model}: a result was billed ${o.billedOutputTokens} output tokens (completion + thinking), past its maxTokens of ${o.maxTokens}; ` +
+    `--max-cost now reserves ${o.reservedOutputTokens} per sample for this model (${OBSERVED_OUTPUT_MARGIN}× the most billed so far), trials in flight included`
+  );
+}
+
+/** `the API key was refused (HTTP 401 INVALID_API_KEY)`: what a refusal means, in one phrase. */
+function describeRefusal(failure: { code: string; httpStatus?: number }): string {
+  const what = failure.code === 'INSUFFICIENT_CREDITS' ? 'the account has no credit left' : failure.code === 'FORBIDDEN' ? 'the API key may not do this' : 'the API key was refused';
+  return `${what} (${failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus} ` : ''}${failure.code})`;
 }

@@ -1,8 +1,7 @@
 import PQueue from 'p-queue';
-import { worstCaseCostUsd } from '../cost/worst-case-cost.js';
 import type { Trial } from '../plan/trial.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import type { BudgetGuard } from './budget-guard.js';
+import type { BudgetGuard, Reservation, TrialCharge } from './budget-guard.js';
 import type { Pacer } from './execute-trial.js';
 
 export interface ScheduleOptions {
@@ -18,21 +17,28 @@ export interface ScheduleOptions {
    * @default true
    */
   adaptive?: boolean;
-  /** Runs one trial to its end (recorded); resolves to what it cost, USD. `queuedMs`: its wait for a free slot. */
-  runTrial: (trial: Trial, pacer: Pacer, queuedMs: number) => Promise<number>;
+  /** Runs one trial to its end (recorded); resolves to what it cost. `queuedMs`: its wait for a free slot. */
+  runTrial: (trial: Trial, pacer: Pacer, queuedMs: number) => Promise<TrialCharge>;
+  /**
+   * Asked after each trial lands: a reason to send nothing more (the API refused the key), or null.
+   * Trials in flight still finish.
+   */
+  shouldHalt?: () => string | null;
 }
 
 export interface ScheduleResult {
   /** Trials sent. */
   scheduled: number;
-  /** Trials not sent, and why: a stop signal, or the budget. */
+  /** Trials not sent, and why: a stop signal, the budget, or a reason to halt (`shouldHalt`). */
   unscheduled: readonly Trial[];
-  stoppedBy: 'signal' | 'budget' | null;
+  stoppedBy: 'signal' | 'budget' | 'halt' | null;
 }
 
 /**
- * Feeds trials to a queue as slots free up (never the whole plan at once), at a concurrency that
- * adapts to throttling, until every trial is sent, the run is stopped, or the budget would be passed.
+ * Feeds trials to a queue one by one as slots free up (never the whole plan at once, nor a buffer of
+ * waiting trials), at a concurrency that adapts to throttling, until every trial is sent, the run is
+ * stopped or halted, or the budget would be passed. A trial's `queuedMs` is its wait for a free slot
+ * (and for the budget to make room).
  */
 export async function scheduleTrials(trials: readonly Trial[], options: ScheduleOptions): Promise<ScheduleResult> {
   const queue = new PQueue({ concurrency: options.concurrency });
@@ -44,31 +50,42 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
         });
   let scheduled = 0;
   let stoppedBy: ScheduleResult['stoppedBy'] = null;
+  const stopReason = (): ScheduleResult['stoppedBy'] => (options.stopSignal.aborted ? 'signal' : options.shouldHalt?.() ? 'halt' : null);
+  const settled = () => new Promise<void>((resolve) => queue.once('next', () => resolve()));
   for (const trial of trials) {
-    await queue.onSizeLessThan(pacer.current);
-    if (options.stopSignal.aborted) {
-      stoppedBy = 'signal';
+    const waitingSince = options.now();
+    // A trial is taken only when a slot is free, so that it is sent at once: the budget and a halt
+    // decide on what is known at the moment of sending, never on a trial waiting in a buffer.
+    while (queue.pending >= Math.min(queue.concurrency, pacer.current) && !stopReason()) await settled();
+    const stop = stopReason();
+    if (stop) {
+      stoppedBy = stop;
       break;
     }
-    const worst = options.budget ? (worstCaseCostUsd(trial.request, trial.pricing) ?? Infinity) : 0;
-    if (options.budget && !options.budget.tryReserve(worst)) {
-      // Trials in flight hold reservations larger than what they will cost: let them settle, then
-      // try again; stop only when the trial does not fit with nothing in flight.
-      await queue.onIdle();
-      if (options.stopSignal.aborted) {
-        stoppedBy = 'signal';
+    let reservation: Reservation | null = null;
+    if (options.budget) {
+      reservation = options.budget.tryReserve(trial);
+      // Trials in flight hold reservations larger than what they will cost: let them settle one by
+      // one, trying again after each; stop only when the trial does not fit with nothing in flight.
+      while (!reservation && queue.pending > 0) {
+        await settled();
+        if (stopReason()) break;
+        reservation = options.budget.tryReserve(trial);
+      }
+      const late = stopReason();
+      if (late) {
+        stoppedBy = late;
         break;
       }
-      if (!options.budget.tryReserve(worst)) {
+      if (!reservation) {
         stoppedBy = 'budget';
         break;
       }
     }
     scheduled++;
-    const enqueuedAt = options.now();
     void queue.add(async () => {
-      const cost = await options.runTrial(trial, pacer, options.now() - enqueuedAt);
-      options.budget?.settle(worst, cost);
+      const charge = await options.runTrial(trial, pacer, options.now() - waitingSince);
+      if (reservation) options.budget?.settle(reservation, charge);
     });
   }
   await queue.onIdle();

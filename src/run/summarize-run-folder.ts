@@ -4,6 +4,7 @@ import type { ModelTable } from '../config/model-table.js';
 import { readJournal } from '../results/read-journal.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
+import { REFUSAL_CODES, type SampleError } from '../results/sample-record.js';
 import { buildRunSummary, type BaselineCheck } from './finish-run.js';
 import type { RunManifest } from './run-manifest.js';
 
@@ -33,8 +34,10 @@ export async function summarizeRunFolder(
   const summarizer = new RunSummarizer((suite) => thresholds.get(suite) ?? defaults.threshold, (model) => defaults.models?.find(model), (suite) => gateOn.get(suite));
   const suites = new Set<string>();
   const trials = new Map<string, { count: number; expected: number }>();
+  let refusal: SampleError | undefined;
   for await (const record of readJournal(path.join(runDir, 'results.jsonl'))) {
     summarizer.add(record);
+    if (record.error && REFUSAL_CODES.has(record.error.code)) refusal ??= record.error;
     suites.add(record.suite);
     const trial = trials.get(record.trialId) ?? { count: 0, expected: record.numberResults };
     trial.count++;
@@ -62,9 +65,13 @@ export async function summarizeRunFolder(
       simulated: manifest?.simulated ?? false,
       startedAt: new Date(manifest?.startedAt ?? Date.now()),
       finishedAt: new Date(),
-      interrupted: complete < planned,
+      // A run the API refused stopped sending on purpose: its missing trials are not an interruption.
+      interrupted: complete < planned && !refusal,
       plannedTrials: planned,
-      skipped: null,
+      skipped:
+        complete < planned && refusal
+          ? { trials: planned - complete, samples: 0, reason: `the API refused the run (${refusal.httpStatus !== undefined ? `HTTP ${refusal.httpStatus} ` : ''}${refusal.code})`, trialIds: [], cause: 'refused' }
+          : null,
       estimate: null,
       projection: null,
       config,

@@ -80,6 +80,18 @@ describe('--max-cost', () => {
     expect(code).toBe(2);
     expect(io.err()).toContain('--max-cost must be a positive number');
   });
+
+  it.each([
+    [['--concurrency', '100000'], '--concurrency must be a whole number from 1 to 1024, got 100000'],
+    [['--concurrency', '0'], '--concurrency must be a whole number from 1 to 1024, got 0'],
+    [['--seed', 'abc'], '--seed must be a whole number, got NaN'],
+    [['--seed', '1.5'], '--seed must be a whole number, got 1.5'],
+  ])('refuses %j before sending anything', async (flags, message) => {
+    const { code, io } = await run([...flags, '--out', 'run']);
+    expect(code).toBe(2);
+    expect(io.err()).toContain(message);
+    expect(existsSync(path.join(dir, 'run', 'results.jsonl'))).toBe(false);
+  });
 });
 
 describe('--max-cost and the expected cost', () => {

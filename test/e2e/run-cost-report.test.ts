@@ -47,7 +47,7 @@ describe('a run reports on its cost', () => {
     expect(io.out()).toContain('Projection at 1,500,000 requests/month, per 30-day month (95% CI; a request is one result):');
     expect(io.out()).toMatch(/ {2}sentiment · openai-gpt-5-5: none \$[\d,.]+ \(\$[\d,.]+–\$[\d,.]+\) · low /);
     // No earlier run in this project: the estimate is the maxTokens bound, and says so.
-    expect(io.out()).toMatch(/Cost: \$[\d.]+ spent · at most \$[\d.]+ before the run \(no earlier run to learn from: every result at maxTokens\)/);
+    expect(io.out()).toMatch(/Cost: \$[\d.]+ spent · at most \$[\d.]+ before the run \(no earlier run to learn from: every result at maxTokens, none billed past it\)/);
     expect(summary.groups.every((g) => g.costMismatchSamples === 0)).toBe(true);
     expect(io.out()).not.toContain('Prices:');
 

@@ -27,6 +27,22 @@ describe('evaluateGate', () => {
     expect(gate({ groups })).toEqual({ passed: true, exitCode: 0, reasons: [], notices: [] });
   });
 
+  it('gives a refused key as the one reason, exit 3, leaving out the errors and empty groups that follow from it', () => {
+    const skipped = { trials: 20, samples: 40, reason: 'the API key was refused (HTTP 401 INVALID_API_KEY)', trialIds: [], cause: 'refused' as const };
+    expect(gate({ groups: [allErrored], totals: manyErrors, skipped })).toEqual({
+      passed: false,
+      exitCode: 3,
+      reasons: [{ code: 'ACCESS_REFUSED', message: 'the API key was refused (HTTP 401 INVALID_API_KEY); 20 trials were not sent' }],
+      notices: [],
+    });
+  });
+
+  it('fails with exit 3, saying so, when the run spent more than its budget, though every group passed', () => {
+    const result = gate({ overspent: { spentUsd: 246914.2, maxCostUsd: 1 } });
+    expect(result).toMatchObject({ passed: false, exitCode: 3 });
+    expect(result.reasons).toEqual([{ code: 'BUDGET_EXCEEDED', message: expect.stringMatching(/^the run spent \$246,?914(\.\d+)?, above --max-cost \$1/) }]);
+  });
+
   it('passes a group whose pass rate equals its threshold exactly', () => {
     expect(gate({ groups: [makeGroup({ passed: 9, failed: 1, passRate: 9 / 10, threshold: 0.9 })] })).toMatchObject({ passed: true, exitCode: 0 });
     expect(gate({ groups: [makeGroup({ passed: 29, failed: 21, passRate: 29 / 50, threshold: 0.58 })] })).toMatchObject({ passed: true, exitCode: 0 });

@@ -80,7 +80,7 @@ describe('loadProject, for valid input', () => {
     ]);
     // A result without the API's cost is priced from the new row: 100 prompt tokens at $2/1M, 10 + 40 output at $10/1M.
     const usage = { promptTokens: 100, completionTokens: 10, thinkingTokens: 40, totalTokens: 150 };
-    const [record] = buildSampleRecords(trials[0]!, makeTrialOutcome({ results: [makeProviderResult({ usage, costUsd: null })] }), []);
+    const [record] = await buildSampleRecords(trials[0]!, makeTrialOutcome({ results: [makeProviderResult({ usage, costUsd: null })] }), []);
     expect(record).toMatchObject({ costSource: 'priceTable' });
     expect(record!.costUsd).toBeCloseTo((100 * 2 + 50 * 10) / 1_000_000, 12);
 
@@ -126,7 +126,7 @@ describe('loadProject, for valid input', () => {
 });
 
 describe('formatDiagnostic on a long line', () => {
-  it('shows a window of the line around the column, with the caret still under the problem', () => {
+  it('shows a window of the line around the column, with the caret still under the problem', async () => {
     const line = `${'x'.repeat(5000)}BAD${'y'.repeat(5000)}`;
     const d: Diagnostic = { severity: 'error', code: 'INVALID_VALUE', file: 'f.yaml', line: 1, column: 5001, length: 3, message: 'bad', sourceLine: line };
     const [, excerpt, caret] = formatDiagnostic(d).split('\n');

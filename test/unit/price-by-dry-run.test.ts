@@ -37,6 +37,26 @@ describe('priceByDryRun', () => {
     expect(prices.get('a-0')).toBeCloseTo(0.0004, 12);
   });
 
+  it('sends one probe, and nothing more, when the server answers it as a real request; says what it cost', async () => {
+    api.answer((task) => ({
+      status: 200,
+      body: { data: [0, 1].map(() => ({ taskType: 'textInference', taskUUID: task.taskUUID, text: 'Hello', finishReason: 'stop', usage: { promptTokens: 10, completionTokens: 900, thinkingTokens: 0, totalTokens: 910 }, cost: 0.02705 })) },
+    }));
+    const error = await priceByDryRun(trials, options()).catch((e: unknown) => e);
+    expect(api.received).toHaveLength(1);
+    expect(error).toBeInstanceOf(EvalgateError);
+    expect((error as EvalgateError).exitCode).toBe(3);
+    expect((error as EvalgateError).message).toBe('the dry run was not honoured: the one request sent (s/a · openai-gpt-5-5 · low · n=2) was run and answered with text and usage, not priced; it cost $0.0541. The other request was not sent.');
+    expect((error as EvalgateError).hint).toContain('X-Runware-Dry-Run');
+  });
+
+  it('prices a probe run without a cost figure from the price table', async () => {
+    api.answer((task) => ({ status: 200, body: { data: [{ taskUUID: task.taskUUID, text: 'Hi', usage: { promptTokens: 1000, completionTokens: 1000, thinkingTokens: 0 } }] } }));
+    const error = (await priceByDryRun([trials[2]!], options()).catch((e: unknown) => e)) as EvalgateError;
+    // 1000 × $5/1M + 1000 × $30/1M
+    expect(error.message).toContain('it cost $0.035');
+  });
+
   it('fails whole, naming the first failure and never the key, when a dry run is refused or has no price', async () => {
     api.answer(() => ({ status: 401, body: { errors: [{ code: 'invalidApiKey', message: `Invalid API key ${MOCK_API_KEY}` }] } }));
     api.answer((task) => ({ status: 200, body: { data: [{ taskUUID: task.taskUUID }] } }));

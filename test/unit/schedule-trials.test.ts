@@ -6,6 +6,7 @@ import { makeTrial } from '../support/builders.js';
 
 const trials = Array.from({ length: 20 }, (_, i) => makeTrial({ id: `t${i}`, setting: { numberResults: 2 } }));
 const worst = worstCaseCostUsd(trials[0]!.request, trials[0]!.pricing)!;
+const free = { costUsd: 0, billedOutputTokens: 0 };
 
 describe('scheduleTrials', () => {
   it('sends every trial, never more at once than the concurrency', async () => {
@@ -19,7 +20,7 @@ describe('scheduleTrials', () => {
         peak = Math.max(peak, ++inFlight);
         await new Promise((r) => setTimeout(r, 1));
         inFlight--;
-        return 0;
+        return free;
       },
     });
     expect(result).toMatchObject({ scheduled: 20, unscheduled: [], stoppedBy: null });
@@ -37,7 +38,7 @@ describe('scheduleTrials', () => {
       runTrial: async () => {
         await new Promise((r) => setTimeout(r, 1));
         spent += worst / 4;
-        return worst / 4;
+        return { costUsd: worst / 4, billedOutputTokens: 0 };
       },
     });
     expect(spent).toBeLessThanOrEqual(worst * 5.5);
@@ -58,7 +59,7 @@ describe('scheduleTrials', () => {
       runTrial: async () => {
         if (++started === 3) stop.abort();
         await new Promise((r) => setTimeout(r, 1));
-        return 0;
+        return free;
       },
     });
     expect(result.stoppedBy).toBe('signal');
@@ -81,7 +82,7 @@ describe('scheduleTrials', () => {
         await new Promise((r) => setTimeout(r, 1));
         pacer.throttled(startedAt);
         inFlight--;
-        return 0;
+        return free;
       },
     });
     expect(result.scheduled).toBe(20);

@@ -4,11 +4,13 @@ import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { parseTraffic } from '../../cost/traffic.js';
+import { MAX_CONCURRENCY } from '../../config/config-schema.js';
 import { EvalgateError } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
 import { RecordingProvider } from '../../providers/replay/recording-provider.js';
 import { ReplayProvider } from '../../providers/replay/replay-provider.js';
+import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
 import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { systemClock } from '../../run/clock.js';
@@ -28,6 +30,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const resumeDir = args.resume !== undefined ? path.resolve(io.cwd, args.resume) : undefined;
   const previous = resumeDir ? readManifest(resumeDir) : undefined;
   if (previous) refusePlanFlags(args);
+  if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new EvalgateError('USAGE', `--seed must be a whole number, got ${String(args.seed)}`);
   const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
   if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
   const baselineSummary = args.baseline !== undefined ? readBaseline(args.baseline, io.cwd) : undefined;
@@ -67,8 +70,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const seed = invocation ? (invocation.seed ?? undefined) : args.seed;
   const cassettes = invocation ? (invocation.cassettes ?? undefined) : args.cassettes;
   const concurrency = args.concurrency ?? config.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new EvalgateError('USAGE', `--concurrency must be a whole number of at least 1, got ${String(args.concurrency)}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new EvalgateError('USAGE', `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(args.concurrency)}`);
   }
 
   const runId = previous?.runId ?? newRunId(new Date());
@@ -174,6 +177,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       estimateCost: (planned) => estimator.estimate(planned),
       ...(traffic ? { traffic } : {}),
       ...(args.maxCost !== undefined ? { budget: { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } } : {}),
+      tell: (line) => io.stderr.write(`${sanitizeForTerminal(line)}\n`),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;

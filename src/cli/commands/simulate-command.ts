@@ -15,6 +15,7 @@ export async function simulateCommand(args: SimulateArgs, io: CliIo): Promise<nu
   }
   const folder = args.scenarios ? path.resolve(io.cwd, args.scenarios) : path.resolve(config.rootDir, config.simulator.scenarios);
   const scenarios = await loadScenarios(folder, io.cwd);
+  if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new EvalgateError('USAGE', `--seed must be a whole number, got ${String(args.seed)}`);
   const seed = args.seed ?? config.simulator.seed;
   let simulator;
   try {

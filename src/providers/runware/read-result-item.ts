@@ -25,9 +25,12 @@ export function readFinishReason(value: unknown): FinishReason {
   return FINISH_REASONS.includes(value as FinishReason) ? (value as FinishReason) : 'unknown';
 }
 
-/** The API's cost in USD, or null when absent or not a finite number. */
+/**
+ * The API's cost in USD as sent, or null when absent or not a number. A negative or overflowing
+ * (`1e999`) figure is kept: the run flags it rather than drop it silently (trustReportedCost).
+ */
 export function readCost(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  return typeof value === 'number' ? value : null;
 }
 
 /** Token counts; missing or negative counts read as 0, a missing total as prompt + completion (Runware's definition of it). */

@@ -1,5 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { ProviderFailure, SendOptions } from '../provider.js';
+import { DEFAULT_MAX_RESULT_BYTES } from '../../config/config-schema.js';
+import { RUNWARE_LIMITS } from '../../config/runware-limits.js';
 import type { RunwareHttpAnswer } from './parse-runware-response.js';
 
 /** An HTTP exchange that produced an answer (of any status), or a failure of the transport. */
@@ -33,6 +35,12 @@ export interface RunwareHttpOptions {
   dispatcher?: Dispatcher;
   /** Extra headers (the simulator's fault controls, say). */
   headers?: Record<string, string>;
+  /**
+   * Largest answer read per result, in bytes: a request's answer may be this times the results its
+   * tasks ask for. Past it the body is abandoned and the attempt fails with RESPONSE_TOO_LARGE.
+   * @default DEFAULT_MAX_RESULT_BYTES
+   */
+  maxResultBytes?: number;
 }
 
 /**
@@ -48,12 +56,15 @@ export class RunwareHttp {
   private readonly headers: Record<string, string>;
   private readonly secrets: string[];
   private readonly redactors: ((text: string) => string)[] = [];
+  /** Largest answer read per result, in bytes. */
+  readonly maxResultBytes: number;
 
   constructor(options: RunwareHttpOptions) {
     const url = new URL(options.apiUrl);
     this.origin = url.origin;
     this.path = `${url.pathname}${url.search}` || '/';
     this.secrets = options.apiKey.length > 0 ? [options.apiKey] : [];
+    this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
       options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
@@ -71,7 +82,8 @@ export class RunwareHttp {
     const opened = await this.open(tasks, options, 'application/json');
     if (!opened.ok) return opened;
     try {
-      const body = await opened.body.text();
+      const body = await readCapped(opened.body, this.maxResultBytes * resultsAskedFor(tasks));
+      if (typeof body !== 'string') return { ok: false, failure: body };
       return { ok: true, answer: { status: opened.status, headers: opened.headers, body } };
     } catch (error) {
       return { ok: false, failure: this.classifyTransportError(error, options, opened.signal) };
@@ -168,6 +180,45 @@ export class RunwareHttp {
       return { ok: false, failure: this.classifyTransportError(error, options, signal) };
     }
   }
+}
+
+/**
+ * Reads a whole body as text, or, once it passes `limitBytes`, stops reading, destroys it and returns
+ * the failure: an answer that large is not held in memory nor journaled.
+ */
+export function readCapped(body: Dispatcher.ResponseData['body'], limitBytes: number): Promise<string | ProviderFailure> {
+  // Listening to 'data' rather than iterating: an async iterator costs a tick per chunk, and on a
+  // loaded machine whole milliseconds per answer.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    body.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= limitBytes) chunks.push(chunk);
+      else if (!body.destroyed) {
+        body.destroy();
+        resolve(tooLarge(limitBytes));
+      }
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    body.once('error', (error) => (bytes > limitBytes ? resolve(tooLarge(limitBytes)) : reject(error)));
+  });
+}
+
+/** The failure of an answer past its size limit: not retried, since a retry is billed and likely as large. */
+export function tooLarge(limitBytes: number): ProviderFailure {
+  return {
+    code: 'RESPONSE_TOO_LARGE',
+    message: `the answer passed ${limitBytes.toLocaleString('en-US')} bytes and was not read further (maxResultBytes in evalconfig.yaml, per result)`,
+    isRetryable: false,
+  };
+}
+
+/** Results a request's tasks may bring back: each task's numberResults; a getResponse poll, all a task may have. */
+function resultsAskedFor(tasks: readonly unknown[]): number {
+  const count = (task: { taskType?: unknown; numberResults?: unknown }) =>
+    task.taskType === 'getResponse' ? RUNWARE_LIMITS.numberResults.max : Math.max(1, Number(task.numberResults) || 1);
+  return Math.max(1, tasks.reduce<number>((sum, task) => sum + count(task as Parameters<typeof count>[0]), 0));
 }
 
 /** The longest delay setTimeout accepts (2^31 − 1 ms, about 24.8 days). */

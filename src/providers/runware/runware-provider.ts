@@ -35,6 +35,8 @@ export interface RunwareProviderOptions {
   clock?: ProviderClock;
   /** Tasks per HTTP request: sync tasks and async submissions sent together go in one request. @default 1 */
   batchSize?: number;
+  /** Largest answer read per result, in bytes (see RunwareHttpOptions). @default DEFAULT_MAX_RESULT_BYTES */
+  maxResultBytes?: number;
   /** `--webhook-listen`: async results are POSTed to this receiver; polling covers what is late. */
   webhook?: { receiver: Pick<WebhookReceiver, 'url' | 'inbox' | 'redact'>; fallbackAfterMs: number };
 }

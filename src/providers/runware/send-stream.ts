@@ -3,14 +3,14 @@ import type { InferenceRequest } from '../../plan/trial.js';
 import type { AttemptOutcome, ProviderFailure, ProviderResult, SendOptions } from '../provider.js';
 import type { ProviderClock } from '../provider-clock.js';
 import { parseRunwareResponse } from './parse-runware-response.js';
-import type { RunwareHttp } from './runware-http.js';
+import { tooLarge, type RunwareHttp } from './runware-http.js';
 import { toRunwareTask } from './runware-task.js';
 import { SseParser } from './sse-parser.js';
 import { StreamAssembly } from './stream-assembly.js';
 
 /** What a stream attempt needs from the provider around it. */
 export interface StreamContext {
-  http: Pick<RunwareHttp, 'openStream' | 'classifyTransportError' | 'redact'>;
+  http: Pick<RunwareHttp, 'openStream' | 'classifyTransportError' | 'redact' | 'maxResultBytes'>;
   clock: ProviderClock;
 }
 
@@ -47,21 +47,34 @@ async function streamOne(request: InferenceRequest, options: SendOptions, ctx: S
   const assembly = new StreamAssembly(taskUUID, (t) => http.redact(t));
   const chunks = opened.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const head: Buffer[] = [];
+  // Every byte read counts against the size limit, JSON or stream: past it the answer is an errored sample.
+  let bytes = 0;
+  const read = async (): Promise<IteratorResult<Buffer> | 'too large'> => {
+    const next = await chunks.next();
+    if (next.done) return next;
+    opened.touch();
+    bytes += next.value.length;
+    return bytes > http.maxResultBytes ? 'too large' : next;
+  };
+  const overLimit = () => ({ failure: tooLarge(http.maxResultBytes), latencyMs: elapsed() });
   try {
     // Runware's SDK reads the body as a stream without looking at its content type, so the body
     // decides: one that opens with `{` or `[` is a JSON answer (a failure before the stream started,
     // or no stream at all), anything else is read as server-sent events.
     let kind: 'json' | 'sse' | undefined = opened.status >= 400 ? 'json' : undefined;
     while (kind === undefined) {
-      const next = await chunks.next();
+      const next = await read();
+      if (next === 'too large') return overLimit();
       if (next.done) break;
-      opened.touch();
       head.push(next.value);
       kind = sniffBody(Buffer.concat(head));
     }
     if (kind === 'json') {
       const rest: Buffer[] = [...head];
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) rest.push(next.value);
+      for (let next = await read(); next === 'too large' || !next.done; next = await read()) {
+        if (next === 'too large') return overLimit();
+        rest.push(next.value);
+      }
       const body = Buffer.concat(rest).toString('utf8');
       const parsed = parseRunwareResponse({ status: opened.status, headers: opened.headers, body }, taskUUID, 1, { nowMs: Date.now(), redact: (t) => http.redact(t) });
       const result = parsed.results[0];
@@ -69,9 +82,9 @@ async function streamOne(request: InferenceRequest, options: SendOptions, ctx: S
     }
     for (const chunk of head) for (const payload of parser.push(chunk)) assembly.apply(payload, elapsed());
     while (!assembly.isOver) {
-      const next = await chunks.next();
+      const next = await read();
+      if (next === 'too large') return overLimit();
       if (next.done) break;
-      opened.touch();
       for (const payload of parser.push(next.value)) assembly.apply(payload, elapsed());
     }
     for (const payload of parser.end()) assembly.apply(payload, elapsed());

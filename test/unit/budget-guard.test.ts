@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { worstCaseCostUsd } from '../../src/cost/worst-case-cost.js';
+import { BudgetGuard, OBSERVED_OUTPUT_MARGIN, type OutputOverrun } from '../../src/run/budget-guard.js';
+import { makeTrial } from '../support/builders.js';
+
+const trial = (id: string, model = 'openai-gpt-5-5') => makeTrial({ id, setting: { model, numberResults: 2 } });
+const worst = worstCaseCostUsd(trial('x').request, trial('x').pricing)!;
+const maxTokens = trial('x').request.maxTokens;
+
+describe('BudgetGuard', () => {
+  it('reserves each trial at its maxTokens worst case while nothing is billed past it', () => {
+    const guard = new BudgetGuard(worst * 3.5);
+    const held = [guard.tryReserve(trial('a')), guard.tryReserve(trial('b')), guard.tryReserve(trial('c'))];
+    expect(held.every((r) => r !== null)).toBe(true);
+    expect(guard.tryReserve(trial('d'))).toBeNull();
+    guard.settle(held[0]!, { costUsd: worst / 2, billedOutputTokens: maxTokens });
+    expect(guard.reservedUsd).toBeCloseTo(worst * 2, 12);
+    expect(guard.tryReserve(trial('d'))).not.toBeNull();
+  });
+
+  it('re-values the trials in flight the moment a result is billed past maxTokens, so no new trial fits', () => {
+    const overruns: OutputOverrun[] = [];
+    const guard = new BudgetGuard(worst * 20, 0, (o) => overruns.push(o));
+    const held = ['a', 'b', 'c', 'd'].map((id) => guard.tryReserve(trial(id))!);
+    guard.settle(held[0]!, { costUsd: worst * 4, billedOutputTokens: maxTokens * 5 });
+    const revalued = worstCaseCostUsd(trial('x').request, trial('x').pricing, Math.ceil(maxTokens * 5 * OBSERVED_OUTPUT_MARGIN))!;
+    expect(held[1]!.usd).toBeCloseTo(revalued, 12);
+    expect(guard.reservedUsd).toBeCloseTo(revalued * 3, 12);
+    expect(guard.worstCaseUsd(trial('e'))).toBeCloseTo(revalued, 12);
+    // 4 worst cases spent plus 3 re-valued reservations leave no room for a fourth at 7.5× maxTokens.
+    expect(guard.spentUsd + guard.reservedUsd + revalued).toBeGreaterThan(worst * 20);
+    expect(guard.tryReserve(trial('e'))).toBeNull();
+    expect(overruns).toEqual([{ model: 'openai-gpt-5-5', maxTokens, billedOutputTokens: maxTokens * 5, reservedOutputTokens: Math.ceil(maxTokens * 5 * OBSERVED_OUTPUT_MARGIN) }]);
+  });
+
+  it('says so once per model, keeps raising the bound to the largest output seen, and leaves other models at maxTokens', () => {
+    const overruns: OutputOverrun[] = [];
+    const guard = new BudgetGuard(1000, 0, (o) => overruns.push(o));
+    guard.settle(guard.tryReserve(trial('a'))!, { costUsd: 0, billedOutputTokens: maxTokens * 2 });
+    guard.settle(guard.tryReserve(trial('b'))!, { costUsd: 0, billedOutputTokens: maxTokens * 3 });
+    guard.settle(guard.tryReserve(trial('c'))!, { costUsd: 0, billedOutputTokens: maxTokens });
+    expect(overruns).toHaveLength(1);
+    expect(guard.worstCaseUsd(trial('d'))).toBeCloseTo(worstCaseCostUsd(trial('x').request, trial('x').pricing, Math.ceil(maxTokens * 3 * OBSERVED_OUTPUT_MARGIN))!, 12);
+    expect(guard.worstCaseUsd(trial('e', 'other-model'))).toBeCloseTo(worst, 12);
+  });
+
+  it('learns nothing from a large output within a large maxTokens', () => {
+    const overruns: OutputOverrun[] = [];
+    const guard = new BudgetGuard(1000, 0, (o) => overruns.push(o));
+    const roomy = makeTrial({ id: 'r', setting: { numberResults: 2 }, request: { ...trial('x').request, maxTokens: 4000 } });
+    guard.settle(guard.tryReserve(roomy)!, { costUsd: 0, billedOutputTokens: 3000 });
+    expect(overruns).toEqual([]);
+    expect(guard.worstCaseUsd(trial('a'))).toBeCloseTo(worst, 12);
+  });
+
+  it('counts a cost that is negative or not a number as nothing, never as money given back', () => {
+    const guard = new BudgetGuard(1);
+    guard.settle(guard.tryReserve(trial('a'))!, { costUsd: -5, billedOutputTokens: 0 });
+    guard.settle(guard.tryReserve(trial('b'))!, { costUsd: Number.NaN, billedOutputTokens: 0 });
+    expect(guard.spentUsd).toBe(0);
+  });
+});
