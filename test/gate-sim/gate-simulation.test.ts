@@ -21,8 +21,10 @@ describe(`the whole gate, simulated ${REPS} times per condition, every check on`
   it('raises false alarms at most alpha of the time, and catches a true 15-point drop at the case count advise names (numberResults 2)', async () => {
     const report = await simulateGate({ reps: REPS, cases: 100, numberResults: 2, repeats: 1, baseAccuracy: 0.9, drop: 0.15 });
     console.log(`\n${formatGateSimulation(report)}\n(tolerated at this size: ${tolerated(REPS, report.alpha)} false alarms)\n`);
-    expect(report.falseAlarms.everyCheck).toBeLessThanOrEqual(FULL ? Math.floor(report.alpha * REPS) : tolerated(REPS, report.alpha));
-    expect(report.falseAlarms.defaults).toBeLessThanOrEqual(report.falseAlarms.everyCheck);
+    // Both policies: every check in the family (a larger family holds each test stricter), and the defaults.
+    for (const alarms of [report.falseAlarms.everyCheck, report.falseAlarms.defaults]) {
+      expect(alarms).toBeLessThanOrEqual(FULL ? Math.floor(report.alpha * REPS) : tolerated(REPS, report.alpha));
+    }
     for (const detected of [report.detections.everyCheck, report.detections.defaults]) {
       expect(detected / REPS).toBeGreaterThanOrEqual(FULL ? 0.8 : 0.5);
     }
@@ -32,6 +34,8 @@ describe(`the whole gate, simulated ${REPS} times per condition, every check on`
     const reps = FULL ? REPS : Math.ceil(REPS / 2);
     const report = await simulateGate({ reps, cases: 40, numberResults: 2, repeats: 2, baseAccuracy: 0.9, drop: 0.15, degradedCases: 40 });
     console.log(`\n${formatGateSimulation(report)}\n`);
-    expect(report.falseAlarms.everyCheck).toBeLessThanOrEqual(FULL ? Math.floor(report.alpha * reps) : tolerated(reps, report.alpha));
+    for (const alarms of [report.falseAlarms.everyCheck, report.falseAlarms.defaults]) {
+      expect(alarms).toBeLessThanOrEqual(FULL ? Math.floor(report.alpha * reps) : tolerated(reps, report.alpha));
+    }
   }, 1_800_000);
 });
