@@ -3,6 +3,8 @@ import type { ResolvedAssertion } from '../config/loaded-suite.js';
 import type { Assertion } from './assertion.js';
 import { compileContainsAssertion } from './contains-assertion.js';
 import { compileCostAssertion } from './cost-assertion.js';
+import { compileEqualsAssertion } from './equals-assertion.js';
+import { compileJsonFieldAssertion } from './json-field-assertion.js';
 import { compileFinishReasonAssertion } from './finish-reason-assertion.js';
 import { compileIsJsonAssertion } from './is-json-assertion.js';
 import { compileJsonSchemaAssertion } from './json-schema-assertion.js';
@@ -30,6 +32,8 @@ const COMPILERS: Compilers = {
   costUsd: compileCostAssertion,
   latencyMs: compileLatencyAssertion,
   toolCall: compileToolCallAssertion,
+  equals: compileEqualsAssertion,
+  jsonField: (spec, context) => compileJsonFieldAssertion(spec, context.regex),
 };
 
 /** Compiles one resolved assertion into its check. */

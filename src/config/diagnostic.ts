@@ -34,7 +34,8 @@ export type DiagnosticCode =
   | 'BAD_IMAGE'
   | 'IMAGE_TOO_LARGE'
   | 'IGNORED_SETTING'
-  | 'YAML_WARNING';
+  | 'YAML_WARNING'
+  | 'BAD_JSON_PATH';
 
 /** One problem found while loading, with where it is and what to do about it. */
 export interface Diagnostic {

@@ -2,6 +2,7 @@ import type { GateOn } from './gate-on.js';
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { ValidateFunction } from './json-schema-compiler.js';
 import type { ModelEntry } from './model-table.js';
+import type { JsonPathStep } from './parse-json-path.js';
 import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel, ToolChoiceType } from './runware-limits.js';
 
 /** The `jsonSchema` field as Runware takes it. */
@@ -25,8 +26,17 @@ export interface ResolvedToolCallAssertion extends AssertionSpecOf<'toolCall'> {
   validate?: ValidateFunction;
 }
 
+/** A `jsonField` assertion with its path parsed at load. */
+export interface ResolvedJsonFieldAssertion extends AssertionSpecOf<'jsonField'> {
+  steps: JsonPathStep[];
+}
+
 /** An assertion after load: templates rendered, regexes checked, schemas compiled. */
-export type ResolvedAssertion = Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' }> | ResolvedJsonSchemaAssertion | ResolvedToolCallAssertion;
+export type ResolvedAssertion =
+  | Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' | 'jsonField' }>
+  | ResolvedJsonSchemaAssertion
+  | ResolvedToolCallAssertion
+  | ResolvedJsonFieldAssertion;
 
 /** A tool as Runware takes it in a task's `tools`. */
 export type WireTool =

@@ -379,6 +379,8 @@ describe('compileAssertion', () => {
     costUsd: { type: 'costUsd', max: 1 },
     latencyMs: { type: 'latencyMs', max: 1000 },
     toolCall: { type: 'toolCall', not: true },
+    equals: { type: 'equals', value: '{"x": 1}', ignoreCase: false, not: false },
+    jsonField: { type: 'jsonField', path: '$.x', steps: ['x'], equals: 1, not: false },
   };
 
   it.each([...ASSERTION_TYPES])('compiles a minimal %s spec into a check of that type', async (type) => {

@@ -53,6 +53,7 @@ const PINNED_BY: Record<DiagnosticCode, 'fixture' | 'written by this test' | 'a 
   IMAGE_TOO_LARGE: 'written by this test',
   IGNORED_SETTING: 'a warning, never thrown',
   YAML_WARNING: 'a warning, never thrown',
+  BAD_JSON_PATH: 'fixture',
 };
 
 function isDiagnosticCode(value: string): value is DiagnosticCode {
