@@ -35,7 +35,8 @@ export type DiagnosticCode =
   | 'IMAGE_TOO_LARGE'
   | 'IGNORED_SETTING'
   | 'YAML_WARNING'
-  | 'BAD_JSON_PATH';
+  | 'BAD_JSON_PATH'
+  | 'BAD_DATA_FILE';
 
 /** One problem found while loading, with where it is and what to do about it. */
 export interface Diagnostic {

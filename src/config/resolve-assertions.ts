@@ -6,7 +6,8 @@ import { parseJsonPath } from './parse-json-path.js';
 import type { ResolvedTools } from './resolve-tools.js';
 import { didYouMean } from './suggest.js';
 import { escapeRegExp } from './render-template.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { DiagnosticSource } from './diagnostic-source.js';
+import type { YamlPath } from './yaml-source.js';
 
 /** An assertion as written, with where it was written. */
 export interface PlacedAssertion {
@@ -16,7 +17,7 @@ export interface PlacedAssertion {
 
 /** What resolving a case's assertions needs from the suite around it. */
 export interface AssertionContext {
-  source: YamlSource;
+  source: DiagnosticSource;
   /** Renders the case's `{{var}}`s into a string; reports a missing variable and returns undefined. */
   render: (text: string, at: YamlPath, escape?: (value: string) => string) => string | undefined;
   /** The suite's own `jsonSchema`, for `jsonSchema` assertions that give none. */

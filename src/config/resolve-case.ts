@@ -8,11 +8,12 @@ import type { ResolvedTools } from './resolve-tools.js';
 import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from './runware-limits.js';
 import { suggest } from './suggest.js';
 import type { CaseSpec, SuiteSpec } from './suite-schema.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { DiagnosticSource } from './diagnostic-source.js';
+import type { YamlPath } from './yaml-source.js';
 
 /** What resolving one case needs from its suite. */
 export interface CaseContext {
-  source: YamlSource;
+  source: DiagnosticSource;
   models: ModelEntry[];
   suiteSchema: LoadedJsonSchema | undefined;
   /** True when the suite has a `jsonSchema` key, even one that did not load. */

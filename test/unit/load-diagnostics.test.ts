@@ -54,6 +54,8 @@ const PINNED_BY: Record<DiagnosticCode, 'fixture' | 'written by this test' | 'a 
   IGNORED_SETTING: 'a warning, never thrown',
   YAML_WARNING: 'a warning, never thrown',
   BAD_JSON_PATH: 'fixture',
+  // Pinned in the data file, not the suite: test/unit/case-data-files.test.ts.
+  BAD_DATA_FILE: 'written by this test',
 };
 
 function isDiagnosticCode(value: string): value is DiagnosticCode {
