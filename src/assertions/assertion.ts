@@ -28,6 +28,38 @@ export interface Assertion {
   check(sample: SampleView): AssertionOutcome | Promise<AssertionOutcome>;
 }
 
+/**
+ * A check that waits on something outside the process's pure core: a user's script, a judge model.
+ * It resolves to an outcome, or rejects with a {@link CheckError}, which errors the sample.
+ */
+export interface DeferredAssertion {
+  readonly type: AssertionType;
+  readonly isDeferred: true;
+  check(sample: SampleView): Promise<AssertionOutcome>;
+}
+
+/** Any compiled check. */
+export type CompiledAssertion = Assertion | DeferredAssertion;
+
+/** True for checks that must be awaited. */
+export function isDeferred(assertion: CompiledAssertion): assertion is DeferredAssertion {
+  return 'isDeferred' in assertion;
+}
+
+/**
+ * The check could not be carried out (a script threw or took too long; a judge's verdict was not
+ * one): the sample is errored with this code and message, neither passed nor failed.
+ */
+export class CheckError extends Error {
+  constructor(
+    readonly code: 'SCRIPT_ERROR' | 'JUDGE_ERROR',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CheckError';
+  }
+}
+
 /** Builds a {@link SampleView} whose JSON is parsed lazily, once. */
 export function makeSampleView(fields: Omit<SampleView, 'json'>): SampleView {
   let parsed: ParsedJson | undefined;

@@ -155,6 +155,24 @@ export const JsonFieldSpecSchema = z
   .refine((s) => s.flags === undefined || s.matches !== undefined, { message: 'flags apply to matches; give matches too', path: ['flags'] })
   .describe('One field of the JSON output equals, is one of, matches, or lies between values.');
 
+/** `script`: a function in a module next to the suite decides. */
+export const ScriptSpecSchema = z
+  .strictObject({
+    type: z.literal('script'),
+    module: z
+      .string()
+      .min(1)
+      .describe('A .ts, .mts, .js or .mjs module, relative to the suite, inside the project. TypeScript loads without a build step.'),
+    export: z
+      .string()
+      .regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an export name is an identifier')
+      .optional()
+      .describe('The exported function to call. @default the default export'),
+    timeoutMs: z.int().min(1).max(600_000).optional().describe('Longest one call may take before the sample is errored (SCRIPT_ERROR). @default 10000'),
+    description,
+  })
+  .describe('A function `(output, context) => boolean | {pass, score?, reason?}` (or a Promise of it) decides.');
+
 export const AssertionSpecSchema = z.discriminatedUnion('type', [
   RegexSpecSchema,
   ContainsSpecSchema,
@@ -167,6 +185,7 @@ export const AssertionSpecSchema = z.discriminatedUnion('type', [
   ToolCallSpecSchema,
   EqualsSpecSchema,
   JsonFieldSpecSchema,
+  ScriptSpecSchema,
 ]);
 
 /** What a suite says about one check, as written in YAML (after defaults). */

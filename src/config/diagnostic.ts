@@ -36,7 +36,8 @@ export type DiagnosticCode =
   | 'IGNORED_SETTING'
   | 'YAML_WARNING'
   | 'BAD_JSON_PATH'
-  | 'BAD_DATA_FILE';
+  | 'BAD_DATA_FILE'
+  | 'BAD_SCRIPT';
 
 /** One problem found while loading, with where it is and what to do about it. */
 export interface Diagnostic {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CaseDataSource } from './case-data-source.js';
 import { collectCases } from './collect-cases.js';
+import type { ScriptSource } from './script-source.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { ImageSource } from './image-source.js';
 import type { JsonSchemaSource, LoadedJsonSchema } from './json-schema-source.js';
@@ -26,6 +27,8 @@ export interface SuiteLoadContext {
   images: ImageSource;
   /** Reads `cases: {file: …}` data files. */
   data: CaseDataSource;
+  /** Imports `script` assertions' modules. */
+  scripts: ScriptSource;
 }
 
 /**
@@ -125,6 +128,8 @@ async function checkSuite(
       tools,
       loadSchema: (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics),
       loadImage: (ref, at) => ctx.images.load(ref, source, suiteDir, at, diagnostics),
+      // Scripts are named by the suite's assertions (or a row's): pinned where the case's source says.
+      loadScript: (ref, exportName, at) => ctx.scripts.load(ref, exportName, caseSource, suiteDir, at, diagnostics),
       diagnostics,
     });
     if (loaded) cases.push(loaded);

@@ -3,6 +3,7 @@ import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js'
 import type { ValidateFunction } from './json-schema-compiler.js';
 import type { ModelEntry } from './model-table.js';
 import type { JsonPathStep } from './parse-json-path.js';
+import type { ScriptCheck } from './script-check.js';
 import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel, ToolChoiceType } from './runware-limits.js';
 
 /** The `jsonSchema` field as Runware takes it. */
@@ -31,9 +32,17 @@ export interface ResolvedJsonFieldAssertion extends AssertionSpecOf<'jsonField'>
   steps: JsonPathStep[];
 }
 
+/** A `script` assertion with its function imported at load. */
+export interface ResolvedScriptAssertion extends AssertionSpecOf<'script'> {
+  /** The module as shown to the user, and the export: `checks/refund.ts#checkRefund`. */
+  label: string;
+  fn: ScriptCheck;
+}
+
 /** An assertion after load: templates rendered, regexes checked, schemas compiled. */
 export type ResolvedAssertion =
-  | Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' | 'jsonField' }>
+  | Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' | 'jsonField' | 'script' }>
+  | ResolvedScriptAssertion
   | ResolvedJsonSchemaAssertion
   | ResolvedToolCallAssertion
   | ResolvedJsonFieldAssertion;
@@ -63,6 +72,8 @@ export interface LoadedCase {
   /** `inputs.images` as sent: URLs, UUIDs and data URIs (local files read and encoded at load). */
   images?: string[];
   assertions: ResolvedAssertion[];
+  /** The case's variables merged with the suite's, for `script` assertions; absent when it has none. */
+  vars?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** One suite file, validated and resolved: what `plan` needs and nothing it must check again. */

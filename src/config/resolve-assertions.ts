@@ -3,6 +3,7 @@ import type { Diagnostic } from './diagnostic.js';
 import type { LoadedJsonSchema } from './json-schema-source.js';
 import type { ResolvedAssertion, ResolvedJsonFieldAssertion, ResolvedToolCallAssertion } from './loaded-suite.js';
 import { parseJsonPath } from './parse-json-path.js';
+import type { ScriptCheck } from './script-check.js';
 import type { ResolvedTools } from './resolve-tools.js';
 import { didYouMean } from './suggest.js';
 import { escapeRegExp } from './render-template.js';
@@ -27,6 +28,8 @@ export interface AssertionContext {
   /** The suite's tools, for toolCall assertions. */
   tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
+  /** Imports a `script` assertion's function (once per module), or reports why not. */
+  loadScript: (ref: string, exportName: string | undefined, at: YamlPath) => Promise<{ fn: ScriptCheck; label: string } | undefined>;
   diagnostics: Diagnostic[];
 }
 
@@ -74,6 +77,10 @@ async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionCon
     }
     case 'jsonField':
       return resolveJsonField(spec, path, ctx);
+    case 'script': {
+      const loaded = await ctx.loadScript(spec.module, spec.export, path);
+      return loaded ? { ...spec, ...loaded } : undefined;
+    }
     case 'jsonSchema': {
       if (spec.schema === undefined) {
         if (!ctx.suiteSchema) {

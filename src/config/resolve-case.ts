@@ -3,7 +3,7 @@ import type { LoadedJsonSchema } from './json-schema-source.js';
 import type { LoadedCase } from './loaded-suite.js';
 import type { ModelEntry } from './model-table.js';
 import { renderTemplate } from './render-template.js';
-import { resolveAssertions, type PlacedAssertion } from './resolve-assertions.js';
+import { resolveAssertions, type AssertionContext, type PlacedAssertion } from './resolve-assertions.js';
 import type { ResolvedTools } from './resolve-tools.js';
 import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from './runware-limits.js';
 import { suggest } from './suggest.js';
@@ -21,6 +21,7 @@ export interface CaseContext {
   /** The suite's tools, for toolCall assertions. */
   tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
+  loadScript: AssertionContext['loadScript'];
   /** Reads one `inputs.images` entry: the value to send, or undefined after reporting why not. */
   loadImage: (ref: string, at: YamlPath) => Promise<string | undefined>;
   diagnostics: Diagnostic[];
@@ -123,6 +124,7 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     isSuiteSchemaWritten: ctx.isSuiteSchemaWritten,
     tools: ctx.tools,
     loadSchema: ctx.loadSchema,
+    loadScript: ctx.loadScript,
     diagnostics,
   });
 
@@ -137,6 +139,7 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     thinkingLevels,
     ...(images ? { images } : {}),
     assertions,
+    ...(Object.keys(vars).length > 0 ? { vars } : {}),
   };
 }
 

@@ -25,6 +25,8 @@ export const SAMPLE_ERROR_CODES = [
   'MISSING_RESULT',
   'ASYNC_TIMEOUT',
   'INTERRUPTED',
+  'SCRIPT_ERROR',
+  'JUDGE_ERROR',
   'UNKNOWN_ERROR',
 ] as const;
 export type SampleErrorCode = (typeof SAMPLE_ERROR_CODES)[number];

@@ -56,6 +56,8 @@ export class SampleTally {
       this.errored++;
       const code = record.error?.code ?? 'UNKNOWN_ERROR';
       this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+      // An answer whose check errored (a script threw, a judge gave no verdict) was still paid for.
+      if (record.costUsd !== null) this.costUsd += record.costUsd;
       return;
     }
     if (record.pass) this.passed++;

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Assertion } from '../assertions/assertion.js';
-import { compileAssertion } from '../assertions/assertion-registry.js';
+import { compileChecks, type CompiledChecks } from '../assertions/assertion-registry.js';
 import { RegexRunner } from '../assertions/regex-runner.js';
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { LoadedCase } from '../config/loaded-suite.js';
@@ -11,6 +10,7 @@ import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
 import { REFUSAL_CODES, type SampleRecord } from '../results/sample-record.js';
+import { applyDeferredChecks } from './apply-deferred-checks.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import { checkBudget } from '../cost/check-budget.js';
@@ -118,11 +118,14 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
-  const compiled = new WeakMap<LoadedCase, readonly Assertion[]>();
-  const assertionsFor = (kase: LoadedCase) => {
-    let list = compiled.get(kase);
-    if (!list) compiled.set(kase, (list = kase.assertions.map((spec) => compileAssertion(spec, { regex: regexRunner }))));
-    return list;
+  const compiled = new WeakMap<LoadedCase, CompiledChecks>();
+  const checksFor = (trial: Trial) => {
+    let checks = compiled.get(trial.case);
+    if (!checks) {
+      const subject = { suite: trial.suite, caseId: trial.caseId, vars: trial.case.vars ?? {} };
+      compiled.set(trial.case, (checks = compileChecks(trial.case.assertions, { regex: regexRunner, subject })));
+    }
+    return checks;
   };
 
   for (const reporter of options.reporters) {
@@ -167,7 +170,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       refusal = outcome.failure;
       tell(`stopping: ${describeRefusal(refusal)}; no new request is sent (those in flight finish)`);
     }
-    const records = await buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
+    const checks = checksFor(trial);
+    const records = await buildSampleRecords(trial, outcome, checks.sync, queuedMs);
+    await applyDeferredChecks(records, checks.deferred);
     const flagged = records.find((r) => r.costFlag !== undefined);
     if (flagged && !costWarned.has(trial.setting.model)) {
       costWarned.add(trial.setting.model);

@@ -1,7 +1,8 @@
 import { FinishReasonSpecSchema } from '../../src/config/assertion-spec-schema.js';
 import { describe, expect, it } from 'vitest';
 import type { ParsedJson, SampleView } from '../../src/assertions/assertion.js';
-import { compile } from '../support/compile.js';
+import { compile, testRegexRunner } from '../support/compile.js';
+import { compileAssertion } from '../../src/assertions/assertion-registry.js';
 import { evaluateAssertions } from '../../src/assertions/evaluate-assertions.js';
 import { ASSERTION_TYPES, type AssertionSpecOf, type AssertionType } from '../../src/config/assertion-spec-schema.js';
 import { JsonSchemaCompiler } from '../../src/config/json-schema-compiler.js';
@@ -381,12 +382,13 @@ describe('compileAssertion', () => {
     toolCall: { type: 'toolCall', not: true },
     equals: { type: 'equals', value: '{"x": 1}', ignoreCase: false, not: false },
     jsonField: { type: 'jsonField', path: '$.x', steps: ['x'], equals: 1, not: false },
+    script: { type: 'script', module: 'check.ts', label: 'check.ts', fn: (output) => output.includes('x') },
   };
 
   it.each([...ASSERTION_TYPES])('compiles a minimal %s spec into a check of that type', async (type) => {
-    const assertion = compile(MINIMAL[type]);
+    const assertion = compileAssertion(MINIMAL[type], { regex: testRegexRunner });
     expect(assertion.type).toBe(type);
-    const outcome = (await assertion.check(makeView({ text: '{"x": 1}' })));
+    const outcome = await assertion.check(makeView({ text: '{"x": 1}' }));
     expect(outcome.type).toBe(type);
     expect(outcome.pass).toBe(true);
     expect(outcome.message).not.toBe('');
