@@ -2,6 +2,9 @@ import type { AssertionType } from '../config/assertion-spec-schema.js';
 import type { ResolvedAssertion } from '../config/loaded-suite.js';
 import { isDeferred, type Assertion, type CompiledAssertion, type DeferredAssertion } from './assertion.js';
 import { compileScriptAssertion, type ScriptSubject } from './script-assertion.js';
+import { compileJudgeAssertion } from './judge-assertion.js';
+import type { JudgeGateway } from './judge-gateway.js';
+import type { Message } from '../config/runware-limits.js';
 import { compileContainsAssertion } from './contains-assertion.js';
 import { compileCostAssertion } from './cost-assertion.js';
 import { compileEqualsAssertion } from './equals-assertion.js';
@@ -20,6 +23,10 @@ export interface CompileContext {
   regex: RegexRunner;
   /** The case (for a script's context). @default an anonymous case without variables */
   subject?: ScriptSubject;
+  /** Where judge requests go; required when a case has a judge assertion. */
+  judge?: JudgeGateway;
+  /** The conversation the answers reply to, shown to a judge. @default none */
+  conversation?: readonly Message[];
 }
 
 type Compilers = { [T in AssertionType]: (spec: Extract<ResolvedAssertion, { type: T }>, context: CompileContext) => CompiledAssertion };
@@ -37,6 +44,10 @@ const COMPILERS: Compilers = {
   toolCall: compileToolCallAssertion,
   equals: compileEqualsAssertion,
   jsonField: (spec, context) => compileJsonFieldAssertion(spec, context.regex),
+  judge: (spec, context) => {
+    if (!context.judge) throw new Error('a judge assertion was compiled without a judge gateway');
+    return compileJudgeAssertion(spec, context.judge, context.conversation ?? []);
+  },
   script: (spec, context) => compileScriptAssertion(spec, context.subject ?? { suite: '', caseId: '', vars: {} }),
 };
 

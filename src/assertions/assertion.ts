@@ -1,6 +1,6 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
 import type { FinishReason } from '../config/runware-limits.js';
-import type { AssertionOutcome, ToolCall, Usage } from '../results/sample-record.js';
+import type { AssertionOutcome, SampleJudging, ToolCall, Usage } from '../results/sample-record.js';
 
 /** The text parsed as JSON, or why it is not JSON. */
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: string };
@@ -35,7 +35,12 @@ export interface Assertion {
 export interface DeferredAssertion {
   readonly type: AssertionType;
   readonly isDeferred: true;
-  check(sample: SampleView): Promise<AssertionOutcome>;
+  check(sample: SampleView): Promise<DeferredOutcome>;
+}
+
+/** A deferred check's outcome, with the judging behind it when a judge gave it. */
+export interface DeferredOutcome extends AssertionOutcome {
+  judging?: SampleJudging;
 }
 
 /** Any compiled check. */
@@ -54,6 +59,8 @@ export class CheckError extends Error {
   constructor(
     readonly code: 'SCRIPT_ERROR' | 'JUDGE_ERROR',
     message: string,
+    /** The judge calls made before the failure: paid for, so recorded. */
+    readonly judging?: SampleJudging,
   ) {
     super(message);
     this.name = 'CheckError';

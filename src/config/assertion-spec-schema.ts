@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JudgeSpecSchema } from './judge-schema.js';
 import { FINISH_REASONS } from './runware-limits.js';
 import { ToolNameSchema } from './tool-spec-schema.js';
 
@@ -186,6 +187,7 @@ export const AssertionSpecSchema = z.discriminatedUnion('type', [
   EqualsSpecSchema,
   JsonFieldSpecSchema,
   ScriptSpecSchema,
+  JudgeSpecSchema,
 ]);
 
 /** What a suite says about one check, as written in YAML (after defaults). */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { CaseDataSource } from './case-data-source.js';
 import { collectCases } from './collect-cases.js';
 import type { ScriptSource } from './script-source.js';
+import { resolveGrader } from './resolve-grader.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { ImageSource } from './image-source.js';
 import type { JsonSchemaSource, LoadedJsonSchema } from './json-schema-source.js';
@@ -130,6 +131,7 @@ async function checkSuite(
       loadImage: (ref, at) => ctx.images.load(ref, source, suiteDir, at, diagnostics),
       // Scripts are named by the suite's assertions (or a row's): pinned where the case's source says.
       loadScript: (ref, exportName, at) => ctx.scripts.load(ref, exportName, caseSource, suiteDir, at, diagnostics),
+      resolveGrader: (judgeSpec, at) => resolveGrader(judgeSpec, spec.judge, ctx.config, caseSource, at, diagnostics),
       diagnostics,
     });
     if (loaded) cases.push(loaded);

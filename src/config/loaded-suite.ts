@@ -1,7 +1,7 @@
 import type { GateOn } from './gate-on.js';
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { ValidateFunction } from './json-schema-compiler.js';
-import type { ModelEntry } from './model-table.js';
+import type { ModelEntry, ModelSpec } from './model-table.js';
 import type { JsonPathStep } from './parse-json-path.js';
 import type { ScriptCheck } from './script-check.js';
 import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel, ToolChoiceType } from './runware-limits.js';
@@ -39,9 +39,32 @@ export interface ResolvedScriptAssertion extends AssertionSpecOf<'script'> {
   fn: ScriptCheck;
 }
 
+/** The model that grades, resolved from the model table. */
+export interface JudgeGrader {
+  /** The model id suites use. */
+  model: string;
+  /** The id sent to the API. */
+  air: string;
+  thinkingLevel: ThinkingLevel;
+  maxTokens: number;
+  pricing: Pick<ModelSpec, 'price' | 'thinkingBilling'>;
+}
+
+/** A `judge` assertion: templates rendered, defaults applied, the grader looked up. */
+export interface ResolvedJudgeAssertion {
+  type: 'judge';
+  rubric: string;
+  reference?: string;
+  threshold?: number;
+  samples: number;
+  grader: JudgeGrader;
+  description?: string;
+}
+
 /** An assertion after load: templates rendered, regexes checked, schemas compiled. */
 export type ResolvedAssertion =
-  | Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' | 'jsonField' | 'script' }>
+  | Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' | 'jsonField' | 'script' | 'judge' }>
+  | ResolvedJudgeAssertion
   | ResolvedScriptAssertion
   | ResolvedJsonSchemaAssertion
   | ResolvedToolCallAssertion

@@ -1,7 +1,7 @@
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { LoadedJsonSchema } from './json-schema-source.js';
-import type { ResolvedAssertion, ResolvedJsonFieldAssertion, ResolvedToolCallAssertion } from './loaded-suite.js';
+import type { JudgeGrader, ResolvedAssertion, ResolvedJsonFieldAssertion, ResolvedToolCallAssertion } from './loaded-suite.js';
 import { parseJsonPath } from './parse-json-path.js';
 import type { ScriptCheck } from './script-check.js';
 import type { ResolvedTools } from './resolve-tools.js';
@@ -28,6 +28,8 @@ export interface AssertionContext {
   /** The suite's tools, for toolCall assertions. */
   tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
+  /** Looks up a judge assertion's grader (its model, level and maxTokens, after the suite's and config's defaults), or reports why not. */
+  resolveGrader: (spec: AssertionSpecOf<'judge'>, at: YamlPath) => { grader: JudgeGrader; samples: number; threshold?: number } | undefined;
   /** Imports a `script` assertion's function (once per module), or reports why not. */
   loadScript: (ref: string, exportName: string | undefined, at: YamlPath) => Promise<{ fn: ScriptCheck; label: string } | undefined>;
   diagnostics: Diagnostic[];
@@ -77,6 +79,21 @@ async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionCon
     }
     case 'jsonField':
       return resolveJsonField(spec, path, ctx);
+    case 'judge': {
+      const rubric = render(spec.rubric, [...path, 'rubric']);
+      const reference = spec.reference === undefined ? undefined : render(spec.reference, [...path, 'reference']);
+      const resolved = ctx.resolveGrader(spec, path);
+      if (rubric === undefined || (spec.reference !== undefined && reference === undefined) || !resolved) return undefined;
+      return {
+        type: 'judge',
+        rubric,
+        ...(reference !== undefined ? { reference } : {}),
+        ...(resolved.threshold !== undefined ? { threshold: resolved.threshold } : {}),
+        samples: resolved.samples,
+        grader: resolved.grader,
+        ...(spec.description !== undefined ? { description: spec.description } : {}),
+      };
+    }
     case 'script': {
       const loaded = await ctx.loadScript(spec.module, spec.export, path);
       return loaded ? { ...spec, ...loaded } : undefined;

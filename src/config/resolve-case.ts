@@ -22,6 +22,7 @@ export interface CaseContext {
   tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
   loadScript: AssertionContext['loadScript'];
+  resolveGrader: AssertionContext['resolveGrader'];
   /** Reads one `inputs.images` entry: the value to send, or undefined after reporting why not. */
   loadImage: (ref: string, at: YamlPath) => Promise<string | undefined>;
   diagnostics: Diagnostic[];
@@ -125,6 +126,7 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     tools: ctx.tools,
     loadSchema: ctx.loadSchema,
     loadScript: ctx.loadScript,
+    resolveGrader: ctx.resolveGrader,
     diagnostics,
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GateOnSchema } from './gate-on.js';
 import { AssertionSpecSchema } from './assertion-spec-schema.js';
+import { JudgeDefaultsSchema } from './judge-schema.js';
 import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
 import { ToolChoiceSpecSchema, ToolSpecSchema } from './tool-spec-schema.js';
 
@@ -138,6 +139,7 @@ export const SuiteSpecSchema = z
     assert: z.array(AssertionSpecSchema).optional().describe('Checks for every case.'),
     threshold: z.number().min(0).max(1).optional().describe('Minimum pass rate of every gated setting (0 to 1). @default the config threshold'),
     gateOn: GateOnSchema.optional(),
+    judge: JudgeDefaultsSchema.optional(),
     cases: z
       .union([z.array(z.union([CaseSpecSchema, CasesFileSpecSchema])).min(1), CasesFileSpecSchema])
       .describe('The cases: a list of cases and `{file: …}` entries (each row of the file a case), or one `{file: …}`.'),

@@ -43,6 +43,23 @@ export interface Counters {
   tokens: TokenTotals;
   /** Errored samples by error code. */
   errorsByCode: Partial<Record<SampleErrorCode, number>>;
+  /**
+   * What grading cost, apart from `costUsd` (the candidate's): present when a judge graded a sample.
+   * `costUsd` + `judgeCostUsd` is what the run spent.
+   */
+  judgeCostUsd?: number;
+  /** Judge calls, cache hits and samples whose verdicts split; present with `judgeCostUsd`. */
+  judge?: JudgeCounters;
+}
+
+/** Judge calls behind a set of samples. */
+export interface JudgeCounters {
+  calls: number;
+  /** Calls answered from the verdict cache (not paid for again). */
+  cachedCalls: number;
+  tokens: TokenTotals;
+  /** Samples whose judge verdicts split ("judge unsure"). */
+  unsureSamples: number;
 }
 
 /** One suite × model × thinkingLevel × numberResults. */
@@ -115,6 +132,8 @@ export interface CaseSummary {
   latencyGeoMeanMs?: number | null;
   /** Its completed samples disagree: some passed, some failed. */
   flaky: boolean;
+  /** Samples whose judge verdicts split ("judge unsure"); present when any did. */
+  judgeUnsure?: number | undefined;
   /** pass@k for k = 1 … completed samples (at most 16): the chance that one of k samples passes. */
   passAtK: number[];
   /** pass^k: the chance that all of k samples pass. */

@@ -1,5 +1,5 @@
 import { CheckError, makeSampleView, type DeferredAssertion } from '../assertions/assertion.js';
-import type { SampleRecord } from '../results/sample-record.js';
+import type { SampleJudging, SampleRecord } from '../results/sample-record.js';
 
 /**
  * Runs the checks that must be awaited (scripts, judges) on a trial's completed samples, after the
@@ -24,15 +24,34 @@ async function checkRecord(record: SampleRecord, deferred: readonly DeferredAsse
   });
   for (const assertion of deferred) {
     try {
-      const outcome = await assertion.check(view);
+      const { judging, ...outcome } = await assertion.check(view);
+      if (judging) addJudging(record, judging);
       record.assertions.push(outcome);
       record.pass = record.pass === true && outcome.pass;
     } catch (error) {
       const checkError = error instanceof CheckError ? error : new CheckError(assertion.type === 'script' ? 'SCRIPT_ERROR' : 'JUDGE_ERROR', String(error));
+      if (checkError.judging) addJudging(record, checkError.judging);
       record.status = 'errored';
       record.pass = null;
       record.error = { code: checkError.code, message: checkError.message };
       return;
     }
   }
+}
+
+/** Adds one judge assertion's calls to the sample's judging (a sample may have several judges). */
+function addJudging(record: SampleRecord, judging: SampleJudging): void {
+  const into = record.judge;
+  if (!into) {
+    record.judge = judging;
+    return;
+  }
+  into.calls += judging.calls;
+  into.cachedCalls += judging.cachedCalls;
+  into.costUsd += judging.costUsd;
+  into.tokens.prompt += judging.tokens.prompt;
+  into.tokens.completion += judging.tokens.completion;
+  into.tokens.thinking += judging.tokens.thinking;
+  into.isUnsure ||= judging.isUnsure;
+  into.judges.push(...judging.judges);
 }

@@ -11,6 +11,8 @@ import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
 import { REFUSAL_CODES, type SampleRecord } from '../results/sample-record.js';
 import { applyDeferredChecks } from './apply-deferred-checks.js';
+import { createJudgeGateway } from './create-judge-gateway.js';
+import { JudgeCache } from './judge-cache.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import { checkBudget } from '../cost/check-budget.js';
@@ -77,6 +79,8 @@ export interface RunEvalOptions {
    * maxTokens, a cost not to be trusted), each once; `stopping: …` when the API refuses the key.
    */
   tell?: (line: string) => void;
+  /** Folder of cached judge verdicts; absent with `--no-judge-cache` (every verdict is asked for). */
+  judgeCacheDir?: string;
 }
 
 /**
@@ -119,11 +123,24 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, CompiledChecks>();
+  const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
+  // Judges are asked through the same provider, retries, deadline and budget as the candidate; a
+  // trial's judge calls happen inside its queue slot, so they share the run's concurrency too.
+  const judge = createJudgeGateway({
+    provider: options.provider,
+    retry: options.retry,
+    requestTimeoutMs: options.requestTimeoutMs,
+    clock: options.clock,
+    signal: options.abortSignal,
+    retryBudget,
+    ...(budgetGuard ? { budget: budgetGuard } : {}),
+    ...(options.judgeCacheDir !== undefined ? { cache: new JudgeCache(options.judgeCacheDir) } : {}),
+  });
   const checksFor = (trial: Trial) => {
     let checks = compiled.get(trial.case);
     if (!checks) {
       const subject = { suite: trial.suite, caseId: trial.caseId, vars: trial.case.vars ?? {} };
-      compiled.set(trial.case, (checks = compileChecks(trial.case.assertions, { regex: regexRunner, subject })));
+      compiled.set(trial.case, (checks = compileChecks(trial.case.assertions, { regex: regexRunner, subject, judge, conversation: trial.request.messages })));
     }
     return checks;
   };
@@ -142,7 +159,6 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     });
   }
 
-  const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
   let inFlight = 0;
   let refusal: { code: string; message: string; httpStatus?: number } | null = null;
   const costWarned = new Set<string>();

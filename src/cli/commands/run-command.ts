@@ -178,6 +178,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       ...(traffic ? { traffic } : {}),
       ...(args.maxCost !== undefined ? { budget: { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } } : {}),
       tell: (line) => io.stderr.write(`${sanitizeForTerminal(line)}\n`),
+      ...(args.judgeCache ? { judgeCacheDir: path.resolve(config.rootDir, config.judge.cacheDir) } : {}),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;
