@@ -74,6 +74,27 @@ export interface ReportArgs {
   baseline?: string;
 }
 
+/** Arguments of `evalgate rescore`. */
+export interface RescoreArgs {
+  runDir: string;
+  out?: string;
+  reporter?: ReporterName[];
+  color?: boolean;
+  baseline?: string;
+  judgeCache: boolean;
+}
+
+/** Arguments of `evalgate calibrate`. */
+export interface CalibrateArgs {
+  suite: string;
+  labels: string;
+  config?: string;
+  provider?: ProviderName;
+  seed?: number;
+  json: boolean;
+  judgeCache: boolean;
+}
+
 /** Arguments of `evalgate merge`. */
 export interface MergeArgs {
   runDirs: string[];
@@ -219,6 +240,23 @@ export const REPORT_OPTIONS = {
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
   baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json)' },
 } satisfies Record<Exclude<keyof ReportArgs, 'runDir'>, Options>;
+
+export const RESCORE_OPTIONS = {
+  out: { type: 'string', describe: 'The new run folder to write (default: <outDir>/<new run id>)' },
+  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to write (default: `reporters` in evalconfig.yaml)' },
+  color,
+  baseline: { type: 'string', describe: 'Compare the rescored run with this run (its folder or summary.json)' },
+  judgeCache,
+} satisfies Record<Exclude<keyof RescoreArgs, 'runDir'>, Options>;
+
+export const CALIBRATE_OPTIONS = {
+  labels: { type: 'string', demandOption: true, describe: 'Human labels: a .jsonl or .csv file with case, text, pass (true/false) and an optional note' },
+  config,
+  provider: { type: 'string', choices: PROVIDERS, describe: 'Where judge requests go (default: `provider` in evalconfig.yaml)' },
+  seed: { type: 'number', describe: 'Seed of the simulator (with --provider simulator)' },
+  json: { type: 'boolean', default: false, describe: 'Print the calibration as JSON' },
+  judgeCache,
+} satisfies Record<Exclude<keyof CalibrateArgs, 'suite'>, Options>;
 
 export const MERGE_OPTIONS = {
   out: { type: 'string', demandOption: true, describe: 'The merged run folder to write' },

@@ -36,6 +36,11 @@ export const JudgeConfigSchema = z
       .min(1)
       .default('.evalgate/judge-cache')
       .describe('Folder of cached verdicts, relative to this file; `--no-judge-cache` bypasses it. @default .evalgate/judge-cache'),
+    calibrationsDir: z
+      .string()
+      .min(1)
+      .default('.evalgate/calibrations')
+      .describe('Folder where `evalgate calibrate` keeps its results, relative to this file; runs record the calibration of each rubric they use. @default .evalgate/calibrations'),
   })
   .describe('Defaults of judge assertions (a suite\'s judge: and each assertion override them), and where verdicts are cached.');
 export type JudgeConfig = z.infer<typeof JudgeConfigSchema>;

@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { GateOn } from '../config/gate-on.js';
+import type { JudgeCalibration } from './judge-calibration.js';
 import type { CostEstimate } from '../cost/cost-estimate.js';
 import type { TrafficProjection } from '../cost/project-traffic.js';
 import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
@@ -209,4 +210,12 @@ export interface RunSummary {
   /** The comparison with `--baseline`, when one was given. */
   baseline: Comparison | null;
   gate: GateResult;
+  /**
+   * The calibrations (`evalgate calibrate`) of the judge rubrics this run used, when there are any:
+   * how far its judges' verdicts can be trusted. Absent without one.
+   */
+  judgeCalibrations?: RecordedCalibration[];
 }
+
+/** A calibration as a run records it: the figures, without the lists of misses. */
+export type RecordedCalibration = Omit<JudgeCalibration, 'falsePasses' | 'falseFails'> & { falsePasses: number; falseFails: number };

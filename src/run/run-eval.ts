@@ -8,7 +8,7 @@ import type { Trial } from '../plan/trial.js';
 import type { Provider } from '../providers/provider.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
-import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
+import type { RecordedCalibration, RunConfigRecord, RunSummary } from '../results/run-summary.js';
 import { REFUSAL_CODES, type SampleRecord } from '../results/sample-record.js';
 import { applyDeferredChecks } from './apply-deferred-checks.js';
 import { createJudgeGateway } from './create-judge-gateway.js';
@@ -81,6 +81,8 @@ export interface RunEvalOptions {
   tell?: (line: string) => void;
   /** Folder of cached judge verdicts; absent with `--no-judge-cache` (every verdict is asked for). */
   judgeCacheDir?: string;
+  /** Calibrations of the judge rubrics the plan uses, recorded in summary.json. */
+  judgeCalibrations?: readonly RecordedCalibration[];
 }
 
 /**
@@ -245,6 +247,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     projection: options.traffic ? (groups) => projectSettings(groups, measured, 'run', options.traffic!) : null,
     config: options.configRecord,
   }, options.baseline);
+  if (options.judgeCalibrations && options.judgeCalibrations.length > 0) summary.judgeCalibrations = [...options.judgeCalibrations];
   await announceFinished(options.reporters, summary, options.runDir);
   return summary;
 }

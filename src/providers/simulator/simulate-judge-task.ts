@@ -35,7 +35,7 @@ export function simulateJudgeTask(task: SimulatorTask, scenarios: readonly Scena
   const results = [];
   for (let i = 0; i < task.numberResults; i++) {
     const u = uniforms(seed, key, occurrence, `judge-${i}`);
-    const truth = known ?? (reference !== undefined ? normalize(answer ?? '').includes(normalize(reference)) : u[4]! < 0.5);
+    const truth = known ?? (reference !== undefined ? coversReference(answer ?? '', reference) : u[4]! < 0.5);
     const agrees = u[0]! < JUDGE_ACCURACY[task.thinkingLevel];
     const pass = agrees ? truth : !truth;
     const score = Math.round((pass ? 0.6 + 0.4 * u[1]! : 0.4 * u[1]!) * 100) / 100;
@@ -95,6 +95,11 @@ function knownCorrectness(text: string, scenarios: readonly Scenario[]): boolean
   return undefined;
 }
 
-function normalize(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+/** True when the answer has at least 60% of the reference's words of four letters or more. */
+function coversReference(answer: string, reference: string): boolean {
+  const words = (text: string) => new Set(text.toLowerCase().match(/[a-z0-9%-]{4,}/g) ?? []);
+  const wanted = [...words(reference)];
+  if (wanted.length === 0) return true;
+  const have = words(answer);
+  return wanted.filter((w) => have.has(w)).length / wanted.length >= 0.6;
 }
