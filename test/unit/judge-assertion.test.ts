@@ -4,7 +4,8 @@ import { compileJudgeAssertion } from '../../src/assertions/judge-assertion.js';
 import type { JudgeCall, JudgeGateway, JudgeReply } from '../../src/assertions/judge-gateway.js';
 import { buildJudgeRequest, JUDGE_SYSTEM_PROMPT, parseVerdict, renderJudgeMessage } from '../../src/assertions/judge-prompt.js';
 import type { JudgeGrader, ResolvedJudgeAssertion } from '../../src/config/loaded-suite.js';
-import { makeView } from '../support/builders.js';
+import { estimateJudgeCalls } from '../../src/cost/estimate-judge-calls.js';
+import { makeCase, makeTrial, makeView } from '../support/builders.js';
 
 const GRADER: JudgeGrader = { model: 'openai-gpt-5-5', air: 'openai:gpt@5.5', thinkingLevel: 'low', maxTokens: 800, pricing: { price: { input: 1, output: 2 }, thinkingBilling: 'separate' } };
 
@@ -101,5 +102,20 @@ describe('judge verdicts', () => {
       .catch((e: unknown) => e)) as CheckError;
     expect(error.message).toBe("the judge's request failed: SERVER_ERROR: boom");
     expect(error.judging).toMatchObject({ calls: 1, costUsd: 0.01 });
+  });
+});
+
+describe('estimating judge calls', () => {
+  const judged = makeCase({ assertions: [{ type: 'judge', rubric: 'Mentions the refund window.', samples: 3, grader: GRADER }] });
+
+  it('counts every result times the verdicts per answer, and prices them apart', () => {
+    const estimate = estimateJudgeCalls([makeTrial({ case: judged, setting: { numberResults: 2 } }), makeTrial({ case: judged })])!;
+    expect(estimate.calls).toBe(2 * 3 + 1 * 3);
+    expect(estimate.expectedCostUsd).toBeGreaterThan(0);
+    expect(estimate.highCostUsd).toBeGreaterThan(estimate.expectedCostUsd);
+  });
+
+  it('is null for a plan without judges', () => {
+    expect(estimateJudgeCalls([makeTrial()])).toBeNull();
   });
 });
