@@ -2,7 +2,8 @@ import type { ResolvedJsonFieldAssertion } from '../config/loaded-suite.js';
 import { readJsonPath } from '../config/parse-json-path.js';
 import { formatCount } from '../results/format-figures.js';
 import { quoteText, sanitizeDetail, type Assertion } from './assertion.js';
-import { isLinearTime, type RegexRunner } from './regex-runner.js';
+import type { AssertionOutcome } from '../results/sample-record.js';
+import { isLinearTime, type RegexResult, type RegexRunner } from './regex-runner.js';
 
 /**
  * `jsonField`: the text is JSON, the field at `path` exists, and it meets every condition given
@@ -12,7 +13,7 @@ import { isLinearTime, type RegexRunner } from './regex-runner.js';
 export function compileJsonFieldAssertion(spec: ResolvedJsonFieldAssertion, runner: RegexRunner): Assertion {
   const regex = spec.matches !== undefined ? new RegExp(spec.matches, spec.flags) : undefined;
   const isLinear = spec.matches !== undefined ? isLinearTime(spec.matches, spec.flags ?? '') : true;
-  const fail = (message: string, errored = false) => ({ type: 'jsonField' as const, pass: false, message, ...(errored ? { errored: true as const } : {}) });
+  const fail = (message: string, errored = false): AssertionOutcome => ({ type: 'jsonField', pass: false, message, ...(errored ? { errored: true as const } : {}) });
   return {
     type: 'jsonField',
     check(sample) {
@@ -21,37 +22,38 @@ export function compileJsonFieldAssertion(spec: ResolvedJsonFieldAssertion, runn
       const read = readJsonPath(parsed.value, spec.steps);
       if (!read.found) return fail(`${spec.path} is missing from the JSON`);
       const field = read.value;
-      // JSON text escapes control characters; long values are cut.
-      const shown = sanitizeDetail(JSON.stringify(field) ?? 'undefined', 60);
-      const problems: string[] = [];
-      if (spec.equals !== undefined && !isSameValue(field, spec.equals)) problems.push(`expected ${JSON.stringify(spec.equals)}`);
-      if (spec.oneOf !== undefined && !spec.oneOf.some((v) => isSameValue(field, v))) problems.push(`expected one of ${JSON.stringify(spec.oneOf)}`);
-      if (regex) {
-        if (typeof field !== 'string' && typeof field !== 'number') problems.push(`expected a string matching /${spec.matches}/${spec.flags ?? ''}`);
-        else {
-          const text = String(field);
-          const result = runner.exec(regex, isLinear, text);
-          if ('timedOut' in result) {
-            return fail(`/${spec.matches}/ did not finish within ${runner.timeoutMs} ms on a ${formatCount(text.length)}-character field; counted as failed`, true);
+      /** The verdict, once the regex (if any) has answered: in-process at once, or from a worker later. */
+      const decide = (regexResult: RegexResult | undefined): AssertionOutcome => {
+        // JSON text escapes control characters; long values are cut.
+        const shown = sanitizeDetail(JSON.stringify(field) ?? 'undefined', 60);
+        const problems: string[] = [];
+        if (spec.equals !== undefined && !isSameValue(field, spec.equals)) problems.push(`expected ${JSON.stringify(spec.equals)}`);
+        if (spec.oneOf !== undefined && !spec.oneOf.some((v) => isSameValue(field, v))) problems.push(`expected one of ${JSON.stringify(spec.oneOf)}`);
+        if (regex) {
+          if (typeof field !== 'string' && typeof field !== 'number') problems.push(`expected a string matching /${spec.matches}/${spec.flags ?? ''}`);
+          else if (regexResult && 'timedOut' in regexResult) {
+            return fail(`/${spec.matches}/ did not finish within ${runner.timeoutMs} ms on a ${formatCount(String(field).length)}-character field; counted as failed`, true);
+          } else if (!regexResult?.match) problems.push(`expected a match for /${spec.matches}/${spec.flags ?? ''}`);
+        }
+        if (spec.min !== undefined || spec.max !== undefined) {
+          if (typeof field !== 'number') problems.push('expected a number');
+          else {
+            if (spec.min !== undefined && field < spec.min) problems.push(`expected at least ${spec.min}`);
+            if (spec.max !== undefined && field > spec.max) problems.push(`expected at most ${spec.max}`);
           }
-          if (!result.match) problems.push(`expected a match for /${spec.matches}/${spec.flags ?? ''}`);
         }
-      }
-      if (spec.min !== undefined || spec.max !== undefined) {
-        if (typeof field !== 'number') problems.push('expected a number');
-        else {
-          if (spec.min !== undefined && field < spec.min) problems.push(`expected at least ${spec.min}`);
-          if (spec.max !== undefined && field > spec.max) problems.push(`expected at most ${spec.max}`);
+        if (spec.not) {
+          return problems.length > 0
+            ? { type: 'jsonField', pass: true, message: `${spec.path} is ${shown}, as required (not: ${describe(spec)})` }
+            : fail(`${spec.path} is ${shown}, which it must not be (${describe(spec)})`);
         }
-      }
-      if (spec.not) {
-        return problems.length > 0
-          ? { type: 'jsonField', pass: true, message: `${spec.path} is ${shown}, as required (not: ${describe(spec)})` }
-          : fail(`${spec.path} is ${shown}, which it must not be (${describe(spec)})`);
-      }
-      return problems.length === 0
-        ? { type: 'jsonField', pass: true, message: `${spec.path} is ${shown} (${describe(spec)})` }
-        : fail(`${spec.path}: ${problems.join('; ')}, got ${shown}`);
+        return problems.length === 0
+          ? { type: 'jsonField', pass: true, message: `${spec.path} is ${shown} (${describe(spec)})` }
+          : fail(`${spec.path}: ${problems.join('; ')}, got ${shown}`);
+      };
+      if (!regex || (typeof field !== 'string' && typeof field !== 'number')) return decide(undefined);
+      const result = runner.exec(regex, isLinear, String(field));
+      return result instanceof Promise ? result.then(decide) : decide(result);
     },
   };
 }

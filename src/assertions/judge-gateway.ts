@@ -14,7 +14,7 @@ export interface JudgeCall {
 /** The judge's answer to one call. */
 export interface JudgeReply {
   text: string;
-  finishReason: FinishReason;
+  finishReason: FinishReason | null;
   usage: Usage | null;
   /** What the call cost, USD; 0 when it came from the cache; null when unknown. */
   costUsd: number | null;

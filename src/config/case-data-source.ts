@@ -3,7 +3,7 @@ import path from 'node:path';
 import { caseFromFields, makeDataRow, type DataRow, type FieldPosition } from './data-row.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { DiagnosticSource } from './diagnostic-source.js';
-import { displayPath, isInside } from './display-path.js';
+import { displayPath, isInside, whereReally } from './display-path.js';
 import { parseCsv } from './parse-csv.js';
 import { YamlSource, type YamlPath } from './yaml-source.js';
 
@@ -32,8 +32,11 @@ export class CaseDataSource {
   async load(ref: string, suite: DiagnosticSource, suiteDir: string, at: YamlPath, diagnostics: Diagnostic[]): Promise<DataRow[] | undefined> {
     const file = path.resolve(suiteDir, ref);
     const shown = displayPath(file, this.cwd);
-    if (!isInside(this.rootDir, file)) {
-      diagnostics.push(suite.diagnostic(at, 'PATH_OUTSIDE_PROJECT', `data file "${ref}" leaves the project folder`, { hint: `keep data files under ${displayPath(this.rootDir, this.cwd) || '.'}` }));
+    // The same containment as schemas and images: after every symlink, still inside the project.
+    const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
+    if (where === 'outside') {
+      const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+      diagnostics.push(suite.diagnostic(at, 'PATH_OUTSIDE_PROJECT', `data file "${ref}" leaves the project folder${how}`, { hint: `keep data files under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere` }));
       return undefined;
     }
     const format = FORMATS[path.extname(file).toLowerCase() as keyof typeof FORMATS];

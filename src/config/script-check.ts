@@ -10,7 +10,8 @@ export interface ScriptContext {
   caseId: string;
   /** The case's variables after merging with the suite's (a data file's columns, `expected` included). */
   vars: Readonly<Record<string, string | number | boolean>>;
-  finishReason: FinishReason;
+  /** Why the model stopped; null when the API did not say (a stream that ended without it). */
+  finishReason: FinishReason | null;
   /** Token counts as the API reported them; null when it reported none. */
   usage: { promptTokens: number; completionTokens: number; thinkingTokens: number; totalTokens: number } | null;
   /** The tools the model asked to call (empty when none). */

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createJiti } from 'jiti';
 import type { Diagnostic } from './diagnostic.js';
 import type { DiagnosticSource } from './diagnostic-source.js';
-import { displayPath, isInside } from './display-path.js';
+import { displayPath, isInside, whereReally } from './display-path.js';
 import type { ScriptCheck } from './script-check.js';
 import type { YamlPath } from './yaml-source.js';
 
@@ -28,8 +28,10 @@ export class ScriptSource {
     const file = path.resolve(suiteDir, ref);
     const shown = displayPath(file, this.cwd);
     const moduleAt: YamlPath = [...at, 'module'];
-    if (!isInside(this.rootDir, file)) {
-      diagnostics.push(suite.diagnostic(moduleAt, 'PATH_OUTSIDE_PROJECT', `script module "${ref}" leaves the project folder`, { hint: `keep scripts under ${displayPath(this.rootDir, this.cwd) || '.'}` }));
+    const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
+    if (where === 'outside') {
+      const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+      diagnostics.push(suite.diagnostic(moduleAt, 'PATH_OUTSIDE_PROJECT', `script module "${ref}" leaves the project folder${how}`, { hint: `keep scripts under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere` }));
       return undefined;
     }
     if (!EXTENSIONS.includes(path.extname(file))) {

@@ -13,7 +13,7 @@ export async function applyDeferredChecks(records: SampleRecord[], deferred: rea
 }
 
 async function checkRecord(record: SampleRecord, deferred: readonly DeferredAssertion[]): Promise<void> {
-  if (record.status !== 'completed' || record.text === null || record.finishReason === null) return;
+  if (record.status !== 'completed' || record.text === null) return;
   const view = makeSampleView({
     text: record.text,
     toolCalls: record.toolCalls ?? [],

@@ -40,7 +40,7 @@ export async function rescoreRecords(
       counts.dropped++;
       continue;
     }
-    const hasAnswer = stored.text !== null && stored.finishReason !== null && (stored.status === 'completed' || CHECK_ERRORS.has(stored.error?.code ?? ''));
+    const hasAnswer = stored.text !== null && (stored.status === 'completed' || CHECK_ERRORS.has(stored.error?.code ?? ''));
     if (!hasAnswer) {
       counts.keptErrored++;
       journal.append([stored]);
@@ -64,12 +64,12 @@ export async function rescoreRecord(stored: SampleRecord, checks: CompiledChecks
   const view = makeSampleView({
     text: record.text!,
     toolCalls: record.toolCalls ?? [],
-    finishReason: record.finishReason!,
+    finishReason: record.finishReason,
     usage: record.usage,
     costUsd: record.costUsd,
     latencyMs: record.latencyMs ?? 0,
   });
-  const verdict = evaluateAssertions(checks.sync, view);
+  const verdict = await evaluateAssertions(checks.sync, view);
   record.pass = verdict.pass;
   record.assertions = verdict.outcomes;
   await applyDeferredChecks([record], checks.deferred);

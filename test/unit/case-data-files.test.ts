@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,17 @@ describe('cases from a data file', () => {
       'evals/tickets.yaml:9:12 FILE_NOT_FOUND',
       'evals/tickets.yaml:10:12 BAD_DATA_FILE',
     ]);
+  });
+
+  it('refuses a data file that leaves the project through a symlink', async () => {
+    const outside = await mkdtemp(path.join(dir, 'outside-'));
+    await writeFile(path.join(outside, 'secret.csv'), 'id,ticket,expected\na,b,c\n');
+    const root = await project({ 'evals/tickets.yaml': SUITE('{file: ../data/linked.csv}') });
+    await mkdir(path.join(root, 'data'));
+    await symlink(path.join(outside, 'secret.csv'), path.join(root, 'data/linked.csv'));
+    const diagnostics = await diagnosticsOf(root);
+    expect(diagnostics.map((d) => d.code)).toEqual(['PATH_OUTSIDE_PROJECT']);
+    expect(diagnostics[0]!.message).toContain('through a symlink');
   });
 
   it('reports an unknown key in a file entry like any other', async () => {
