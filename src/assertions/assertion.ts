@@ -1,6 +1,6 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
 import type { FinishReason } from '../config/runware-limits.js';
-import type { AssertionOutcome, ToolCall, Usage } from '../results/sample-record.js';
+import type { AssertionOutcome, SampleJudging, ToolCall, Usage } from '../results/sample-record.js';
 
 /** The text parsed as JSON, or why it is not JSON. */
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: string };
@@ -26,6 +26,45 @@ export interface SampleView {
 export interface Assertion {
   readonly type: AssertionType;
   check(sample: SampleView): AssertionOutcome | Promise<AssertionOutcome>;
+}
+
+/**
+ * A check that waits on something outside the process's pure core: a user's script, a judge model.
+ * It resolves to an outcome, or rejects with a {@link CheckError}, which errors the sample.
+ */
+export interface DeferredAssertion {
+  readonly type: AssertionType;
+  readonly isDeferred: true;
+  check(sample: SampleView): Promise<DeferredOutcome>;
+}
+
+/** A deferred check's outcome, with the judging behind it when a judge gave it. */
+export interface DeferredOutcome extends AssertionOutcome {
+  judging?: SampleJudging;
+}
+
+/** Any compiled check. */
+export type CompiledAssertion = Assertion | DeferredAssertion;
+
+/** True for checks that must be awaited. */
+export function isDeferred(assertion: CompiledAssertion): assertion is DeferredAssertion {
+  return 'isDeferred' in assertion;
+}
+
+/**
+ * The check could not be carried out (a script threw or took too long; a judge's verdict was not
+ * one): the sample is errored with this code and message, neither passed nor failed.
+ */
+export class CheckError extends Error {
+  constructor(
+    readonly code: 'SCRIPT_ERROR' | 'JUDGE_ERROR',
+    message: string,
+    /** The judge calls made before the failure: paid for, so recorded. */
+    readonly judging?: SampleJudging,
+  ) {
+    super(message);
+    this.name = 'CheckError';
+  }
 }
 
 /** Builds a {@link SampleView} whose JSON is parsed lazily, once. */

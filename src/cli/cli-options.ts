@@ -26,6 +26,8 @@ export interface RunArgs {
   traffic?: string;
   webhookListen?: string;
   webhookPublicUrl?: string;
+  /** False with --no-judge-cache. */
+  judgeCache: boolean;
 }
 
 /** Arguments of `evalgate validate`. */
@@ -36,6 +38,7 @@ export interface ValidateArgs {
   samples?: string[];
   filter: string[];
   gateOn?: string[];
+  showJudgePrompt: boolean;
 }
 
 /** Arguments of `evalgate estimate`. */
@@ -69,6 +72,27 @@ export interface ReportArgs {
   reporter?: ReporterName[];
   color?: boolean;
   baseline?: string;
+}
+
+/** Arguments of `evalgate rescore`. */
+export interface RescoreArgs {
+  runDir: string;
+  out?: string;
+  reporter?: ReporterName[];
+  color?: boolean;
+  baseline?: string;
+  judgeCache: boolean;
+}
+
+/** Arguments of `evalgate calibrate`. */
+export interface CalibrateArgs {
+  suite: string;
+  labels: string;
+  config?: string;
+  provider?: ProviderName;
+  seed?: number;
+  json: boolean;
+  judgeCache: boolean;
 }
 
 /** Arguments of `evalgate merge`. */
@@ -143,6 +167,11 @@ const gateOn: Options = {
   array: true,
   describe: 'Gate only these settings, e.g. thinkingLevel=medium or model=openai-gpt-5-5 (repeatable; values comma-separated); the others are measured, never failed. Replaces gateOn in suites and evalconfig.yaml',
 };
+const judgeCache: Options = {
+  type: 'boolean',
+  default: true,
+  describe: 'Reuse judge verdicts cached on disk (judge.cacheDir); --no-judge-cache asks, and pays for, every verdict again',
+};
 const filter: Options = { type: 'string', array: true, default: [], describe: 'Run only matching cases: a glob over suite/case, or tag:<name>; repeatable' };
 
 /** Flags as data, typed against the parsed arguments: a flag without a field (or the reverse) fails the type check. */
@@ -172,6 +201,7 @@ export const RUN_OPTIONS = {
     describe: 'Receive async results by webhook: listen on HOST:PORT (e.g. 0.0.0.0:8080) and send each async task a webhookURL with a per-run secret token; polling covers what is late',
   },
   webhookPublicUrl: { type: 'string', describe: 'With --webhook-listen: the URL Runware reaches the listener at (a tunnel, a CI runner); default http://HOST:PORT' },
+  judgeCache,
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
 
 export const ESTIMATE_OPTIONS = {
@@ -186,7 +216,14 @@ export const ESTIMATE_OPTIONS = {
   color,
 } satisfies Record<Exclude<keyof EstimateArgs, 'suites'>, Options>;
 
-export const VALIDATE_OPTIONS = { config, levels, samples, filter, gateOn } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
+export const VALIDATE_OPTIONS = {
+  config,
+  levels,
+  samples,
+  filter,
+  gateOn,
+  showJudgePrompt: { type: 'boolean', default: false, describe: 'Print the prompt judge assertions send (system prompt, message template, verdict schema) and its version' },
+} satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
 
 export const SIMULATE_OPTIONS = {
   config,
@@ -203,6 +240,23 @@ export const REPORT_OPTIONS = {
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
   baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json)' },
 } satisfies Record<Exclude<keyof ReportArgs, 'runDir'>, Options>;
+
+export const RESCORE_OPTIONS = {
+  out: { type: 'string', describe: 'The new run folder to write (default: <outDir>/<new run id>)' },
+  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to write (default: `reporters` in evalconfig.yaml)' },
+  color,
+  baseline: { type: 'string', describe: 'Compare the rescored run with this run (its folder or summary.json)' },
+  judgeCache,
+} satisfies Record<Exclude<keyof RescoreArgs, 'runDir'>, Options>;
+
+export const CALIBRATE_OPTIONS = {
+  labels: { type: 'string', demandOption: true, describe: 'Human labels: a .jsonl or .csv file with case, text, pass (true/false) and an optional note' },
+  config,
+  provider: { type: 'string', choices: PROVIDERS, describe: 'Where judge requests go (default: `provider` in evalconfig.yaml)' },
+  seed: { type: 'number', describe: 'Seed of the simulator (with --provider simulator)' },
+  json: { type: 'boolean', default: false, describe: 'Print the calibration as JSON' },
+  judgeCache,
+} satisfies Record<Exclude<keyof CalibrateArgs, 'suite'>, Options>;
 
 export const MERGE_OPTIONS = {
   out: { type: 'string', demandOption: true, describe: 'The merged run folder to write' },

@@ -11,6 +11,8 @@ import {
   MERGE_OPTIONS,
   MODELS_OPTIONS,
   REPORT_OPTIONS,
+  RESCORE_OPTIONS,
+  CALIBRATE_OPTIONS,
   RUN_OPTIONS,
   SIMULATE_OPTIONS,
   SUITES_POSITIONAL,
@@ -23,6 +25,8 @@ import {
   type MergeArgs,
   type ModelsArgs,
   type ReportArgs,
+  type RescoreArgs,
+  type CalibrateArgs,
   type RunArgs,
   type SimulateArgs,
   type ValidateArgs,
@@ -42,6 +46,8 @@ export interface CommandHandlers {
   baseline(args: BaselineArgs, io: CliIo): Promise<number>;
   advise(args: AdviseArgs, io: CliIo): Promise<number>;
   models(args: ModelsArgs, io: CliIo): Promise<number>;
+  rescore(args: RescoreArgs, io: CliIo): Promise<number>;
+  calibrate(args: CalibrateArgs, io: CliIo): Promise<number>;
 }
 
 /** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
@@ -57,6 +63,8 @@ export const defaultHandlers: CommandHandlers = {
   baseline: async (args, io) => (await import('./commands/baseline-command.js')).baselineCommand(args, io),
   advise: async (args, io) => (await import('./commands/advise-command.js')).adviseCommand(args, io),
   models: async (args, io) => (await import('./commands/models-command.js')).modelsCommand(args, io),
+  rescore: async (args, io) => (await import('./commands/rescore-command.js')).rescoreCommand(args, io),
+  calibrate: async (args, io) => (await import('./commands/calibrate-command.js')).calibrateCommand(args, io),
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
@@ -77,6 +85,20 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
     describe: 'Rebuild every report of a run from its results.jsonl; sends nothing',
     options: REPORT_OPTIONS,
     positional: ['runDir', { type: 'string', describe: 'The run folder (reports/<run id>, or the --out of a run)' }],
+  },
+  {
+    name: 'rescore',
+    usage: 'rescore <runDir>',
+    describe: "Check a run's stored answers with the suites' current assertions (judges through the cache) into a new run folder, reported and gated; sends no candidate request",
+    options: RESCORE_OPTIONS,
+    positional: ['runDir', { type: 'string', describe: 'The run folder whose answers to check again' }],
+  },
+  {
+    name: 'calibrate',
+    usage: 'calibrate <suite>',
+    describe: "Measure a suite's judge against human labels (--labels): accuracy with its 95% interval, Cohen's kappa, the confusion matrix, cost",
+    options: CALIBRATE_OPTIONS,
+    positional: ['suite', { type: 'string', describe: 'The suite whose judge assertion to calibrate' }],
   },
   {
     name: 'compare',
@@ -137,7 +159,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, models, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, estimate, report, rescore, calibrate, compare, merge, baseline, advise, models, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())

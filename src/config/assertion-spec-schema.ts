@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JudgeSpecSchema } from './judge-schema.js';
 import { FINISH_REASONS } from './runware-limits.js';
 import { ToolNameSchema } from './tool-spec-schema.js';
 
@@ -116,6 +117,63 @@ export const ToolCallSpecSchema = z
   .refine((s) => s.min === undefined || s.max === undefined || s.min <= s.max, { message: 'min is above max', path: ['min'] })
   .describe('The model called a tool (how often, with which arguments).');
 
+/** `equals`: the whole text, trimmed, is exactly the value. */
+export const EqualsSpecSchema = z
+  .strictObject({
+    type: z.literal('equals'),
+    value: z.string().describe('The expected text, compared with the trimmed output (the value is trimmed too). `{{var}}` inserts a case variable, e.g. `{{expected}}`.'),
+    ignoreCase: z.boolean().default(false).describe('Compare case-insensitively. @default false'),
+    not,
+    description,
+  })
+  .describe('The whole text (trimmed) equals a value.');
+
+const jsonScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/** `jsonField`: one field of the JSON output satisfies a condition. */
+export const JsonFieldSpecSchema = z
+  .strictObject({
+    type: z.literal('jsonField'),
+    path: z
+      .string()
+      .min(1)
+      .describe('Where the field is: a JSONPath subset, `$` then `.name`, `["name"]` or `[index]` steps (`$.items[0].total`).'),
+    equals: z
+      .union([jsonScalar, z.array(z.unknown()), z.record(z.string(), z.unknown())])
+      .optional()
+      .describe('The field equals this JSON value (objects and lists compared deeply). A string value also matches a number or boolean written the same (`"45.1"` matches 45.1), so `{{expected}}` from a data file works. `{{var}}` is rendered in strings.'),
+    oneOf: z.array(jsonScalar).min(1).optional().describe('The field equals one of these values (compared as `equals` does).'),
+    matches: z.string().min(1).optional().describe('The field (a string, or a number as written) matches this regular expression. `{{var}}` inserts a variable, escaped as a literal.'),
+    flags: z.string().regex(/^[imsu]*$/, 'flags are a subset of "imsu"').optional().describe('Flags for `matches`, a subset of `imsu`.'),
+    min: z.number().optional().describe('The field is a number at least this.'),
+    max: z.number().optional().describe('The field is a number at most this.'),
+    not,
+    description,
+  })
+  .refine((s) => s.equals !== undefined || s.oneOf !== undefined || s.matches !== undefined || s.min !== undefined || s.max !== undefined, {
+    message: 'give at least one of equals, oneOf, matches, min, max',
+  })
+  .refine((s) => s.min === undefined || s.max === undefined || s.min <= s.max, { message: 'min is above max', path: ['min'] })
+  .refine((s) => s.flags === undefined || s.matches !== undefined, { message: 'flags apply to matches; give matches too', path: ['flags'] })
+  .describe('One field of the JSON output equals, is one of, matches, or lies between values.');
+
+/** `script`: a function in a module next to the suite decides. */
+export const ScriptSpecSchema = z
+  .strictObject({
+    type: z.literal('script'),
+    module: z
+      .string()
+      .min(1)
+      .describe('A .ts, .mts, .js or .mjs module, relative to the suite, inside the project. TypeScript loads without a build step.'),
+    export: z
+      .string()
+      .regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an export name is an identifier')
+      .optional()
+      .describe('The exported function to call. @default the default export'),
+    timeoutMs: z.int().min(1).max(600_000).optional().describe('Longest one call may take before the sample is errored (SCRIPT_ERROR). @default 10000'),
+    description,
+  })
+  .describe('A function `(output, context) => boolean | {pass, score?, reason?}` (or a Promise of it) decides.');
+
 export const AssertionSpecSchema = z.discriminatedUnion('type', [
   RegexSpecSchema,
   ContainsSpecSchema,
@@ -126,6 +184,10 @@ export const AssertionSpecSchema = z.discriminatedUnion('type', [
   CostSpecSchema,
   LatencySpecSchema,
   ToolCallSpecSchema,
+  EqualsSpecSchema,
+  JsonFieldSpecSchema,
+  ScriptSpecSchema,
+  JudgeSpecSchema,
 ]);
 
 /** What a suite says about one check, as written in YAML (after defaults). */

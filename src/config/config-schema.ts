@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GateOnSchema } from './gate-on.js';
+import { JudgeConfigSchema } from './judge-schema.js';
 import { ModelOverrideSchema } from './model-table.js';
 import { DELIVERY_METHODS } from './runware-limits.js';
 import { FaultsSchema } from './simulator-faults.js';
@@ -222,6 +223,7 @@ export const ConfigSpecSchema = z
       .describe('Additions to and overrides of the built-in model table, keyed by the id suites use.'),
     simulator: SimulatorConfigSchema.prefault({}),
     dryRun: DryRunSchema.prefault({}),
+    judge: JudgeConfigSchema.prefault({}),
   })
   .describe('evalgate configuration (evalconfig.yaml).');
 

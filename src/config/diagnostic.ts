@@ -34,7 +34,10 @@ export type DiagnosticCode =
   | 'BAD_IMAGE'
   | 'IMAGE_TOO_LARGE'
   | 'IGNORED_SETTING'
-  | 'YAML_WARNING';
+  | 'YAML_WARNING'
+  | 'BAD_JSON_PATH'
+  | 'BAD_DATA_FILE'
+  | 'BAD_SCRIPT';
 
 /** One problem found while loading, with where it is and what to do about it. */
 export interface Diagnostic {

@@ -4,7 +4,9 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigError } from '../errors.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { displayPath } from './display-path.js';
+import { CaseDataSource } from './case-data-source.js';
 import { ImageSource } from './image-source.js';
+import { ScriptSource } from './script-source.js';
 import { JsonSchemaCompiler } from './json-schema-compiler.js';
 import { JsonSchemaSource } from './json-schema-source.js';
 import { loadConfig, type ResolvedConfig } from './load-config.js';
@@ -43,6 +45,8 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
   const files = await findSuiteFiles(options, config, diagnostics);
   const schemas = new JsonSchemaSource(new JsonSchemaCompiler(), config.rootDir, options.cwd);
   const images = new ImageSource(config.rootDir, options.cwd, config.maxImageBytes);
+  const data = new CaseDataSource(config.rootDir, options.cwd);
+  const scripts = new ScriptSource(config.rootDir, options.cwd);
   const suites: LoadedSuite[] = [];
   const namesSeen = new Map<string, string>();
 
@@ -53,7 +57,7 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
       diagnostics.push(...source);
       continue;
     }
-    const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas, images, ...(options.gateOnOverride ? { gateOnOverride: options.gateOnOverride } : {}) });
+    const { suite, diagnostics: found } = await loadSuite(source, file, { config, schemas, images, data, scripts, ...(options.gateOnOverride ? { gateOnOverride: options.gateOnOverride } : {}) });
     diagnostics.push(...source.warnings, ...found);
     if (!suite) continue;
     const other = namesSeen.get(suite.name);

@@ -1,4 +1,8 @@
 import path from 'node:path';
+import type { CaseDataSource } from './case-data-source.js';
+import { collectCases } from './collect-cases.js';
+import type { ScriptSource } from './script-source.js';
+import { resolveGrader } from './resolve-grader.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { ImageSource } from './image-source.js';
 import type { JsonSchemaSource, LoadedJsonSchema } from './json-schema-source.js';
@@ -22,6 +26,10 @@ export interface SuiteLoadContext {
   gateOnOverride?: GateOnSpec;
   schemas: JsonSchemaSource;
   images: ImageSource;
+  /** Reads `cases: {file: …}` data files. */
+  data: CaseDataSource;
+  /** Imports `script` assertions' modules. */
+  scripts: ScriptSource;
 }
 
 /**
@@ -99,25 +107,31 @@ async function checkSuite(
 
   const tools = await resolveTools(spec, source, models, (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics), diagnostics);
 
-  const seen = new Map<string, number>();
+  const placed = await collectCases(spec, source, skipCases, (ref, at) => ctx.data.load(ref, source, suiteDir, at, diagnostics), diagnostics);
+  const seen = new Map<string, (typeof placed)[number]>();
   const cases = [];
-  for (const [index, caseSpec] of spec.cases.entries()) {
-    if (skipCases.has(index)) continue;
+  for (const entry of placed) {
+    const { spec: caseSpec, index, source: caseSource } = entry;
     const first = seen.get(caseSpec.id);
     if (first !== undefined) {
-      const firstLine = source.diagnostic(['cases', first, 'id'], 'DUPLICATE_CASE_ID', '').line;
-      diagnostics.push(source.diagnostic(['cases', index, 'id'], 'DUPLICATE_CASE_ID', `case id "${caseSpec.id}" is used twice`, { hint: `the first is on line ${firstLine}; case ids must be unique in a suite` }));
+      const here = caseSource.diagnostic(['cases', index, 'id'], 'DUPLICATE_CASE_ID', `case id "${caseSpec.id}" is used twice`);
+      const there = first.source.diagnostic(['cases', first.index, 'id'], 'DUPLICATE_CASE_ID', '');
+      const where = there.file === here.file ? `line ${there.line}` : `${there.file}:${there.line}`;
+      diagnostics.push({ ...here, hint: `the first is on ${where}; case ids must be unique in a suite` });
       continue;
     }
-    seen.set(caseSpec.id, index);
+    seen.set(caseSpec.id, entry);
     const loaded = await resolveCase(spec, caseSpec, index, {
-      source,
+      source: caseSource,
       models: models.map((m) => m.entry),
       suiteSchema,
       isSuiteSchemaWritten,
       tools,
       loadSchema: (ref, at) => ctx.schemas.load(ref, source, suiteDir, at, diagnostics),
       loadImage: (ref, at) => ctx.images.load(ref, source, suiteDir, at, diagnostics),
+      // Scripts are named by the suite's assertions (or a row's): pinned where the case's source says.
+      loadScript: (ref, exportName, at) => ctx.scripts.load(ref, exportName, caseSource, suiteDir, at, diagnostics),
+      resolveGrader: (judgeSpec, at) => resolveGrader(judgeSpec, spec.judge, ctx.config, caseSource, at, diagnostics),
       diagnostics,
     });
     if (loaded) cases.push(loaded);

@@ -1,7 +1,9 @@
 import type { GateOn } from './gate-on.js';
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { ValidateFunction } from './json-schema-compiler.js';
-import type { ModelEntry } from './model-table.js';
+import type { ModelEntry, ModelSpec } from './model-table.js';
+import type { JsonPathStep } from './parse-json-path.js';
+import type { ScriptCheck } from './script-check.js';
 import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel, ToolChoiceType } from './runware-limits.js';
 
 /** The `jsonSchema` field as Runware takes it. */
@@ -25,8 +27,48 @@ export interface ResolvedToolCallAssertion extends AssertionSpecOf<'toolCall'> {
   validate?: ValidateFunction;
 }
 
+/** A `jsonField` assertion with its path parsed at load. */
+export interface ResolvedJsonFieldAssertion extends AssertionSpecOf<'jsonField'> {
+  steps: JsonPathStep[];
+}
+
+/** A `script` assertion with its function imported at load. */
+export interface ResolvedScriptAssertion extends AssertionSpecOf<'script'> {
+  /** The module as shown to the user, and the export: `checks/refund.ts#checkRefund`. */
+  label: string;
+  fn: ScriptCheck;
+}
+
+/** The model that grades, resolved from the model table. */
+export interface JudgeGrader {
+  /** The model id suites use. */
+  model: string;
+  /** The id sent to the API. */
+  air: string;
+  thinkingLevel: ThinkingLevel;
+  maxTokens: number;
+  pricing: Pick<ModelSpec, 'price' | 'thinkingBilling'>;
+}
+
+/** A `judge` assertion: templates rendered, defaults applied, the grader looked up. */
+export interface ResolvedJudgeAssertion {
+  type: 'judge';
+  rubric: string;
+  reference?: string;
+  threshold?: number;
+  samples: number;
+  grader: JudgeGrader;
+  description?: string;
+}
+
 /** An assertion after load: templates rendered, regexes checked, schemas compiled. */
-export type ResolvedAssertion = Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' }> | ResolvedJsonSchemaAssertion | ResolvedToolCallAssertion;
+export type ResolvedAssertion =
+  | Exclude<AssertionSpec, { type: 'jsonSchema' | 'toolCall' | 'jsonField' | 'script' | 'judge' }>
+  | ResolvedJudgeAssertion
+  | ResolvedScriptAssertion
+  | ResolvedJsonSchemaAssertion
+  | ResolvedToolCallAssertion
+  | ResolvedJsonFieldAssertion;
 
 /** A tool as Runware takes it in a task's `tools`. */
 export type WireTool =
@@ -53,6 +95,8 @@ export interface LoadedCase {
   /** `inputs.images` as sent: URLs, UUIDs and data URIs (local files read and encoded at load). */
   images?: string[];
   assertions: ResolvedAssertion[];
+  /** The case's variables merged with the suite's, for `script` assertions; absent when it has none. */
+  vars?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** One suite file, validated and resolved: what `plan` needs and nothing it must check again. */

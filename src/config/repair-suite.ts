@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { flattenUnionIssues } from './zod-diagnostics.js';
 
 /** A suite value with its schema problems cut out, so the semantic checks can still run on the rest. */
 export interface RepairedSuite {
@@ -20,7 +21,7 @@ export function repairSuite(raw: unknown, issues: readonly z.core.$ZodIssue[]): 
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const value = structuredClone(raw) as Record<string, unknown>;
   const skipCases = new Set<number>();
-  for (const issue of issues) {
+  for (const issue of flattenUnionIssues(issues)) {
     const path = issue.path as (string | number)[];
     const [head, index] = path;
     if (head === 'cases' && typeof index === 'number' && Array.isArray(value.cases)) {

@@ -1,11 +1,14 @@
 import type { AssertionSpec, AssertionSpecOf } from './assertion-spec-schema.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { LoadedJsonSchema } from './json-schema-source.js';
-import type { ResolvedAssertion, ResolvedToolCallAssertion } from './loaded-suite.js';
+import type { JudgeGrader, ResolvedAssertion, ResolvedJsonFieldAssertion, ResolvedToolCallAssertion } from './loaded-suite.js';
+import { parseJsonPath } from './parse-json-path.js';
+import type { ScriptCheck } from './script-check.js';
 import type { ResolvedTools } from './resolve-tools.js';
 import { didYouMean } from './suggest.js';
 import { escapeRegExp } from './render-template.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { DiagnosticSource } from './diagnostic-source.js';
+import type { YamlPath } from './yaml-source.js';
 
 /** An assertion as written, with where it was written. */
 export interface PlacedAssertion {
@@ -15,7 +18,7 @@ export interface PlacedAssertion {
 
 /** What resolving a case's assertions needs from the suite around it. */
 export interface AssertionContext {
-  source: YamlSource;
+  source: DiagnosticSource;
   /** Renders the case's `{{var}}`s into a string; reports a missing variable and returns undefined. */
   render: (text: string, at: YamlPath, escape?: (value: string) => string) => string | undefined;
   /** The suite's own `jsonSchema`, for `jsonSchema` assertions that give none. */
@@ -25,6 +28,10 @@ export interface AssertionContext {
   /** The suite's tools, for toolCall assertions. */
   tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
+  /** Looks up a judge assertion's grader (its model, level and maxTokens, after the suite's and config's defaults), or reports why not. */
+  resolveGrader: (spec: AssertionSpecOf<'judge'>, at: YamlPath) => { grader: JudgeGrader; samples: number; threshold?: number } | undefined;
+  /** Imports a `script` assertion's function (once per module), or reports why not. */
+  loadScript: (ref: string, exportName: string | undefined, at: YamlPath) => Promise<{ fn: ScriptCheck; label: string } | undefined>;
   diagnostics: Diagnostic[];
 }
 
@@ -66,6 +73,31 @@ async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionCon
       if (rendered.some((v) => v === undefined)) return undefined;
       return { ...spec, value: Array.isArray(spec.value) ? (rendered as string[]) : rendered[0]! };
     }
+    case 'equals': {
+      const value = render(spec.value, [...path, 'value']);
+      return value === undefined ? undefined : { ...spec, value };
+    }
+    case 'jsonField':
+      return resolveJsonField(spec, path, ctx);
+    case 'judge': {
+      const rubric = render(spec.rubric, [...path, 'rubric']);
+      const reference = spec.reference === undefined ? undefined : render(spec.reference, [...path, 'reference']);
+      const resolved = ctx.resolveGrader(spec, path);
+      if (rubric === undefined || (spec.reference !== undefined && reference === undefined) || !resolved) return undefined;
+      return {
+        type: 'judge',
+        rubric,
+        ...(reference !== undefined ? { reference } : {}),
+        ...(resolved.threshold !== undefined ? { threshold: resolved.threshold } : {}),
+        samples: resolved.samples,
+        grader: resolved.grader,
+        ...(spec.description !== undefined ? { description: spec.description } : {}),
+      };
+    }
+    case 'script': {
+      const loaded = await ctx.loadScript(spec.module, spec.export, path);
+      return loaded ? { ...spec, ...loaded } : undefined;
+    }
     case 'jsonSchema': {
       if (spec.schema === undefined) {
         if (!ctx.suiteSchema) {
@@ -88,6 +120,48 @@ async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionCon
     default:
       return spec;
   }
+}
+
+/** A jsonField's path parses, its `matches` compiles, and `{{var}}`s in its values render. */
+function resolveJsonField(spec: AssertionSpecOf<'jsonField'>, path: YamlPath, ctx: AssertionContext): ResolvedJsonFieldAssertion | undefined {
+  const parsed = parseJsonPath(spec.path);
+  if (!parsed.ok) {
+    ctx.diagnostics.push(
+      ctx.source.diagnostic([...path, 'path'], 'BAD_JSON_PATH', `path ${JSON.stringify(spec.path)}: ${parsed.message} (at character ${parsed.offset + 1})`, {
+        hint: 'write $ then .name, [\'name\'] or [index] steps, e.g. $.items[0].total',
+      }),
+    );
+  }
+  let isRendered = true;
+  const renderValue = (value: unknown, at: YamlPath): unknown => {
+    if (typeof value !== 'string') return value;
+    const out = ctx.render(value, at);
+    if (out === undefined) isRendered = false;
+    return out ?? value;
+  };
+  const equals = spec.equals === undefined ? undefined : renderValue(spec.equals, [...path, 'equals']);
+  const oneOf = spec.oneOf?.map((v, i) => renderValue(v, [...path, 'oneOf', i]) as string | number | boolean | null);
+  let matches: string | undefined;
+  if (spec.matches !== undefined) {
+    matches = ctx.render(spec.matches, [...path, 'matches'], escapeRegExp);
+    if (matches === undefined) isRendered = false;
+    else {
+      try {
+        new RegExp(matches, spec.flags);
+      } catch (error) {
+        ctx.diagnostics.push(ctx.source.diagnostic([...path, 'matches'], 'BAD_REGEX', `regex does not compile: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`));
+        return undefined;
+      }
+    }
+  }
+  if (!parsed.ok || !isRendered) return undefined;
+  return {
+    ...spec,
+    steps: parsed.steps,
+    ...(equals !== undefined ? { equals: equals as AssertionSpecOf<'jsonField'>['equals'] } : {}),
+    ...(oneOf ? { oneOf } : {}),
+    ...(matches !== undefined ? { matches } : {}),
+  };
 }
 
 /** A toolCall assertion names one of the suite's tools; its arguments schema is the given one, else the tool's. */

@@ -3,16 +3,17 @@ import type { LoadedJsonSchema } from './json-schema-source.js';
 import type { LoadedCase } from './loaded-suite.js';
 import type { ModelEntry } from './model-table.js';
 import { renderTemplate } from './render-template.js';
-import { resolveAssertions, type PlacedAssertion } from './resolve-assertions.js';
+import { resolveAssertions, type AssertionContext, type PlacedAssertion } from './resolve-assertions.js';
 import type { ResolvedTools } from './resolve-tools.js';
 import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from './runware-limits.js';
 import { suggest } from './suggest.js';
 import type { CaseSpec, SuiteSpec } from './suite-schema.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { DiagnosticSource } from './diagnostic-source.js';
+import type { YamlPath } from './yaml-source.js';
 
 /** What resolving one case needs from its suite. */
 export interface CaseContext {
-  source: YamlSource;
+  source: DiagnosticSource;
   models: ModelEntry[];
   suiteSchema: LoadedJsonSchema | undefined;
   /** True when the suite has a `jsonSchema` key, even one that did not load. */
@@ -20,6 +21,8 @@ export interface CaseContext {
   /** The suite's tools, for toolCall assertions. */
   tools: ResolvedTools;
   loadSchema: (ref: string | Record<string, unknown>, at: YamlPath) => Promise<LoadedJsonSchema | undefined>;
+  loadScript: AssertionContext['loadScript'];
+  resolveGrader: AssertionContext['resolveGrader'];
   /** Reads one `inputs.images` entry: the value to send, or undefined after reporting why not. */
   loadImage: (ref: string, at: YamlPath) => Promise<string | undefined>;
   diagnostics: Diagnostic[];
@@ -122,6 +125,8 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     isSuiteSchemaWritten: ctx.isSuiteSchemaWritten,
     tools: ctx.tools,
     loadSchema: ctx.loadSchema,
+    loadScript: ctx.loadScript,
+    resolveGrader: ctx.resolveGrader,
     diagnostics,
   });
 
@@ -136,6 +141,7 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     thinkingLevels,
     ...(images ? { images } : {}),
     assertions,
+    ...(Object.keys(vars).length > 0 ? { vars } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GateOnSchema } from './gate-on.js';
 import { AssertionSpecSchema } from './assertion-spec-schema.js';
+import { JudgeDefaultsSchema } from './judge-schema.js';
 import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
 import { ToolChoiceSpecSchema, ToolSpecSchema } from './tool-spec-schema.js';
 
@@ -74,6 +75,18 @@ export const CaseSpecSchema = z
   })
   .describe('One conversation and its expectations.');
 
+/** A data file whose rows are cases. */
+export const CasesFileSpecSchema = z
+  .strictObject({
+    file: z
+      .string()
+      .min(1)
+      .describe(
+        'A data file, relative to the suite, inside the project: `.jsonl` (one JSON object a line), `.csv` (a header row, then one case a row) or `.yaml`/`.yml` (a list). Each row is a case: `id` (else `<file name>-<row number>`), optional `description`, `messages` and `assert` (JSON text in a CSV cell), `tags`, and every other column a variable (`expected` included, for `{{expected}}`).',
+      ),
+  })
+  .describe('Cases read from a data file.');
+
 /** The points a suite sweeps; lists are crossed. */
 export const SweepSpecSchema = z
   .strictObject({
@@ -126,11 +139,15 @@ export const SuiteSpecSchema = z
     assert: z.array(AssertionSpecSchema).optional().describe('Checks for every case.'),
     threshold: z.number().min(0).max(1).optional().describe('Minimum pass rate of every gated setting (0 to 1). @default the config threshold'),
     gateOn: GateOnSchema.optional(),
-    cases: z.array(CaseSpecSchema).min(1).describe('The cases.'),
+    judge: JudgeDefaultsSchema.optional(),
+    cases: z
+      .union([z.array(z.union([CaseSpecSchema, CasesFileSpecSchema])).min(1), CasesFileSpecSchema])
+      .describe('The cases: a list of cases and `{file: …}` entries (each row of the file a case), or one `{file: …}`.'),
   })
   .describe('An evalgate suite: cases, the settings to sweep, and the checks.');
 
 export type SuiteSpec = z.infer<typeof SuiteSpecSchema>;
 export type CaseSpec = z.infer<typeof CaseSpecSchema>;
+export type CasesFileSpec = z.infer<typeof CasesFileSpecSchema>;
 export type SettingsSpec = z.infer<typeof SettingsSpecSchema>;
 export type Vars = z.infer<typeof VarsSchema>;

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Diagnostic } from './diagnostic.js';
 import { didYouMean, suggest } from './suggest.js';
-import type { YamlPath, YamlSource } from './yaml-source.js';
+import type { DiagnosticSource } from './diagnostic-source.js';
+import type { YamlPath } from './yaml-source.js';
 
 type Issue = z.core.$ZodIssue;
 type AnySchema = z.core.$ZodType;
@@ -10,7 +11,8 @@ type AnySchema = z.core.$ZodType;
  * Turns zod's issues into diagnostics pinned to the YAML, with messages that say what was expected,
  * what was found, and a hint where one helps.
  */
-export function diagnosticsFromZod(issues: readonly Issue[], source: YamlSource, schema: AnySchema): Diagnostic[] {
+export function diagnosticsFromZod(allIssues: readonly Issue[], source: DiagnosticSource, schema: AnySchema): Diagnostic[] {
+  const issues = flattenUnionIssues(allIssues);
   // A misspelt required key (`patern:`) is both unknown and missing: report it once, as the unknown
   // key with its suggestion, not a second time as the key it should have been.
   const misspelt = new Set<string>();
@@ -26,7 +28,7 @@ export function diagnosticsFromZod(issues: readonly Issue[], source: YamlSource,
   return issues.flatMap((issue) => describeIssue(issue, [], source, schema, misspelt));
 }
 
-function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: AnySchema, misspelt: ReadonlySet<string>): Diagnostic[] {
+function describeIssue(issue: Issue, prefix: YamlPath, source: DiagnosticSource, schema: AnySchema, misspelt: ReadonlySet<string>): Diagnostic[] {
   const path: YamlPath = [...prefix, ...(issue.path as (string | number)[])];
   const where = formatPath(path);
   const value = valueAt(source.value, path);
@@ -97,8 +99,7 @@ function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schem
         return [source.diagnostic(path, 'WRONG_TYPE', `${where} must be ${expected.join(' or ')}, got ${describeValue(value)}`)];
       }
       // One branch matched the type: report that branch's own problems.
-      const branch = issue.errors.find((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0)) ?? issue.errors[0] ?? [];
-      return branch.flatMap((sub) => describeIssue(sub, path, source, schema, misspelt));
+      return chosenBranch(issue).flatMap((sub) => describeIssue(sub, path, source, schema, misspelt));
     }
     case 'invalid_key': {
       return [source.diagnostic(path, 'INVALID_VALUE', `"${String(path[path.length - 1])}" in ${formatPath(path.slice(0, -1))}: ${issue.issues[0]?.message ?? 'invalid key'}`, { atKey: true })];
@@ -110,8 +111,38 @@ function describeIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schem
   }
 }
 
+/**
+ * The branch of a union (without a discriminator) whose problems to report: among those the value has
+ * the right type for, the one whose keys the value uses most (fewest unknown keys at its top: a case
+ * with a typo is a case, `{file: 3}` a file entry), then the one with the fewest problems, then the first.
+ */
+function chosenBranch(issue: z.core.$ZodIssueInvalidUnion): Issue[] {
+  const typed = issue.errors.filter((b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+  if (typed.length === 0) return issue.errors[0] ?? [];
+  const unknownKeys = (b: Issue[]) => b.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.length : 0), 0);
+  return typed.reduce((best, b) => {
+    const [bu, cu] = [unknownKeys(best), unknownKeys(b)];
+    return cu < bu || (cu === bu && b.length < best.length) ? b : best;
+  });
+}
+
+/**
+ * Replaces each union issue (without a discriminator) whose value has the type of some branch by that
+ * branch's own issues, with full paths: a problem inside a case of `cases` (a list of cases or data
+ * files) is then seen, and repaired, like one in a plain list. Unions where no branch has the value's
+ * type stay whole ("must be a string or a mapping").
+ */
+export function flattenUnionIssues(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    if (issue.code !== 'invalid_union' || issue.discriminator !== undefined) return [issue];
+    const isTypeOnly = issue.errors.every((b) => b.some((i) => i.code === 'invalid_type' && i.path.length === 0));
+    if (isTypeOnly || issue.errors.length === 0) return [issue];
+    return flattenUnionIssues(chosenBranch(issue).map((sub) => ({ ...sub, path: [...issue.path, ...sub.path] }) as Issue));
+  });
+}
+
 /** `missing required key "role" in cases[0].messages[0]`, pinned to the mapping that lacks it. */
-function missingKey(path: YamlPath, source: YamlSource): Diagnostic {
+function missingKey(path: YamlPath, source: DiagnosticSource): Diagnostic {
   const parent = path.slice(0, -1);
   // A mapping under a key starts on its first child's line; the caret belongs on the key that names it.
   const atKey = typeof parent[parent.length - 1] === 'string';

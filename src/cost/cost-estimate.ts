@@ -1,3 +1,4 @@
+import type { JudgeEstimate } from './estimate-judge-calls.js';
 import type { ThinkingLevel } from '../config/runware-limits.js';
 import type { MeanAndP95 } from './streaming-distribution.js';
 import type { HistoryScope } from './usage-history.js';
@@ -54,6 +55,8 @@ export interface CostEstimate {
   groups: EstimateGroup[];
   /** Models without a price: their trials are not in the figures. */
   unpriced: string[];
+  /** Judge calls and their expected cost, apart from the figures above (the answers'); absent without judges. */
+  judge?: JudgeEstimate;
 }
 
 /** Version of estimate.json's shape (schemas/estimate.schema.json). */

@@ -2,6 +2,7 @@ import type { ModelTable } from '../config/model-table.js';
 import type { Trial } from '../plan/trial.js';
 import type { CostEstimate } from './cost-estimate.js';
 import { estimatePlan, type PromptCount } from './estimate-plan.js';
+import { estimateJudgeCalls } from './estimate-judge-calls.js';
 import { approximatePromptTokens, createPromptTokenCounter, type TokenizerName } from './prompt-token-counter.js';
 import { readUsageHistory, type HistoryRead } from './read-usage-history.js';
 import { UsageHistory } from './usage-history.js';
@@ -41,13 +42,17 @@ export async function loadCostEstimator(plan: readonly Trial[], models: ModelTab
   return {
     history,
     read,
-    estimate: (trials, exactPromptUsd) =>
-      estimatePlan(trials, {
+    estimate: (trials, exactPromptUsd) => {
+      const estimate = estimatePlan(trials, {
         history,
         ...(exactPromptUsd ? { exactPromptUsd: (trial: Trial) => exactPromptUsd.get(trial.id) } : {}),
         historyRuns: read.runDirs.length,
         countPrompt,
-      }),
+      });
+      // Grading is estimated apart: the figures above stay the answers' own.
+      const judge = estimateJudgeCalls(trials);
+      return judge ? { ...estimate, judge } : estimate;
+    },
   };
 }
 

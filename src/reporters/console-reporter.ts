@@ -1,4 +1,5 @@
 import { displayPath } from '../config/display-path.js';
+import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
 import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
 import { describeGateOn } from '../config/gate-on.js';
 import type { Comparison } from '../results/compare-runs.js';
@@ -108,6 +109,14 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
     out.push('');
   }
 
+  const unsure = judgeUnsureCases(summary);
+  if (unsure.length > 0) {
+    out.push(paint('bold', `Judge unsure (${unsure.length} case${unsure.length === 1 ? '' : 's'} whose judge verdicts split; read them yourself)`));
+    for (const c of unsure.slice(0, maxFailingCases)) out.push(`  ${paint('yellow', '?')} ${c.suite}/${c.case} · ${formatSetting(c)} · ${c.judgeUnsure} of ${c.samples} samples`);
+    if (unsure.length > maxFailingCases) out.push(paint('dim', `  … and ${unsure.length - maxFailingCases} more in summary.json`));
+    out.push('');
+  }
+
   const t = summary.totals;
   out.push(
     `Totals: ${formatCount(t.samples)} samples · ${formatCount(t.passed)} passed · ${formatCount(t.failed)} failed · ` +
@@ -118,6 +127,8 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   if (t.waits.backoffMs.total > 0 || (t.waits.queueMs.p95 ?? 0) >= 1) {
     out.push(paint('dim', `Waits, not in latency: queue p95 ${formatMs(t.waits.queueMs.p95)} ms · backoff ${formatMs(t.waits.backoffMs.total)} ms in all (longest ${formatMs(t.waits.backoffMs.max)} ms)`));
   }
+  const judgeCost = describeJudgeCost(t);
+  if (judgeCost) out.push(judgeCost);
   out.push(...renderCostNotes(summary, paint));
   const errors = Object.entries(t.errorsByCode);
   if (errors.length > 0) out.push(paint('yellow', `Errors: ${errors.map(([code, n]) => `${code} ×${n}`).join(', ')} (not counted as failures)`));

@@ -39,6 +39,10 @@ export function renderEstimateReport(file: EstimateFile, suites: readonly { name
   if (file.groups.some((g) => g.basis === 'maxTokens')) {
     out.push(paint('yellow', 'basis maxTokens: no history for that setting, so every result is assumed to use all of maxTokens and be billed no more, thinking included (an upper bound, not an expectation; Runware does not document that maxTokens caps thinking, and a run checks it).'));
   }
+  if (file.judge) {
+    const j = file.judge;
+    out.push(`Judge: ${formatCount(j.calls)} judge call${j.calls === 1 ? '' : 's'} · about ${formatUsd(j.expectedCostUsd)} (at most ${formatUsd(j.highCostUsd)}), apart from the answers' figures above; cached verdicts cost nothing`);
+  }
   if (file.unpriced.length > 0) out.push(paint('yellow', `Not in the figures (no price in the model table): ${file.unpriced.join(', ')}`));
   if (file.projection) out.push('', renderProjection(file.projection, paint));
   return `${out.join('\n')}\n`;

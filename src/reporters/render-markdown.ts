@@ -1,4 +1,5 @@
 import { formatCappedList, formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
@@ -29,6 +30,8 @@ export function renderMarkdown(summary: RunSummary): string {
       `${formatCount(totals.failed)} failed · ${formatCount(totals.errored)} errored · ${formatUsd(totals.costUsd)} · p95 ${formatMs(totals.latencyMs.p95)} ms`,
     '',
   );
+  const judgeCost = describeJudgeCost(totals);
+  if (judgeCost) out.push(cell(judgeCost, 400), '');
   for (const reason of gate.reasons) out.push(`- ${cell(reason.message, 400)}`);
   if (gate.reasons.length) out.push('');
   const notices = gate.notices ?? [];
@@ -62,6 +65,11 @@ export function renderMarkdown(summary: RunSummary): string {
   if (flaky.length > 0) {
     out.push(`### Flaky cases (${flaky.length})`, '', 'Some samples passed and some failed.', '');
     out.push(...foldAfter(0, flaky, 'flaky cases'));
+  }
+  const unsure = judgeUnsureCases(summary);
+  if (unsure.length > 0) {
+    out.push(`### Judge unsure (${unsure.length})`, '', "Cases with samples whose judge verdicts split: the judge's call is not to be trusted there.", '');
+    out.push(...foldAfter(0, unsure, 'judge-unsure cases'));
   }
   out.push(`<sub>run ${cell(summary.runId)} · provider ${cell(summary.provider)} · every sample is in results.jsonl, the full figures in summary.json</sub>`, '');
   return out.join('\n');

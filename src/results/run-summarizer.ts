@@ -14,6 +14,8 @@ interface CaseTally {
   passed: number;
   failed: number;
   errored: number;
+  /** Samples whose judge verdicts split. */
+  judgeUnsure: number;
   costUsd: number;
   costedSamples: number;
   /** Sum of ln(latency) over completed samples with a latency, for the case's geometric mean. */
@@ -66,7 +68,7 @@ export class RunSummarizer {
     group.tally.add(record, isCostMismatch);
     let kase = group.cases.get(record.case);
     if (!kase) {
-      kase = { passed: 0, failed: 0, errored: 0, costUsd: 0, costedSamples: 0, logLatencySum: 0, timedSamples: 0, firstFailure: null, firstFailureAt: Infinity };
+      kase = { passed: 0, failed: 0, errored: 0, judgeUnsure: 0, costUsd: 0, costedSamples: 0, logLatencySum: 0, timedSamples: 0, firstFailure: null, firstFailureAt: Infinity };
       group.cases.set(record.case, kase);
     }
     if (record.status !== 'errored' && record.costUsd !== null) {
@@ -77,6 +79,7 @@ export class RunSummarizer {
       kase.logLatencySum += Math.log(record.latencyMs);
       kase.timedSamples++;
     }
+    if (record.judge?.isUnsure) kase.judgeUnsure++;
     if (record.status === 'errored') kase.errored++;
     else if (record.pass) kase.passed++;
     else {
@@ -134,6 +137,8 @@ export class RunSummarizer {
           costPerSampleUsd: c.costedSamples > 0 ? c.costUsd / c.costedSamples : null,
           latencyGeoMeanMs: c.timedSamples > 0 ? Math.exp(c.logLatencySum / c.timedSamples) : null,
           flaky,
+          // Undefined (left out of summary.json) unless a judge was unsure: one shape for every case.
+          judgeUnsure: c.judgeUnsure > 0 ? c.judgeUnsure : undefined,
           passAtK: curve.passAtK,
           passHatK: curve.passHatK,
           firstFailure: c.firstFailure,

@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { GateOn } from '../config/gate-on.js';
+import type { JudgeCalibration } from './judge-calibration.js';
 import type { CostEstimate } from '../cost/cost-estimate.js';
 import type { TrafficProjection } from '../cost/project-traffic.js';
 import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
@@ -43,6 +44,23 @@ export interface Counters {
   tokens: TokenTotals;
   /** Errored samples by error code. */
   errorsByCode: Partial<Record<SampleErrorCode, number>>;
+  /**
+   * What grading cost, apart from `costUsd` (the candidate's): present when a judge graded a sample.
+   * `costUsd` + `judgeCostUsd` is what the run spent.
+   */
+  judgeCostUsd?: number;
+  /** Judge calls, cache hits and samples whose verdicts split; present with `judgeCostUsd`. */
+  judge?: JudgeCounters;
+}
+
+/** Judge calls behind a set of samples. */
+export interface JudgeCounters {
+  calls: number;
+  /** Calls answered from the verdict cache (not paid for again). */
+  cachedCalls: number;
+  tokens: TokenTotals;
+  /** Samples whose judge verdicts split ("judge unsure"). */
+  unsureSamples: number;
 }
 
 /** One suite × model × thinkingLevel × numberResults. */
@@ -115,6 +133,8 @@ export interface CaseSummary {
   latencyGeoMeanMs?: number | null;
   /** Its completed samples disagree: some passed, some failed. */
   flaky: boolean;
+  /** Samples whose judge verdicts split ("judge unsure"); present when any did. */
+  judgeUnsure?: number | undefined;
   /** pass@k for k = 1 … completed samples (at most 16): the chance that one of k samples passes. */
   passAtK: number[];
   /** pass^k: the chance that all of k samples pass. */
@@ -190,4 +210,12 @@ export interface RunSummary {
   /** The comparison with `--baseline`, when one was given. */
   baseline: Comparison | null;
   gate: GateResult;
+  /**
+   * The calibrations (`evalgate calibrate`) of the judge rubrics this run used, when there are any:
+   * how far its judges' verdicts can be trusted. Absent without one.
+   */
+  judgeCalibrations?: RecordedCalibration[];
 }
+
+/** A calibration as a run records it: the figures, without the lists of misses. */
+export type RecordedCalibration = Omit<JudgeCalibration, 'falsePasses' | 'falseFails'> & { falsePasses: number; falseFails: number };

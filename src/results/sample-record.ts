@@ -25,6 +25,8 @@ export const SAMPLE_ERROR_CODES = [
   'MISSING_RESULT',
   'ASYNC_TIMEOUT',
   'INTERRUPTED',
+  'SCRIPT_ERROR',
+  'JUDGE_ERROR',
   'UNKNOWN_ERROR',
 ] as const;
 export type SampleErrorCode = (typeof SAMPLE_ERROR_CODES)[number];
@@ -62,6 +64,45 @@ export interface AssertionOutcome {
   message: string;
   /** Set when the check could not be carried out (a regex past its time bound); the outcome counts as failed. */
   errored?: true;
+}
+
+/** One verdict a judge gave on a sample. */
+export interface JudgeVerdictRecord {
+  pass: boolean;
+  score: number;
+  reason: string;
+  /** Answered from the verdict cache: not paid for again. */
+  cached: boolean;
+  /** What this call cost, USD (0 when cached; null when the model has no price and the API sent none). */
+  costUsd: number | null;
+}
+
+/** What one judge assertion decided on a sample, and from which verdicts. */
+export interface JudgeAssertionRecord {
+  model: string;
+  thinkingLevel: ThinkingLevel;
+  /** The hash of the prompt template the verdicts were asked with (`evalgate validate --show-judge-prompt`). */
+  promptVersion: string;
+  /** A hash of the rubric (with reference), to match a calibration to it. */
+  rubricHash: string;
+  pass: boolean;
+  /** Share of verdicts on the majority's side: 1 when all agree. */
+  agreement: number;
+  /** True when the verdicts split: the sample is listed as "judge unsure". */
+  isUnsure: boolean;
+  verdicts: JudgeVerdictRecord[];
+}
+
+/** The judging of one sample: every judge call made for it, and what they cost apart from the answer. */
+export interface SampleJudging {
+  /** Judge calls answered for this sample (cache hits included). */
+  calls: number;
+  cachedCalls: number;
+  /** What the calls not answered from the cache cost, USD. */
+  costUsd: number;
+  tokens: { prompt: number; completion: number; thinking: number };
+  isUnsure: boolean;
+  judges: JudgeAssertionRecord[];
 }
 
 /** Why a sample errored. */
@@ -121,6 +162,8 @@ export interface SampleRecord {
    * usage; see trustReportedCost): says what it was and what `costUsd` counts instead. Absent otherwise.
    */
   costFlag?: string;
+  /** Set when a judge graded the sample: its verdicts and cost, apart from the candidate's `costUsd`. */
+  judge?: SampleJudging;
 }
 
 /** A sample's place among its case's samples at one setting: by repeat, then index. */

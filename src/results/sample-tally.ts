@@ -1,7 +1,7 @@
 import type { DeliveryMethod } from '../config/runware-limits.js';
 import { LatencySketch } from './latency-sketch.js';
 import { StreamingDistribution } from '../cost/streaming-distribution.js';
-import type { Counters } from './run-summary.js';
+import type { Counters, JudgeCounters } from './run-summary.js';
 import type { SampleErrorCode, SampleRecord } from './sample-record.js';
 
 /**
@@ -38,6 +38,9 @@ export class SampleTally {
   backoffTotalMs = 0;
   backoffMaxMs = 0;
   readonly errorsByCode: Partial<Record<SampleErrorCode, number>> = {};
+  /** Judge spend, apart from the candidate's `costUsd`. */
+  judgeCostUsd = 0;
+  readonly judge: JudgeCounters = { calls: 0, cachedCalls: 0, tokens: { prompt: 0, completion: 0, thinking: 0 }, unsureSamples: 0 };
 
   add(record: SampleRecord, isCostMismatch = false): void {
     if (isCostMismatch) this.costMismatches++;
@@ -50,12 +53,24 @@ export class SampleTally {
       this.backoffMaxMs = Math.max(this.backoffMaxMs, record.backoffMs ?? 0);
     }
     this.samples++;
+    if (record.judge) {
+      // Grading is counted apart, whatever became of the sample: the calls were made.
+      this.judge.calls += record.judge.calls;
+      this.judge.cachedCalls += record.judge.cachedCalls;
+      this.judgeCostUsd += record.judge.costUsd;
+      this.judge.tokens.prompt += record.judge.tokens.prompt;
+      this.judge.tokens.completion += record.judge.tokens.completion;
+      this.judge.tokens.thinking += record.judge.tokens.thinking;
+      if (record.judge.isUnsure) this.judge.unsureSamples++;
+    }
     // Journals written before delivery methods were recorded were all sync.
     this.deliveryMethods.add(record.deliveryMethod ?? 'sync');
     if (record.status === 'errored') {
       this.errored++;
       const code = record.error?.code ?? 'UNKNOWN_ERROR';
       this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+      // An answer whose check errored (a script threw, a judge gave no verdict) was still paid for.
+      if (record.costUsd !== null) this.costUsd += record.costUsd;
       return;
     }
     if (record.pass) this.passed++;
@@ -106,6 +121,7 @@ export class SampleTally {
       },
       tokens: { ...this.tokens },
       errorsByCode: { ...this.errorsByCode },
+      ...(this.judge.calls > 0 ? { judgeCostUsd: this.judgeCostUsd, judge: { ...this.judge, tokens: { ...this.judge.tokens } } } : {}),
     };
   }
 }

@@ -23,9 +23,10 @@ export interface OutputOverrun {
   reservedOutputTokens: number;
 }
 
-/** A trial's hold on the budget while it is in flight. */
+/** A trial's (or a judge call's) hold on the budget while it is in flight. */
 export interface Reservation {
-  readonly trial: Trial;
+  /** Absent for a request that is not a trial: a judge's call, reserved at a fixed worst case. */
+  readonly trial?: Trial;
   usd: number;
 }
 
@@ -76,12 +77,21 @@ export class BudgetGuard {
     return reservation;
   }
 
+  /** Reserves `usd` for a request that is not a trial (a judge's call); null when it would pass the budget. */
+  tryReserveUsd(usd: number): Reservation | null {
+    if (this.spent + this.reserved + usd > this.maxCostUsd) return null;
+    const reservation: Reservation = { usd };
+    this.reserved += usd;
+    this.open.add(reservation);
+    return reservation;
+  }
+
   /**
    * Replaces a reservation with what the trial cost. Output billed past its `maxTokens` first raises
    * the model's worst case and re-values every reservation still open.
    */
   settle(reservation: Reservation, charge: TrialCharge): void {
-    this.observe(reservation.trial, charge.billedOutputTokens);
+    if (reservation.trial) this.observe(reservation.trial, charge.billedOutputTokens);
     this.open.delete(reservation);
     this.reserved -= reservation.usd;
     this.spent += Number.isFinite(charge.costUsd) ? Math.max(0, charge.costUsd) : 0;
@@ -112,7 +122,7 @@ export class BudgetGuard {
     }
     this.reserved = 0;
     for (const open of this.open) {
-      if (open.trial.setting.model === model) open.usd = Math.max(open.usd, this.worstCaseUsd(open.trial));
+      if (open.trial?.setting.model === model) open.usd = Math.max(open.usd, this.worstCaseUsd(open.trial));
       this.reserved += open.usd;
     }
   }

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Assertion } from '../assertions/assertion.js';
-import { compileAssertion } from '../assertions/assertion-registry.js';
+import { compileChecks, type CompiledChecks } from '../assertions/assertion-registry.js';
 import { RegexRunner } from '../assertions/regex-runner.js';
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { LoadedCase } from '../config/loaded-suite.js';
@@ -9,8 +8,11 @@ import type { Trial } from '../plan/trial.js';
 import type { Provider } from '../providers/provider.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
-import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
+import type { RecordedCalibration, RunConfigRecord, RunSummary } from '../results/run-summary.js';
 import { REFUSAL_CODES, type SampleRecord } from '../results/sample-record.js';
+import { applyDeferredChecks } from './apply-deferred-checks.js';
+import { createJudgeGateway } from './create-judge-gateway.js';
+import { JudgeCache } from './judge-cache.js';
 import { buildSampleRecords } from './build-sample-records.js';
 import type { Clock } from './clock.js';
 import { checkBudget } from '../cost/check-budget.js';
@@ -77,6 +79,10 @@ export interface RunEvalOptions {
    * maxTokens, a cost not to be trusted), each once; `stopping: …` when the API refuses the key.
    */
   tell?: (line: string) => void;
+  /** Folder of cached judge verdicts; absent with `--no-judge-cache` (every verdict is asked for). */
+  judgeCacheDir?: string;
+  /** Calibrations of the judge rubrics the plan uses, recorded in summary.json. */
+  judgeCalibrations?: readonly RecordedCalibration[];
 }
 
 /**
@@ -118,11 +124,27 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
-  const compiled = new WeakMap<LoadedCase, readonly Assertion[]>();
-  const assertionsFor = (kase: LoadedCase) => {
-    let list = compiled.get(kase);
-    if (!list) compiled.set(kase, (list = kase.assertions.map((spec) => compileAssertion(spec, { regex: regexRunner }))));
-    return list;
+  const compiled = new WeakMap<LoadedCase, CompiledChecks>();
+  const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
+  // Judges are asked through the same provider, retries, deadline and budget as the candidate; a
+  // trial's judge calls happen inside its queue slot, so they share the run's concurrency too.
+  const judge = createJudgeGateway({
+    provider: options.provider,
+    retry: options.retry,
+    requestTimeoutMs: options.requestTimeoutMs,
+    clock: options.clock,
+    signal: options.abortSignal,
+    retryBudget,
+    ...(budgetGuard ? { budget: budgetGuard } : {}),
+    ...(options.judgeCacheDir !== undefined ? { cache: new JudgeCache(options.judgeCacheDir) } : {}),
+  });
+  const checksFor = (trial: Trial) => {
+    let checks = compiled.get(trial.case);
+    if (!checks) {
+      const subject = { suite: trial.suite, caseId: trial.caseId, vars: trial.case.vars ?? {} };
+      compiled.set(trial.case, (checks = compileChecks(trial.case.assertions, { regex: regexRunner, subject, judge, conversation: trial.request.messages })));
+    }
+    return checks;
   };
 
   for (const reporter of options.reporters) {
@@ -139,7 +161,6 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     });
   }
 
-  const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
   let inFlight = 0;
   let refusal: { code: string; message: string; httpStatus?: number } | null = null;
   const costWarned = new Set<string>();
@@ -167,7 +188,9 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       refusal = outcome.failure;
       tell(`stopping: ${describeRefusal(refusal)}; no new request is sent (those in flight finish)`);
     }
-    const records = await buildSampleRecords(trial, outcome, assertionsFor(trial.case), queuedMs);
+    const checks = checksFor(trial);
+    const records = await buildSampleRecords(trial, outcome, checks.sync, queuedMs);
+    await applyDeferredChecks(records, checks.deferred);
     const flagged = records.find((r) => r.costFlag !== undefined);
     if (flagged && !costWarned.has(trial.setting.model)) {
       costWarned.add(trial.setting.model);
@@ -224,6 +247,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     projection: options.traffic ? (groups) => projectSettings(groups, measured, 'run', options.traffic!) : null,
     config: options.configRecord,
   }, options.baseline);
+  if (options.judgeCalibrations && options.judgeCalibrations.length > 0) summary.judgeCalibrations = [...options.judgeCalibrations];
   await announceFinished(options.reporters, summary, options.runDir);
   return summary;
 }

@@ -25,7 +25,7 @@ describe('an estimate learned from one run predicts the next', () => {
 
   beforeAll(async () => {
     project = mkdtempSync(path.join(tmpdir(), 'evalgate-accuracy-'));
-    for (const entry of ['evals', 'fixtures/schemas', 'fixtures/simulator']) cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
+    for (const entry of ['evals', 'fixtures/schemas', 'fixtures/simulator', 'fixtures/data']) cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
     const config = readFileSync(path.join(root, 'evalconfig.yaml'), 'utf8').replace(/latencyScale: [\d.]+/, 'latencyScale: 0');
     writeFileSync(path.join(project, 'evalconfig.yaml'), config);
     first = await run(7, 'reports/first');

@@ -81,20 +81,24 @@ describe('record and replay', () => {
     const io = memoryIo({ cwd: root });
     const out = path.join(dir, 'examples');
     // The examples gate the setting each ships (gateOn), and the recorded answers pass there.
-    expect(await runCli(['run', '--provider', 'replay', '--out', out, '--reporter', 'json'], io)).toBe(0);
+    // --no-judge-cache: the release notes' judge is replayed too, never answered from a cache in the repository.
+    expect(await runCli(['run', '--provider', 'replay', '--no-judge-cache', '--out', out, '--reporter', 'json'], io)).toBe(0);
     const { summary } = read(out);
     expect(summary.groups.filter((g) => g.gated).map((g) => `${g.suite} ${g.thinkingLevel}`)).toEqual([
       'invoice-extraction high', 'release-notes-summary high', 'support-reply-models high', 'ticket-triage medium',
     ]);
     expect(summary.totals).toMatchObject({ trials: 76, samples: 176, errored: 0 });
     expect(summary.simulated).toBe(true);
+    // The judge's calls are replayed like the answers, and counted apart from them.
+    expect(summary.totals.judge).toMatchObject({ calls: 24, cachedCalls: 0 });
+    expect(summary.totals.judgeCostUsd).toBeGreaterThan(0);
     // The model comparison streams: its recordings carry each sample's time to first token.
     const streamed = summary.groups.filter((g) => g.suite === 'support-reply-models');
     expect(streamed.map((g) => g.model).sort()).toEqual(['deepseek-v4-flash', 'deepseek-v4-flash', 'openai-gpt-5-5', 'openai-gpt-5-5']);
     for (const group of streamed) expect(group.timeToFirstTokenMs?.p50).toBeGreaterThan(0);
     // Replaying is deterministic: the same cassettes give the same verdicts.
     const again = path.join(dir, 'again');
-    await runCli(['run', '--provider', 'replay', '--out', again, '--reporter', 'json'], memoryIo({ cwd: root }));
+    await runCli(['run', '--provider', 'replay', '--no-judge-cache', '--out', again, '--reporter', 'json'], memoryIo({ cwd: root }));
     expectSameTotals(read(again).summary.totals, summary.totals);
   });
 });

@@ -1,7 +1,9 @@
 import { FinishReasonSpecSchema } from '../../src/config/assertion-spec-schema.js';
 import { describe, expect, it } from 'vitest';
 import type { ParsedJson, SampleView } from '../../src/assertions/assertion.js';
-import { compile } from '../support/compile.js';
+import { compile, testRegexRunner } from '../support/compile.js';
+import { compileAssertion } from '../../src/assertions/assertion-registry.js';
+import type { JudgeGateway } from '../../src/assertions/judge-gateway.js';
 import { evaluateAssertions } from '../../src/assertions/evaluate-assertions.js';
 import { ASSERTION_TYPES, type AssertionSpecOf, type AssertionType } from '../../src/config/assertion-spec-schema.js';
 import { JsonSchemaCompiler } from '../../src/config/json-schema-compiler.js';
@@ -379,12 +381,21 @@ describe('compileAssertion', () => {
     costUsd: { type: 'costUsd', max: 1 },
     latencyMs: { type: 'latencyMs', max: 1000 },
     toolCall: { type: 'toolCall', not: true },
+    equals: { type: 'equals', value: '{"x": 1}', ignoreCase: false, not: false },
+    jsonField: { type: 'jsonField', path: '$.x', steps: ['x'], equals: 1, not: false },
+    script: { type: 'script', module: 'check.ts', label: 'check.ts', fn: (output) => output.includes('x') },
+    judge: {
+      type: 'judge', rubric: 'Has x.', samples: 1,
+      grader: { model: 'openai-gpt-5-5', air: 'openai:gpt@5.5', thinkingLevel: 'low', maxTokens: 500, pricing: { price: { input: 1, output: 1 }, thinkingBilling: 'separate' } },
+    },
   };
+  /** A judge that always passes, for the check of shapes. */
+  const judge: JudgeGateway = { ask: async () => ({ text: '{"pass": true, "score": 1, "reason": "has x"}', finishReason: 'stop', usage: null, costUsd: 0, cached: false }) };
 
   it.each([...ASSERTION_TYPES])('compiles a minimal %s spec into a check of that type', async (type) => {
-    const assertion = compile(MINIMAL[type]);
+    const assertion = compileAssertion(MINIMAL[type], { regex: testRegexRunner, judge });
     expect(assertion.type).toBe(type);
-    const outcome = (await assertion.check(makeView({ text: '{"x": 1}' })));
+    const outcome = await assertion.check(makeView({ text: '{"x": 1}' }));
     expect(outcome.type).toBe(type);
     expect(outcome.pass).toBe(true);
     expect(outcome.message).not.toBe('');

@@ -19,12 +19,20 @@ function recordingHandlers(result = 0) {
   };
   const handlers: CommandHandlers = {
     run: record('run'), validate: record('validate'), estimate: record('estimate'), simulate: record('simulate'), init: record('init'), report: record('report'),
-    compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'), models: record('models'),
+    compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'), models: record('models'), rescore: record('rescore'), calibrate: record('calibrate'),
   };
   return { handlers, calls };
 }
 
 describe('command line parsing', () => {
+  it('parses rescore and calibrate, with --no-judge-cache', async () => {
+    const { handlers, calls } = recordingHandlers();
+    await runCli(['rescore', 'reports/r1', '--out', 'r2', '--no-judge-cache'], memoryIo({ cwd: root }), handlers);
+    await runCli(['calibrate', 'evals/x.yaml', '--labels', 'labels.csv'], memoryIo({ cwd: root }), handlers);
+    expect(calls[0]).toMatchObject({ command: 'rescore', args: { runDir: 'reports/r1', out: 'r2', judgeCache: false } });
+    expect(calls[1]).toMatchObject({ command: 'calibrate', args: { suite: 'evals/x.yaml', labels: 'labels.csv', judgeCache: true, json: false } });
+  });
+
   it('parses run with suites, lists given with commas or repeated, and choices', async () => {
     const { handlers, calls } = recordingHandlers();
     const io = memoryIo({ cwd: root });

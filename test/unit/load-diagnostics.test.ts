@@ -53,6 +53,10 @@ const PINNED_BY: Record<DiagnosticCode, 'fixture' | 'written by this test' | 'a 
   IMAGE_TOO_LARGE: 'written by this test',
   IGNORED_SETTING: 'a warning, never thrown',
   YAML_WARNING: 'a warning, never thrown',
+  BAD_JSON_PATH: 'fixture',
+  // Pinned in the data file, not the suite: test/unit/case-data-files.test.ts.
+  BAD_DATA_FILE: 'written by this test',
+  BAD_SCRIPT: 'fixture',
 };
 
 function isDiagnosticCode(value: string): value is DiagnosticCode {

@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
+import { findCalibrations } from '../../run/find-calibrations.js';
 import { parseShard, selectShard } from '../../plan/select-shard.js';
 import { readBaseline } from '../../run/read-baseline.js';
 import { verdictChanges, verdictFingerprint } from '../../run/verdict-fingerprint.js';
@@ -178,6 +179,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       ...(traffic ? { traffic } : {}),
       ...(args.maxCost !== undefined ? { budget: { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } } : {}),
       tell: (line) => io.stderr.write(`${sanitizeForTerminal(line)}\n`),
+      ...(args.judgeCache ? { judgeCacheDir: path.resolve(config.rootDir, config.judge.cacheDir) } : {}),
+      judgeCalibrations: findCalibrations(trials, path.resolve(config.rootDir, config.judge.calibrationsDir)),
     });
     if (!args.out && !resumeDir) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;

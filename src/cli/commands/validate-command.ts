@@ -1,3 +1,4 @@
+import { JUDGE_PROMPT_VERSION, JUDGE_SYSTEM_PROMPT, JUDGE_USER_TEMPLATE, VERDICT_JSON_SCHEMA } from '../../assertions/judge-prompt.js';
 import { ExitCode } from '../../errors.js';
 import { formatCount } from '../../results/format-figures.js';
 import type { CliIo } from '../cli-io.js';
@@ -27,7 +28,25 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
       `  ${suite.name} (${suite.file}): ${new Set(own.map((t) => t.caseId)).size} cases × models ${models} × levels ${levels} × numberResults ${ns} → ${own.length} trials · delivery ${delivery}\n`,
     );
   }
+  if (args.showJudgePrompt) io.stdout.write(`\n${describeJudgePrompt()}`);
   return ExitCode.ok;
+}
+
+/** What every judge request sends, with `{{…}}` where each sample's parts go, and the prompt's version. */
+export function describeJudgePrompt(): string {
+  return [
+    `Judge prompt, version ${JUDGE_PROMPT_VERSION} (recorded with every verdict as promptVersion)`,
+    '',
+    '--- system prompt ---',
+    JUDGE_SYSTEM_PROMPT,
+    '',
+    '--- user message (a section is left out when it has nothing: no reference, no tool calls) ---',
+    JUDGE_USER_TEMPLATE,
+    '',
+    '--- outputFormat: JSON, jsonSchema ---',
+    JSON.stringify(VERDICT_JSON_SCHEMA, null, 2),
+    '',
+  ].join('\n');
 }
 
 function plural(n: number, noun: string): string {

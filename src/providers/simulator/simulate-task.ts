@@ -4,6 +4,7 @@ import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel, t
 import { priceUsage } from '../../cost/price-usage.js';
 import type { Usage } from '../../results/sample-record.js';
 import { GENERIC_SCENARIO, type LevelBehaviour, type Scenario } from './scenario.js';
+import { isJudgeTask, simulateJudgeTask } from './simulate-judge-task.js';
 
 /** A textInference task the simulator accepted. */
 export interface SimulatorTask {
@@ -54,6 +55,7 @@ const THINKING_SIGMA = 0.35;
  * (`length`) honestly when thinking and text exceed maxTokens.
  */
 export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[], seed: number, occurrence: number): SimulatedTask {
+  if (isJudgeTask(task)) return simulateJudgeTask(task, scenarios, seed, occurrence);
   const haystack = [task.systemPrompt ?? '', ...task.messages.map((m) => m.content)].join('\n');
   const scenario = scenarios.find((s) => s.match.test(haystack)) ?? GENERIC_SCENARIO;
   const lastUser = [...task.messages].reverse().find((m) => m.role === 'user')?.content ?? '';

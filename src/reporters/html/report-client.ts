@@ -68,6 +68,15 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
       `${totals.samples} samples · ${totals.passed} passed · ${totals.failed} failed · ${totals.errored} errored · ${totals.retries} retries · ` +
         `pass rate ${pct(totals.passRate)} · ${usd(totals.costUsd)} · p50 ${ms(totals.latencyMs.p50)} · p95 ${ms(totals.latencyMs.p95)}`),
   );
+  if (totals.judgeCostUsd !== undefined && totals.judge) {
+    // Grading is paid apart from the answers; the settings' $/sample above stay the answers' own.
+    const j = totals.judge;
+    verdict.append(
+      el('p', { class: 'totals judge' },
+        `Judge: ${j.calls} calls${j.cachedCalls ? ` (${j.cachedCalls} cached, not paid again)` : ''} · ${usd(totals.judgeCostUsd)}, apart from the answers' ${usd(totals.costUsd)} · ` +
+          `run total ${usd(totals.costUsd + totals.judgeCostUsd)}${j.unsureSamples ? ` · ${j.unsureSamples} samples judge unsure` : ''}`),
+    );
+  }
   root.append(verdict);
 
   // Against the baseline: per setting its change, adjusted p, verdict, and the smallest drop it can see.
