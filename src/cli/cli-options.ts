@@ -114,6 +114,16 @@ export interface ModelsArgs {
   json: boolean;
 }
 
+/** Arguments of `evalgate comment`. */
+export interface CommentArgs {
+  runDir?: string;
+  config?: string;
+  github: boolean;
+  gitlab: boolean;
+  /** The name of the artefact that holds the full report, for the comment's pointer. */
+  artifact: string;
+}
+
 /** Arguments of `evalgate init`. */
 export interface InitArgs {
   force: boolean;
@@ -238,3 +248,10 @@ export const MODELS_OPTIONS = {
 export const INIT_OPTIONS = {
   force: { type: 'boolean', default: false, describe: 'Overwrite files that exist' },
 } satisfies Record<keyof InitArgs, Options>;
+
+export const COMMENT_OPTIONS = {
+  config,
+  github: { type: 'boolean', default: false, describe: 'Post to the pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL)' },
+  gitlab: { type: 'boolean', default: false, describe: 'Post to the merge request (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID, GITLAB_TOKEN)' },
+  artifact: { type: 'string', default: 'evalgate-report', describe: 'Name of the CI artefact that holds the full report, for the comment\'s pointer' },
+} satisfies Record<Exclude<keyof CommentArgs, 'runDir'>, Options>;

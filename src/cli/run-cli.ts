@@ -5,6 +5,7 @@ import { packageVersion } from './package-version.js';
 import {
   ADVISE_OPTIONS,
   BASELINE_OPTIONS,
+  COMMENT_OPTIONS,
   COMPARE_OPTIONS,
   ESTIMATE_OPTIONS,
   INIT_OPTIONS,
@@ -17,6 +18,7 @@ import {
   VALIDATE_OPTIONS,
   type AdviseArgs,
   type BaselineArgs,
+  type CommentArgs,
   type CompareArgs,
   type EstimateArgs,
   type InitArgs,
@@ -42,6 +44,7 @@ export interface CommandHandlers {
   baseline(args: BaselineArgs, io: CliIo): Promise<number>;
   advise(args: AdviseArgs, io: CliIo): Promise<number>;
   models(args: ModelsArgs, io: CliIo): Promise<number>;
+  comment(args: CommentArgs, io: CliIo): Promise<number>;
 }
 
 /** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
@@ -57,6 +60,7 @@ export const defaultHandlers: CommandHandlers = {
   baseline: async (args, io) => (await import('./commands/baseline-command.js')).baselineCommand(args, io),
   advise: async (args, io) => (await import('./commands/advise-command.js')).adviseCommand(args, io),
   models: async (args, io) => (await import('./commands/models-command.js')).modelsCommand(args, io),
+  comment: async (args, io) => (await import('./commands/comment-command.js')).commentCommand(args, io),
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
@@ -106,6 +110,13 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
   },
   { name: 'models', usage: 'models', describe: "List the model table: each model's AIR, what it takes, its price, and what is unconfirmed; sends nothing", options: MODELS_OPTIONS },
   {
+    name: 'comment',
+    usage: 'comment [runDir]',
+    describe: 'Post a run\'s verdict to the pull request (--github) or merge request (--gitlab) as one comment, updated by later runs',
+    options: COMMENT_OPTIONS,
+    positional: ['runDir', { type: 'string', describe: 'The run folder (default: <outDir>/latest)' }],
+  },
+  {
     name: 'estimate',
     usage: 'estimate [suites..]',
     describe: 'Estimate what a run will cost, learning from earlier runs, and project it to production traffic; sends nothing',
@@ -137,7 +148,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, models, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, models, comment, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())

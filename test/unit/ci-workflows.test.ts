@@ -35,7 +35,7 @@ async function parses(argv: string[]): Promise<{ code: number; command?: string;
     command = name;
     return 0;
   };
-  const handlers = Object.fromEntries(['run', 'validate', 'simulate', 'init', 'report', 'compare', 'merge', 'baseline', 'advise'].map((n) => [n, record(n)])) as unknown as CommandHandlers;
+  const handlers = Object.fromEntries(['run', 'validate', 'simulate', 'init', 'report', 'compare', 'merge', 'baseline', 'advise', 'comment', 'estimate', 'scenario'].map((n) => [n, record(n)])) as unknown as CommandHandlers;
   const io = memoryIo({ cwd: root });
   const code = await runCli(argv, io, handlers);
   return { code, ...(command ? { command } : {}), stderr: io.err() };
