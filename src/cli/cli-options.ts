@@ -24,6 +24,8 @@ export interface RunArgs {
   gateOn?: string[];
   shard?: string;
   traffic?: string;
+  /** A run folder (or folder of them) the cost estimate learns from instead of `outDir`: a downloaded baseline in CI. */
+  history?: string;
   webhookListen?: string;
   webhookPublicUrl?: string;
 }
@@ -177,6 +179,7 @@ export const RUN_OPTIONS = {
   gateOn,
   shard: { type: 'string', describe: 'Run part i of n of the plan (e.g. 2/3), for parallel CI jobs; evalgate merge combines the parts' },
   traffic: { ...traffic, describe: 'Project cost to production traffic in summary.json and the report, e.g. 50000/day or 1.5M/month' },
+  history: { type: 'string', describe: 'Learn the cost estimate (and --max-cost\'s expectation) from this run folder or folder of run folders instead of `outDir`, e.g. a baseline downloaded in CI' },
   webhookListen: {
     type: 'string',
     describe: 'Receive async results by webhook: listen on HOST:PORT (e.g. 0.0.0.0:8080) and send each async task a webhookURL with a per-run secret token; polling covers what is late',

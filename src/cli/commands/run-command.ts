@@ -80,8 +80,12 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (!previous && existsSync(path.join(runDir, 'results.jsonl'))) {
     throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
   }
-  // Earlier runs in outDir, never this one, teach the estimate recorded beside the actual cost.
-  const estimator = await loadCostEstimator(trials, config.models, outRoot, { exclude: runDir, prompts: 'measured' });
+  // Earlier runs in outDir (or --history), never this one, teach the estimate recorded beside the actual cost.
+  const historyRoot = args.history !== undefined ? path.resolve(io.cwd, args.history) : outRoot;
+  if (args.history !== undefined && !existsSync(historyRoot)) {
+    throw new EvalgateError('USAGE', `--history ${args.history} does not exist`, { hint: 'give a run folder (it holds results.jsonl) or a folder of run folders, such as a downloaded baseline' });
+  }
+  const estimator = await loadCostEstimator(trials, config.models, historyRoot, { exclude: runDir, prompts: 'measured' });
   const receiver = await startWebhookReceiver(args, trials, providerName, io);
   let setup: Awaited<ReturnType<typeof createProvider>>;
   try {
