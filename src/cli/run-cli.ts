@@ -1,5 +1,5 @@
 import yargs, { type Options, type PositionalOptions } from 'yargs';
-import { ExitCode } from '../errors.js';
+import { ConfigError, ExitCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { packageVersion } from './package-version.js';
 import {
@@ -179,6 +179,10 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     const handler = handlers[chosen.command] as (args: unknown, io: CliIo) => Promise<number>;
     return await handler(chosen.args, io);
   } catch (error) {
+    if (error instanceof ConfigError && io.env.GITHUB_ACTIONS === 'true') {
+      const { annotateDiagnostics } = await import('../reporters/workflow-annotations.js');
+      io.stdout.write(`${annotateDiagnostics(error.diagnostics).join('\n')}\n`);
+    }
     return reportError(error, io.stderr);
   }
 }
