@@ -126,6 +126,14 @@ export interface CommentArgs {
   artifact: string;
 }
 
+/** Arguments of `evalgate scenario`. */
+export interface ScenarioArgs {
+  suite: string;
+  config?: string;
+  out?: string;
+  force: boolean;
+}
+
 /** Arguments of `evalgate init`. */
 export interface InitArgs {
   force: boolean;
@@ -258,3 +266,9 @@ export const COMMENT_OPTIONS = {
   gitlab: { type: 'boolean', default: false, describe: 'Post to the merge request (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID, GITLAB_TOKEN)' },
   artifact: { type: 'string', default: 'evalgate-report', describe: 'Name of the CI artefact that holds the full report, for the comment\'s pointer' },
 } satisfies Record<Exclude<keyof CommentArgs, 'runDir'>, Options>;
+
+export const SCENARIO_OPTIONS = {
+  config,
+  out: { type: 'string', describe: 'File to write (default: <simulator.scenarios>/<suite name>.yaml)' },
+  force: { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' },
+} satisfies Record<Exclude<keyof ScenarioArgs, 'suite'>, Options>;

@@ -13,6 +13,7 @@ import {
   MODELS_OPTIONS,
   REPORT_OPTIONS,
   RUN_OPTIONS,
+  SCENARIO_OPTIONS,
   SIMULATE_OPTIONS,
   SUITES_POSITIONAL,
   VALIDATE_OPTIONS,
@@ -26,6 +27,7 @@ import {
   type ModelsArgs,
   type ReportArgs,
   type RunArgs,
+  type ScenarioArgs,
   type SimulateArgs,
   type ValidateArgs,
 } from './cli-options.js';
@@ -45,6 +47,7 @@ export interface CommandHandlers {
   advise(args: AdviseArgs, io: CliIo): Promise<number>;
   models(args: ModelsArgs, io: CliIo): Promise<number>;
   comment(args: CommentArgs, io: CliIo): Promise<number>;
+  scenario(args: ScenarioArgs, io: CliIo): Promise<number>;
 }
 
 /** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
@@ -61,6 +64,7 @@ export const defaultHandlers: CommandHandlers = {
   advise: async (args, io) => (await import('./commands/advise-command.js')).adviseCommand(args, io),
   models: async (args, io) => (await import('./commands/models-command.js')).modelsCommand(args, io),
   comment: async (args, io) => (await import('./commands/comment-command.js')).commentCommand(args, io),
+  scenario: async (args, io) => (await import('./commands/scenario-command.js')).scenarioCommand(args, io),
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
@@ -110,6 +114,13 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
   },
   { name: 'models', usage: 'models', describe: "List the model table: each model's AIR, what it takes, its price, and what is unconfirmed; sends nothing", options: MODELS_OPTIONS },
   {
+    name: 'scenario',
+    usage: 'scenario <suite>',
+    describe: 'Write a starting simulator scenario for a suite, so an offline run answers its cases instead of placeholders',
+    options: SCENARIO_OPTIONS,
+    positional: ['suite', { type: 'string', describe: 'The suite file' }],
+  },
+  {
     name: 'comment',
     usage: 'comment [runDir]',
     describe: 'Post a run\'s verdict to the pull request (--github) or merge request (--gitlab) as one comment, updated by later runs',
@@ -148,7 +159,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, models, comment, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, estimate, report, compare, merge, baseline, advise, models, comment, scenario, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())

@@ -6,6 +6,7 @@ import type { SuiteRecommendation } from '../results/recommend-settings.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
 import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display.js';
 import { renderCostNotes } from './render-cost-notes.js';
+import { placeholderNote } from './placeholder-note.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import { deliveryNotes } from './settings-details.js';
 import type { Reporter } from './reporter.js';
@@ -125,6 +126,8 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
     const source = summary.provider === 'replay' ? 'replayed from a recording of the built-in simulator' : 'simulated by the built-in simulator';
     out.push(paint('yellow', `These answers are ${source}; costs and latencies are illustrative.`));
   }
+  const placeholders = placeholderNote(summary);
+  if (placeholders) out.push(paint('yellow', `⚠ ${placeholders}`));
 
   const verdict = summary.gate.passed ? paint('green', 'PASSED') : paint('red', 'FAILED');
   out.push(`Gate: ${verdict} (exit ${summary.gate.exitCode})`);

@@ -2,6 +2,7 @@ import { formatCappedList, formatCount, formatExactPercent, formatInterval, form
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
+import { PLACEHOLDER_WARNING, placeholderNote } from './placeholder-note.js';
 import { settingsDetails } from './settings-details.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 
@@ -23,6 +24,8 @@ export function renderMarkdown(summary: RunSummary): string {
     const source = summary.provider === 'replay' ? 'replayed from a simulated recording (the built-in simulator)' : 'from the built-in simulator';
     out.push(`> Answers ${source}, not a real model: figures are illustrative.`, '');
   }
+  const placeholders = placeholderNote(summary);
+  if (placeholders) out.push(`> ⚠️ **${cell(PLACEHOLDER_WARNING, 200)}**. ${cell(placeholders.slice(PLACEHOLDER_WARNING.length + 2), 600)}`, '');
   const below = summary.groups.filter((g) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold).length;
   out.push(
     `**${below} of ${summary.groups.length} settings below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +

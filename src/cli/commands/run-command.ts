@@ -8,6 +8,7 @@ import { MAX_CONCURRENCY } from '../../config/config-schema.js';
 import { EvalgateError } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
+import { suitesWithoutScenario } from '../../providers/simulator/scenario.js';
 import { RecordingProvider } from '../../providers/replay/recording-provider.js';
 import { ReplayProvider } from '../../providers/replay/replay-provider.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
@@ -113,6 +114,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     thinkingLevels: invocation?.levels ?? args.levels ?? null,
     numberResults: (invocation?.samples ?? args.samples)?.map(Number) ?? null,
     apiUrl: setup.apiUrl,
+    ...(setup.scenarios ? { placeholderSuites: suitesWithoutScenario(project.suites, setup.scenarios) } : {}),
   };
   const startedAt = previous ? new Date(previous.startedAt) : new Date();
   if (!previous) {

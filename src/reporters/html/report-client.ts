@@ -59,6 +59,7 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
     const source = data.meta.provider === 'replay' ? 'Answers replayed from a simulated recording (the built-in simulator)' : 'Simulated answers from the built-in simulator';
     verdict.append(el('p', { class: 'simulated' }, `${source}, not a real model: costs and latencies are illustrative.`));
   }
+  if (data.placeholders) verdict.append(el('p', { class: 'simulated placeholders' }, `⚠ ${data.placeholders}`));
   if (gate.reasons.length) verdict.append(el('ul', {}, ...gate.reasons.map((r) => el('li', {}, r.message))));
   if (gate.notices && gate.notices.length) {
     verdict.append(el('details', { class: 'notices' }, el('summary', {}, `Notices (said, not failed): ${gate.notices.length}`), el('ul', {}, ...gate.notices.map((n) => el('li', {}, n.message)))));

@@ -5,6 +5,7 @@ import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-su
 import type { Comparison } from '../../results/compare-runs.js';
 import { formatPercent, formatSetting } from '../../results/format-figures.js';
 import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
+import { placeholderNote } from '../placeholder-note.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
 
 /** Cases listed per suite under "Failing on every sample" and under "Flaky", before "and N more". */
@@ -26,6 +27,8 @@ export interface ReportData {
     summary: string;
     settings: { label: string; gated: boolean; change: string; p: number; verdict: string; minDetectableDrop: number | null; regressions: string[] }[];
   } | null;
+  /** The placeholder-answers warning when the simulator had no scenario for a suite, else null. */
+  placeholders: string | null;
   /** Spent against expected, price-table disagreements, and with `--traffic` the projection. */
   cost: { notes: CostNote[]; projection: (NonNullable<RunSummary['projection']> & { title: string }) | null };
   suites: RunSummary['config']['suites'];
@@ -73,6 +76,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       totals: summary.totals,
     },
     comparison: summary.baseline ? comparisonData(summary.baseline) : null,
+    placeholders: placeholderNote(summary) ?? null,
     cost: {
       notes: costNotes(summary),
       projection: summary.projection ? { ...summary.projection, title: projectionTitle(summary.projection) } : null,
