@@ -47,6 +47,8 @@ export interface LoadedCase {
   tags: string[];
   messages: Message[];
   systemPrompt?: string;
+  /** The variables its templates were rendered with (the suite's merged with its own); absent when none. */
+  vars?: Record<string, string | number | boolean>;
   maxTokens: number;
   /** The thinking levels to run this case at: the suite's sweep, or the one level its settings give. */
   thinkingLevels: ThinkingLevel[];

@@ -132,6 +132,7 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     tags: [...new Set([...(suite.tags ?? []), ...(spec.tags ?? [])])],
     messages,
     ...(systemPrompt !== undefined ? { systemPrompt } : {}),
+    ...(Object.keys(vars).length > 0 ? { vars } : {}),
     maxTokens,
     thinkingLevels,
     ...(images ? { images } : {}),

@@ -126,6 +126,10 @@ describe('report.html of a hostile run', () => {
       const texts = await dialog.locator('pre.text').allTextContents();
       expect(texts.some((t) => t.includes('<script>window.__pwned = 1</script>'))).toBe(true);
       expect(await dialog.locator('img, script').count()).toBe(0);
+      // What was asked, before the answers: the system prompt and the rendered messages, by role.
+      const asked = dialog.locator('details.prompt');
+      await expect(asked.locator('p.role').allTextContents()).resolves.toEqual(['system', 'user']);
+      await expect(asked.locator('pre.text').allTextContents()).resolves.toEqual(['Render.', 'payload']);
       const shot = path.join(dir, 'drilldown.png');
       await page.screenshot({ path: shot });
       expect(statSync(shot).size).toBeGreaterThan(10_000);

@@ -4,6 +4,7 @@ import type { SuiteRecommendation } from '../../results/recommend-settings.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-summary.js';
 import type { Comparison } from '../../results/compare-runs.js';
 import { formatPercent, formatSetting } from '../../results/format-figures.js';
+import type { TrialPrompt } from '../../results/sample-record.js';
 import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
 import { placeholderNote } from '../placeholder-note.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
@@ -53,6 +54,8 @@ export interface ReportData {
     samples?: SampleExcerpt[];
     /** Samples of this case not embedded (they are in results.jsonl). */
     omittedSamples: number;
+    /** What the case asked: system prompt, messages and vars; left out for runs that did not store it. */
+    prompt?: TrialPrompt;
   }[];
 }
 
@@ -107,7 +110,8 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       };
     }),
     cases: summary.cases.map((c) => {
-      const kept = details.get(caseKey(c))?.samples ?? [];
+      const detail = details.get(caseKey(c));
+      const kept = detail?.samples ?? [];
       const k = c.passAtK.length;
       const isMixed = c.passed > 0 && c.failed > 0;
       return {
@@ -119,6 +123,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
         ...(isMixed && k > 1 ? { curve: { k, passAt1: c.passAtK[0]!, passAtK: c.passAtK[k - 1]!, passHatK: c.passHatK[k - 1]! } } : {}),
         ...(kept.length > 0 ? { samples: kept } : {}),
         omittedSamples: c.samples - kept.length,
+        ...(detail?.prompt ? { prompt: detail.prompt } : {}),
       };
     }),
   };
