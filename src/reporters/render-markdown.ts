@@ -9,6 +9,12 @@ import { sanitizeForTerminal } from './terminal-text.js';
 /** Failing cases shown before the rest fold into a <details>. */
 const SHOWN_FAILURES = 25;
 const CELL_CHARS = 160;
+/**
+ * A failed assertion's message is cut where it is made (an 80-character excerpt of the output, a
+ * 200-character parser detail, with its pattern or schema path before them): summary.md shows it
+ * whole up to this, so the text is cut once, not a second time in the middle of the first cut.
+ */
+const ASSERTION_MESSAGE_CHARS = 600;
 
 /**
  * summary.md, for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict first, then the
@@ -115,7 +121,7 @@ function foldAfter(shown: number, cases: readonly CaseSummary[], what: string): 
     '|---|---|--:|---|',
     ...list.map((c) => {
       const problem = c.firstFailure ? `${c.firstFailure.type}: ${c.firstFailure.message}` : c.errored > 0 ? `${c.errored} errored` : '';
-      return `| ${cell(`${c.suite}/${c.case}`)} | ${cell(formatSetting(c))} | ${c.passed}/${c.passed + c.failed} | ${cell(problem)} |`;
+      return `| ${cell(`${c.suite}/${c.case}`)} | ${cell(formatSetting(c))} | ${c.passed}/${c.passed + c.failed} | ${cell(problem, ASSERTION_MESSAGE_CHARS)} |`;
     }),
   ];
   const out: string[] = [];
