@@ -162,7 +162,7 @@ describe('report.html of a hostile run', () => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(pathToFileURL(report).href);
       const charts = await page.locator('figure.chart svg').evaluateAll((svgs) =>
-        svgs.map((svg) => [...svg.querySelectorAll('text')].map((t) => {
+        svgs.map((svg) => Array.from(svg.querySelectorAll('text')).map((t) => {
           const b = (t as SVGTextElement).getBBox();
           return { text: t.textContent ?? '', x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
         })),

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { GITHUB_COMMENT_MAX_CHARS, PR_COMMENT_MARKER } from '../../src/reporters/render-pr-comment.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/results/sample-record.js';
 import { buildRunSummary } from '../../src/run/finish-run.js';
 import { makeRecord } from '../support/builders.js';
@@ -14,19 +15,21 @@ import { memoryIo } from '../support/memory-io.js';
 const TOKEN = 'ghs_secretTOKEN1234567890';
 
 /** A run folder holding only summary.json, as `evalgate comment` reads it. */
-function writeRun(dir: string, runId: string, records: SampleRecord[]): string {
+function writeRun(dir: string, runId: string, records: SampleRecord[], baseline?: RunSummary): string {
   const summarizer = new RunSummarizer(() => 0.75);
   records.forEach((r) => summarizer.add(r));
   const summary = buildRunSummary(summarizer, {
     runId, provider: 'simulator', simulated: true, startedAt: new Date('2026-12-01T10:00:00Z'), finishedAt: new Date('2026-12-01T10:01:00Z'),
     interrupted: false, plannedTrials: records.length, skipped: null, estimate: null, projection: null,
     config: { provider: 'simulator', concurrency: 1, requestTimeoutMs: 1, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1, budget: 1 }, maxErrorRate: 1, suites: [{ name: 's', file: 'evals/s.yaml', threshold: 0.75 }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
-  });
+  }, baseline ? { summary: baseline, policy: { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: 0.2, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 } } : undefined);
   const runDir = path.join(dir, runId);
   mkdirSync(runDir, { recursive: true });
   writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summary));
   return runDir;
 }
+
+const readSummary = (runDir: string) => JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary;
 
 const failing = (n: number, message = 'expected "x"') =>
   Array.from({ length: n }, (_, i) => makeRecord({ case: `case-${i}`, trialId: `t${i}`, pass: false, assertions: [{ type: 'regex', pass: false, message }] }));
@@ -85,6 +88,17 @@ describe('evalgate comment', () => {
       expect(body.startsWith(`${PR_COMMENT_MARKER}\n## ❌ evalgate: gate failed (exit 1)`)).toBe(true);
       expect(body).toContain('| suite | model | level | n | pass rate |');
       expect(body).toContain('the `evals-report` artefact of [this workflow run](https://github.example/acme/prompts/actions/runs/99)');
+    });
+
+    it('shows the regressions and each setting\'s cost per sample against the baseline', async () => {
+      const cases = (costUsd: number, pass: (i: number) => boolean) => Array.from({ length: 10 }, (_, i) => makeRecord({ case: `c${i}`, trialId: `t${i}`, costUsd, pass: pass(i), assertions: pass(i) ? [] : [{ type: 'regex', pass: false, message: 'no' }] }));
+      const baseline = readSummary(writeRun(dir, 'base', cases(0.01, () => true)));
+      const run = writeRun(dir, 'run-1', cases(0.015, (i) => i < 3), baseline);
+      expect(await runCli(['comment', '--github', run], memoryIo({ cwd: dir, env: githubEnv() }))).toBe(0);
+      const body = host.threads.get('acme/prompts#7')![0]!.body;
+      expect(body).toContain('### Against baseline base');
+      expect(body).toContain('### Cost against the baseline');
+      expect(body).toMatch(/\| s \| openai-gpt-5-5 · low · n=1 \| \$0\.01 \| \$0\.015 \| \+50%/);
     });
 
     it("cuts a long comment to GitHub's size limit at a line, closes what it opened, and keeps the pointer", async () => {
