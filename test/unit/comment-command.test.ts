@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { GateSchema } from '../../src/config/config-schema.js';
 import { GITHUB_COMMENT_MAX_CHARS, PR_COMMENT_MARKER } from '../../src/reporters/render-pr-comment.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
@@ -22,7 +23,7 @@ function writeRun(dir: string, runId: string, records: SampleRecord[], baseline?
     runId, provider: 'simulator', simulated: true, startedAt: new Date('2026-12-01T10:00:00Z'), finishedAt: new Date('2026-12-01T10:01:00Z'),
     interrupted: false, plannedTrials: records.length, skipped: null, estimate: null, projection: null,
     config: { provider: 'simulator', concurrency: 1, requestTimeoutMs: 1, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1, budget: 1 }, maxErrorRate: 1, suites: [{ name: 's', file: 'evals/s.yaml', threshold: 0.75 }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
-  }, baseline ? { summary: baseline, policy: { alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: 0.2, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 } } : undefined);
+  }, baseline ? { summary: baseline, policy: GateSchema.parse({ maxLatencyIncrease: null }) } : undefined);
   const runDir = path.join(dir, runId);
   mkdirSync(runDir, { recursive: true });
   writeFileSync(path.join(runDir, 'summary.json'), JSON.stringify(summary));
