@@ -32,6 +32,13 @@ describe('workflow annotations (GITHUB_ACTIONS=true)', () => {
     expect(errors).toContainEqual(expect.stringMatching(/^::error file=evals\/sentiment\.yaml,line=1,title=evalgate BELOW_THRESHOLD::sentiment · openai-gpt-5-5 · \w+ · n=2: pass rate/));
   });
 
+  it('prints none for one shard of a run (its verdict is partial; the merge annotates)', async () => {
+    const io = memoryIo({ cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+    expect(await runCli(['run', '--provider', 'simulator', '--shard', '1/2', '--out', 'shard-1', '--quiet'], io)).toBe(1);
+    expect((JSON.parse(readFileSync(path.join(dir, 'shard-1/summary.json'), 'utf8')) as RunSummary).gate.passed).toBe(false);
+    expect(io.out()).not.toContain('::error');
+  });
+
   it('prints none outside GitHub Actions', async () => {
     const io = memoryIo({ cwd: dir });
     expect(await runCli(['run', '--provider', 'simulator', '--out', 'run', '--quiet'], io)).toBe(1);

@@ -10,10 +10,11 @@ import { isColorWanted, type CliIo } from '../cli-io.js';
 
 /**
  * The reporters named by `--reporter` or the config, each once; in a GitHub Actions job
- * (GITHUB_ACTIONS=true) also the gate's workflow annotations, which change no file and no exit code.
+ * (GITHUB_ACTIONS=true) also the gate's workflow annotations, which change no file and no exit code
+ * (not for one shard of a run: its verdict is partial, the merge's is the one to annotate).
  */
-export function buildReporters(names: readonly ReporterName[], io: CliIo, options: { color?: boolean | undefined; quiet?: boolean | undefined }): Reporter[] {
-  const annotations = io.env.GITHUB_ACTIONS === 'true' ? [createAnnotationReporter({ write: (t) => io.stdout.write(t), cwd: io.cwd })] : [];
+export function buildReporters(names: readonly ReporterName[], io: CliIo, options: { color?: boolean | undefined; quiet?: boolean | undefined; isShard?: boolean }): Reporter[] {
+  const annotations = io.env.GITHUB_ACTIONS === 'true' && !options.isShard ? [createAnnotationReporter({ write: (t) => io.stdout.write(t), cwd: io.cwd })] : [];
   const named = [...new Set(names)].map((name): Reporter => {
     switch (name) {
       case 'console':

@@ -79,6 +79,9 @@ export async function initCommand(args: InitArgs, io: CliIo): Promise<number> {
     writeFileSync(file.path, file.content);
     io.stdout.write(`wrote ${path.relative(io.cwd, file.path)}\n`);
   }
-  io.stdout.write('Next: evalgate validate, then evalgate run --provider simulator (offline) or evalgate run (needs RUNWARE_API_KEY).\n');
+  io.stdout.write(
+    'Next: evalgate validate, then evalgate run --provider simulator (offline) or evalgate run (needs RUNWARE_API_KEY).\n' +
+      'For a suite of your own, evalgate scenario evals/<suite>.yaml writes the simulator\'s answers to fill in.\n',
+  );
   return ExitCode.ok;
 }

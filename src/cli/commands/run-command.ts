@@ -158,7 +158,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     }
   });
 
-  const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet });
+  const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: shard !== undefined });
 
   try {
     const summary = await runEval({
