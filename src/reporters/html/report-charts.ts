@@ -87,9 +87,14 @@ export function reportCharts(kit: ChartKit) {
       plot.append(dot);
       const label = `${g.thinkingLevel}${models.length > 1 ? ` ${g.model}` : ''}${new Set(groups.map((h) => h.numberResults)).size > 1 ? ` n${g.numberResults}` : ''}`;
       // Right of the dot, then left, above, below: the first place inside the plot that covers nothing.
-      const places = [[8, -6, 'start'], [8, 12, 'start'], [-8, -6, 'end'], [-8, 12, 'end'], [0, -10, 'middle'], [0, 18, 'middle']] as const;
+      // Then a row further out, and last against the plot's right edge (for a dot near it).
+      const places = [
+        [cx + 8, cy - 6, 'start'], [cx + 8, cy + 12, 'start'], [cx - 8, cy - 6, 'end'], [cx - 8, cy + 12, 'end'], [cx, cy - 10, 'middle'], [cx, cy + 18, 'middle'],
+        [cx + 8, cy + 24, 'start'], [cx - 8, cy + 24, 'end'], [cx, cy + 30, 'middle'], [cx, cy - 22, 'middle'],
+        [W - R, cy + 18, 'end'], [W - R, cy + 30, 'end'], [W - R, cy - 10, 'end'],
+      ] as const;
       const place = places
-        .map(([dx, dy, anchor]) => ({ x: cx + dx, y: cy + dy, anchor, box: textBox(cx + dx, cy + dy, label, anchor) }))
+        .map(([lx, ly, anchor]) => ({ x: lx, y: ly, anchor, box: textBox(lx, ly, label, anchor) }))
         .find((p) => p.box.x0 >= L && p.box.x1 <= W && p.box.y0 >= 0 && p.box.y1 <= H - B && !taken.some((t) => overlaps(t, p.box)));
       if (!place) {
         unlabelled.push(settingLabel(g));
@@ -135,7 +140,8 @@ export function reportCharts(kit: ChartKit) {
       }
     });
     for (let b = 0; b <= bins; b += Math.max(1, Math.floor(bins / 6))) {
-      plot.append(svg('text', { x: L + b * bw, y: H - 8, 'text-anchor': 'middle', class: 'tick' }, ms(edges[b])));
+      // The last edge's label ends at the plot's edge rather than running past it.
+      plot.append(svg('text', { x: L + b * bw, y: H - 8, 'text-anchor': L + b * bw + 30 > W ? 'end' : 'middle', class: 'tick' }, ms(edges[b])));
     }
     figure.append(plot, el('p', { class: 'meta' }, 'Bars: samples per latency bin, scaled per row. Red tick: p95.'));
     return figure;
