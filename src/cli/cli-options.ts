@@ -24,6 +24,8 @@ export interface RunArgs {
   gateOn?: string[];
   shard?: string;
   traffic?: string;
+  /** A run folder (or folder of them) the cost estimate learns from instead of `outDir`: a downloaded baseline in CI. */
+  history?: string;
   webhookListen?: string;
   webhookPublicUrl?: string;
   /** False with --no-judge-cache. */
@@ -138,6 +140,24 @@ export interface ModelsArgs {
   json: boolean;
 }
 
+/** Arguments of `evalgate comment`. */
+export interface CommentArgs {
+  runDir?: string;
+  config?: string;
+  github: boolean;
+  gitlab: boolean;
+  /** The name of the artefact that holds the full report, for the comment's pointer. */
+  artifact: string;
+}
+
+/** Arguments of `evalgate scenario`. */
+export interface ScenarioArgs {
+  suite: string;
+  config?: string;
+  out?: string;
+  force: boolean;
+}
+
 /** Arguments of `evalgate init`. */
 export interface InitArgs {
   force: boolean;
@@ -196,6 +216,7 @@ export const RUN_OPTIONS = {
   gateOn,
   shard: { type: 'string', describe: 'Run part i of n of the plan (e.g. 2/3), for parallel CI jobs; evalgate merge combines the parts' },
   traffic: { ...traffic, describe: 'Project cost to production traffic in summary.json and the report, e.g. 50000/day or 1.5M/month' },
+  history: { type: 'string', describe: 'Learn the cost estimate (and --max-cost\'s expectation) from this run folder or folder of run folders instead of `outDir`, e.g. a baseline downloaded in CI' },
   webhookListen: {
     type: 'string',
     describe: 'Receive async results by webhook: listen on HOST:PORT (e.g. 0.0.0.0:8080) and send each async task a webhookURL with a per-run secret token; polling covers what is late',
@@ -292,3 +313,16 @@ export const MODELS_OPTIONS = {
 export const INIT_OPTIONS = {
   force: { type: 'boolean', default: false, describe: 'Overwrite files that exist' },
 } satisfies Record<keyof InitArgs, Options>;
+
+export const COMMENT_OPTIONS = {
+  config,
+  github: { type: 'boolean', default: false, describe: 'Post to the pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL)' },
+  gitlab: { type: 'boolean', default: false, describe: 'Post to the merge request (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID, GITLAB_TOKEN)' },
+  artifact: { type: 'string', default: 'evalgate-report', describe: 'Name of the CI artefact that holds the full report, for the comment\'s pointer' },
+} satisfies Record<Exclude<keyof CommentArgs, 'runDir'>, Options>;
+
+export const SCENARIO_OPTIONS = {
+  config,
+  out: { type: 'string', describe: 'File to write (default: <simulator.scenarios>/<suite name>.yaml)' },
+  force: { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' },
+} satisfies Record<Exclude<keyof ScenarioArgs, 'suite'>, Options>;

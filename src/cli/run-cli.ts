@@ -1,10 +1,11 @@
 import yargs, { type Options, type PositionalOptions } from 'yargs';
-import { ExitCode } from '../errors.js';
+import { ConfigError, ExitCode } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { packageVersion } from './package-version.js';
 import {
   ADVISE_OPTIONS,
   BASELINE_OPTIONS,
+  COMMENT_OPTIONS,
   COMPARE_OPTIONS,
   ESTIMATE_OPTIONS,
   INIT_OPTIONS,
@@ -14,11 +15,13 @@ import {
   RESCORE_OPTIONS,
   CALIBRATE_OPTIONS,
   RUN_OPTIONS,
+  SCENARIO_OPTIONS,
   SIMULATE_OPTIONS,
   SUITES_POSITIONAL,
   VALIDATE_OPTIONS,
   type AdviseArgs,
   type BaselineArgs,
+  type CommentArgs,
   type CompareArgs,
   type EstimateArgs,
   type InitArgs,
@@ -28,6 +31,7 @@ import {
   type RescoreArgs,
   type CalibrateArgs,
   type RunArgs,
+  type ScenarioArgs,
   type SimulateArgs,
   type ValidateArgs,
 } from './cli-options.js';
@@ -48,6 +52,8 @@ export interface CommandHandlers {
   models(args: ModelsArgs, io: CliIo): Promise<number>;
   rescore(args: RescoreArgs, io: CliIo): Promise<number>;
   calibrate(args: CalibrateArgs, io: CliIo): Promise<number>;
+  comment(args: CommentArgs, io: CliIo): Promise<number>;
+  scenario(args: ScenarioArgs, io: CliIo): Promise<number>;
 }
 
 /** The real handlers, each loaded only when its command runs, so `--version` and `--help` start fast. */
@@ -65,6 +71,8 @@ export const defaultHandlers: CommandHandlers = {
   models: async (args, io) => (await import('./commands/models-command.js')).modelsCommand(args, io),
   rescore: async (args, io) => (await import('./commands/rescore-command.js')).rescoreCommand(args, io),
   calibrate: async (args, io) => (await import('./commands/calibrate-command.js')).calibrateCommand(args, io),
+  comment: async (args, io) => (await import('./commands/comment-command.js')).commentCommand(args, io),
+  scenario: async (args, io) => (await import('./commands/scenario-command.js')).scenarioCommand(args, io),
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
@@ -128,6 +136,20 @@ const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe:
   },
   { name: 'models', usage: 'models', describe: "List the model table: each model's AIR, what it takes, its price, and what is unconfirmed; sends nothing", options: MODELS_OPTIONS },
   {
+    name: 'scenario',
+    usage: 'scenario <suite>',
+    describe: 'Write a starting simulator scenario for a suite, so an offline run answers its cases instead of placeholders',
+    options: SCENARIO_OPTIONS,
+    positional: ['suite', { type: 'string', describe: 'The suite file' }],
+  },
+  {
+    name: 'comment',
+    usage: 'comment [runDir]',
+    describe: 'Post a run\'s verdict to the pull request (--github) or merge request (--gitlab) as one comment, updated by later runs',
+    options: COMMENT_OPTIONS,
+    positional: ['runDir', { type: 'string', describe: 'The run folder (default: <outDir>/latest)' }],
+  },
+  {
     name: 'estimate',
     usage: 'estimate [suites..]',
     describe: 'Estimate what a run will cost, learning from earlier runs, and project it to production traffic; sends nothing',
@@ -159,7 +181,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     );
   }
   parser = parser
-    .demandCommand(1, 'Give a command: run, validate, estimate, report, rescore, calibrate, compare, merge, baseline, advise, models, simulate or init.')
+    .demandCommand(1, 'Give a command: run, validate, estimate, report, rescore, calibrate, compare, merge, baseline, advise, models, comment, scenario, simulate or init.')
     .strict()
     .recommendCommands()
     .version(packageVersion())
@@ -190,6 +212,10 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     const handler = handlers[chosen.command] as (args: unknown, io: CliIo) => Promise<number>;
     return await handler(chosen.args, io);
   } catch (error) {
+    if (error instanceof ConfigError && io.env.GITHUB_ACTIONS === 'true') {
+      const { annotateDiagnostics } = await import('../reporters/workflow-annotations.js');
+      io.stdout.write(`${annotateDiagnostics(error.diagnostics).join('\n')}\n`);
+    }
     return reportError(error, io.stderr);
   }
 }

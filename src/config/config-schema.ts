@@ -115,7 +115,10 @@ export type WebhookPolicy = z.infer<typeof WebhookSchema>;
 export const SimulatorConfigSchema = z
   .strictObject({
     seed: z.int().default(1).describe('Seed for every simulated answer. @default 1'),
-    scenarios: z.string().default('fixtures/simulator').describe('Folder of scenario files, relative to the config. @default fixtures/simulator'),
+    scenarios: z
+      .string()
+      .default('fixtures/simulator')
+      .describe('Folder of scenario files, relative to the config; a folder named here must exist (the default may be missing: no scenarios, placeholder answers). @default fixtures/simulator'),
     latencyScale: z.number().min(0).default(1).describe('Multiplies every simulated latency; 0 answers at once. @default 1'),
     faults: FaultsSchema.prefault({}),
   })

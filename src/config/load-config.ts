@@ -78,6 +78,15 @@ export async function loadConfig(options: { cwd: string; configPath?: string }):
       );
     }
   }
+  // The default folder may be missing (no scenarios: placeholder answers, said in every report); one named here may not.
+  const isScenariosWritten = (raw as { simulator?: { scenarios?: unknown } }).simulator?.scenarios !== undefined;
+  if (isScenariosWritten && !existsSync(path.resolve(path.dirname(file), parsed.data.simulator.scenarios))) {
+    diagnostics.push(
+      source.diagnostic(['simulator', 'scenarios'], 'FILE_NOT_FOUND', `simulator.scenarios: folder ${parsed.data.simulator.scenarios} does not exist`, {
+        hint: 'create it (evalgate scenario <suite> writes a scenario into it), fix the path (relative to this file), or remove the key',
+      }),
+    );
+  }
   if (diagnostics.length) return { diagnostics };
   return { config: resolve(parsed.data, path.dirname(file), file), diagnostics: source.warnings };
 }

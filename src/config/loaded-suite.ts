@@ -89,14 +89,14 @@ export interface LoadedCase {
   tags: string[];
   messages: Message[];
   systemPrompt?: string;
+  /** The variables its templates were rendered with (the suite's merged with its own), shown in the drill-down and given to `script` assertions; absent when none. */
+  vars?: Record<string, string | number | boolean>;
   maxTokens: number;
   /** The thinking levels to run this case at: the suite's sweep, or the one level its settings give. */
   thinkingLevels: ThinkingLevel[];
   /** `inputs.images` as sent: URLs, UUIDs and data URIs (local files read and encoded at load). */
   images?: string[];
   assertions: ResolvedAssertion[];
-  /** The case's variables merged with the suite's, for `script` assertions; absent when it has none. */
-  vars?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** One suite file, validated and resolved: what `plan` needs and nothing it must check again. */

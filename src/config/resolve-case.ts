@@ -137,11 +137,11 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     tags: [...new Set([...(suite.tags ?? []), ...(spec.tags ?? [])])],
     messages,
     ...(systemPrompt !== undefined ? { systemPrompt } : {}),
+    ...(Object.keys(vars).length > 0 ? { vars } : {}),
     maxTokens,
     thinkingLevels,
     ...(images ? { images } : {}),
     assertions,
-    ...(Object.keys(vars).length > 0 ? { vars } : {}),
   };
 }
 

@@ -122,6 +122,11 @@ export class YamlSource {
     };
   }
 
+  /** The line (1-based) where the value at `path` starts, or its nearest ancestor that exists. */
+  lineOf(path: YamlPath): number {
+    return this.lineCounter.linePos(this.rangeOf(path, false)[0]).line;
+  }
+
   private rangeOf(path: YamlPath, atKey: boolean): [number, number] {
     for (let depth = path.length; depth >= 0; depth--) {
       const prefix = path.slice(0, depth);

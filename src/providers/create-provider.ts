@@ -5,7 +5,7 @@ import { EvalgateError } from '../errors.js';
 import type { Provider } from './provider.js';
 import { ReplayProvider } from './replay/replay-provider.js';
 import { DEFAULT_RUNWARE_API_URL, RunwareProvider, type RunwareProviderOptions } from './runware/runware-provider.js';
-import { loadScenarios } from './simulator/scenario.js';
+import { loadScenarios, type Scenario } from './simulator/scenario.js';
 import { startSimulator } from './simulator/simulator-server.js';
 
 /** A provider ready for a run, and how to shut it down. */
@@ -15,6 +15,8 @@ export interface ProviderSetup {
   simulated: boolean;
   /** The endpoint requests go to, without credentials (for the run's record). */
   apiUrl: string;
+  /** The built-in simulator's scenarios (absent for other providers): which prompts get real-looking answers. */
+  scenarios?: readonly Scenario[];
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function createProvider(
     provider,
     simulated: true,
     apiUrl: simulator.url,
+    scenarios,
     close: async () => {
       await provider.close();
       await simulator.close();

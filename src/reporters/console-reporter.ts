@@ -7,10 +7,11 @@ import type { SuiteRecommendation } from '../results/recommend-settings.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
 import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display.js';
 import { renderCostNotes } from './render-cost-notes.js';
+import { placeholderNote } from './placeholder-note.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import { deliveryNotes } from './settings-details.js';
 import type { Reporter } from './reporter.js';
-import { makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
+import { fitToWidth, makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
 
 /** New or removed case ids named in the baseline comparison before "and N more". */
 const NAMED_CASE_IDS = 10;
@@ -78,33 +79,48 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
 
     onRunFinished({ summary, runDir }) {
       progress?.stop();
-      options.write(renderRunReport(summary, displayPath(runDir, options.cwd), paint, options.maxFailingCases ?? 20));
+      // A terminal gets tables and lines that fit its width; a log (CI) keeps every column.
+      const width = options.isTTY ? options.columns?.() : undefined;
+      options.write(renderRunReport(summary, displayPath(runDir, options.cwd), paint, options.maxFailingCases ?? 20, width));
     },
   };
 }
 
-/** The end-of-run report as text (exported for tests and `evalgate report`). */
-export function renderRunReport(summary: RunSummary, runDir: string, paint: Painter, maxFailingCases: number): string {
+/**
+ * The end-of-run report as text (exported for tests and `evalgate report`). With `width` (a
+ * terminal's columns), each settings table leaves out the columns that do not fit, saying which, and
+ * each failing case's line is cut to the width; without it (a CI log), every column and all the text.
+ */
+export function renderRunReport(summary: RunSummary, runDir: string, paint: Painter, maxFailingCases: number, width?: number): string {
   const out: string[] = [''];
+  const omitted = new Set<string>();
   for (const suite of summary.config.suites) {
     const groups = summary.groups.filter((g) => g.suite === suite.name);
     if (groups.length === 0) continue;
     const gated = suite.gateOn ? ` on ${describeGateOn(suite.gateOn)} (the other settings are measured, not gated)` : '';
     out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}${gated}`);
-    out.push(renderSettingsTable(groups, paint));
-    out.push(...deliveryNotes(groups).map((note) => paint('dim', note)));
+    const table = renderSettingsTable(groups, paint, width);
+    table.omitted.forEach((column) => omitted.add(column));
+    out.push(table.text);
+    // The notes explain the delivery and stream columns: without them, they explain nothing.
+    if (!table.omitted.includes('delivery')) out.push(...deliveryNotes(groups).map((note) => paint('dim', note)));
     const advice = summary.recommendations.find((r) => r.suite === suite.name);
     if (advice) out.push(...describeRecommendation(advice, suite.threshold).map((line) => paint('dim', line)));
     out.push('');
   }
+  if (omitted.size > 0) out.push(paint('dim', `Narrow terminal: ${[...omitted].join(', ')} left out; summary.md and report.html have every column.`), '');
   if (summary.baseline) out.push(...describeComparison(summary.baseline, paint), '');
 
   const failing = summary.cases.filter((c) => c.failed > 0);
   if (failing.length > 0) {
+    const isMultiModel = new Set(summary.groups.map((g) => g.model)).size > 1;
     const consistent = failing.filter((c) => !c.flaky);
     const flaky = failing.filter((c) => c.flaky);
     out.push(paint('bold', `Failing cases (${consistent.length} failing every sample, ${flaky.length} flaky)`));
-    for (const c of [...consistent, ...flaky].slice(0, maxFailingCases)) out.push(`  ${describeFailingCase(c, paint)}`);
+    for (const c of [...consistent, ...flaky].slice(0, maxFailingCases)) {
+      if (width === undefined) out.push(`  ${describeFailingCase(c, paint)}`);
+      else out.push(...describeFailingCase(c, paint, { showModel: isMultiModel }).split('\n').map((line, i) => fitToWidth(`${i === 0 ? '  ' : '      '}${line}`, width)));
+    }
     if (failing.length > maxFailingCases) out.push(paint('dim', `  … and ${failing.length - maxFailingCases} more in summary.json`));
     out.push('');
   }
@@ -136,6 +152,8 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
     const source = summary.provider === 'replay' ? 'replayed from a recording of the built-in simulator' : 'simulated by the built-in simulator';
     out.push(paint('yellow', `These answers are ${source}; costs and latencies are illustrative.`));
   }
+  const placeholders = placeholderNote(summary);
+  if (placeholders) out.push(paint('yellow', `⚠ ${placeholders}`));
 
   const verdict = summary.gate.passed ? paint('green', 'PASSED') : paint('red', 'FAILED');
   out.push(`Gate: ${verdict} (exit ${summary.gate.exitCode})`);
@@ -149,10 +167,16 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   return out.join('\n');
 }
 
-function describeFailingCase(c: CaseSummary, paint: Painter): string {
-  const counts = `${c.passed}/${c.passed + c.failed} passed${c.flaky ? ', flaky' : ''}`;
-  const first = c.firstFailure ? ` — ${c.firstFailure.type}: ${sanitizeForTerminal(c.firstFailure.message, { singleLine: true })}` : '';
-  return `${paint(c.flaky ? 'yellow' : 'red', '✗')} ${c.suite}/${c.case} · ${formatSetting(c)} · ${counts}${first}`;
+/**
+ * A failing case on one line; `short` (a terminal) puts the setting tersely (`low n=2`, with the model
+ * only when the run has several) and the first failed assertion on a line of its own.
+ */
+function describeFailingCase(c: CaseSummary, paint: Painter, short?: { showModel: boolean }): string {
+  const isShort = short !== undefined;
+  const counts = isShort ? `${c.passed}/${c.passed + c.failed}${c.flaky ? ' flaky' : ''}` : `${c.passed}/${c.passed + c.failed} passed${c.flaky ? ', flaky' : ''}`;
+  const first = c.firstFailure ? `${isShort ? '\n' : ' — '}${c.firstFailure.type}: ${sanitizeForTerminal(c.firstFailure.message, { singleLine: true })}` : '';
+  const setting = short ? `${short.showModel ? `${c.model} ` : ''}${c.thinkingLevel} n=${c.numberResults}` : formatSetting(c);
+  return `${paint(c.flaky ? 'yellow' : 'red', '✗')} ${c.suite}/${c.case} · ${setting} · ${counts}${first}`;
 }
 
 /** The recommendation lines of a suite: the cheapest setting that surely passes, and the Pareto front. */

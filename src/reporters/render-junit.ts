@@ -2,6 +2,7 @@ import type { CaseDetail } from '../results/collect-case-details.js';
 import { caseKey } from '../results/collect-case-details.js';
 import { formatSetting } from '../results/format-figures.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import { PLACEHOLDER_WARNING } from './placeholder-note.js';
 import { escapeXml } from './xml-text.js';
 
 const MAX_BODY_CHARS = 8000;
@@ -54,6 +55,7 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
     const properties = [
       ['provider', summary.provider],
       ['simulated', String(summary.simulated)],
+      ...((summary.config.placeholderSuites ?? []).includes(suite) ? [['placeholderAnswers', PLACEHOLDER_WARNING]] : []),
       ['runId', summary.runId],
       ['gate', summary.gate.passed ? 'passed' : `failed (exit ${summary.gate.exitCode})`],
     ]

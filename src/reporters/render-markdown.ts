@@ -3,12 +3,19 @@ import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
+import { PLACEHOLDER_WARNING, placeholderNote } from './placeholder-note.js';
 import { settingsDetails } from './settings-details.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 
 /** Failing cases shown before the rest fold into a <details>. */
 const SHOWN_FAILURES = 25;
 const CELL_CHARS = 160;
+/**
+ * A failed assertion's message is cut where it is made (an 80-character excerpt of the output, a
+ * 200-character parser detail, with its pattern or schema path before them): summary.md shows it
+ * whole up to this, so the text is cut once, not a second time in the middle of the first cut.
+ */
+const ASSERTION_MESSAGE_CHARS = 600;
 
 /**
  * summary.md, for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict first, then the
@@ -24,6 +31,8 @@ export function renderMarkdown(summary: RunSummary): string {
     const source = summary.provider === 'replay' ? 'replayed from a simulated recording (the built-in simulator)' : 'from the built-in simulator';
     out.push(`> Answers ${source}, not a real model: figures are illustrative.`, '');
   }
+  const placeholders = placeholderNote(summary);
+  if (placeholders) out.push(`> ⚠️ **${cell(PLACEHOLDER_WARNING, 200)}**. ${cell(placeholders.slice(PLACEHOLDER_WARNING.length + 2), 600)}`, '');
   const below = summary.groups.filter((g) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold).length;
   out.push(
     `**${below} of ${summary.groups.length} settings below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +
@@ -120,7 +129,7 @@ function foldAfter(shown: number, cases: readonly CaseSummary[], what: string): 
     '|---|---|--:|---|',
     ...list.map((c) => {
       const problem = c.firstFailure ? `${c.firstFailure.type}: ${c.firstFailure.message}` : c.errored > 0 ? `${c.errored} errored` : '';
-      return `| ${cell(`${c.suite}/${c.case}`)} | ${cell(formatSetting(c))} | ${c.passed}/${c.passed + c.failed} | ${cell(problem)} |`;
+      return `| ${cell(`${c.suite}/${c.case}`)} | ${cell(formatSetting(c))} | ${c.passed}/${c.passed + c.failed} | ${cell(problem, ASSERTION_MESSAGE_CHARS)} |`;
     }),
   ];
   const out: string[] = [];

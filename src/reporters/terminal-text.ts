@@ -27,6 +27,11 @@ export function makePainter(isColorEnabled: boolean): Painter {
   return (style, text) => `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m`;
 }
 
+/** How many characters `text` takes on a terminal: escape sequences take none. */
+export function visibleLength(text: string): number {
+  return [...text.replace(ANSI_SEQUENCE, '')].length;
+}
+
 /**
  * Cuts `text` to at most `columns` visible characters, ending in `…` when cut. Escape sequences take
  * no room and are all kept, so a style opened before the cut is still closed after it.

@@ -1,6 +1,6 @@
 import { readJournal } from './read-journal.js';
 import type { CaseSummary } from './run-summary.js';
-import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type Usage } from './sample-record.js';
+import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from './sample-record.js';
 
 /** Samples kept per case and setting for drill-downs in small runs; the rest stay in results.jsonl. */
 export const MAX_SAMPLES_PER_CASE = 8;
@@ -75,6 +75,8 @@ export interface CaseDetail {
   samples: SampleExcerpt[];
   /** Sum of the completed samples' latencies. */
   totalLatencyMs: number;
+  /** What the case asked (its first trial's prompt), each text cut like a sample's; absent for runs that did not store it. */
+  prompt?: TrialPrompt;
 }
 
 /** The key of a case at a setting, as reports look it up. */
@@ -116,6 +118,7 @@ function interest(sample: Interesting): number {
 
 function addRecord(detail: CaseDetail, record: SampleRecord, maxSamples: number, maxChars: number): void {
   if (record.status === 'completed' && record.latencyMs !== null) detail.totalLatencyMs += record.latencyMs;
+  if (record.prompt && !detail.prompt) detail.prompt = cutPrompt(record.prompt, maxChars);
   const failure = record.status === 'completed' && !record.pass ? record.assertions.find((a) => !a.pass) : undefined;
   if (failure && detail.failures.length < MAX_MESSAGES && !detail.failures.some((f) => f.message === failure.message)) detail.failures.push(failure);
   const error = record.error;
@@ -129,6 +132,15 @@ function addRecord(detail: CaseDetail, record: SampleRecord, maxSamples: number,
   let least = 0;
   for (let i = 1; i < detail.samples.length; i++) if (byInterest(detail.samples[i]!, detail.samples[least]!) > 0) least = i;
   if (byInterest(record, detail.samples[least]!) < 0) detail.samples[least] = toExcerpt(record, maxChars);
+}
+
+function cutPrompt(prompt: TrialPrompt, maxChars: number): TrialPrompt {
+  const cut = (text: string) => (text.length > maxChars ? `${text.slice(0, maxChars)}… (${(text.length - maxChars).toLocaleString('en-US')} more characters in results.jsonl)` : text);
+  return {
+    systemPrompt: prompt.systemPrompt === null ? null : cut(prompt.systemPrompt),
+    messages: prompt.messages.map((m) => ({ role: m.role, content: cut(m.content) })),
+    vars: prompt.vars,
+  };
 }
 
 function toExcerpt(record: SampleRecord, maxChars: number): SampleExcerpt {

@@ -177,6 +177,11 @@ export interface RunConfigRecord {
   thinkingLevels: string[] | null;
   numberResults: number[] | null;
   apiUrl: string | null;
+  /**
+   * Suites the built-in simulator answered with placeholders, because no scenario matches one of their
+   * cases: their pass rates say nothing about the prompt. Absent for other providers.
+   */
+  placeholderSuites?: string[];
 }
 
 /** summary.json. */

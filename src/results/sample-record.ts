@@ -121,6 +121,14 @@ export type CostSource = 'api' | 'priceTable';
  * One line of results.jsonl: one sample, complete. The journal of a run; summaries and reports are
  * rebuilt from these lines alone. Its JSON Schema is schemas/result-line.schema.json.
  */
+/** What a trial asked: its rendered conversation, system prompt and the case's variables. */
+export interface TrialPrompt {
+  systemPrompt: string | null;
+  messages: { role: string; content: string }[];
+  /** The case's variables (the suite's merged with its own); null when it has none. */
+  vars: Record<string, string | number | boolean> | null;
+}
+
 export interface SampleRecord {
   suite: string;
   case: string;
@@ -164,6 +172,11 @@ export interface SampleRecord {
   costFlag?: string;
   /** Set when a judge graded the sample: its verdicts and cost, apart from the candidate's `costUsd`. */
   judge?: SampleJudging;
+  /**
+   * What the trial asked, once per trial: on its first sample (sampleIndex 0), null on the others.
+   * Absent from lines written before evalgate stored it.
+   */
+  prompt?: TrialPrompt | null;
 }
 
 /** A sample's place among its case's samples at one setting: by repeat, then index. */

@@ -4,7 +4,7 @@ import { evaluateAssertions } from '../assertions/evaluate-assertions.js';
 import { priceUsage } from '../cost/price-usage.js';
 import { trustReportedCost } from '../cost/trust-reported-cost.js';
 import type { Trial } from '../plan/trial.js';
-import type { SampleError, SampleRecord } from '../results/sample-record.js';
+import type { SampleError, SampleRecord, TrialPrompt } from '../results/sample-record.js';
 import type { TrialOutcome } from './execute-trial.js';
 
 /**
@@ -17,6 +17,7 @@ export async function buildSampleRecords(trial: Trial, outcome: TrialOutcome, as
   const queueMs = roundMs(queuedMs);
   const backoffMs = roundMs(outcome.backoffMs);
   const records: SampleRecord[] = [];
+  const prompt = promptOf(trial);
   for (let sampleIndex = 0; sampleIndex < trial.setting.numberResults; sampleIndex++) {
     const result = outcome.results[sampleIndex];
     if (!result) {
@@ -31,6 +32,7 @@ export async function buildSampleRecords(trial: Trial, outcome: TrialOutcome, as
       records.push(sampleRecord(trial, sampleIndex, {
         status: 'errored', pass: null, text: null, toolCalls: null, finishReason: null, usage: null, costUsd: null, costSource: null,
         latencyMs: roundMs(outcome.latencyMs), timeToFirstTokenMs: null, timeToFirstTextMs: null, queueMs, backoffMs, attempts: outcome.attempts, assertions: [], error,
+        prompt: sampleIndex === 0 ? prompt : null,
       }));
       continue;
     }
@@ -57,6 +59,7 @@ export async function buildSampleRecords(trial: Trial, outcome: TrialOutcome, as
       attempts: outcome.attempts,
       assertions: verdict.outcomes,
       error: null,
+      prompt: sampleIndex === 0 ? prompt : null,
     }));
     if (counted.costFlag !== undefined) records[records.length - 1]!.costFlag = counted.costFlag;
   }
@@ -66,7 +69,13 @@ export async function buildSampleRecords(trial: Trial, outcome: TrialOutcome, as
 const roundMs = (ms: number) => Math.round(ms * 10) / 10;
 const roundOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : roundMs(ms));
 
-type SampleFields = Omit<SampleRecord, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'repeat' | 'trialId' | 'deliveryMethod' | 'sampleIndex'>;
+type SampleFields = Omit<SampleRecord, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'repeat' | 'trialId' | 'deliveryMethod' | 'sampleIndex' | 'prompt'> & { prompt: TrialPrompt | null };
+
+/** What the trial sends, as its case rendered it: stored once per trial, on its first sample. */
+function promptOf(trial: Trial): TrialPrompt {
+  const kase = trial.case;
+  return { systemPrompt: kase.systemPrompt ?? null, messages: kase.messages.map((m) => ({ role: m.role, content: m.content })), vars: kase.vars ?? null };
+}
 
 /**
  * A record written out field by field, always in this order: one object shape for every record.
@@ -100,5 +109,6 @@ function sampleRecord(trial: Trial, sampleIndex: number, f: SampleFields): Sampl
     attempts: f.attempts,
     assertions: f.assertions,
     error: f.error,
+    prompt: f.prompt,
   };
 }

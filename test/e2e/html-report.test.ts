@@ -85,6 +85,21 @@ describe('report.html of a hostile run', () => {
         cases: ['a', 'b', 'c'].map((id) => ({ id, messages: [{ role: 'user', content: `say ${id}` }] })),
       }),
     );
+    // A crowded chart: two models four decades of cost apart, three levels that behave alike, two sample counts.
+    writeFileSync(
+      path.join(dir, 'scenarios', 'crowd.yaml'),
+      stringify({ scenario: 'crowd', match: 'Crowd', levels: { low: { accuracy: 0.8, thinkingTokens: 100, latencyMs: 20 } }, answers: [{ when: '.', correct: 'yes', wrong: 'no' }] }),
+    );
+    writeFileSync(
+      path.join(dir, 'evals', 'crowd.yaml'),
+      stringify({
+        suite: 'crowd',
+        settings: { systemPrompt: 'Crowd.' },
+        sweep: { model: ['openai-gpt-5-5', 'deepseek-v4-flash'], thinkingLevel: ['low', 'medium', 'high'], numberResults: [1, 2] },
+        assert: [{ type: 'contains', value: 'yes' }],
+        cases: ['a', 'b', 'c', 'd'].map((id) => ({ id, messages: [{ role: 'user', content: `case ${id}` }] })),
+      }),
+    );
     const io = memoryIo({ cwd: dir });
     const code = await runCli(['run', '--out', 'run', '--reporter', 'html', '--reporter', 'json'], io);
     expect([0, 1], io.err()).toContain(code);
@@ -126,12 +141,43 @@ describe('report.html of a hostile run', () => {
       const texts = await dialog.locator('pre.text').allTextContents();
       expect(texts.some((t) => t.includes('<script>window.__pwned = 1</script>'))).toBe(true);
       expect(await dialog.locator('img, script').count()).toBe(0);
+      // What was asked, before the answers: the system prompt and the rendered messages, by role.
+      const asked = dialog.locator('details.prompt');
+      await expect(asked.locator('p.role').allTextContents()).resolves.toEqual(['system', 'user']);
+      await expect(asked.locator('pre.text').allTextContents()).resolves.toEqual(['Render.', 'payload']);
       const shot = path.join(dir, 'drilldown.png');
       await page.screenshot({ path: shot });
       expect(statSync(shot).size).toBeGreaterThan(10_000);
 
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it.skipIf(needsBrowser)('never draws a chart label over another (point labels, ticks, the threshold), crowded or not', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(pathToFileURL(report).href);
+      const charts = await page.locator('figure.chart svg').evaluateAll((svgs) =>
+        svgs.map((svg) => Array.from(svg.querySelectorAll('text')).map((t) => {
+          const b = (t as SVGTextElement).getBBox();
+          return { text: t.textContent ?? '', x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
+        })),
+      );
+      expect(charts.length).toBeGreaterThan(4);
+      const crowded = charts.reduce((most, c) => (c.length > most.length ? c : most), []);
+      expect(crowded.length).toBeGreaterThan(12);
+      for (const labels of charts) {
+        for (const [i, a] of labels.entries()) {
+          for (const b of labels.slice(i + 1)) {
+            const isOverlapping = a.x0 < b.x1 - 0.5 && b.x0 < a.x1 - 0.5 && a.y0 < b.y1 - 0.5 && b.y0 < a.y1 - 0.5;
+            expect(isOverlapping, `"${a.text}" and "${b.text}"`).toBe(false);
+          }
+        }
+      }
     } finally {
       await browser.close();
     }

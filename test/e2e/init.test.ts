@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
+import { ConfigSpecSchema } from '../../src/config/config-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 
 describe('evalgate init', () => {
@@ -28,6 +30,19 @@ describe('evalgate init', () => {
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { totals: { passed: number; samples: number } };
     // The scenario written by init answers the sentiment cases, so most samples pass.
     expect(summary.totals.passed / summary.totals.samples).toBeGreaterThan(0.5);
+  });
+
+  it('writes in evalconfig.yaml exactly the defaults it says it writes, all five reports among them', async () => {
+    expect(await runCli(['init'], memoryIo({ cwd: dir }))).toBe(0);
+    const text = readFileSync(path.join(dir, 'evalconfig.yaml'), 'utf8');
+    expect(text).toContain('each value below is its default');
+    const written = parse(text) as Record<string, unknown>;
+    const defaults = ConfigSpecSchema.parse({}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(written)) {
+      if (typeof value === 'object' && !Array.isArray(value)) expect(defaults[key], key).toMatchObject(value as object);
+      else expect(value, key).toEqual(defaults[key]);
+    }
+    expect(written.reporters).toEqual(['console', 'json', 'junit', 'markdown', 'html']);
   });
 
   it('refuses to overwrite without --force, and overwrites with it', async () => {

@@ -92,6 +92,28 @@ describe('--max-cost', () => {
     expect(io.err()).toContain(message);
     expect(existsSync(path.join(dir, 'run', 'results.jsonl'))).toBe(false);
   });
+
+  it('learns the expectation from a baseline given with --history, as a CI shard with no local history does', async () => {
+    expect([0, 1]).toContain((await run(['--reporter', 'json', '--out', 'downloaded/baseline'])).code);
+    const baseline = readSummary('downloaded/baseline');
+    const budget = String(Number((baseline.totals.costUsd * 1.5).toPrecision(2)));
+
+    // Without it, nothing in reports/ to learn from: every setting is judged at maxTokens.
+    await run(['--max-cost', budget, '--allow-partial', '--out', 'blind', '--reporter', 'json']);
+    expect(readSummary('blind').estimate!.groups.every((g) => g.basis === 'maxTokens')).toBe(true);
+
+    const taught = await run(['--max-cost', budget, '--allow-partial', '--history', 'downloaded/baseline', '--out', 'taught', '--reporter', 'json']);
+    expect([0, 1, 3]).toContain(taught.code);
+    const summary = readSummary('taught');
+    expect(summary.estimate!.groups.every((g) => g.basis === 'history')).toBe(true);
+    expect(summary.totals.costUsd).toBeLessThanOrEqual(Number(budget));
+  });
+
+  it('refuses a --history that does not exist', async () => {
+    const { code, io } = await run(['--history', 'nowhere', '--out', 'x']);
+    expect(code).toBe(2);
+    expect(io.err()).toContain('--history nowhere does not exist');
+  });
 });
 
 describe('--max-cost and the expected cost', () => {

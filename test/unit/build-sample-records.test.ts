@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../support/compile.js';
 import { priceUsage } from '../../src/cost/price-usage.js';
 import { buildSampleRecords } from '../../src/run/build-sample-records.js';
-import { makeProviderResult, makeTrial, makeTrialOutcome } from '../support/builders.js';
+import { makeCase, makeProviderResult, makeTrial, makeTrialOutcome } from '../support/builders.js';
 
 const GPT_5_5 = { price: { input: 5, output: 30 }, thinkingBilling: 'separate' } as const;
 const mustContainTotal = [compile({ type: 'contains', value: 'total', ignoreCase: false, not: false })];
@@ -168,5 +168,18 @@ describe('priceUsage', () => {
 
   it('has no price for a model without one', async () => {
     expect(priceUsage({ promptTokens: 1, completionTokens: 1, thinkingTokens: 1, totalTokens: 3 }, { thinkingBilling: 'separate' })).toBeNull();
+  });
+
+  it('stores what the trial asked (rendered messages, system prompt, vars) once, on its first sample', async () => {
+    const kase = makeCase({ systemPrompt: 'Be brief.', messages: [{ role: 'user', content: 'Review: great kettle' }], vars: { review: 'great kettle', label: 'positive' } });
+    const trial = makeTrial({ case: kase, setting: { numberResults: 3 } });
+    const completed = await buildSampleRecords(trial, makeTrialOutcome({ results: [makeProviderResult(), makeProviderResult(), makeProviderResult()] }), []);
+    expect(completed.map((r) => r.prompt)).toEqual([
+      { systemPrompt: 'Be brief.', messages: [{ role: 'user', content: 'Review: great kettle' }], vars: { review: 'great kettle', label: 'positive' } },
+      null,
+      null,
+    ]);
+    const errored = await buildSampleRecords(makeTrial({ setting: { numberResults: 2 } }), makeTrialOutcome({ results: [] }), []);
+    expect(errored.map((r) => r.prompt)).toEqual([{ systemPrompt: null, messages: [{ role: 'user', content: 'hi' }], vars: null }, null]);
   });
 });

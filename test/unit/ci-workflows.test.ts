@@ -22,6 +22,7 @@ function evalgateCommands(scripts: string[]): string[][] {
         .replace(/\$\{CI_NODE_INDEX\}/g, '2')
         .replace(/\$\{CI_NODE_TOTAL\}/g, '3')
         .replace(/\$baseline|\$BASELINE/g, '--baseline baseline')
+        .replace(/\$history/g, '--history baseline')
         .replace(/shards\/\*/g, 'shards/1 shards/2 shards/3')
         .trim()
         .split(/\s+/),
@@ -35,7 +36,7 @@ async function parses(argv: string[]): Promise<{ code: number; command?: string;
     command = name;
     return 0;
   };
-  const handlers = Object.fromEntries(['run', 'validate', 'simulate', 'init', 'report', 'compare', 'merge', 'baseline', 'advise'].map((n) => [n, record(n)])) as unknown as CommandHandlers;
+  const handlers = Object.fromEntries(['run', 'validate', 'simulate', 'init', 'report', 'compare', 'merge', 'baseline', 'advise', 'comment', 'estimate', 'scenario'].map((n) => [n, record(n)])) as unknown as CommandHandlers;
   const io = memoryIo({ cwd: root });
   const code = await runCli(argv, io, handlers);
   return { code, ...(command ? { command } : {}), stderr: io.err() };
@@ -58,12 +59,13 @@ describe('the GitHub Actions workflow in docs/ci', () => {
 
   it('takes the API key from a secret, never from the file', () => {
     const step = workflow.jobs.eval!.steps.find((s) => s.run?.includes('evalgate run'))!;
-    expect(step.env).toEqual({ RUNWARE_API_KEY: '${{ secrets.RUNWARE_API_KEY }}' });
+    expect(step.env).toMatchObject({ RUNWARE_API_KEY: '${{ secrets.RUNWARE_API_KEY }}' });
+    expect(JSON.stringify(workflow)).not.toMatch(/RUNWARE_API_KEY: (?!\$\{\{ secrets)/);
   });
 
   it('calls evalgate only with valid command lines', async () => {
     const commands = evalgateCommands(Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')));
-    expect(commands.map((c) => c[0])).toEqual(['run', 'merge']);
+    expect(commands.map((c) => c[0])).toEqual(['run', 'merge', 'comment']);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toMatchObject({ code: 0, command: argv[0] });
   });
 });
@@ -80,7 +82,7 @@ describe('the GitLab pipeline in docs/ci', () => {
 
   it('calls evalgate only with valid command lines', async () => {
     const commands = evalgateCommands([...pipeline.eval!.script!, ...pipeline.gate!.script!]);
-    expect(commands.map((c) => c[0])).toEqual(['run', 'merge']);
+    expect(commands.map((c) => c[0])).toEqual(['run', 'merge', 'comment']);
     for (const argv of commands) expect(await parses(argv), argv.join(' ')).toMatchObject({ code: 0, command: argv[0] });
   });
 });

@@ -19,7 +19,7 @@ function recordingHandlers(result = 0) {
   };
   const handlers: CommandHandlers = {
     run: record('run'), validate: record('validate'), estimate: record('estimate'), simulate: record('simulate'), init: record('init'), report: record('report'),
-    compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'), models: record('models'), rescore: record('rescore'), calibrate: record('calibrate'),
+    compare: record('compare'), merge: record('merge'), baseline: record('baseline'), advise: record('advise'), models: record('models'), rescore: record('rescore'), calibrate: record('calibrate'), comment: record('comment'), scenario: record('scenario'),
   };
   return { handlers, calls };
 }

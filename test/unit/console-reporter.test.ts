@@ -241,3 +241,38 @@ describe('sanitizeForTerminal', () => {
     expect(sanitizeForTerminal('line\nnext\ttab', { singleLine: true })).toBe('line next tab');
   });
 });
+
+describe('the end-of-run report on an 80-column terminal', () => {
+  const wide: SampleRecord[] = [
+    ...['low', 'medium', 'high'].flatMap((level) => [
+      makeRecord({ suite: 's', case: 'a-case-with-a-rather-long-id', model: 'deepseek-v4-flash-long-name', thinkingLevel: level as 'low', trialId: `a-${level}`, deliveryMethod: 'stream', timeToFirstTokenMs: 220, timeToFirstTextMs: 610, costUsd: 0.0000155, latencyMs: 1234 }),
+      makeRecord({ suite: 's', case: 'b', model: 'deepseek-v4-flash-long-name', thinkingLevel: level as 'low', trialId: `b-${level}`, pass: false, assertions: failure(`expected a match for /yes/, got "${'no '.repeat(80)}"`), deliveryMethod: 'stream', timeToFirstTokenMs: 300, timeToFirstTextMs: 700, latencyMs: 2345 }),
+    ]),
+  ];
+  const visible = (line: string) => [...line].length;
+
+  it('fits every table row and failure line in 80 columns, keeping the pass rate and its interval, and says what it left out', () => {
+    const full = renderRunReport(summaryOf(wide), 'reports/run-1', makePainter(false), 20);
+    expect(Math.max(...full.split('\n').map(visible))).toBeGreaterThan(120);
+
+    const narrow = renderRunReport(summaryOf(wide), 'reports/run-1', makePainter(false), 20, 80);
+    const tableAndFailures = narrow.split('\n').filter((l) => /^[┌│├└]|^ {2}✗/.test(l));
+    expect(tableAndFailures.length).toBeGreaterThan(6);
+    for (const line of tableAndFailures) expect(visible(line), line).toBeLessThanOrEqual(80);
+    const head = narrow.split('\n').find((l) => l.includes('pass rate'))!;
+    expect(head).toContain('95% CI');
+    expect(head).toContain('level');
+    expect(head).not.toContain('TTFT p50');
+    expect(narrow).toMatch(/Narrow terminal: .*TTFT p50.* left out; summary\.md and report\.html have every column\./);
+    expect(narrow).toContain('  ✗ s/b · low n=1 · 0/1\n      regex: expected a match for /yes/, got "no no');
+    expect(narrow.split('\n').find((l) => l.startsWith('      regex:'))!.endsWith('…')).toBe(true);
+    expect(narrow).not.toContain('stream ×N: Runware streams');
+  });
+
+  it('keeps coloured cells intact when it measures them', () => {
+    const narrow = renderRunReport(summaryOf(wide), 'reports/run-1', makePainter(true), 20, 80);
+    // eslint-disable-next-line no-control-regex
+    const rows = narrow.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '')).filter((l) => l.startsWith('│'));
+    for (const row of rows) expect(visible(row)).toBeLessThanOrEqual(80);
+  });
+});

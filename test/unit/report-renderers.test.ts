@@ -74,6 +74,15 @@ describe('summary.md', () => {
     expect(md).toContain('| s | openai-gpt-5-5 | low | 1 | 50.0% |');
   });
 
+  it("cuts a failed assertion's message once: the assertion's own excerpt is shown whole, not cut again", async () => {
+    const { quoteText, sanitizeDetail } = await import('../../src/assertions/assertion.js');
+    const message = `not valid against fixtures/schemas/invoice.schema.json: ${sanitizeDetail(`/lines/0/sku must match "${'x'.repeat(300)}"`)}, got ${quoteText('y'.repeat(500))}`;
+    const md = renderMarkdown(summaryOf([makeRecord({ case: 'long', trialId: 'l', pass: false, assertions: fail(message) })]));
+    const row = md.split('\n').find((l) => l.startsWith('| s/long |'))!;
+    expect(row).toContain(cell(message, Infinity));
+    expect(row.match(/…/g)).toHaveLength(2);
+  });
+
   it('stays readable at 200 cases: 25 failing cases in the open, the rest folded', () => {
     const many: SampleRecord[] = [];
     for (let i = 0; i < 200; i++) {

@@ -1,4 +1,5 @@
 import type { ReporterName } from '../../config/config-schema.js';
+import { createAnnotationReporter } from '../../reporters/annotation-reporter.js';
 import { createConsoleReporter } from '../../reporters/console-reporter.js';
 import { createHtmlReporter } from '../../reporters/html-reporter.js';
 import { createJunitReporter } from '../../reporters/junit-reporter.js';
@@ -7,9 +8,14 @@ import type { Reporter } from '../../reporters/reporter.js';
 import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 
-/** The reporters named by `--reporter` or the config, each once. */
-export function buildReporters(names: readonly ReporterName[], io: CliIo, options: { color?: boolean | undefined; quiet?: boolean | undefined }): Reporter[] {
-  return [...new Set(names)].map((name) => {
+/**
+ * The reporters named by `--reporter` or the config, each once; in a GitHub Actions job
+ * (GITHUB_ACTIONS=true) also the gate's workflow annotations, which change no file and no exit code
+ * (not for one shard of a run: its verdict is partial, the merge's is the one to annotate).
+ */
+export function buildReporters(names: readonly ReporterName[], io: CliIo, options: { color?: boolean | undefined; quiet?: boolean | undefined; isShard?: boolean }): Reporter[] {
+  const annotations = io.env.GITHUB_ACTIONS === 'true' && !options.isShard ? [createAnnotationReporter({ write: (t) => io.stdout.write(t), cwd: io.cwd })] : [];
+  const named = [...new Set(names)].map((name): Reporter => {
     switch (name) {
       case 'console':
         return createConsoleReporter({
@@ -31,4 +37,5 @@ export function buildReporters(names: readonly ReporterName[], io: CliIo, option
         return createHtmlReporter();
     }
   });
+  return [...named, ...annotations];
 }

@@ -4,15 +4,17 @@ import { EvalgateError, ExitCode } from '../../errors.js';
 import type { CliIo } from '../cli-io.js';
 import type { InitArgs } from '../cli-options.js';
 
-const CONFIG = `# evalgate configuration. Every key is optional; these are the defaults unless noted.
-# Reference: docs/config.md
-suites: ["evals/**/*.yaml"]
+const CONFIG = `# evalgate configuration. Every key is optional; each value below is its default.
+# Reference: docs/config.md (in node_modules/evalgate/docs/ once installed)
+suites: ["evals/**/*.{yaml,yml}"]
 provider: runware          # or simulator: answers offline, no key needed
 model: openai-gpt-5-5
 concurrency: 8
 threshold: 0.8             # minimum pass rate of suites that set none
-reporters: [console, json]
+reporters: [console, json, junit, markdown, html]
 outDir: reports
+simulator:
+  scenarios: fixtures/simulator   # how --provider simulator answers; evalgate scenario <suite> writes one
 `;
 
 const SCENARIO = `# How the built-in simulator answers the sentiment suite offline (docs/simulator.md).
@@ -77,6 +79,9 @@ export async function initCommand(args: InitArgs, io: CliIo): Promise<number> {
     writeFileSync(file.path, file.content);
     io.stdout.write(`wrote ${path.relative(io.cwd, file.path)}\n`);
   }
-  io.stdout.write('Next: evalgate validate, then evalgate run --provider simulator (offline) or evalgate run (needs RUNWARE_API_KEY).\n');
+  io.stdout.write(
+    'Next: evalgate validate, then evalgate run --provider simulator (offline) or evalgate run (needs RUNWARE_API_KEY).\n' +
+      'For a suite of your own, evalgate scenario evals/<suite>.yaml writes the simulator\'s answers to fill in.\n',
+  );
   return ExitCode.ok;
 }

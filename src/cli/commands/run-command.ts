@@ -8,6 +8,7 @@ import { MAX_CONCURRENCY } from '../../config/config-schema.js';
 import { EvalgateError } from '../../errors.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
+import { suitesWithoutScenario } from '../../providers/simulator/scenario.js';
 import { RecordingProvider } from '../../providers/replay/recording-provider.js';
 import { ReplayProvider } from '../../providers/replay/replay-provider.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
@@ -81,8 +82,12 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (!previous && existsSync(path.join(runDir, 'results.jsonl'))) {
     throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
   }
-  // Earlier runs in outDir, never this one, teach the estimate recorded beside the actual cost.
-  const estimator = await loadCostEstimator(trials, config.models, outRoot, { exclude: runDir, prompts: 'measured' });
+  // Earlier runs in outDir (or --history), never this one, teach the estimate recorded beside the actual cost.
+  const historyRoot = args.history !== undefined ? path.resolve(io.cwd, args.history) : outRoot;
+  if (args.history !== undefined && !existsSync(historyRoot)) {
+    throw new EvalgateError('USAGE', `--history ${args.history} does not exist`, { hint: 'give a run folder (it holds results.jsonl) or a folder of run folders, such as a downloaded baseline' });
+  }
+  const estimator = await loadCostEstimator(trials, config.models, historyRoot, { exclude: runDir, prompts: 'measured' });
   const receiver = await startWebhookReceiver(args, trials, providerName, io);
   let setup: Awaited<ReturnType<typeof createProvider>>;
   try {
@@ -110,6 +115,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     thinkingLevels: invocation?.levels ?? args.levels ?? null,
     numberResults: (invocation?.samples ?? args.samples)?.map(Number) ?? null,
     apiUrl: setup.apiUrl,
+    ...(setup.scenarios ? { placeholderSuites: suitesWithoutScenario(project.suites, setup.scenarios) } : {}),
   };
   const startedAt = previous ? new Date(previous.startedAt) : new Date();
   if (!previous) {
@@ -153,7 +159,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     }
   });
 
-  const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet });
+  const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: shard !== undefined });
 
   try {
     const summary = await runEval({

@@ -80,6 +80,17 @@ export const GENERIC_SCENARIO: Scenario = {
   answers: [{ when: /(?:)/, difficulty: 0, correct: ['This is a simulated answer from the evalgate simulator.'], wrong: ['(simulated) I am not sure.'] }],
 };
 
+/** The scenario that answers a prompt: the first whose `match` finds the system prompt or a message; none means placeholder answers. */
+export function scenarioFor(scenarios: readonly Scenario[], prompt: { systemPrompt?: string | undefined; messages: readonly { content: string }[] }): Scenario | undefined {
+  const haystack = [prompt.systemPrompt ?? '', ...prompt.messages.map((m) => m.content)].join('\n');
+  return scenarios.find((s) => s.match.test(haystack));
+}
+
+/** Suites with a case no scenario matches: the simulator answers them with placeholders that say nothing about the prompt. */
+export function suitesWithoutScenario(suites: readonly { name: string; cases: readonly { systemPrompt?: string | undefined; messages: readonly { content: string }[] }[] }[], scenarios: readonly Scenario[]): string[] {
+  return suites.filter((suite) => suite.cases.some((kase) => scenarioFor(scenarios, kase) === undefined)).map((suite) => suite.name);
+}
+
 /** Compiles a validated scenario spec. */
 export function compileScenario(spec: ScenarioSpec): Scenario {
   return {

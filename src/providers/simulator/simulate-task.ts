@@ -3,7 +3,7 @@ import type { ModelEntry } from '../../config/model-table.js';
 import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel, type ToolChoiceType } from '../../config/runware-limits.js';
 import { priceUsage } from '../../cost/price-usage.js';
 import type { Usage } from '../../results/sample-record.js';
-import { GENERIC_SCENARIO, type LevelBehaviour, type Scenario } from './scenario.js';
+import { GENERIC_SCENARIO, scenarioFor, type LevelBehaviour, type Scenario } from './scenario.js';
 import { isJudgeTask, simulateJudgeTask } from './simulate-judge-task.js';
 
 /** A textInference task the simulator accepted. */
@@ -56,8 +56,7 @@ const THINKING_SIGMA = 0.35;
  */
 export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[], seed: number, occurrence: number): SimulatedTask {
   if (isJudgeTask(task)) return simulateJudgeTask(task, scenarios, seed, occurrence);
-  const haystack = [task.systemPrompt ?? '', ...task.messages.map((m) => m.content)].join('\n');
-  const scenario = scenarios.find((s) => s.match.test(haystack)) ?? GENERIC_SCENARIO;
+  const scenario = scenarioFor(scenarios, task) ?? GENERIC_SCENARIO;
   const lastUser = [...task.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const answer = scenario.answers.find((a) => a.when.test(lastUser)) ?? scenario.answers[scenario.answers.length - 1]!;
   const behaviour = levelBehaviour(scenario, task.thinkingLevel);

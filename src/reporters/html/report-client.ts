@@ -59,6 +59,7 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
     const source = data.meta.provider === 'replay' ? 'Answers replayed from a simulated recording (the built-in simulator)' : 'Simulated answers from the built-in simulator';
     verdict.append(el('p', { class: 'simulated' }, `${source}, not a real model: costs and latencies are illustrative.`));
   }
+  if (data.placeholders) verdict.append(el('p', { class: 'placeholders' }, `⚠ ${data.placeholders}`));
   if (gate.reasons.length) verdict.append(el('ul', {}, ...gate.reasons.map((r) => el('li', {}, r.message))));
   if (gate.notices && gate.notices.length) {
     verdict.append(el('details', { class: 'notices' }, el('summary', {}, `Notices (said, not failed): ${gate.notices.length}`), el('ul', {}, ...gate.notices.map((n) => el('li', {}, n.message)))));
@@ -128,6 +129,13 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
     if (c.curve) {
       const { k } = c.curve;
       dialog.append(el('p', { class: 'meta' }, `pass@1 ${pct(c.curve.passAt1)} · pass@${k} ${pct(c.curve.passAtK)} · pass^${k} ${pct(c.curve.passHatK)}`));
+    }
+    if (c.prompt) {
+      const asked = el('details', { class: 'prompt', open: '' }, el('summary', {}, 'What was asked'));
+      if (c.prompt.systemPrompt !== null) asked.append(el('p', { class: 'role' }, 'system'), el('pre', { class: 'text' }, c.prompt.systemPrompt));
+      for (const m of c.prompt.messages) asked.append(el('p', { class: 'role' }, m.role), el('pre', { class: 'text' }, m.content));
+      if (c.prompt.vars) asked.append(el('p', { class: 'role' }, 'vars'), el('pre', { class: 'text vars' }, Object.entries(c.prompt.vars).map(([k, v]) => `${k}: ${String(v)}`).join('\n')));
+      dialog.append(asked);
     }
     for (const s of c.samples ?? []) {
       const status = s.status === 'errored' ? 'errored' : s.pass ? 'passed' : 'failed';

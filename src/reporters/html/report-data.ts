@@ -4,7 +4,9 @@ import type { SuiteRecommendation } from '../../results/recommend-settings.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-summary.js';
 import type { Comparison } from '../../results/compare-runs.js';
 import { formatPercent, formatSetting } from '../../results/format-figures.js';
+import type { TrialPrompt } from '../../results/sample-record.js';
 import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
+import { placeholderNote } from '../placeholder-note.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
 
 /** Cases listed per suite under "Failing on every sample" and under "Flaky", before "and N more". */
@@ -26,6 +28,8 @@ export interface ReportData {
     summary: string;
     settings: { label: string; gated: boolean; change: string; p: number; verdict: string; minDetectableDrop: number | null; regressions: string[] }[];
   } | null;
+  /** The placeholder-answers warning when the simulator had no scenario for a suite, else null. */
+  placeholders: string | null;
   /** Spent against expected, price-table disagreements, and with `--traffic` the projection. */
   cost: { notes: CostNote[]; projection: (NonNullable<RunSummary['projection']> & { title: string }) | null };
   suites: RunSummary['config']['suites'];
@@ -50,6 +54,8 @@ export interface ReportData {
     samples?: SampleExcerpt[];
     /** Samples of this case not embedded (they are in results.jsonl). */
     omittedSamples: number;
+    /** What the case asked: system prompt, messages and vars; left out for runs that did not store it. */
+    prompt?: TrialPrompt;
   }[];
 }
 
@@ -73,6 +79,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       totals: summary.totals,
     },
     comparison: summary.baseline ? comparisonData(summary.baseline) : null,
+    placeholders: placeholderNote(summary) ?? null,
     cost: {
       notes: costNotes(summary),
       projection: summary.projection ? { ...summary.projection, title: projectionTitle(summary.projection) } : null,
@@ -103,7 +110,8 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       };
     }),
     cases: summary.cases.map((c) => {
-      const kept = details.get(caseKey(c))?.samples ?? [];
+      const detail = details.get(caseKey(c));
+      const kept = detail?.samples ?? [];
       const k = c.passAtK.length;
       const isMixed = c.passed > 0 && c.failed > 0;
       return {
@@ -115,6 +123,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
         ...(isMixed && k > 1 ? { curve: { k, passAt1: c.passAtK[0]!, passAtK: c.passAtK[k - 1]!, passHatK: c.passHatK[k - 1]! } } : {}),
         ...(kept.length > 0 ? { samples: kept } : {}),
         omittedSamples: c.samples - kept.length,
+        ...(detail?.prompt ? { prompt: detail.prompt } : {}),
       };
     }),
   };

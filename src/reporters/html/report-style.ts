@@ -9,7 +9,7 @@ h1 { margin: 0 0 4px; font-size: 22px; } h2 { font-size: 18px; margin: 0 0 8px; 
 section { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin-bottom: 16px; }
 .verdict.pass { border-left: 6px solid var(--pass); } .verdict.fail { border-left: 6px solid var(--fail); }
 .verdict ul { margin: 8px 0; padding-left: 18px; } .exit { color: var(--muted); font-size: 14px; font-weight: normal; }
-.simulated, .cost .warn { background: #fef3c7; padding: 6px 10px; border-radius: 4px; }
+.simulated, .placeholders, .cost .warn { background: #fef3c7; padding: 6px 10px; border-radius: 4px; }
 .totals { font-variant-numeric: tabular-nums; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 @media (max-width: 900px) { .charts { grid-template-columns: 1fr; } }
@@ -37,6 +37,7 @@ dialog::backdrop { background: rgba(15, 23, 42, 0.45); }
 .badge.passed { background: #dcfce7; } .badge.failed { background: #fee2e2; } .badge.errored { background: #fef3c7; }
 .assertions { margin: 6px 0; padding-left: 16px; font-size: 12px; } .assertions .ko { color: var(--fail); }
 .error { color: #b45309; }
+details.prompt { margin: 8px 0; } details.prompt p.role { margin: 6px 0 0; font-size: 12px; color: var(--muted, #64748b); text-transform: uppercase; }
 pre.text { white-space: pre-wrap; word-break: break-word; background: #f8fafc; border: 1px solid var(--line); padding: 8px; border-radius: 4px; max-height: 320px; overflow: auto; margin: 6px 0 0; }
 .case-list ul { margin: 4px 0 8px; padding-left: 18px; } .case-list li { margin: 2px 0; }
 button.case-link { border: 0; background: none; padding: 0; color: #2563eb; cursor: pointer; font: inherit; text-decoration: underline; }
