@@ -148,3 +148,15 @@ describe('summary.md', () => {
     expect(cell('a | b <script>x</script> *bold* `code`\nnext')).toBe('a \\| b &lt;script&gt;x&lt;/script&gt; \\*bold\\* \\`code\\` next');
   });
 });
+
+describe('report.html data', () => {
+  it('lists the cases whose judge verdicts split, per suite, beside the failing and flaky ones', async () => {
+    const { buildReportData } = await import('../../src/reporters/html/report-data.js');
+    const summary = summaryOf([makeRecord({ case: 'sure' }), makeRecord({ case: 'split', trialId: 't2' })]);
+    const cases = summary.cases.map((c) => (c.case === 'split' ? { ...c, judgeUnsure: 1 } : c));
+    const data = buildReportData({ ...summary, cases }, new Map());
+    const listed = data.suiteDetails[0]!.judgeUnsure;
+    expect(listed.cases.map((l) => data.cases[l.index]!.case)).toEqual(['split']);
+    expect(listed.more).toBe(0);
+  });
+});

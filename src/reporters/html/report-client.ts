@@ -208,7 +208,7 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
     );
     section.append(settingsTable);
     const extra = data.suiteDetails.find((d) => d.suite === suite.name);
-    if (extra) section.append(detailsTable(extra.settings), ...caseList('Failing on every sample', 'failing', extra.failing), ...caseList('Flaky (samples disagree)', 'flaky', extra.flaky));
+    if (extra) section.append(detailsTable(extra.settings), ...caseList('Failing on every sample', 'failing', extra.failing), ...caseList('Flaky (samples disagree)', 'flaky', extra.flaky), ...caseList('Judge unsure (its verdicts split)', 'judge-unsure', extra.judgeUnsure));
 
     const groupIndexes = new Set(groups.map((g) => data.groups.indexOf(g)));
     const cases = data.cases.filter((c) => groupIndexes.has(c.group));

@@ -39,7 +39,7 @@ export interface ReportData {
     | 'passRateCi95' | 'costUsd' | 'costPerSampleUsd' | 'costPer1kRequestsUsd' | 'latencyMs' | 'meanThinkingTokens' | 'latencyHistogram' | 'passAtK' | 'passHatK'
   >[];
   /** Per suite, as in `suites`: its settings in detail, its cases that failed every sample and its flaky ones, and the cheapest setting summary.json recommends (never recomputed here). */
-  suiteDetails: { suite: string; settings: SettingsDetails; failing: ListedCases; flaky: ListedCases; cheapest: SuiteRecommendation['cheapest'] }[];
+  suiteDetails: { suite: string; settings: SettingsDetails; failing: ListedCases; flaky: ListedCases; judgeUnsure: ListedCases; cheapest: SuiteRecommendation['cheapest'] }[];
   /** One per case and setting, compact: a run can have tens of thousands. */
   cases: {
     /** Index into `groups`: the setting. */
@@ -106,6 +106,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
         settings: settingsDetails(summary.groups.filter((g) => g.suite === suite.name)),
         failing: listed((c) => c.failed > 0 && !c.flaky),
         flaky: listed((c) => c.flaky),
+        judgeUnsure: listed((c) => (c.judgeUnsure ?? 0) > 0),
         cheapest: summary.recommendations.find((r) => r.suite === suite.name)?.cheapest ?? null,
       };
     }),
