@@ -1,5 +1,5 @@
 import { formatDiagnostic } from '../config/diagnostic.js';
-import { ConfigError, EvalgateError, ExitCode } from '../errors.js';
+import { ConfigError, EvalgateError, ExitCode } from '../core/evalgate-error.js';
 import { sanitizeForTerminal } from '../reporters/terminal-text.js';
 import type { OutputStream } from './cli-io.js';
 

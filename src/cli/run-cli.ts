@@ -1,5 +1,5 @@
 import yargs, { type Options, type PositionalOptions } from 'yargs';
-import { ConfigError, ExitCode } from '../errors.js';
+import { ConfigError, ExitCode } from '../core/evalgate-error.js';
 import type { CliIo } from './cli-io.js';
 import { packageVersion } from './package-version.js';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JudgeSpecSchema } from './judge-schema.js';
-import { FINISH_REASONS } from './runware-limits.js';
+import { FINISH_REASONS } from '../core/runware-limits.js';
 import { ToolNameSchema } from './tool-spec-schema.js';
 
 const not = z.boolean().default(false).describe('Invert the check: pass when it would fail. @default false');

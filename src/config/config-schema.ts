@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GateOnSchema } from './gate-on.js';
 import { JudgeConfigSchema } from './judge-schema.js';
 import { ModelOverrideSchema } from './model-table.js';
-import { DELIVERY_METHODS } from './runware-limits.js';
+import { DELIVERY_METHODS } from '../core/runware-limits.js';
 import { FaultsSchema } from './simulator-faults.js';
 
 import { PROVIDERS, REPORTERS } from './choices.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS, TOOL_TYPES } from './runware-limits.js';
+import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS, TOOL_TYPES } from '../core/runware-limits.js';
 
 /** Price of a model in USD per million tokens. */
 export const PriceSchema = z

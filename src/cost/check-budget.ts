@@ -1,8 +1,8 @@
 import type { CostEstimate } from './cost-estimate.js';
 import { worstCasePlan } from './worst-case-plan.js';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import type { Trial } from '../plan/trial.js';
-import { formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatSetting, formatUsd } from '../core/format-figures.js';
 
 /** Settings named when a budget is refused. */
 const NAMED_SETTINGS = 3;

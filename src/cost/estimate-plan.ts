@@ -1,7 +1,7 @@
 import { ratesFor } from './price-usage.js';
 import type { Trial } from '../plan/trial.js';
 import { compareSettings } from '../results/run-summarizer.js';
-import { Z_95 } from '../results/wilson-interval.js';
+import { Z_95 } from '../stats/wilson-interval.js';
 import type { CostEstimate, EstimateFigures, EstimateGroup } from './cost-estimate.js';
 import type { TokenizerName } from './prompt-token-counter.js';
 import type { HistoryScope, UsageHistory, UsageStats } from './usage-history.js';

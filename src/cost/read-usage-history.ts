@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { THINKING_LEVELS } from '../config/runware-limits.js';
+import { THINKING_LEVELS } from '../core/runware-limits.js';
 import type { UsageHistory, UsageRecord } from './usage-history.js';
 
 /** Run folders read at most, newest first: recent runs reflect the prompts as they are now. */

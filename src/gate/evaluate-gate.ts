@@ -1,4 +1,4 @@
-import { formatExactPercent, formatInterval, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatExactPercent, formatInterval, formatPercent, formatSetting, formatUsd } from '../core/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { regressionReasons, type ReasonPolicy } from './regression-reasons.js';

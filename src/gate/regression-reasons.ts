@@ -1,5 +1,5 @@
 import type { Comparison } from '../results/compare-runs.js';
-import { formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatPercent, formatSetting, formatUsd } from '../core/format-figures.js';
 import type { GateReason } from '../results/run-summary.js';
 import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
 

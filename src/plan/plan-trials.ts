@@ -1,7 +1,7 @@
 import type { LoadedCase, LoadedSuite } from '../config/loaded-suite.js';
 import type { ModelEntry } from '../config/model-table.js';
-import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
-import { EvalgateError } from '../errors.js';
+import type { DeliveryMethod, ThinkingLevel } from '../core/runware-limits.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { compileCaseFilter } from './case-filter.js';
 import { chooseDeliveryMethod } from './choose-delivery-method.js';
 import { trialId } from './trial-id.js';

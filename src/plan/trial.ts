@@ -1,6 +1,6 @@
 import type { LoadedCase, WireJsonSchema, WireTool, WireToolChoice } from '../config/loaded-suite.js';
 import type { ModelSpec } from '../config/model-table.js';
-import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel } from '../config/runware-limits.js';
+import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel } from '../core/runware-limits.js';
 
 /** One point of the sweep: what varies between the groups of a suite. */
 export interface Setting {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ProviderName } from '../config/config-schema.js';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import type { Provider } from './provider.js';
 import { ReplayProvider } from './replay/replay-provider.js';
 import { DEFAULT_RUNWARE_API_URL, RunwareProvider, type RunwareProviderOptions } from './runware/runware-provider.js';

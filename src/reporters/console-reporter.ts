@@ -1,6 +1,6 @@
 import { displayPath } from '../config/display-path.js';
 import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
-import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../core/format-figures.js';
 import { describeGateOn } from '../config/gate-on.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
@@ -10,7 +10,7 @@ import { renderCostNotes } from './render-cost-notes.js';
 import { placeholderNote } from './placeholder-note.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import { deliveryNotes } from './settings-details.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../run/run-events.js';
 import { fitToWidth, makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
 
 /** New or removed case ids named in the baseline comparison before "and N more". */

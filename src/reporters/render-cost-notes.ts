@@ -1,4 +1,4 @@
-import { formatCount, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCount, formatSetting, formatUsd } from '../core/format-figures.js';
 import type { RunSummary } from '../results/run-summary.js';
 import type { Painter } from './terminal-text.js';
 

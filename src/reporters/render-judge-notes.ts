@@ -1,4 +1,4 @@
-import { formatCount, formatUsd } from '../results/format-figures.js';
+import { formatCount, formatUsd } from '../core/format-figures.js';
 import type { Counters, RunSummary } from '../results/run-summary.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { CaseDetail } from '../results/collect-case-details.js';
 import { caseKey } from '../results/collect-case-details.js';
-import { formatSetting } from '../results/format-figures.js';
+import { formatSetting } from '../core/format-figures.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
 import { PLACEHOLDER_WARNING } from './placeholder-note.js';
 import { escapeXml } from './xml-text.js';

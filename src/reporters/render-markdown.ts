@@ -1,4 +1,4 @@
-import { formatCappedList, formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCappedList, formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../core/format-figures.js';
 import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
 import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
 import { describeRecommendation } from './console-reporter.js';

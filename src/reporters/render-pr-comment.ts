@@ -1,4 +1,4 @@
-import { formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatSetting, formatUsd } from '../core/format-figures.js';
 import type { RunSummary } from '../results/run-summary.js';
 import { cell, renderMarkdown } from './render-markdown.js';
 

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatCount, formatInterval, formatMs, formatPercent, formatUsd } from '../results/format-figures.js';
+import { formatCount, formatInterval, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
 import type { GroupSummary } from '../results/run-summary.js';
 import { formatDelivery, hasNonSyncDelivery, hasStreamedGroup, STREAM_HEAD, streamCells } from './settings-details.js';
 import { visibleLength, type Painter } from './terminal-text.js';

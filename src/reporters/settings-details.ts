@@ -1,4 +1,4 @@
-import { formatCount, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCount, formatMs, formatPercent, formatSetting, formatUsd } from '../core/format-figures.js';
 import type { GroupSummary } from '../results/run-summary.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../config/diagnostic.js';
-import { formatSetting } from '../results/format-figures.js';
+import { formatSetting } from '../core/format-figures.js';
 import type { CaseSummary, RunSummary } from '../results/run-summary.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 

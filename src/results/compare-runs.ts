@@ -1,4 +1,4 @@
-import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
 import type { CaseSummary, GroupSummary, RunSummary } from './run-summary.js';
 import { fisherExactOneSided, mcnemarExactOneSided, meanRiseOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
 

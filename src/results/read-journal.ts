@@ -1,5 +1,5 @@
 import { createReadStream, existsSync } from 'node:fs';
-import type { SampleRecord } from './sample-record.js';
+import type { SampleRecord } from '../core/sample-record.js';
 
 /**
  * The records of a results.jsonl, streamed in 1 MB chunks and split into lines here, on the raw

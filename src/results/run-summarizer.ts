@@ -1,14 +1,14 @@
 import { isGatedSetting, type GateOn } from '../config/gate-on.js';
 import type { ModelSpec } from '../config/model-table.js';
-import { DELIVERY_METHODS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
+import { DELIVERY_METHODS, THINKING_LEVELS, type ThinkingLevel } from '../core/runware-limits.js';
 import { disagreesWithPriceTable } from '../cost/cost-disagreement.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
 import { logSpacedEdges } from './latency-histogram.js';
 import { passCurves } from './pass-at-k.js';
 import { SampleTally } from './sample-tally.js';
 import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
-import { sampleOrdinal, type AssertionOutcome, type SampleRecord } from './sample-record.js';
-import { wilsonInterval } from './wilson-interval.js';
+import { sampleOrdinal, type AssertionOutcome, type SampleRecord } from '../core/sample-record.js';
+import { wilsonInterval } from '../stats/wilson-interval.js';
 
 interface CaseTally {
   passed: number;

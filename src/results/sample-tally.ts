@@ -1,8 +1,8 @@
-import type { DeliveryMethod } from '../config/runware-limits.js';
+import type { DeliveryMethod } from '../core/runware-limits.js';
 import { LatencySketch } from './latency-sketch.js';
-import { StreamingDistribution } from '../cost/streaming-distribution.js';
+import { StreamingDistribution } from '../stats/streaming-distribution.js';
 import type { Counters, JudgeCounters } from './run-summary.js';
-import type { SampleErrorCode, SampleRecord } from './sample-record.js';
+import type { SampleErrorCode, SampleRecord } from '../core/sample-record.js';
 
 /**
  * Running counters over sample records: what the run's totals and each group report. Its memory does

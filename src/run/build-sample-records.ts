@@ -4,7 +4,7 @@ import { evaluateAssertions } from '../assertions/evaluate-assertions.js';
 import { priceUsage } from '../cost/price-usage.js';
 import { trustReportedCost } from '../cost/trust-reported-cost.js';
 import type { Trial } from '../plan/trial.js';
-import type { SampleError, SampleRecord, TrialPrompt } from '../results/sample-record.js';
+import type { SampleError, SampleRecord, TrialPrompt } from '../core/sample-record.js';
 import type { TrialOutcome } from './execute-trial.js';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../results/run-summary.js';
 
 /**

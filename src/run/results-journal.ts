@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { SampleRecord } from '../results/sample-record.js';
+import type { SampleRecord } from '../core/sample-record.js';
 
 /**
  * results.jsonl, the journal of a run: one complete JSON line per sample, appended as trials finish.

@@ -10,7 +10,7 @@ import type { Faults } from '../../src/config/simulator-faults.js';
 import { loadScenarios } from '../../src/providers/simulator/scenario.js';
 import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { memoryIo, type MemoryIo } from '../support/memory-io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
 import { renderHtml } from '../../src/reporters/html/render-html.js';
-import { formatMs, formatSetting } from '../../src/results/format-figures.js';
+import { formatMs, formatSetting } from '../../src/core/format-figures.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import { buildRunSummary } from '../../src/run/finish-run.js';

@@ -8,7 +8,7 @@ import { loadScenarios } from '../../src/providers/simulator/scenario.js';
 import { startSimulator, type AnsweredTask } from '../../src/providers/simulator/simulator-server.js';
 import type { JudgeCalibration } from '../../src/results/judge-calibration.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 

@@ -7,7 +7,7 @@ import { ModelTable, DEFAULT_MODELS } from '../../src/config/model-table.js';
 import { loadScenarios } from '../../src/providers/simulator/scenario.js';
 import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const project = path.resolve(import.meta.dirname, '../fixtures/projects/sentiment');

@@ -1,7 +1,7 @@
 import { makeSampleView, type SampleView } from '../../src/assertions/assertion.js';
 import type { LoadedCase } from '../../src/config/loaded-suite.js';
 import type { Setting, Trial } from '../../src/plan/trial.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import type { Counters, GroupSummary } from '../../src/results/run-summary.js';
 import type { ReceivedResult, TrialOutcome } from '../../src/run/execute-trial.js';
 

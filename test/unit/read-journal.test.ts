@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/results/read-journal.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeRecord } from '../support/builders.js';
 
 async function readAll(file: string): Promise<{ records: SampleRecord[]; bad: number }> {

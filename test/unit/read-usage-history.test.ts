@@ -7,7 +7,7 @@ import { loadCostEstimator } from '../../src/cost/load-cost-estimator.js';
 import { approximatePromptTokens } from '../../src/cost/prompt-token-counter.js';
 import { readUsageHistory } from '../../src/cost/read-usage-history.js';
 import { UsageHistory } from '../../src/cost/usage-history.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeCase, makeRecord, makeTrial } from '../support/builders.js';
 
 describe('readUsageHistory', () => {

@@ -2,7 +2,7 @@ import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
 import { caseKey, type CaseDetail } from '../../src/results/collect-case-details.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { buildRunSummary, type BaselineCheck } from '../../src/run/finish-run.js';
 import { renderJunit } from '../../src/reporters/render-junit.js';
 import { cell, renderMarkdown } from '../../src/reporters/render-markdown.js';

@@ -1,8 +1,8 @@
 import Table from 'cli-table3';
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
-import { formatPercent, formatSetting } from '../../results/format-figures.js';
+import { ConfigError, EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { formatPercent, formatSetting } from '../../core/format-figures.js';
 import { casesNeeded, testsPerSetting } from '../../gate/cases-needed.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';

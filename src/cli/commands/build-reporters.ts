@@ -4,7 +4,7 @@ import { createConsoleReporter } from '../../reporters/console-reporter.js';
 import { createHtmlReporter } from '../../reporters/html-reporter.js';
 import { createJunitReporter } from '../../reporters/junit-reporter.js';
 import { createMarkdownReporter } from '../../reporters/markdown-reporter.js';
-import type { Reporter } from '../../reporters/reporter.js';
+import type { Reporter } from '../../run/run-events.js';
 import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../../config/display-path.js';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
+import { ConfigError, EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { githubRunUrl, githubTarget, githubThread } from '../../publish/github-thread.js';
 import { gitlabTarget, gitlabThread } from '../../publish/gitlab-thread.js';
 import { upsertComment, type CommentThread } from '../../publish/upsert-comment.js';

@@ -1,11 +1,11 @@
 import Table from 'cli-table3';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
+import { ConfigError, EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
 import { compareCases, type CaseComparison } from '../../results/compare-cases.js';
 import { compareRuns } from '../../gate/judge-comparison.js';
 import type { Comparison } from '../../results/compare-runs.js';
-import { formatCappedList, formatMs, formatPercent, formatSetting, formatUsd } from '../../results/format-figures.js';
+import { formatCappedList, formatMs, formatPercent, formatSetting, formatUsd } from '../../core/format-figures.js';
 import type { RunSummary } from '../../results/run-summary.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';

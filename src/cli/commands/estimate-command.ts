@@ -5,13 +5,13 @@ import { ESTIMATE_SCHEMA_VERSION, type EstimateFile } from '../../cost/cost-esti
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { projectPlan } from '../../cost/project-settings.js';
 import { parseTraffic } from '../../cost/traffic.js';
-import { EvalgateError, ExitCode } from '../../errors.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { parseApiUrl } from '../../providers/create-provider.js';
 import { priceByDryRun } from '../../providers/runware/price-by-dry-run.js';
 import { DEFAULT_RUNWARE_API_URL } from '../../providers/runware/runware-provider.js';
 import { renderEstimateReport } from '../../reporters/render-estimate-report.js';
 import { makePainter } from '../../reporters/terminal-text.js';
-import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
+import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 import type { EstimateArgs } from '../cli-options.js';
 import { loadAndPlan } from './load-and-plan.js';

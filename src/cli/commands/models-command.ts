@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { loadConfig } from '../../config/load-config.js';
 import type { ModelEntry, Price } from '../../config/model-table.js';
-import { ConfigError, ExitCode } from '../../errors.js';
+import { ConfigError, ExitCode } from '../../core/evalgate-error.js';
 import type { CliIo } from '../cli-io.js';
 import type { ModelsArgs } from '../cli-options.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
+import { ConfigError, EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { loadScenarios } from '../../providers/simulator/scenario.js';
 import { startSimulator } from '../../providers/simulator/simulator-server.js';
 import type { CliIo } from '../cli-io.js';

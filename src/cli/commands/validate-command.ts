@@ -1,6 +1,6 @@
 import { JUDGE_PROMPT_VERSION, JUDGE_SYSTEM_PROMPT, JUDGE_USER_TEMPLATE, VERDICT_JSON_SCHEMA } from '../../assertions/judge-prompt.js';
-import { ExitCode } from '../../errors.js';
-import { formatCount } from '../../results/format-figures.js';
+import { ExitCode } from '../../core/evalgate-error.js';
+import { formatCount } from '../../core/format-figures.js';
 import type { CliIo } from '../cli-io.js';
 import type { ValidateArgs } from '../cli-options.js';
 import { loadAndPlan } from './load-and-plan.js';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
 import { Agent, type Dispatcher } from 'undici';
 import type { DryRunConfig } from '../../config/config-schema.js';
-import { EvalgateError, ExitCode } from '../../errors.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
 import { priceUsage } from '../../cost/price-usage.js';
-import { formatSetting, formatUsd } from '../../results/format-figures.js';
+import { formatSetting, formatUsd } from '../../core/format-figures.js';
 import { readUsage } from './read-result-item.js';
 import { toRunwareTask } from './runware-task.js';
 

@@ -11,7 +11,7 @@ import { DRY_RUN_HEADER, priceDryRun } from './price-dry-run.js';
 import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
 import type { Scenario } from './scenario.js';
 import { shapeDelivery, type DeliveredFault, type Delivery } from './shape-delivery.js';
-import { readRequestBody } from '../read-request-body.js';
+import { readRequestBody } from '../../core/read-request-body.js';
 
 export type { AnsweredTask } from './answer-tasks.js';
 

@@ -1,5 +1,5 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
-import { RUNWARE_LIMITS, type DeliveryMethod, type FinishReason, type ThinkingLevel } from '../config/runware-limits.js';
+import { RUNWARE_LIMITS, type DeliveryMethod, type FinishReason, type ThinkingLevel } from './runware-limits.js';
 
 /**
  * Why a sample has no answer. A closed set: reports group by it and docs/errors.md explains each.

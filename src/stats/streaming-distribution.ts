@@ -1,4 +1,4 @@
-import { Z_95 } from '../results/wilson-interval.js';
+import { Z_95 } from './wilson-interval.js';
 
 /** Relative width of a histogram bucket: a percentile is known to within this share of its value. */
 export const HISTOGRAM_RELATIVE_WIDTH = 0.005;

@@ -1,4 +1,4 @@
-import type { Diagnostic } from './config/diagnostic.js';
+import type { Diagnostic } from '../config/diagnostic.js';
 
 /** Exit codes of the `evalgate` CLI: part of the contract with CI scripts (see docs/cli.md). */
 export const ExitCode = {

@@ -1,6 +1,6 @@
 import type { CaseDetail } from '../results/collect-case-details.js';
 import type { RunSummary } from '../results/run-summary.js';
-import type { SampleRecord } from '../results/sample-record.js';
+import type { SampleRecord } from '../core/sample-record.js';
 
 /** Sent once, before the first request. */
 export interface RunStarted {
