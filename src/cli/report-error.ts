@@ -1,5 +1,6 @@
 import { formatDiagnostic } from '../config/diagnostic.js';
-import { ConfigError, EvalgateError, ExitCode } from '../core/evalgate-error.js';
+import { EvalgateError, ExitCode } from '../core/evalgate-error.js';
+import { ConfigError } from '../config/config-error.js';
 import { sanitizeForTerminal } from '../reporters/terminal-text.js';
 import type { OutputStream } from './cli-io.js';
 

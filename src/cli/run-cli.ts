@@ -1,5 +1,6 @@
 import yargs, { type Options, type PositionalOptions } from 'yargs';
-import { ConfigError, ExitCode } from '../core/evalgate-error.js';
+import { ExitCode } from '../core/evalgate-error.js';
+import { ConfigError } from '../config/config-error.js';
 import type { CliIo } from './cli-io.js';
 import { packageVersion } from './package-version.js';
 import {

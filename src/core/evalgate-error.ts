@@ -1,5 +1,3 @@
-import type { Diagnostic } from '../config/diagnostic.js';
-
 /** Exit codes of the `evalgate` CLI: part of the contract with CI scripts (see docs/cli.md). */
 export const ExitCode = {
   /** Every gate passed. */
@@ -39,17 +37,5 @@ export class EvalgateError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? ExitCode.usage;
-  }
-}
-
-/** Everything wrong with the configuration and suites, found in one pass and thrown once. */
-export class ConfigError extends EvalgateError {
-  readonly diagnostics: readonly Diagnostic[];
-
-  constructor(diagnostics: readonly Diagnostic[]) {
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    super('CONFIG_INVALID', `${errors} problem${errors === 1 ? '' : 's'} in the configuration; nothing was sent.`);
-    this.name = 'ConfigError';
-    this.diagnostics = diagnostics;
   }
 }

@@ -34,11 +34,6 @@ export function formatCount(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
 }
 
-/** `openai-gpt-5-5 · low · n=4` */
-export function formatSetting(s: { model: string; thinkingLevel: string; numberResults: number }): string {
-  return `${s.model} · ${s.thinkingLevel} · n=${s.numberResults}`;
-}
-
 /** `a, b, c and 7 more`: the first `shown` of `items`, then how many of `total` are left unnamed. */
 export function formatCappedList(items: readonly string[], total: number, shown: number): string {
   const named = items.slice(0, shown);

@@ -1,9 +1,6 @@
-import { z } from 'zod';
-
 /** Reasoning effort, as Runware names it (`settings.thinkingLevel`). */
 export const THINKING_LEVELS = ['none', 'low', 'medium', 'high', 'xhigh'] as const;
 export type ThinkingLevel = (typeof THINKING_LEVELS)[number];
-export const ThinkingLevelSchema = z.enum(THINKING_LEVELS);
 
 export const OUTPUT_FORMATS = ['TEXT', 'JSON'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

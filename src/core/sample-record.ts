@@ -1,4 +1,4 @@
-import type { AssertionType } from '../config/assertion-spec-schema.js';
+import type { AssertionType } from './assertion-type.js';
 import { RUNWARE_LIMITS, type DeliveryMethod, type FinishReason, type ThinkingLevel } from './runware-limits.js';
 
 /**

@@ -5,8 +5,8 @@ import { EvalgateError } from '../core/evalgate-error.js';
 import type { Provider } from './provider.js';
 import { ReplayProvider } from './replay/replay-provider.js';
 import { DEFAULT_RUNWARE_API_URL, RunwareProvider, type RunwareProviderOptions } from './runware/runware-provider.js';
-import { loadScenarios, type Scenario } from './simulator/scenario.js';
-import { startSimulator } from './simulator/simulator-server.js';
+import { loadScenarios, type Scenario } from '../simulator/scenario.js';
+import { startSimulator } from '../simulator/simulator-server.js';
 
 /** A provider ready for a run, and how to shut it down. */
 export interface ProviderSetup {

@@ -1,3 +1,4 @@
+import { caseKey } from '../core/setting.js';
 import { readJournal } from './read-journal.js';
 import type { CaseSummary } from './run-summary.js';
 import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from '../core/sample-record.js';
@@ -77,11 +78,6 @@ export interface CaseDetail {
   totalLatencyMs: number;
   /** What the case asked (its first trial's prompt), each text cut like a sample's; absent for runs that did not store it. */
   prompt?: TrialPrompt;
-}
-
-/** The key of a case at a setting, as reports look it up. */
-export function caseKey(c: { suite: string; case: string; model: string; thinkingLevel: string; numberResults: number }): string {
-  return `${c.suite}\u0000${c.case}\u0000${c.model}\u0000${c.thinkingLevel}\u0000${c.numberResults}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CaseSummary } from './run-summary.js';
 import { fisherExactOneSided, holmAdjust } from './significance.js';
-import { caseKey, completedOf, groupKey, type CaseChange } from './compare-runs.js';
+import { caseKey, settingKey } from '../core/setting.js';
+import { completedOf, type CaseChange } from './compare-runs.js';
 
 /** One case at one setting in two runs: its passes out of completed samples in each, and a verdict. */
 export interface CaseComparison extends CaseChange {
@@ -33,9 +34,9 @@ export function compareCases(before: readonly CaseSummary[], after: readonly Cas
     const delta = rateOf(row.after) - rateOf(row.before);
     const [pb, fb, pa, fa] = [then.passed, then.failed, now.passed, now.failed];
     pValues.set(row, delta < 0 ? fisherExactOneSided(pb, fb, pa, fa) : delta > 0 ? fisherExactOneSided(pa, fa, pb, fb) : 1);
-    const rows = bySetting.get(groupKey(now)) ?? [];
+    const rows = bySetting.get(settingKey(now)) ?? [];
     rows.push(row);
-    bySetting.set(groupKey(now), rows);
+    bySetting.set(settingKey(now), rows);
   }
   const all: CaseComparison[] = [];
   for (const rows of bySetting.values()) {

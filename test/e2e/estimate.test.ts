@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import type { EstimateFile } from '../../src/cost/cost-estimate.js';
-import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
-import { compileScenario, ScenarioSchema } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { compileScenario, ScenarioSchema } from '../../src/simulator/scenario.js';
+import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 

@@ -7,7 +7,7 @@ import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
 import { FAULT_KINDS, type Faults } from '../../src/config/simulator-faults.js';
 import { planTrials } from '../../src/plan/plan-trials.js';
 import { RunwareProvider } from '../../src/providers/runware/runware-provider.js';
-import { startSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { startSimulator } from '../../src/simulator/simulator-server.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 import { systemClock } from '../../src/run/clock.js';
 import { runEval } from '../../src/run/run-eval.js';

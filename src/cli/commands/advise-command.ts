@@ -1,12 +1,14 @@
 import Table from 'cli-table3';
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../core/evalgate-error.js';
-import { formatPercent, formatSetting } from '../../core/format-figures.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { ConfigError } from '../../config/config-error.js';
+import { formatPercent } from '../../core/format-figures.js';
 import { casesNeeded, testsPerSetting } from '../../gate/cases-needed.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
 import type { AdviseArgs } from '../cli-options.js';
+import { settingLabel } from '../../core/setting.js';
 
 /**
  * `evalgate advise --drop 0.1 [run dir]`: how many cases each setting needs for the gate to detect a
@@ -37,7 +39,7 @@ export async function adviseCommand(args: AdviseArgs, io: CliIo): Promise<number
     if (g.passRate === null) continue;
     const p1 = Math.min(Math.max(g.passRate, args.drop + 0.001), 0.999);
     const needed = casesNeeded(p1, p1 - args.drop, policy, args.power, gatedSettings);
-    table.push([g.suite, formatSetting(g), g.gated === false ? 'no' : 'yes', formatPercent(g.passRate), formatPercent(p1 - args.drop), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
+    table.push([g.suite, settingLabel(g), g.gated === false ? 'no' : 'yes', formatPercent(g.passRate), formatPercent(p1 - args.drop), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
   }
   io.stdout.write(`Cases each setting needs for the gate to catch a drop of ${(args.drop * 100).toFixed(0)} points (${explain(gatedSettings)}), at the pass rates of run ${summary.runId}:\n${table.toString()}\n`);
   return ExitCode.ok;

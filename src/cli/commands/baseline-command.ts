@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
 import { displayPath } from '../../config/display-path.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { ConfigError } from '../../config/config-error.js';
 import { baselineCaveats, baselineCoverage } from '../../run/baseline-coverage.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import { MANIFEST_FILE, readManifest } from '../../run/run-manifest.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError } from '../../core/evalgate-error.js';
+import { ConfigError } from '../../config/config-error.js';
 import { announceFinished } from '../../run/finish-run.js';
 import { mergeRuns } from '../../run/merge-runs.js';
 import { readBaseline } from '../../run/read-baseline.js';

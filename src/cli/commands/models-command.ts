@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
 import { loadConfig } from '../../config/load-config.js';
 import type { ModelEntry, Price } from '../../config/model-table.js';
-import { ConfigError, ExitCode } from '../../core/evalgate-error.js';
+import { ExitCode } from '../../core/evalgate-error.js';
+import { ConfigError } from '../../config/config-error.js';
 import type { CliIo } from '../cli-io.js';
 import type { ModelsArgs } from '../cli-options.js';
 

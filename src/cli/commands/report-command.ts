@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError } from '../../core/evalgate-error.js';
+import { EvalgateError } from '../../core/evalgate-error.js';
+import { ConfigError } from '../../config/config-error.js';
 import { announceFinished } from '../../run/finish-run.js';
 import { readBaseline } from '../../run/read-baseline.js';
 import { MANIFEST_FILE, readManifest } from '../../run/run-manifest.js';

@@ -8,7 +8,7 @@ import { MAX_CONCURRENCY } from '../../config/config-schema.js';
 import { EvalgateError } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
-import { suitesWithoutScenario } from '../../providers/simulator/scenario.js';
+import { suitesWithoutScenario } from '../../simulator/scenario.js';
 import { RecordingProvider } from '../../providers/replay/recording-provider.js';
 import { ReplayProvider } from '../../providers/replay/replay-provider.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
@@ -26,6 +26,7 @@ import type { RunArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
 import { loadAndPlan } from './load-and-plan.js';
 import { startWebhookReceiver } from './start-webhook-receiver.js';
+import { settingLabel } from '../../core/setting.js';
 
 /** `evalgate run`: load, plan, run, report, gate. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
@@ -227,7 +228,7 @@ function refusePlanFlags(args: RunArgs): void {
 function refuseUnrecorded(provider: ReplayProvider, trials: readonly Trial[]): void {
   const missing = provider.missing(trials);
   if (missing.length === 0) return;
-  const named = missing.slice(0, 10).map((t) => `  ${t.suite}/${t.caseId} · ${t.setting.model} · ${t.setting.thinkingLevel} · n=${t.setting.numberResults}${t.repeat ? ` · repeat ${t.repeat + 1}` : ''}`);
+  const named = missing.slice(0, 10).map((t) => `  ${t.suite}/${t.caseId} · ${settingLabel(t.setting)}${t.repeat ? ` · repeat ${t.repeat + 1}` : ''}`);
   if (missing.length > 10) named.push(`  … and ${missing.length - 10} more`);
   throw new EvalgateError('USAGE', `${missing.length} of ${trials.length} trials have no recording to replay:\n${named.join('\n')}`, {
     hint: 'record them with --record <dir> (against the API or --provider simulator), or point --cassettes at the right folder',

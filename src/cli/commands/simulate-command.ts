@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../core/evalgate-error.js';
-import { loadScenarios } from '../../providers/simulator/scenario.js';
-import { startSimulator } from '../../providers/simulator/simulator-server.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { ConfigError } from '../../config/config-error.js';
+import { loadScenarios } from '../../simulator/scenario.js';
+import { startSimulator } from '../../simulator/simulator-server.js';
 import type { CliIo } from '../cli-io.js';
 import type { SimulateArgs } from '../cli-options.js';
 

@@ -5,9 +5,10 @@ import type { DryRunConfig } from '../../config/config-schema.js';
 import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
 import { priceUsage } from '../../cost/price-usage.js';
-import { formatSetting, formatUsd } from '../../core/format-figures.js';
+import { formatUsd } from '../../core/format-figures.js';
 import { readUsage } from './read-result-item.js';
 import { toRunwareTask } from './runware-task.js';
+import { settingLabel } from '../../core/setting.js';
 
 export interface DryRunOptions {
   /** Full endpoint URL, e.g. https://api.runware.ai/v1. */
@@ -166,5 +167,5 @@ function outputAtMost(trial: Trial): number {
 }
 
 function describe(trial: Trial): string {
-  return `${trial.suite}/${trial.caseId} · ${formatSetting(trial.setting)}`;
+  return `${trial.suite}/${trial.caseId} · ${settingLabel(trial.setting)}`;
 }

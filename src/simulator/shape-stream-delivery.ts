@@ -1,4 +1,4 @@
-import type { Faults } from '../../config/simulator-faults.js';
+import type { Faults } from '../config/simulator-faults.js';
 import type { SimulatedTime } from './simulated-time.js';
 import type { RequestAnswer } from './answer-tasks.js';
 import { drawFault } from './faults.js';

@@ -1,4 +1,4 @@
-import type { FaultKind, Faults } from '../../config/simulator-faults.js';
+import type { FaultKind, Faults } from '../config/simulator-faults.js';
 import type { SimulatedTime } from './simulated-time.js';
 import { toWireItem, type TaskAnswer } from './answer-tasks.js';
 import { uniforms } from './simulate-task.js';

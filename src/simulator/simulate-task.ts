@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ModelEntry } from '../../config/model-table.js';
-import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel, type ToolChoiceType } from '../../core/runware-limits.js';
-import { priceUsage } from '../../cost/price-usage.js';
-import type { Usage } from '../../core/sample-record.js';
+import type { ModelEntry } from '../config/model-table.js';
+import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel, type ToolChoiceType } from '../core/runware-limits.js';
+import { priceUsage } from '../cost/price-usage.js';
+import type { Usage } from '../core/sample-record.js';
 import { GENERIC_SCENARIO, scenarioFor, type LevelBehaviour, type Scenario } from './scenario.js';
 import { isJudgeTask, simulateJudgeTask } from './simulate-judge-task.js';
 

@@ -1,5 +1,5 @@
-import type { ModelTable } from '../../config/model-table.js';
-import type { DeliveryMethod } from '../../core/runware-limits.js';
+import type { ModelTable } from '../config/model-table.js';
+import type { DeliveryMethod } from '../core/runware-limits.js';
 import type { Scenario } from './scenario.js';
 import { contentKey, simulateTask, uniforms, type SimulatedResult } from './simulate-task.js';
 import { validateTask, type WireError } from './validate-task.js';

@@ -1,4 +1,4 @@
-import type { Faults } from '../../config/simulator-faults.js';
+import type { Faults } from '../config/simulator-faults.js';
 import { asyncItem, type AsyncJob } from './async-jobs.js';
 import { uniforms } from './simulate-task.js';
 

@@ -1,6 +1,6 @@
 import { toWireItem, type AnsweredTask, type RequestAnswer } from './answer-tasks.js';
-import type { Faults } from '../../config/simulator-faults.js';
-import type { FaultKind } from '../../config/simulator-faults.js';
+import type { Faults } from '../config/simulator-faults.js';
+import type { FaultKind } from '../config/simulator-faults.js';
 import { drawFault } from './faults.js';
 import type { StreamPlan } from './plan-stream.js';
 

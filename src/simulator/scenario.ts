@@ -1,12 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Diagnostic } from '../../config/diagnostic.js';
-import { displayPath } from '../../config/display-path.js';
-import { THINKING_LEVELS, type ThinkingLevel } from '../../core/runware-limits.js';
-import { diagnosticsFromZod } from '../../config/zod-diagnostics.js';
-import { YamlSource } from '../../config/yaml-source.js';
-import { ConfigError } from '../../core/evalgate-error.js';
+import type { Diagnostic } from '../config/diagnostic.js';
+import { displayPath } from '../config/display-path.js';
+import { THINKING_LEVELS, type ThinkingLevel } from '../core/runware-limits.js';
+import { diagnosticsFromZod } from '../config/zod-diagnostics.js';
+import { YamlSource } from '../config/yaml-source.js';
+import { ConfigError } from '../config/config-error.js';
 
 /** An answer that calls a tool (when the task offers it), with optional text beside the call. */
 const ToolAnswerSchema = z.strictObject({

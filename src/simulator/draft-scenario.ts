@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { LoadedSuite } from '../../config/loaded-suite.js';
+import type { LoadedSuite } from '../config/loaded-suite.js';
 import { exampleForSchema } from './example-for-schema.js';
 
 /** How the draft's simulated model behaves per level: better and slower with more effort. */

@@ -1,7 +1,7 @@
-import { ANSWER_HEADING, JUDGE_PROMPT_FIRST_LINE } from '../../assertions/judge-prompt.js';
-import type { ThinkingLevel } from '../../core/runware-limits.js';
-import { priceUsage } from '../../cost/price-usage.js';
-import type { Usage } from '../../core/sample-record.js';
+import { ANSWER_HEADING, JUDGE_PROMPT_FIRST_LINE } from '../assertions/judge-prompt.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
+import { priceUsage } from '../cost/price-usage.js';
+import type { Usage } from '../core/sample-record.js';
 import { GENERIC_SCENARIO, type Scenario, type ScenarioAnswer } from './scenario.js';
 import { asJson, contentKey, estimatePromptTokens, estimateTokens, uniforms, type SimulatedTask, type SimulatorTask } from './simulate-task.js';
 

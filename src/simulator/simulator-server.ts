@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ModelTable } from '../../config/model-table.js';
+import type { ModelTable } from '../config/model-table.js';
 import { answerTasks, type AnsweredTask } from './answer-tasks.js';
 import { AsyncJobs } from './async-jobs.js';
 import { WebhookSender, type WebhookSenderStats } from './webhook-sender.js';
@@ -8,10 +8,10 @@ import { shapeAsyncDelivery } from './shape-async-delivery.js';
 import { shapeStreamDelivery } from './shape-stream-delivery.js';
 import type { StreamPlan } from './plan-stream.js';
 import { DRY_RUN_HEADER, priceDryRun } from './price-dry-run.js';
-import { FaultsSchema, type Faults } from '../../config/simulator-faults.js';
+import { FaultsSchema, type Faults } from '../config/simulator-faults.js';
 import type { Scenario } from './scenario.js';
 import { shapeDelivery, type DeliveredFault, type Delivery } from './shape-delivery.js';
-import { readRequestBody } from '../../core/read-request-body.js';
+import { readRequestBody } from '../core/read-request-body.js';
 
 export type { AnsweredTask } from './answer-tasks.js';
 

@@ -1,7 +1,7 @@
-import type { ModelTable } from '../../config/model-table.js';
+import type { ModelTable } from '../config/model-table.js';
 import {
   DELIVERY_METHODS, MESSAGE_ROLES, RUNWARE_LIMITS, THINKING_LEVELS, TOOL_CHOICE_TYPES, TOOL_TYPES, type DeliveryMethod, type Message, type ThinkingLevel, type ToolChoiceType,
-} from '../../core/runware-limits.js';
+} from '../core/runware-limits.js';
 import type { SimulatorTask } from './simulate-task.js';
 
 /** An error entry as Runware writes it. */

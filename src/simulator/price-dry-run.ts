@@ -1,5 +1,5 @@
-import { ratesFor } from '../../cost/price-usage.js';
-import type { ModelTable } from '../../config/model-table.js';
+import { ratesFor } from '../cost/price-usage.js';
+import type { ModelTable } from '../config/model-table.js';
 import { estimatePromptTokens } from './simulate-task.js';
 import { validateTask, type WireError } from './validate-task.js';
 
