@@ -89,7 +89,6 @@ export interface ModelEntry extends ModelSpec {
   id: string;
 }
 
-export { DEFAULT_MODELS } from './default-models.js';
 
 /** Looks models up by the id a suite uses, or by the AIR the API uses. */
 export class ModelTable {

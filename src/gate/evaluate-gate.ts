@@ -1,6 +1,7 @@
 import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../core/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
-import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
+import type { GateReason, GateResult, RunSummary } from '../results/run-summary.js';
+import type { Counters, GroupSummary } from '../results/group-summary.js';
 import { regressionReasons, type ReasonPolicy } from './regression-reasons.js';
 import { settingLabel } from '../core/setting.js';
 

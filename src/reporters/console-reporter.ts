@@ -4,7 +4,8 @@ import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPerc
 import { describeGateOn } from '../config/gate-on.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
-import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary } from '../results/group-summary.js';
 import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display.js';
 import { renderCostNotes } from './render-cost-notes.js';
 import { placeholderNote } from './placeholder-note.js';

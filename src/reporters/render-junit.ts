@@ -1,5 +1,6 @@
 import type { CaseDetail } from '../results/collect-case-details.js';
-import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary } from '../results/group-summary.js';
 import { PLACEHOLDER_WARNING } from './placeholder-note.js';
 import { escapeXml } from './xml-text.js';
 import { settingLabel, caseKey } from '../core/setting.js';

@@ -1,6 +1,7 @@
 import { formatCappedList, formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
 import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
-import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary, GroupSummary } from '../results/group-summary.js';
 import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
 import { PLACEHOLDER_WARNING, placeholderNote } from './placeholder-note.js';

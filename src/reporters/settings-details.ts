@@ -1,5 +1,5 @@
 import { formatCount, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
-import type { GroupSummary } from '../results/run-summary.js';
+import type { GroupSummary } from '../results/group-summary.js';
 import { settingLabel } from '../core/setting.js';
 
 /**

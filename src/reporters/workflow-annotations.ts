@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../config/diagnostic.js';
-import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary } from '../results/group-summary.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 import { settingLabel } from '../core/setting.js';
 

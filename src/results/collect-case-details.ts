@@ -1,6 +1,6 @@
 import { caseKey } from '../core/setting.js';
 import { readJournal } from './read-journal.js';
-import type { CaseSummary } from './run-summary.js';
+import type { CaseSummary } from './group-summary.js';
 import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from '../core/sample-record.js';
 
 /** Samples kept per case and setting for drill-downs in small runs; the rest stay in results.jsonl. */

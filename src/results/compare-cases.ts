@@ -1,4 +1,4 @@
-import type { CaseSummary } from './run-summary.js';
+import type { CaseSummary } from './group-summary.js';
 import { fisherExactOneSided, holmAdjust } from './significance.js';
 import { caseKey, settingKey } from '../core/setting.js';
 import { completedOf, type CaseChange } from './compare-runs.js';

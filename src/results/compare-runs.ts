@@ -1,6 +1,6 @@
 import { caseKey, settingKey, settingLabel } from '../core/setting.js';
 import type { ThinkingLevel } from '../core/runware-limits.js';
-import type { CaseSummary, GroupSummary, RunSummary } from './run-summary.js';
+import type { CaseSummary, GroupSummary, RunFigures } from './group-summary.js';
 import { fisherExactOneSided, mcnemarExactOneSided, meanRiseOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
 
 export type PassRateTest = 'mcnemar-exact' | 'paired-permutation' | 'paired-z' | 'fisher-exact' | 'two-proportion-z' | 'none';
@@ -144,7 +144,7 @@ export const completedOf = (c: { passed: number; failed: number }) => c.passed +
  * cell has at least 10). Cost and latency are compared per case in pairs too, where possible.
  * `caseMinSamples`: the samples a case needs on each side to be listed as regressed or fixed.
  */
-export function measureComparison(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, caseMinSamples: number): ComparisonFigures {
+export function measureComparison(baseline: RunFigures, current: Pick<RunFigures, 'groups' | 'cases'>, caseMinSamples: number): ComparisonFigures {
   const beforeGroups = new Map(baseline.groups.map((g) => [settingKey(g), g]));
   const afterGroups = new Map(current.groups.map((g) => [settingKey(g), g]));
   const beforeCases = new Map(baseline.cases.map((c) => [caseKey(c), c]));

@@ -1,5 +1,5 @@
 import type { ThinkingLevel } from '../core/runware-limits.js';
-import type { GroupSummary } from './run-summary.js';
+import type { GroupSummary } from './group-summary.js';
 import { wilsonInterval } from '../stats/wilson-interval.js';
 
 /**

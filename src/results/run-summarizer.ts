@@ -7,7 +7,7 @@ import { effectiveSampleSize } from './intra-case-correlation.js';
 import { logSpacedEdges } from './latency-histogram.js';
 import { passCurves } from './pass-at-k.js';
 import { SampleTally } from './sample-tally.js';
-import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
+import type { CaseSummary, Counters, GroupSummary } from './group-summary.js';
 import { sampleOrdinal, type AssertionOutcome, type SampleRecord } from '../core/sample-record.js';
 import { wilsonInterval } from '../stats/wilson-interval.js';
 

@@ -1,7 +1,8 @@
 import type { DeliveryMethod } from '../core/runware-limits.js';
 import { LatencySketch } from './latency-sketch.js';
 import { StreamingDistribution } from '../stats/streaming-distribution.js';
-import type { Counters, JudgeCounters } from './run-summary.js';
+import type { JudgeCounters } from './group-summary.js';
+import type { Counters } from './group-summary.js';
 import type { SampleErrorCode, SampleRecord } from '../core/sample-record.js';
 
 /**

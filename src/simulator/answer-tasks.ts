@@ -2,6 +2,7 @@ import type { ModelTable } from '../config/model-table.js';
 import type { DeliveryMethod } from '../core/runware-limits.js';
 import type { Scenario } from './scenario.js';
 import { contentKey, simulateTask, uniforms, type SimulatedResult } from './simulate-task.js';
+import { isJudgeTask, simulateJudgeTask } from './simulate-judge-task.js';
 import { validateTask, type WireError } from './validate-task.js';
 
 /** A task the simulator answered, for tests and logs: what was asked and what was sent back. */
@@ -67,7 +68,8 @@ export function answerTasks(
     const key = contentKey(checked.task);
     const occurrence = context.occurrences.get(key) ?? 0;
     context.occurrences.set(key, occurrence + 1);
-    const simulated = simulateTask(checked.task, context.scenarios, context.seed, occurrence);
+    // A judge's request (evalgate asking a model to grade an answer) gets a verdict, not a scenario's answer.
+    const simulated = (isJudgeTask(checked.task) ? simulateJudgeTask : simulateTask)(checked.task, context.scenarios, context.seed, occurrence);
     latencyMs = Math.max(latencyMs, simulated.latencyMs);
     faultDraws ??= uniforms(context.seed, key, occurrence, 'fault');
     answers.push({

@@ -4,7 +4,6 @@ import { THINKING_LEVELS, type FinishReason, type Message, type ThinkingLevel, t
 import { priceUsage } from '../cost/price-usage.js';
 import type { Usage } from '../core/sample-record.js';
 import { GENERIC_SCENARIO, scenarioFor, type LevelBehaviour, type Scenario } from './scenario.js';
-import { isJudgeTask, simulateJudgeTask } from './simulate-judge-task.js';
 
 /** A textInference task the simulator accepted. */
 export interface SimulatorTask {
@@ -55,7 +54,6 @@ const THINKING_SIGMA = 0.35;
  * (`length`) honestly when thinking and text exceed maxTokens.
  */
 export function simulateTask(task: SimulatorTask, scenarios: readonly Scenario[], seed: number, occurrence: number): SimulatedTask {
-  if (isJudgeTask(task)) return simulateJudgeTask(task, scenarios, seed, occurrence);
   const scenario = scenarioFor(scenarios, task) ?? GENERIC_SCENARIO;
   const lastUser = [...task.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const answer = scenario.answers.find((a) => a.when.test(lastUser)) ?? scenario.answers[scenario.answers.length - 1]!;

@@ -2,7 +2,7 @@ import { makeSampleView, type SampleView } from '../../src/assertions/assertion.
 import type { LoadedCase } from '../../src/config/loaded-suite.js';
 import type { SweepPoint, Trial } from '../../src/plan/trial.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
-import type { Counters, GroupSummary } from '../../src/results/run-summary.js';
+import type { Counters, GroupSummary } from '../../src/results/group-summary.js';
 import type { ReceivedResult, TrialOutcome } from '../../src/run/execute-trial.js';
 
 /** A completed sample as an assertion sees it. */

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { loadCostEstimator } from '../../src/cost/load-cost-estimator.js';
 import { approximatePromptTokens } from '../../src/cost/prompt-token-counter.js';
 import { readUsageHistory } from '../../src/cost/read-usage-history.js';

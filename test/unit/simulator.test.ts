@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { priceUsage } from '../../src/cost/price-usage.js';
 import { compileScenario, ScenarioSchema } from '../../src/simulator/scenario.js';
 import { asJson, simulateTask, type SimulatorTask } from '../../src/simulator/simulate-task.js';

@@ -1,6 +1,7 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
 import type { SuiteRecommendation } from '../../results/recommend-settings.js';
-import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-summary.js';
+import type { RunSummary } from '../../results/run-summary.js';
+import type { CaseSummary, GroupSummary } from '../../results/group-summary.js';
 import type { Comparison } from '../../results/compare-runs.js';
 import { formatPercent } from '../../core/format-figures.js';
 import type { TrialPrompt } from '../../core/sample-record.js';
