@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { ioError, isSystemError } from './io-error.js';
 
 /** Characters gathered before each write. */
 const CHUNK_CHARS = 1 << 16;
@@ -7,28 +8,35 @@ const CHUNK_CHARS = 1 << 16;
 /**
  * Writes `value` as `JSON.stringify(value, null, 2)` plus a newline, whole or not at all (to a
  * temporary name beside it, then renamed over it), without ever holding the whole text: a 100,000-
- * sample summary.json is tens of MB as one string, several times that while it is built.
+ * sample summary.json is tens of MB as one string, several times that while it is built. A failure
+ * of the file system is an IO_ERROR naming `path`.
  */
 export function writeJsonFile(path: string, value: unknown): void {
   const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(temporary, 'w');
+  let fd: number | undefined;
   try {
+    fd = openSync(temporary, 'w');
     let buffer = '';
     serializeJson(value, (text) => {
       buffer += text;
       if (buffer.length >= CHUNK_CHARS) {
-        writeSync(fd, buffer);
+        writeSync(fd!, buffer);
         buffer = '';
       }
     });
     writeSync(fd, `${buffer}\n`);
-  } catch (error) {
     closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw error;
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    try {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(temporary, { force: true });
+    } catch {
+      // The write's own error is the one to report.
+    }
+    throw isSystemError(error) ? ioError(path, error) : error;
   }
-  closeSync(fd);
-  renameSync(temporary, path);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { ioError } from '../core/io-error.js';
 import path from 'node:path';
 import { compileChecks, type CompiledChecks } from '../assertions/assertion-registry.js';
 import { RegexRunner } from '../assertions/regex-runner.js';
@@ -26,7 +27,7 @@ import { executeTrial, type Pacer } from './execute-trial.js';
 import { AsyncTaskJournal } from './async-task-journal.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
-import { ResultsJournal } from './results-journal.js';
+import { ResultsJournal, type JournalFileSystem } from './results-journal.js';
 import { RetryBudget } from './retry-budget.js';
 import { scheduleTrials, type ScheduleResult } from './schedule-trials.js';
 
@@ -83,6 +84,8 @@ export interface RunEvalOptions {
   judgeCacheDir?: string;
   /** Calibrations of the judge rubrics the plan uses, recorded in summary.json. */
   judgeCalibrations?: readonly RecordedCalibration[];
+  /** The journal's file calls; tests inject one that fails, to see a full disk end the run cleanly. @default node:fs */
+  journalFileSystem?: JournalFileSystem;
 }
 
 /**
@@ -93,7 +96,11 @@ export interface RunEvalOptions {
  */
 export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const startedAt = options.startedAt ?? new Date();
-  mkdirSync(options.runDir, { recursive: true });
+  try {
+    mkdirSync(options.runDir, { recursive: true });
+  } catch (error) {
+    throw ioError(options.runDir, error, 'create the run folder');
+  }
   const journalPath = path.join(options.runDir, 'results.jsonl');
   const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
   const gateOn = new Map(options.configRecord.suites.map((s) => [s.name, s.gateOn ?? null]));
@@ -118,7 +125,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const warn = (message: string) => tell(`warning: ${message}`);
   const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd, (overrun) => warn(describeOverrun(overrun))) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
-  const journal = ResultsJournal.open(journalPath);
+  const journal = ResultsJournal.open(journalPath, options.journalFileSystem);
   // Async tasks are journaled before they are sent; a resumed run asks Runware for those of its unfinished trials first.
   const taskJournalPath = path.join(options.runDir, 'async-tasks.jsonl');
   const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
@@ -216,11 +223,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       ...(budgetGuard ? { budget: budgetGuard } : {}),
       ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
+    journal.close();
   } catch (error) {
     for (const reporter of options.reporters) reporter.onRunFailed?.();
     throw error;
   } finally {
-    journal.close();
+    try {
+      journal.close();
+    } catch {
+      // Already thrown above: the first failure is the one that ends the run.
+    }
     taskJournal.close();
     await regexRunner.close();
   }
