@@ -1,12 +1,11 @@
 import Table from 'cli-table3';
 import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
 import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
-import { ConfigError } from '../../config/config-error.js';
 import { formatPercent } from '../../core/format-figures.js';
 import { casesNeeded, testsPerSetting } from '../../gate/cases-needed.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
+import { loadCommandConfig } from './load-command-config.js';
 import type { AdviseArgs } from '../cli-options.js';
 import { settingLabel } from '../../core/setting.js';
 
@@ -16,8 +15,7 @@ import { settingLabel } from '../../core/setting.js';
  * at `--rate`; and whether the suites have that many.
  */
 export async function adviseCommand(args: AdviseArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   const alpha = args.alpha ?? config.gate.alpha;
   if (!(args.drop > 0 && args.drop < 1)) throw new EvalgateError('USAGE', `--drop must be between 0 and 1, got ${args.drop}`, { hint: 'e.g. --drop 0.1 for 10 points' });
   if (!(args.power > 0 && args.power < 1) || !(alpha > 0 && alpha < 1)) throw new EvalgateError('USAGE', '--power and --alpha must be between 0 and 1');

@@ -1,7 +1,5 @@
 import Table from 'cli-table3';
-import { loadConfig } from '../../config/load-config.js';
 import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
-import { ConfigError } from '../../config/config-error.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
 import { compareCases, type CaseComparison } from '../../results/compare-cases.js';
 import { compareRuns } from '../../gate/judge-comparison.js';
@@ -10,6 +8,7 @@ import { formatCappedList, formatMs, formatPercent, formatUsd } from '../../core
 import type { RunSummary } from '../../results/run-summary.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
+import { loadCommandConfig } from './load-command-config.js';
 import type { CompareArgs } from '../cli-options.js';
 import { settingLabel } from '../../core/setting.js';
 
@@ -22,8 +21,7 @@ const SHOWN_CASES = 20;
  * exits 0 (the gate is `evalgate run --baseline`).
  */
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   let a = readRunSummary(args.runA, io.cwd, 'run A');
   let b = readRunSummary(args.runB, io.cwd, 'run B');
   const labels = new Map<string, string>();
