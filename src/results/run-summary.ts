@@ -3,11 +3,10 @@ import type { GateOn } from '../config/gate-on.js';
 import type { JudgeCalibration } from './judge-calibration.js';
 import type { CostEstimate } from '../cost/cost-estimate.js';
 import type { TrafficProjection } from '../cost/project-traffic.js';
-import type { DeliveryMethod, ThinkingLevel } from '../core/runware-limits.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
 import type { Comparison } from './compare-runs.js';
 import type { Counters, RunFigures } from './group-summary.js';
 import type { SuiteRecommendation } from './recommend-settings.js';
-import type { AssertionOutcome, SampleErrorCode } from '../core/sample-record.js';
 
 /** Version of summary.json's shape; bumped on any incompatible change (schemas/summary.schema.json). */
 export const SUMMARY_SCHEMA_VERSION = 1;

@@ -3,7 +3,6 @@ import { ioError } from '../core/io-error.js';
 import path from 'node:path';
 import { compileChecks, type CompiledChecks } from '../assertions/assertion-registry.js';
 import { RegexRunner } from '../assertions/regex-runner.js';
-import type { RetryPolicy } from '../config/config-schema.js';
 import type { LoadedCase } from '../config/loaded-suite.js';
 import type { Trial } from '../plan/trial.js';
 import type { Provider } from '../providers/provider.js';
@@ -42,9 +41,6 @@ export interface RunEvalOptions {
   simulated: boolean;
   /** Minimum pass rate per suite. */
   thresholds: ReadonlyMap<string, number>;
-  concurrency: number;
-  requestTimeoutMs: number;
-  retry: RetryPolicy;
   /** Longest a regex assertion may run on one output before it is counted as failed (errored). */
   assertionTimeoutMs: number;
   reporters: readonly Reporter[];
@@ -53,7 +49,10 @@ export interface RunEvalOptions {
   stopSignal: AbortSignal;
   /** Second Ctrl-C: abandon in-flight requests too. */
   abortSignal: AbortSignal;
-  /** What the run was asked to do, secrets removed, for summary.json. */
+  /**
+   * What the run was asked to do, secrets removed: recorded in summary.json, and the one source of the
+   * concurrency, request timeout and retry policy the run uses (so the record cannot disagree with it).
+   */
   configRecord: RunConfigRecord;
   /** Continue the run in `runDir`: what its journal holds is kept and not sent again. */
   resume?: boolean;
@@ -95,6 +94,7 @@ export interface RunEvalOptions {
  * samples; it never ends the run.
  */
 export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
+  const { concurrency, requestTimeoutMs, retry } = options.configRecord;
   const startedAt = options.startedAt ?? new Date();
   try {
     mkdirSync(options.runDir, { recursive: true });
@@ -132,13 +132,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, CompiledChecks>();
-  const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
+  const retryBudget = RetryBudget.forRun(pending.length, retry.budget);
   // Judges are asked through the same provider, retries, deadline and budget as the candidate; a
   // trial's judge calls happen inside its queue slot, so they share the run's concurrency too.
   const judge = createJudgeGateway({
     provider: options.provider,
-    retry: options.retry,
-    requestTimeoutMs: options.requestTimeoutMs,
+    retry,
+    requestTimeoutMs,
     clock: options.clock,
     signal: options.abortSignal,
     retryBudget,
@@ -163,7 +163,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       plannedTrials: options.trials.length,
       plannedSamples: options.trials.reduce((s, t) => s + t.setting.numberResults, 0),
       recordedTrials: options.trials.length - pending.length,
-      concurrency: options.concurrency,
+      concurrency,
       suites: options.configRecord.suites,
     });
   }
@@ -175,8 +175,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
       provider: options.provider,
-      retry: options.retry,
-      requestTimeoutMs: options.requestTimeoutMs,
+      retry,
+      requestTimeoutMs,
       clock: options.clock,
       signal: options.abortSignal,
       retryBudget,
@@ -215,7 +215,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   let schedule: ScheduleResult;
   try {
     schedule = await scheduleTrials(pending, {
-      concurrency: options.concurrency,
+      concurrency,
       now: () => options.clock.now(),
       stopSignal: options.stopSignal,
       runTrial,

@@ -92,7 +92,7 @@ async function runOnce(simulator: RunningSimulator, suite: LoadedSuite, baseline
   try {
     return await runEval({
       runId: 'sim', runDir: out, trials: planTrials([suite]), provider, simulated: true, thresholds: new Map([[suite.name, 0]]),
-      concurrency: 16, requestTimeoutMs: 5000, retry: RETRY, assertionTimeoutMs: 1000, reporters: [], clock: systemClock,
+      assertionTimeoutMs: 1000, reporters: [], clock: systemClock,
       stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
       configRecord: { provider: 'simulator', concurrency: 16, requestTimeoutMs: 5000, retry: RETRY, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
       ...(baseline ? { baseline: { summary: baseline, policy } } : {}),

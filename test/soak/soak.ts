@@ -79,7 +79,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const started = performance.now();
     const summary = await runEval({
       runId: 'soak', runDir: out, trials, provider, simulated: true, thresholds: new Map([['soak', 0]]),
-      concurrency: options.concurrency, requestTimeoutMs, retry, assertionTimeoutMs: 1000, reporters: [],
+      assertionTimeoutMs: 1000, reporters: [],
       clock: systemClock, stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
       configRecord: { provider: 'simulator', concurrency: options.concurrency, requestTimeoutMs, retry, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: simulator.url },
       ...(options.adaptiveConcurrency === false ? { adaptiveConcurrency: false } : {}),

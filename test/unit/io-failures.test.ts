@@ -98,7 +98,7 @@ describe('an I/O failure ends the run through the error boundary', () => {
         await new Promise((resolve) => setImmediate(resolve));
         return answered(['ok']);
       }), simulated: true, thresholds: new Map([['s', 0]]),
-      concurrency: 4, requestTimeoutMs: 1000, retry: RetrySchema.parse({ maxAttempts: 1 }), assertionTimeoutMs: 1000,
+      assertionTimeoutMs: 1000,
       reporters: [reporter], clock: new FakeClock(), stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
       configRecord: { provider: 'fake', concurrency: 4, requestTimeoutMs: 1000, retry: RetrySchema.parse({ maxAttempts: 1 }), maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
       journalFileSystem: disk,

@@ -7,7 +7,7 @@ import type { CliIo } from '../cli-io.js';
 import { loadCommandConfig } from './load-command-config.js';
 import type { MergeArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
-import { newRunId } from './run-command.js';
+import { newRunId } from './resolve-run-request.js';
 
 /** `evalgate merge <dirs..> --out <dir>`: one run from the shards of a run, reported and gated as one. */
 export async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> {

@@ -22,7 +22,7 @@ import type { CliIo } from '../cli-io.js';
 import type { RescoreArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
 import { loadAndPlan } from './load-and-plan.js';
-import { newRunId } from './run-command.js';
+import { newRunId } from './resolve-run-request.js';
 
 /**
  * `evalgate rescore <run dir>`: checks the answers a run stored with the suites' current assertions
