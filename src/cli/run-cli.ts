@@ -77,7 +77,7 @@ export const defaultHandlers: CommandHandlers = {
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
-const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe: string; options: Record<string, Options>; positional?: [string, PositionalOptions] }[] = [
+export const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe: string; options: Record<string, Options>; positional?: [string, PositionalOptions] }[] = [
   {
     name: 'run',
     usage: 'run [suites..]',
