@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -82,5 +82,29 @@ describe('docs/errors.md and the sample error codes', () => {
   it('says a partial answer is retried for the missing results, as executeTrial does', () => {
     expect(rows.get('MISSING_RESULT')).toMatch(/^yes, for the results still missing/);
     expect(doc('errors.md')).toMatch(/asks again for the missing results only/);
+  });
+});
+
+describe('README.md and the links of the docs', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+
+  it('stays under 12 KB, what a newcomer reads at once', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThan(12 * 1024);
+  });
+
+  it('keeps the two-command Quick start', () => {
+    expect(readme).toContain('```sh\nnpm ci && npm start    # install, then run the example suites offline on the built-in simulator\nnpm test               # type check and every test\n```');
+  });
+
+  it('links only to files that exist, from README.md and every docs/*.md', () => {
+    const files = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const broken = files.flatMap((file) =>
+      [...readFileSync(path.join(root, file), 'utf8').matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(path.join(root, path.dirname(file), target)))
+        .map((target) => `${file} → ${target}`),
+    );
+    expect(broken).toEqual([]);
   });
 });
