@@ -117,6 +117,9 @@ export interface SampleError {
 /** Where a sample's cost comes from: the API's `cost` field, or our price table when the API sent none or one not to be trusted. */
 export type CostSource = 'api' | 'priceTable';
 
+/** Version of a results.jsonl line's shape; bumped on any incompatible change (schemas/result-line.schema.json). */
+export const RESULT_LINE_SCHEMA_VERSION = 1;
+
 /**
  * One line of results.jsonl: one sample, complete. The journal of a run; summaries and reports are
  * rebuilt from these lines alone. Its JSON Schema is schemas/result-line.schema.json.
@@ -130,6 +133,8 @@ export interface TrialPrompt {
 }
 
 export interface SampleRecord {
+  /** The line's shape; lines written before it was recorded have none, and are read as version 1 (see readJournal). */
+  schemaVersion: typeof RESULT_LINE_SCHEMA_VERSION;
   suite: string;
   case: string;
   model: string;

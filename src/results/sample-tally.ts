@@ -48,10 +48,10 @@ export class SampleTally {
     if (record.sampleIndex === 0) {
       this.trials++;
       this.retries += record.attempts - 1;
-      // Journals written before waits were recorded have none: they count as no wait.
-      this.queueWaits.add(record.queueMs ?? 0);
-      this.backoffTotalMs += record.backoffMs ?? 0;
-      this.backoffMaxMs = Math.max(this.backoffMaxMs, record.backoffMs ?? 0);
+      // Journals written before waits were recorded are normalised to no wait when read (readJournal).
+      this.queueWaits.add(record.queueMs);
+      this.backoffTotalMs += record.backoffMs;
+      this.backoffMaxMs = Math.max(this.backoffMaxMs, record.backoffMs);
     }
     this.samples++;
     if (record.judge) {
@@ -64,8 +64,7 @@ export class SampleTally {
       this.judge.tokens.thinking += record.judge.tokens.thinking;
       if (record.judge.isUnsure) this.judge.unsureSamples++;
     }
-    // Journals written before delivery methods were recorded were all sync.
-    this.deliveryMethods.add(record.deliveryMethod ?? 'sync');
+    this.deliveryMethods.add(record.deliveryMethod);
     if (record.status === 'errored') {
       this.errored++;
       const code = record.error?.code ?? 'UNKNOWN_ERROR';

@@ -21,6 +21,7 @@ export function makeView(overrides: Partial<Omit<SampleView, 'json'>> = {}): Sam
 /** One line of results.jsonl. */
 export function makeRecord(overrides: Partial<SampleRecord> = {}): SampleRecord {
   return {
+    schemaVersion: 1,
     suite: 's',
     case: 'c1',
     model: 'openai-gpt-5-5',
