@@ -47,3 +47,20 @@ export function compareSettings(a: Setting, b: Setting): number {
     a.numberResults - b.numberResults
   );
 }
+
+/**
+ * How two runs' settings and cases are paired for a comparison: by the same setting (the default), or
+ * by suite, pairing the one setting of each suite in one run with the one in the other, whatever they
+ * are (`compare --by suite`).
+ */
+export interface SettingMatch {
+  settingKey(s: Setting): string;
+  caseKey(c: CaseAtSetting): string;
+}
+
+export const MATCH_BY_SETTING: SettingMatch = { settingKey, caseKey };
+
+export const MATCH_BY_SUITE: SettingMatch = {
+  settingKey: (s) => s.suite,
+  caseKey: (c) => `${c.suite}\u0000${c.case}`,
+};

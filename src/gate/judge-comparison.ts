@@ -3,7 +3,7 @@ import { measureComparison, type Comparison, type ComparisonFigures, type GroupC
 import { minDetectableDrop } from '../results/sample-size.js';
 import { holmAdjust } from '../results/significance.js';
 import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
-import { settingKey } from '../core/setting.js';
+import { MATCH_BY_SETTING, settingKey, type SettingMatch } from '../core/setting.js';
 
 type TestKind = 'passRate' | 'cost' | 'latency' | 'cases';
 
@@ -87,9 +87,9 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
   };
 }
 
-/** Measures and judges: the comparison summary.json records under `baseline`. */
-export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, policy: RegressionPolicy): Comparison {
-  return judgeComparison(measureComparison(baseline, current, policy.caseMinSamples), policy);
+/** Measures and judges: the comparison summary.json records under `baseline`. `match` pairs the runs' settings (`compare --by suite`). */
+export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, policy: RegressionPolicy, match: SettingMatch = MATCH_BY_SETTING): Comparison {
+  return judgeComparison(measureComparison(baseline, current, policy.caseMinSamples, match), policy);
 }
 
 /** The tests of the family for the groups in `members` (indexes into figures.groups). */

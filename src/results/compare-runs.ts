@@ -1,4 +1,4 @@
-import { caseKey, settingKey, settingLabel } from '../core/setting.js';
+import { MATCH_BY_SETTING, settingLabel, type SettingMatch } from '../core/setting.js';
 import type { ThinkingLevel } from '../core/runware-limits.js';
 import type { CaseSummary, GroupSummary, RunFigures } from './group-summary.js';
 import { fisherExactOneSided, mcnemarExactOneSided, meanRiseOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
@@ -143,15 +143,17 @@ export const completedOf = (c: { passed: number; failed: number }) => c.passed +
  * differences otherwise), else unpaired (Fisher's exact test, or the two-proportion z-test when every
  * cell has at least 10). Cost and latency are compared per case in pairs too, where possible.
  * `caseMinSamples`: the samples a case needs on each side to be listed as regressed or fixed.
+ * `match` pairs the runs' settings (by default, the same setting; `compare --by suite`: by suite).
  */
-export function measureComparison(baseline: RunFigures, current: Pick<RunFigures, 'groups' | 'cases'>, caseMinSamples: number): ComparisonFigures {
+export function measureComparison(baseline: RunFigures, current: Pick<RunFigures, 'groups' | 'cases'>, caseMinSamples: number, match: SettingMatch = MATCH_BY_SETTING): ComparisonFigures {
+  const { settingKey, caseKey } = match;
   const beforeGroups = new Map(baseline.groups.map((g) => [settingKey(g), g]));
   const afterGroups = new Map(current.groups.map((g) => [settingKey(g), g]));
   const beforeCases = new Map(baseline.cases.map((c) => [caseKey(c), c]));
 
   const shared = current.groups.filter((g) => beforeGroups.has(settingKey(g)));
   // Each group's cases, found once for the pass-rate, cost and latency tests alike.
-  const [beforeByGroup, afterByGroup] = [casesByGroup(baseline.cases), casesByGroup(current.cases)];
+  const [beforeByGroup, afterByGroup] = [casesByGroup(baseline.cases, settingKey), casesByGroup(current.cases, settingKey)];
   const groups = shared.map((after): GroupFigures => {
     const before = beforeGroups.get(settingKey(after))!;
     const [bc, ac] = [beforeByGroup.get(settingKey(after)) ?? [], afterByGroup.get(settingKey(after)) ?? []];
@@ -293,8 +295,8 @@ function costRiseTest(before: GroupSummary, after: GroupSummary, beforeCases: re
   };
 }
 
-/** The cases of each group (suite × setting), by settingKey. */
-function casesByGroup(cases: readonly CaseSummary[]): Map<string, CaseSummary[]> {
+/** The cases of each group (suite × setting), by `settingKey`. */
+function casesByGroup(cases: readonly CaseSummary[], settingKey: SettingMatch['settingKey']): Map<string, CaseSummary[]> {
   const byGroup = new Map<string, CaseSummary[]>();
   for (const c of cases) {
     const key = settingKey(c);

@@ -10,7 +10,7 @@ import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
 import { loadCommandConfig } from './load-command-config.js';
 import type { CompareArgs } from '../cli-options.js';
-import { settingLabel } from '../../core/setting.js';
+import { MATCH_BY_SETTING, MATCH_BY_SUITE, settingLabel } from '../../core/setting.js';
 
 /** Case rows shown before "and N more" without --all-cases. */
 const SHOWN_CASES = 20;
@@ -22,12 +22,13 @@ const SHOWN_CASES = 20;
  */
 export async function compareCommand(args: CompareArgs, io: CliIo): Promise<number> {
   const config = await loadCommandConfig(args, io);
-  let a = readRunSummary(args.runA, io.cwd, 'run A');
-  let b = readRunSummary(args.runB, io.cwd, 'run B');
+  const a = readRunSummary(args.runA, io.cwd, 'run A');
+  const b = readRunSummary(args.runB, io.cwd, 'run B');
   const labels = new Map<string, string>();
-  if (args.by === 'suite') [a, b] = [bySuite(a, 'A', labels), bySuite(b, 'B', labels)];
-  const comparison = compareRuns(a, b, config.gate);
-  const cases = compareCases(a.cases, b.cases, config.gate.alpha);
+  if (args.by === 'suite') for (const [summary, side] of [[a, 'A'], [b, 'B']] as const) labelSuites(summary, side, labels);
+  const match = args.by === 'suite' ? MATCH_BY_SUITE : MATCH_BY_SETTING;
+  const comparison = compareRuns(a, b, config.gate, match);
+  const cases = compareCases(a.cases, b.cases, config.gate.alpha, match);
   if (args.json) {
     io.stdout.write(`${JSON.stringify({ ...comparison, cases }, null, 2)}\n`);
     return ExitCode.ok;
@@ -80,8 +81,8 @@ export function renderCaseComparison(cases: readonly CaseComparison[], labels: R
   return `${lines.join('\n')}\n`;
 }
 
-/** Pairs the one setting of each suite in A with the one in B, whatever the settings are. */
-function bySuite(summary: RunSummary, side: 'A' | 'B', labels: Map<string, string>): RunSummary {
+/** `--by suite`: checks each suite has one setting in the run, and names it in `labels` (`A's setting vs B's`). */
+function labelSuites(summary: RunSummary, side: 'A' | 'B', labels: Map<string, string>): void {
   const counts = new Map<string, number>();
   for (const g of summary.groups) counts.set(g.suite, (counts.get(g.suite) ?? 0) + 1);
   const many = [...counts].filter(([, n]) => n > 1).map(([s]) => s);
@@ -90,7 +91,5 @@ function bySuite(summary: RunSummary, side: 'A' | 'B', labels: Map<string, strin
       hint: 'compare with --by setting, or run each setting on its own (--levels, --samples)',
     });
   }
-  const common = { model: 'any', thinkingLevel: 'none' as const, numberResults: 1 };
   for (const g of summary.groups) labels.set(g.suite, `${labels.get(g.suite) ?? ''}${side === 'A' ? '' : ' vs '}${settingLabel(g)}`);
-  return { ...summary, groups: summary.groups.map((g) => ({ ...g, ...common })), cases: summary.cases.map((c) => ({ ...c, ...common })) };
 }
