@@ -25,6 +25,7 @@ describe('--config, on every command that reads the configuration', () => {
     ['advise', ['advise', 'run', '--drop', '0.1']],
     ['baseline save', ['baseline', 'save', 'run']],
     ['simulate', ['simulate', '--port', '0']],
+    ['models', ['models']],
   ];
 
   it.each(commands)('%s reads the file --config names (a missing one is a config error, exit 2)', async (_, args) => {

@@ -4,7 +4,7 @@ import type { CliIo } from '../cli-io.js';
 
 /**
  * The configuration a command that needs no suites reads (`report`, `merge`, `compare`, `advise`,
- * `baseline`, `simulate`): `--config` when given, else evalconfig.yaml in the working folder, else the
+ * `baseline`, `simulate`, `models`): `--config` when given, else evalconfig.yaml in the working folder, else the
  * defaults; every problem at once as a ConfigError. Commands that plan
  * (`run`, `validate`, `estimate`) read it through loadProject with the same `--config`.
  */
