@@ -4,10 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_MODELS, ModelTable } from '../dist/config/model-table.js';
+import { DEFAULT_MODELS } from '../dist/config/default-models.js';
+import { ModelTable } from '../dist/config/model-table.js';
 import { planTrials } from '../dist/plan/plan-trials.js';
 import { RunwareProvider } from '../dist/providers/runware/runware-provider.js';
-import { startSimulator } from '../dist/providers/simulator/simulator-server.js';
+import { startSimulator } from '../dist/simulator/simulator-server.js';
 import { systemClock } from '../dist/run/clock.js';
 import { runEval } from '../dist/run/run-eval.js';
 

@@ -4,7 +4,7 @@ import { isDeferred, type Assertion, type CompiledAssertion, type DeferredAssert
 import { compileScriptAssertion, type ScriptSubject } from './script-assertion.js';
 import { compileJudgeAssertion } from './judge-assertion.js';
 import type { JudgeGateway } from './judge-gateway.js';
-import type { Message } from '../config/runware-limits.js';
+import type { Message } from '../core/runware-limits.js';
 import { compileContainsAssertion } from './contains-assertion.js';
 import { compileCostAssertion } from './cost-assertion.js';
 import { compileEqualsAssertion } from './equals-assertion.js';

@@ -1,6 +1,6 @@
 import type { AssertionType } from '../config/assertion-spec-schema.js';
-import type { FinishReason } from '../config/runware-limits.js';
-import type { AssertionOutcome, SampleJudging, ToolCall, Usage } from '../results/sample-record.js';
+import type { FinishReason } from '../core/runware-limits.js';
+import type { AssertionOutcome, SampleJudging, ToolCall, Usage } from '../core/sample-record.js';
 
 /** The text parsed as JSON, or why it is not JSON. */
 export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: string };

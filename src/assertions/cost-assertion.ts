@@ -1,5 +1,5 @@
 import type { AssertionSpecOf } from '../config/assertion-spec-schema.js';
-import { formatUsd } from '../results/format-figures.js';
+import { formatUsd } from '../core/format-figures.js';
 import type { Assertion } from './assertion.js';
 
 /** `costUsd`: one sample cost at most `max`. */

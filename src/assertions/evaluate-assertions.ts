@@ -1,4 +1,4 @@
-import type { AssertionOutcome } from '../results/sample-record.js';
+import type { AssertionOutcome } from '../core/sample-record.js';
 import type { Assertion, SampleView } from './assertion.js';
 
 /**

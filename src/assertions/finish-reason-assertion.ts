@@ -1,5 +1,5 @@
 import type { AssertionSpecOf } from '../config/assertion-spec-schema.js';
-import type { FinishReason } from '../config/runware-limits.js';
+import type { FinishReason } from '../core/runware-limits.js';
 import type { Assertion } from './assertion.js';
 
 /** `finishReason`: the model stopped for one of the given reasons (or, with `not`, for none of them). */

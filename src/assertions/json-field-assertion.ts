@@ -1,8 +1,8 @@
 import type { ResolvedJsonFieldAssertion } from '../config/loaded-suite.js';
 import { readJsonPath } from '../config/parse-json-path.js';
-import { formatCount } from '../results/format-figures.js';
+import { formatCount } from '../core/format-figures.js';
 import { quoteText, sanitizeDetail, type Assertion } from './assertion.js';
-import type { AssertionOutcome } from '../results/sample-record.js';
+import type { AssertionOutcome } from '../core/sample-record.js';
 import { isLinearTime, type RegexResult, type RegexRunner } from './regex-runner.js';
 
 /**

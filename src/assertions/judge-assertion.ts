@@ -1,6 +1,6 @@
 import type { ResolvedJudgeAssertion } from '../config/loaded-suite.js';
-import type { Message } from '../config/runware-limits.js';
-import type { JudgeAssertionRecord, JudgeVerdictRecord, SampleJudging } from '../results/sample-record.js';
+import type { Message } from '../core/runware-limits.js';
+import type { JudgeAssertionRecord, JudgeVerdictRecord, SampleJudging } from '../core/sample-record.js';
 import { CheckError, quoteText, sanitizeDetail, type DeferredAssertion } from './assertion.js';
 import type { JudgeGateway, JudgeReply } from './judge-gateway.js';
 import { buildJudgeRequest, JUDGE_PROMPT_VERSION, parseVerdict, rubricHash } from './judge-prompt.js';

@@ -1,7 +1,7 @@
 import type { JudgeGrader } from '../config/loaded-suite.js';
-import type { FinishReason } from '../config/runware-limits.js';
+import type { FinishReason } from '../core/runware-limits.js';
 import type { InferenceRequest } from '../plan/trial.js';
-import type { Usage } from '../results/sample-record.js';
+import type { Usage } from '../core/sample-record.js';
 
 /** One verdict to ask for: the request, the grader (for its price), and which of the k verdicts it is. */
 export interface JudgeCall {

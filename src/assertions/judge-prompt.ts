@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { JudgeGrader, ResolvedJudgeAssertion, WireJsonSchema } from '../config/loaded-suite.js';
-import type { Message } from '../config/runware-limits.js';
+import type { Message } from '../core/runware-limits.js';
 import type { InferenceRequest } from '../plan/trial.js';
-import type { ToolCall } from '../results/sample-record.js';
+import type { ToolCall } from '../core/sample-record.js';
 
 /** The first line of every judge system prompt; the simulator recognizes judge requests by it. */
 export const JUDGE_PROMPT_FIRST_LINE = "You are evalgate's judge: you grade one answer an AI assistant gave, against a rubric written by the answer's owner.";

@@ -1,6 +1,6 @@
 import type { AssertionSpecOf } from '../config/assertion-spec-schema.js';
-import { formatCount } from '../results/format-figures.js';
-import type { AssertionOutcome } from '../results/sample-record.js';
+import { formatCount } from '../core/format-figures.js';
+import type { AssertionOutcome } from '../core/sample-record.js';
 import { quoteText, type Assertion } from './assertion.js';
 import { isLinearTime, type RegexResult, type RegexRunner } from './regex-runner.js';
 

@@ -1,5 +1,5 @@
 import type { AssertionSpecOf } from '../config/assertion-spec-schema.js';
-import type { Usage } from '../results/sample-record.js';
+import type { Usage } from '../core/sample-record.js';
 import type { Assertion } from './assertion.js';
 
 const LIMITS = [

@@ -70,6 +70,7 @@ export interface SimulateArgs {
 
 /** Arguments of `evalgate report`. */
 export interface ReportArgs {
+  config?: string;
   runDir: string;
   reporter?: ReporterName[];
   color?: boolean;
@@ -99,6 +100,7 @@ export interface CalibrateArgs {
 
 /** Arguments of `evalgate merge`. */
 export interface MergeArgs {
+  config?: string;
   runDirs: string[];
   out: string;
   allowIncomplete: boolean;
@@ -109,6 +111,7 @@ export interface MergeArgs {
 
 /** Arguments of `evalgate compare`. */
 export interface CompareArgs {
+  config?: string;
   runA: string;
   runB: string;
   by: 'setting' | 'suite';
@@ -119,6 +122,7 @@ export interface CompareArgs {
 
 /** Arguments of `evalgate baseline save`. */
 export interface BaselineArgs {
+  config?: string;
   action: 'save';
   runDir?: string;
   to?: string;
@@ -127,6 +131,7 @@ export interface BaselineArgs {
 
 /** Arguments of `evalgate advise`. */
 export interface AdviseArgs {
+  config?: string;
   drop: number;
   runDir?: string;
   rate?: number;
@@ -203,7 +208,7 @@ export const RUN_OPTIONS = {
   concurrency: { type: 'number', describe: 'Requests in flight at once, 1 to 1024 (default: `concurrency` in evalconfig.yaml, else 8)' },
   filter,
   out: { type: 'string', describe: 'Run folder to write (default: <outDir>/<run id>)' },
-  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to produce (default: `reporters` in evalconfig.yaml)' },
+  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to produce; summary.json is always written (default: `reporters` in evalconfig.yaml)' },
   seed: { type: 'number', describe: 'Seed of the simulator (with --provider simulator)' },
   color,
   resume: { type: 'string', describe: 'Continue the interrupted run in this folder: send only the trials it has not recorded' },
@@ -257,6 +262,7 @@ export const SIMULATE_OPTIONS = {
 } satisfies Record<keyof SimulateArgs, Options>;
 
 export const REPORT_OPTIONS = {
+  config,
   reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to rebuild (default: all five)' },
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
   baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json)' },
@@ -280,25 +286,29 @@ export const CALIBRATE_OPTIONS = {
 } satisfies Record<Exclude<keyof CalibrateArgs, 'suite'>, Options>;
 
 export const MERGE_OPTIONS = {
+  config,
   out: { type: 'string', demandOption: true, describe: 'The merged run folder to write' },
   allowIncomplete: { type: 'boolean', default: false, describe: 'Merge even when shards are missing (the run counts as interrupted)' },
   baseline: { type: 'string', describe: 'Compare the merged run with this run (its folder or summary.json)' },
-  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to write (default: `reporters` in evalconfig.yaml)' },
+  reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to write; summary.json is always written (default: `reporters` in evalconfig.yaml)' },
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
 } satisfies Record<Exclude<keyof MergeArgs, 'runDirs'>, Options>;
 
 export const COMPARE_OPTIONS = {
+  config,
   by: { type: 'string', choices: ['setting', 'suite'] as const, default: 'setting', describe: 'Pair groups with the same setting, or (suite) the one group of each suite in each run' },
   json: { type: 'boolean', default: false, describe: 'Print the comparison as JSON' },
   allCases: { type: 'boolean', default: false, describe: 'List every case the runs share side by side (default: the first 20, changed cases first)' },
 } satisfies Record<Exclude<keyof CompareArgs, 'runA' | 'runB'>, Options>;
 
 export const BASELINE_OPTIONS = {
+  config,
   to: { type: 'string', describe: 'Where to keep it (default: <outDir>/baseline)' },
   force: { type: 'boolean', default: false, describe: 'Save a run that makes a poor baseline (interrupted, filtered, one shard, cut short by the budget, too many errors); its caveats are recorded in baseline.json' },
 } satisfies Record<Exclude<keyof BaselineArgs, 'action' | 'runDir'>, Options>;
 
 export const ADVISE_OPTIONS = {
+  config,
   drop: { type: 'number', demandOption: true, describe: 'The drop in pass rate to detect, e.g. 0.1 for 10 points' },
   rate: { type: 'number', describe: 'The pass rate to plan for, instead of a run\'s observed rates' },
   power: { type: 'number', default: 0.8, describe: 'Chance of detecting the drop' },

@@ -1,5 +1,6 @@
 import yargs, { type Options, type PositionalOptions } from 'yargs';
-import { ConfigError, ExitCode } from '../errors.js';
+import { ExitCode } from '../core/evalgate-error.js';
+import { ConfigError } from '../config/config-error.js';
 import type { CliIo } from './cli-io.js';
 import { packageVersion } from './package-version.js';
 import {
@@ -76,7 +77,7 @@ export const defaultHandlers: CommandHandlers = {
 };
 
 /** The commands, as data: usage, description and flags; handlers are looked up by name. */
-const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe: string; options: Record<string, Options>; positional?: [string, PositionalOptions] }[] = [
+export const COMMANDS: readonly { name: keyof CommandHandlers; usage: string; describe: string; options: Record<string, Options>; positional?: [string, PositionalOptions] }[] = [
   {
     name: 'run',
     usage: 'run [suites..]',

@@ -1,6 +1,7 @@
+import type { AssertionType } from '../core/assertion-type.js';
 import { z } from 'zod';
 import { JudgeSpecSchema } from './judge-schema.js';
-import { FINISH_REASONS } from './runware-limits.js';
+import { FINISH_REASONS } from '../core/runware-limits.js';
 import { ToolNameSchema } from './tool-spec-schema.js';
 
 const not = z.boolean().default(false).describe('Invert the check: pass when it would fail. @default false');
@@ -192,7 +193,11 @@ export const AssertionSpecSchema = z.discriminatedUnion('type', [
 
 /** What a suite says about one check, as written in YAML (after defaults). */
 export type AssertionSpec = z.infer<typeof AssertionSpecSchema>;
-export type AssertionType = AssertionSpec['type'];
+export type { AssertionType };
+// The suite's spec types and core's list of assertion types name the same set, both ways.
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const assertionTypesAgree: SameSet<AssertionSpec['type'], AssertionType> = true;
+void assertionTypesAgree;
 export type AssertionSpecOf<T extends AssertionType> = Extract<AssertionSpec, { type: T }>;
 
 /** Every assertion type, for hints ("did you mean regex?") and docs. */

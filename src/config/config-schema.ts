@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GateOnSchema } from './gate-on.js';
 import { JudgeConfigSchema } from './judge-schema.js';
 import { ModelOverrideSchema } from './model-table.js';
-import { DELIVERY_METHODS } from './runware-limits.js';
+import { DELIVERY_METHODS } from '../core/runware-limits.js';
 import { FaultsSchema } from './simulator-faults.js';
 
 import { PROVIDERS, REPORTERS } from './choices.js';
@@ -210,7 +210,7 @@ export const ConfigSpecSchema = z
       .array(z.enum(REPORTERS))
       .min(1)
       .default(['console', 'json', 'junit', 'markdown', 'html'])
-      .describe('Reports to produce: console, json (summary.json), junit (junit.xml), markdown (summary.md), html (report.html). @default all five'),
+      .describe('Reports to produce: console, junit (junit.xml), markdown (summary.md), html (report.html); summary.json (json) is always written. @default all five'),
     threshold: z.number().min(0).max(1).default(0.8).describe('Minimum pass rate of suites that set none. @default 0.8'),
     gate: GateSchema.prefault({}),
     gateOn: GateOnSchema.optional().describe('The settings the gate judges in suites that set no gateOn (threshold and baseline regressions); the others are measured, not gated. @default every setting'),

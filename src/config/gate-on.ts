@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { THINKING_LEVELS, type ThinkingLevel } from './runware-limits.js';
+import { THINKING_LEVELS, type ThinkingLevel } from '../core/runware-limits.js';
 
 /**
  * Which settings of a suite the gate judges: the ones a product ships. A setting matches when every key

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { THINKING_LEVELS } from './runware-limits.js';
+import { THINKING_LEVELS } from '../core/runware-limits.js';
 
 const judgeModel = z.string().min(1).describe('The grader: a model id or AIR of the model table. @default openai-gpt-5-5');
 const judgeLevel = z.enum(THINKING_LEVELS).describe("The grader's thinkingLevel. @default low");

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from './config-error.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostic.js';
 import { displayPath } from './display-path.js';
 import { CaseDataSource } from './case-data-source.js';

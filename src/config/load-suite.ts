@@ -13,7 +13,7 @@ import { resolveGateOn, type GateOnSpec } from './resolve-gate-on.js';
 import { repairSuite } from './repair-suite.js';
 import { resolveCase } from './resolve-case.js';
 import { resolveTools } from './resolve-tools.js';
-import { RUNWARE_LIMITS } from './runware-limits.js';
+import { RUNWARE_LIMITS } from '../core/runware-limits.js';
 import { didYouMean } from './suggest.js';
 import { SuiteSpecSchema, type SuiteSpec } from './suite-schema.js';
 import { diagnosticsFromZod } from './zod-diagnostics.js';

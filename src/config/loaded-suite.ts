@@ -4,7 +4,7 @@ import type { ValidateFunction } from './json-schema-compiler.js';
 import type { ModelEntry, ModelSpec } from './model-table.js';
 import type { JsonPathStep } from './parse-json-path.js';
 import type { ScriptCheck } from './script-check.js';
-import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel, ToolChoiceType } from './runware-limits.js';
+import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel, ToolChoiceType } from '../core/runware-limits.js';
 
 /** The `jsonSchema` field as Runware takes it. */
 export interface WireJsonSchema {

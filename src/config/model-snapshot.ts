@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PriceSchema, type ModelSpec } from './model-table.js';
-import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS, TOOL_TYPES } from './runware-limits.js';
+import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS, TOOL_TYPES } from '../core/runware-limits.js';
 
 /** Where a value of the snapshot comes from. `perModel`: a source that speaks of this model, not of all of them. */
 const SourceSchema = z.looseObject({

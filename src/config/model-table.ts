@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS, TOOL_TYPES } from './runware-limits.js';
+import { DELIVERY_METHODS, OUTPUT_FORMATS, THINKING_LEVELS, TOOL_TYPES } from '../core/runware-limits.js';
 
 /** Price of a model in USD per million tokens. */
 export const PriceSchema = z
@@ -89,7 +89,6 @@ export interface ModelEntry extends ModelSpec {
   id: string;
 }
 
-export { DEFAULT_MODELS } from './default-models.js';
 
 /** Looks models up by the id a suite uses, or by the AIR the API uses. */
 export class ModelTable {

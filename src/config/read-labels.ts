@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
+import { ConfigError } from './config-error.js';
 import type { Diagnostic } from './diagnostic.js';
 import { parseCsv } from './parse-csv.js';
 

@@ -5,7 +5,7 @@ import type { ModelEntry } from './model-table.js';
 import { renderTemplate } from './render-template.js';
 import { resolveAssertions, type AssertionContext, type PlacedAssertion } from './resolve-assertions.js';
 import type { ResolvedTools } from './resolve-tools.js';
-import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from './runware-limits.js';
+import { RUNWARE_LIMITS, type Message, type ThinkingLevel } from '../core/runware-limits.js';
 import { suggest } from './suggest.js';
 import type { CaseSpec, SuiteSpec } from './suite-schema.js';
 import type { DiagnosticSource } from './diagnostic-source.js';

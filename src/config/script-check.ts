@@ -1,4 +1,4 @@
-import type { FinishReason } from './runware-limits.js';
+import type { FinishReason } from '../core/runware-limits.js';
 
 /**
  * What a `script` assertion's function receives besides the text. Exported by the package:

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GateOnSchema } from './gate-on.js';
 import { AssertionSpecSchema } from './assertion-spec-schema.js';
 import { JudgeDefaultsSchema } from './judge-schema.js';
-import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from './runware-limits.js';
+import { DELIVERY_METHODS, MESSAGE_ROLES, OUTPUT_FORMATS, RUNWARE_LIMITS, THINKING_LEVELS } from '../core/runware-limits.js';
 import { ToolChoiceSpecSchema, ToolSpecSchema } from './tool-spec-schema.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TOOL_CHOICE_TYPES } from './runware-limits.js';
+import { TOOL_CHOICE_TYPES } from '../core/runware-limits.js';
 
 /** A function tool's name: what the model calls it by. */
 export const ToolNameSchema = z

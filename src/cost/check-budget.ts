@@ -1,8 +1,9 @@
 import type { CostEstimate } from './cost-estimate.js';
 import { worstCasePlan } from './worst-case-plan.js';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import type { Trial } from '../plan/trial.js';
-import { formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatUsd } from '../core/format-figures.js';
+import { settingLabel } from '../core/setting.js';
 
 /** Settings named when a budget is refused. */
 const NAMED_SETTINGS = 3;
@@ -34,7 +35,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
       const heaviest = groups
         .sort((a, b) => b.usd - a.usd)
         .slice(0, NAMED_SETTINGS)
-        .map((g) => `${g.suite} · ${formatSetting(g)}: ${formatUsd(g.usd)}`)
+        .map((g) => `${g.suite} · ${settingLabel(g)}: ${formatUsd(g.usd)}`)
         .join('; ');
       const basis = isPartial
         ? 'at least, learned from earlier runs; settings without history counted at their prompts alone'
@@ -47,7 +48,7 @@ export function checkBudget(trials: readonly Trial[], maxCostUsd: number, allowP
   if (spentUsd + plan.totalUsd <= maxCostUsd || allowPartial) return;
   const heaviest = plan.bySetting
     .slice(0, NAMED_SETTINGS)
-    .map((s) => `${s.suite} · ${formatSetting(s)}: ${formatUsd(s.usd)}`)
+    .map((s) => `${s.suite} · ${settingLabel(s)}: ${formatUsd(s.usd)}`)
     .join('; ');
   const expected = estimate && estimate.groups.every((g) => g.basis === 'history') ? ` It is expected to cost ${formatUsd(estimate.totals.expectedCostUsd)}.` : '';
   throw new EvalgateError(

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../config/model-table.js';
-import type { SampleRecord } from '../results/sample-record.js';
+import type { SampleRecord } from '../core/sample-record.js';
 import { priceUsage } from './price-usage.js';
 
 /** Relative difference between the API's cost and the price table's above which a report says so. */

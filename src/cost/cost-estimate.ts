@@ -1,6 +1,6 @@
 import type { JudgeEstimate } from './estimate-judge-calls.js';
-import type { ThinkingLevel } from '../config/runware-limits.js';
-import type { MeanAndP95 } from './streaming-distribution.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
+import type { MeanAndP95 } from '../stats/streaming-distribution.js';
 import type { HistoryScope } from './usage-history.js';
 import type { TokenizerName } from './prompt-token-counter.js';
 import type { TrafficProjection } from './project-traffic.js';

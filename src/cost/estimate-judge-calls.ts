@@ -1,5 +1,5 @@
 import { JUDGE_SYSTEM_PROMPT, renderJudgeMessage, VERDICT_JSON_SCHEMA } from '../assertions/judge-prompt.js';
-import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
 import type { Trial } from '../plan/trial.js';
 
 /** What grading a plan is expected to cost, apart from the answers. */

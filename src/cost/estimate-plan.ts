@@ -1,10 +1,10 @@
 import { ratesFor } from './price-usage.js';
-import type { Trial } from '../plan/trial.js';
-import { compareSettings } from '../results/run-summarizer.js';
-import { Z_95 } from '../results/wilson-interval.js';
+import { settingOfTrial, type Trial } from '../plan/trial.js';
+import { Z_95 } from '../stats/wilson-interval.js';
 import type { CostEstimate, EstimateFigures, EstimateGroup } from './cost-estimate.js';
 import type { TokenizerName } from './prompt-token-counter.js';
 import type { HistoryScope, UsageHistory, UsageStats } from './usage-history.js';
+import { compareSettings, settingKey } from '../core/setting.js';
 
 /** A case's own history is used once it has this many samples; below it, its setting's. */
 export const MIN_CASE_SAMPLES = 8;
@@ -77,7 +77,7 @@ export function estimatePlan(trials: readonly Trial[], inputs: EstimateInputs): 
     const part: Part = { samples: n, promptUsd, expectedUsd: promptUsd + n * meanOutput * outputRateUsd, worstUsd: promptUsd + n * request.maxTokens * outputRateUsd, stats, outputRateUsd };
     all.push(part);
 
-    const key = `${suite}\u0000${setting.model}\u0000${setting.thinkingLevel}\u0000${n}`;
+    const key = settingKey(settingOfTrial(trial));
     let entry = groups.get(key);
     if (!entry) {
       const ofSetting = inputs.history.forSetting(suite, setting.model, setting.thinkingLevel);

@@ -1,5 +1,5 @@
 import type { ModelSpec, Price } from '../config/model-table.js';
-import type { Usage } from '../results/sample-record.js';
+import type { Usage } from '../core/sample-record.js';
 
 /**
  * What a sample costs by the price table, in USD, or null when the model has no price. Thinking tokens

@@ -1,4 +1,4 @@
-import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
 import type { CostEstimate, EstimateGroup } from './cost-estimate.js';
 import { measuredCostPerRequest, projectSetting, type CostPerRequest, type TrafficProjection } from './project-traffic.js';
 import type { Traffic } from './traffic.js';

@@ -1,5 +1,5 @@
-import type { ThinkingLevel } from '../config/runware-limits.js';
-import type { StreamingDistribution } from './streaming-distribution.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
+import type { StreamingDistribution } from '../stats/streaming-distribution.js';
 import type { Traffic } from './traffic.js';
 
 /**

@@ -1,7 +1,8 @@
 import { createReadStream, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { THINKING_LEVELS } from '../config/runware-limits.js';
+import { THINKING_LEVELS } from '../core/runware-limits.js';
+import { RESULT_LINE_SCHEMA_VERSION } from '../core/sample-record.js';
 import type { UsageHistory, UsageRecord } from './usage-history.js';
 
 /** Run folders read at most, newest first: recent runs reflect the prompts as they are now. */
@@ -78,6 +79,8 @@ export function parseUsageRecord(line: string): UsageRecord | undefined {
   const isString = (v: unknown): v is string => typeof v === 'string';
   if (!isString(r.suite) || !isString(r.case) || !isString(r.model) || !(THINKING_LEVELS as readonly unknown[]).includes(r.thinkingLevel)) return undefined;
   if (r.status !== 'completed' && r.status !== 'errored') return undefined;
+  // A line of a newer shape than this evalgate reads teaches nothing it can trust.
+  if (r.schemaVersion !== undefined && r.schemaVersion !== RESULT_LINE_SCHEMA_VERSION) return undefined;
   const usage = r.usage as Record<string, unknown> | null | undefined;
   const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
   const hasUsage = typeof usage === 'object' && usage !== null && isCount(usage.promptTokens) && isCount(usage.completionTokens) && isCount(usage.thinkingTokens);

@@ -1,4 +1,4 @@
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 
 /** Days in a month, for projections: 30. A month of traffic is 30 days of it. */
 export const DAYS_PER_MONTH = 30;

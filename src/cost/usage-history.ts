@@ -1,7 +1,7 @@
 import type { ModelSpec } from '../config/model-table.js';
-import type { ThinkingLevel } from '../config/runware-limits.js';
-import type { SampleRecord } from '../results/sample-record.js';
-import { StreamingDistribution } from './streaming-distribution.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
+import type { SampleRecord } from '../core/sample-record.js';
+import { StreamingDistribution } from '../stats/streaming-distribution.js';
 
 /** What the history needs of a results.jsonl line. */
 export type UsageRecord = Pick<SampleRecord, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'status' | 'usage' | 'costUsd'>;

@@ -1,10 +1,11 @@
-import type { Trial } from '../plan/trial.js';
+import { settingKey, type Setting } from '../core/setting.js';
+import { settingOfTrial, type Trial } from '../plan/trial.js';
 import { worstCaseCostUsd } from './worst-case-cost.js';
 
 /** The most a set of trials can cost, in all and per setting (largest first). */
 export interface WorstCasePlan {
   totalUsd: number;
-  bySetting: { suite: string; model: string; thinkingLevel: string; numberResults: number; usd: number }[];
+  bySetting: (Setting & { usd: number })[];
   /** Models without a price: their trials cannot be bounded. */
   unpriced: string[];
 }
@@ -21,8 +22,9 @@ export function worstCasePlan(trials: readonly Trial[]): WorstCasePlan {
       continue;
     }
     totalUsd += usd;
-    const key = `${trial.suite}\u0000${trial.setting.model}\u0000${trial.setting.thinkingLevel}\u0000${trial.setting.numberResults}`;
-    const entry = bySetting.get(key) ?? { suite: trial.suite, model: trial.setting.model, thinkingLevel: trial.setting.thinkingLevel, numberResults: trial.setting.numberResults, usd: 0 };
+    const setting = settingOfTrial(trial);
+    const key = settingKey(setting);
+    const entry = bySetting.get(key) ?? { ...setting, usd: 0 };
     entry.usd += usd;
     bySetting.set(key, entry);
   }

@@ -1,7 +1,9 @@
-import { formatExactPercent, formatInterval, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../core/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
-import type { Counters, GateReason, GateResult, GroupSummary, RunSummary } from '../results/run-summary.js';
+import type { GateReason, GateResult, RunSummary } from '../results/run-summary.js';
+import type { Counters, GroupSummary } from '../results/group-summary.js';
 import { regressionReasons, type ReasonPolicy } from './regression-reasons.js';
+import { settingLabel } from '../core/setting.js';
 
 export interface GateInput {
   groups: readonly GroupSummary[];
@@ -68,7 +70,7 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   for (const group of input.groups) {
     const where = { suite: group.suite, model: group.model, thinkingLevel: group.thinkingLevel, numberResults: group.numberResults };
-    const label = `${group.suite} · ${formatSetting(group)}`;
+    const label = `${group.suite} · ${settingLabel(group)}`;
     if (group.passRate === null) {
       reasons.push({ code: 'NO_COMPLETED_SAMPLES', message: `${label}: no sample completed (${group.errored} errored), so its pass rate is unknown`, ...where });
       raise(3);

@@ -1,8 +1,9 @@
 import type { RunSummary } from '../results/run-summary.js';
-import { groupKey, measureComparison, type Comparison, type ComparisonFigures, type GroupComparison, type GroupFigures } from '../results/compare-runs.js';
+import { measureComparison, type Comparison, type ComparisonFigures, type GroupComparison, type GroupFigures } from '../results/compare-runs.js';
 import { minDetectableDrop } from '../results/sample-size.js';
 import { holmAdjust } from '../results/significance.js';
 import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
+import { MATCH_BY_SETTING, settingKey, type SettingMatch } from '../core/setting.js';
 
 type TestKind = 'passRate' | 'cost' | 'latency' | 'cases';
 
@@ -45,7 +46,7 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
   const failingCases = new Set<string>();
   figures.cases.forEach((c, i) => {
     const p = pAdjusted('cases', i);
-    if (p !== null && p <= policy.alpha && c.after.passed / c.after.completed < c.before.passed / c.before.completed) failingCases.add(groupKey(c));
+    if (p !== null && p <= policy.alpha && c.after.passed / c.after.completed < c.before.passed / c.before.completed) failingCases.add(settingKey(c));
   });
 
   const groups = figures.groups.map((g, i): GroupComparison => {
@@ -61,7 +62,7 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
       if (g.drop !== null && ((isSignificant(pDropAdjusted) && g.drop >= policy.minDrop) || (policy.maxDrop !== null && g.drop > policy.maxDrop))) regressions.push('passRate');
       if (isSignificant(pCostRiseAdjusted) && costRose(g, policy)) regressions.push('cost');
       if (isSignificant(pLatencyRiseAdjusted) && latencyRose(g, policy)) regressions.push('latency');
-      if (failingCases.has(groupKey(g))) regressions.push('cases');
+      if (failingCases.has(settingKey(g))) regressions.push('cases');
     }
     const drop = g.drop ?? 0;
     const verdict = isSignificant(pDropAdjusted) && drop > 0 ? 'worse' : pRiseAdjusted <= policy.alpha && drop < 0 ? 'better' : 'same';
@@ -86,9 +87,9 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
   };
 }
 
-/** Measures and judges: the comparison summary.json records under `baseline`. */
-export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, policy: RegressionPolicy): Comparison {
-  return judgeComparison(measureComparison(baseline, current, policy.caseMinSamples), policy);
+/** Measures and judges: the comparison summary.json records under `baseline`. `match` pairs the runs' settings (`compare --by suite`). */
+export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, policy: RegressionPolicy, match: SettingMatch = MATCH_BY_SETTING): Comparison {
+  return judgeComparison(measureComparison(baseline, current, policy.caseMinSamples, match), policy);
 }
 
 /** The tests of the family for the groups in `members` (indexes into figures.groups). */
@@ -102,9 +103,9 @@ function familyTests(figures: ComparisonFigures, policy: RegressionPolicy, membe
     if (policy.maxLatencyIncrease !== null && g.pLatencyRise !== null && timed) tests.push({ kind: 'latency', index, p: g.pLatencyRise });
   });
   if (policy.caseRegressions === 'fail') {
-    const settings = new Set([...members].map((i) => groupKey(figures.groups[i]!)));
+    const settings = new Set([...members].map((i) => settingKey(figures.groups[i]!)));
     figures.cases.forEach((c, index) => {
-      if (settings.has(groupKey(c))) tests.push({ kind: 'cases', index, p: c.pDrop });
+      if (settings.has(settingKey(c))) tests.push({ kind: 'cases', index, p: c.pDrop });
     });
   }
   return tests;

@@ -1,7 +1,8 @@
 import type { Comparison } from '../results/compare-runs.js';
-import { formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatPercent, formatUsd } from '../core/format-figures.js';
 import type { GateReason } from '../results/run-summary.js';
 import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
+import { settingLabel, settingKey } from '../core/setting.js';
 
 /**
  * What a judged comparison says: `reasons` fail the run (a regression of a gated setting that survived
@@ -14,7 +15,7 @@ export function regressionReasons(comparison: Comparison, policy: ReasonPolicy):
   const family = `Holm-adjusted over ${comparison.family.size} test${comparison.family.size === 1 ? '' : 's'}`;
   for (const g of comparison.groups) {
     const where = { suite: g.suite, model: g.model, thinkingLevel: g.thinkingLevel, numberResults: g.numberResults };
-    const label = `${g.suite} · ${formatSetting(g)}`;
+    const label = `${g.suite} · ${settingLabel(g)}`;
     if (g.regressions.includes('passRate')) {
       const points = ((g.drop ?? 0) * 100).toFixed(1);
       const test = g.test === 'none' ? '' : `; ${g.test}${g.pairedCases ? ` on ${g.pairedCases} paired cases` : ''}, one-sided p = ${g.pDrop.toPrecision(2)}, ${family} ${g.pDropAdjusted.toPrecision(2)}`;
@@ -42,11 +43,11 @@ export function regressionReasons(comparison: Comparison, policy: ReasonPolicy):
       (policy.requirePower ? reasons : notices).push({ code: 'UNDERPOWERED', message: power, ...where });
     }
   }
-  const failing = new Set(comparison.groups.filter((g) => g.regressions.includes('cases')).map((g) => `${g.suite}\u0000${g.model}\u0000${g.thinkingLevel}\u0000${g.numberResults}`));
+  const failing = new Set(comparison.groups.filter((g) => g.regressions.includes('cases')).map(settingKey));
   for (const c of comparison.regressedCases) {
-    const gated = comparison.groups.find((g) => g.suite === c.suite && g.model === c.model && g.thinkingLevel === c.thinkingLevel && g.numberResults === c.numberResults)?.gated ?? false;
-    const failed = failing.has(`${c.suite}\u0000${c.model}\u0000${c.thinkingLevel}\u0000${c.numberResults}`);
-    const message = `${c.suite}/${c.case} · ${formatSetting(c)}: passed ${c.before.passed}/${c.before.completed} in the baseline, ${c.after.passed}/${c.after.completed} now`;
+    const gated = comparison.groups.find((g) => settingKey(g) === settingKey(c))?.gated ?? false;
+    const failed = failing.has(settingKey(c));
+    const message = `${c.suite}/${c.case} · ${settingLabel(c)}: passed ${c.before.passed}/${c.before.completed} in the baseline, ${c.after.passed}/${c.after.completed} now`;
     (failed && gated ? reasons : notices).push({ code: 'CASE_REGRESSION', message, suite: c.suite, model: c.model, thinkingLevel: c.thinkingLevel, numberResults: c.numberResults });
   }
   return { reasons, notices };

@@ -1,5 +1,5 @@
 import type { ModelEntry } from '../config/model-table.js';
-import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
+import type { DeliveryMethod, ThinkingLevel } from '../core/runware-limits.js';
 
 /** The delivery method of one setting, and a note for the user when evalgate chose or questions it. */
 export interface DeliveryChoice {

@@ -1,11 +1,11 @@
 import type { LoadedCase, LoadedSuite } from '../config/loaded-suite.js';
 import type { ModelEntry } from '../config/model-table.js';
-import type { DeliveryMethod, ThinkingLevel } from '../config/runware-limits.js';
-import { EvalgateError } from '../errors.js';
+import type { DeliveryMethod, ThinkingLevel } from '../core/runware-limits.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { compileCaseFilter } from './case-filter.js';
 import { chooseDeliveryMethod } from './choose-delivery-method.js';
 import { trialId } from './trial-id.js';
-import type { InferenceRequest, Setting, Trial } from './trial.js';
+import type { InferenceRequest, SweepPoint, Trial } from './trial.js';
 
 /** Command-line choices that narrow or replace what the suites sweep. */
 export interface PlanOptions {
@@ -37,7 +37,7 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
         checkOverrides(model, levels, numberResults, options, problems);
         for (const thinkingLevel of levels) {
           for (const n of numberResults) {
-            const setting: Setting = { model: model.id, air: model.air, thinkingLevel, numberResults: n };
+            const setting: SweepPoint = { model: model.id, air: model.air, thinkingLevel, numberResults: n };
             const delivery = chooseDeliveryMethod({
               requested: suite.deliveryMethod,
               model,
@@ -69,7 +69,7 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
   return trials;
 }
 
-function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: Setting, deliveryMethod: DeliveryMethod): InferenceRequest {
+function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: SweepPoint, deliveryMethod: DeliveryMethod): InferenceRequest {
   return {
     model: setting.air,
     messages: kase.messages,

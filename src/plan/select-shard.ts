@@ -1,4 +1,4 @@
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import type { Trial } from './trial.js';
 
 /** One of `count` parts of a plan, 1-based. */

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Setting } from './trial.js';
+import type { SweepPoint } from './trial.js';
 
 /**
  * A trial's id: a hash of what identifies it (suite, case, setting, repeat), so it is the same in every
  * run, which lets a resumed run or a baseline comparison find the same trial again.
  */
-export function trialId(suite: string, caseId: string, setting: Setting, repeat: number): string {
+export function trialId(suite: string, caseId: string, setting: SweepPoint, repeat: number): string {
   const key = [suite, caseId, setting.model, setting.thinkingLevel, setting.numberResults, repeat].join('\u0000');
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }

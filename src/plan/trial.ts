@@ -1,9 +1,10 @@
 import type { LoadedCase, WireJsonSchema, WireTool, WireToolChoice } from '../config/loaded-suite.js';
 import type { ModelSpec } from '../config/model-table.js';
-import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel } from '../config/runware-limits.js';
+import type { Setting } from '../core/setting.js';
+import type { DeliveryMethod, Message, OutputFormat, ThinkingLevel } from '../core/runware-limits.js';
 
-/** One point of the sweep: what varies between the groups of a suite. */
-export interface Setting {
+/** One point of a suite's sweep: the model (with its AIR), thinking level and numberResults of a trial. */
+export interface SweepPoint {
   /** The model id suites use (`openai-gpt-5-5`). */
   model: string;
   /** The id sent to the API (`openai:gpt@5.5`). */
@@ -41,7 +42,8 @@ export interface Trial {
   id: string;
   suite: string;
   caseId: string;
-  setting: Setting;
+  /** Its point of the sweep; with `suite`, the trial's setting (`settingOfTrial`). */
+  setting: SweepPoint;
   /** 0-based repeat index, for suites with `repeats` above 1. */
   repeat: number;
   request: InferenceRequest;
@@ -51,4 +53,9 @@ export interface Trial {
   pricing: Pick<ModelSpec, 'price' | 'thinkingBilling'>;
   /** Set when evalgate chose the delivery method itself, or questions the one asked for (see chooseDeliveryMethod). */
   deliveryNotice?: string;
+}
+
+/** The setting (suite × model × thinkingLevel × numberResults) a trial belongs to. */
+export function settingOfTrial(trial: Pick<Trial, 'suite' | 'setting'>): Setting {
+  return { suite: trial.suite, model: trial.setting.model, thinkingLevel: trial.setting.thinkingLevel, numberResults: trial.setting.numberResults };
 }

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { ProviderName } from '../config/config-schema.js';
 import type { ResolvedConfig } from '../config/load-config.js';
-import { EvalgateError } from '../errors.js';
 import type { Provider } from './provider.js';
 import { ReplayProvider } from './replay/replay-provider.js';
-import { DEFAULT_RUNWARE_API_URL, RunwareProvider, type RunwareProviderOptions } from './runware/runware-provider.js';
-import { loadScenarios, type Scenario } from './simulator/scenario.js';
-import { startSimulator } from './simulator/simulator-server.js';
+import { RunwareProvider, type RunwareProviderOptions } from './runware/runware-provider.js';
+import { resolveRunwareAccess, type RunwareEnv } from './runware-access.js';
+import { loadScenarios, type Scenario } from '../simulator/scenario.js';
+import { startSimulator } from '../simulator/simulator-server.js';
 
 /** A provider ready for a run, and how to shut it down. */
 export interface ProviderSetup {
@@ -18,12 +18,6 @@ export interface ProviderSetup {
   /** The built-in simulator's scenarios (absent for other providers): which prompts get real-looking answers. */
   scenarios?: readonly Scenario[];
   close(): Promise<void>;
-}
-
-/** The only environment variables that change what evalgate does. */
-export interface RunwareEnv {
-  RUNWARE_API_KEY?: string | undefined;
-  RUNWARE_API_URL?: string | undefined;
 }
 
 /**
@@ -44,15 +38,12 @@ export async function createProvider(
     return { provider, simulated: provider.isSimulatedRecording, apiUrl: `replay of ${dir}`, close: () => provider.close() };
   }
   if (name === 'runware') {
-    const apiKey = env.RUNWARE_API_KEY?.trim();
-    if (!apiKey) {
-      throw new EvalgateError('MISSING_API_KEY', 'RUNWARE_API_KEY is not set; nothing was sent.', {
-        hint: 'export RUNWARE_API_KEY=<your key> (https://my.runware.ai), or try it offline with --provider simulator',
-      });
-    }
-    const apiUrl = parseApiUrl(env.RUNWARE_API_URL?.trim() || DEFAULT_RUNWARE_API_URL);
-    const provider = new RunwareProvider({ apiUrl: apiUrl.href, apiKey, connections: options.concurrency, ...delivery });
-    return { provider, simulated: false, apiUrl: withoutCredentials(apiUrl), close: () => provider.close() };
+    const access = resolveRunwareAccess(env, {
+      message: 'RUNWARE_API_KEY is not set; nothing was sent.',
+      hint: 'export RUNWARE_API_KEY=<your key> (https://my.runware.ai), or try it offline with --provider simulator',
+    });
+    const provider = new RunwareProvider({ apiUrl: access.apiUrl.href, apiKey: access.apiKey, connections: options.concurrency, ...delivery });
+    return { provider, simulated: false, apiUrl: access.shownUrl, close: () => provider.close() };
   }
 
   const scenarios = await loadScenarios(path.resolve(config.rootDir, config.simulator.scenarios), options.cwd);
@@ -74,26 +65,4 @@ export async function createProvider(
       await simulator.close();
     },
   };
-}
-
-/** `RUNWARE_API_URL` as a URL; a usage error (that does not echo it: it may carry credentials) when it is not http(s). */
-export function parseApiUrl(value: string): URL {
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
-    return url;
-  } catch {
-    // The value is not echoed: a URL may carry credentials.
-    throw new EvalgateError('USAGE', 'RUNWARE_API_URL is not an http(s) URL', {
-      hint: 'for example https://api.runware.ai/v1, or unset it to use that default',
-    });
-  }
-}
-
-function withoutCredentials(url: URL): string {
-  const copy = new URL(url.href);
-  copy.username = '';
-  copy.password = '';
-  copy.search = '';
-  return copy.href;
 }

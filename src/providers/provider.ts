@@ -1,6 +1,6 @@
-import type { FinishReason } from '../config/runware-limits.js';
+import type { FinishReason } from '../core/runware-limits.js';
 import type { InferenceRequest } from '../plan/trial.js';
-import type { SampleErrorCode, ToolCall, Usage } from '../results/sample-record.js';
+import type { SampleErrorCode, ToolCall, Usage } from '../core/sample-record.js';
 
 /** When a streamed result's parts arrived, in ms from sending its request. */
 export interface StreamTiming {

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { EvalgateError, ExitCode } from '../errors.js';
+import { EvalgateError, ExitCode } from '../core/evalgate-error.js';
 
 /** Largest response body read from a code host's API (a page of comments). @default 8 MiB */
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { sendCodeHostRequest } from './code-host-http.js';
 import type { CommentThread, HostedComment } from './upsert-comment.js';
 

@@ -1,4 +1,4 @@
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { sendCodeHostRequest } from './code-host-http.js';
 import type { CommentThread, HostedComment } from './upsert-comment.js';
 

@@ -1,5 +1,5 @@
 import { readCaseLines } from '../config/read-case-lines.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../run/run-events.js';
 import { annotateGate } from './workflow-annotations.js';
 
 /**

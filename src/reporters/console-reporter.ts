@@ -1,17 +1,19 @@
 import { displayPath } from '../config/display-path.js';
 import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
-import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
 import { describeGateOn } from '../config/gate-on.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
-import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary } from '../results/group-summary.js';
 import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display.js';
 import { renderCostNotes } from './render-cost-notes.js';
 import { placeholderNote } from './placeholder-note.js';
 import { renderSettingsTable } from './render-settings-table.js';
 import { deliveryNotes } from './settings-details.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter } from '../run/run-events.js';
 import { fitToWidth, makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
+import { settingLabel } from '../core/setting.js';
 
 /** New or removed case ids named in the baseline comparison before "and N more". */
 const NAMED_CASE_IDS = 10;
@@ -128,7 +130,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   const unsure = judgeUnsureCases(summary);
   if (unsure.length > 0) {
     out.push(paint('bold', `Judge unsure (${unsure.length} case${unsure.length === 1 ? '' : 's'} whose judge verdicts split; read them yourself)`));
-    for (const c of unsure.slice(0, maxFailingCases)) out.push(`  ${paint('yellow', '?')} ${c.suite}/${c.case} · ${formatSetting(c)} · ${c.judgeUnsure} of ${c.samples} samples`);
+    for (const c of unsure.slice(0, maxFailingCases)) out.push(`  ${paint('yellow', '?')} ${c.suite}/${c.case} · ${settingLabel(c)} · ${c.judgeUnsure} of ${c.samples} samples`);
     if (unsure.length > maxFailingCases) out.push(paint('dim', `  … and ${unsure.length - maxFailingCases} more in summary.json`));
     out.push('');
   }
@@ -175,7 +177,7 @@ function describeFailingCase(c: CaseSummary, paint: Painter, short?: { showModel
   const isShort = short !== undefined;
   const counts = isShort ? `${c.passed}/${c.passed + c.failed}${c.flaky ? ' flaky' : ''}` : `${c.passed}/${c.passed + c.failed} passed${c.flaky ? ', flaky' : ''}`;
   const first = c.firstFailure ? `${isShort ? '\n' : ' — '}${c.firstFailure.type}: ${sanitizeForTerminal(c.firstFailure.message, { singleLine: true })}` : '';
-  const setting = short ? `${short.showModel ? `${c.model} ` : ''}${c.thinkingLevel} n=${c.numberResults}` : formatSetting(c);
+  const setting = short ? `${short.showModel ? `${c.model} ` : ''}${c.thinkingLevel} n=${c.numberResults}` : settingLabel(c);
   return `${paint(c.flaky ? 'yellow' : 'red', '✗')} ${c.suite}/${c.case} · ${setting} · ${counts}${first}`;
 }
 
@@ -205,7 +207,7 @@ function describeComparison(comparison: Comparison, paint: Painter): string[] {
   for (const g of gated) {
     const change = g.drop === null ? 'no pass rate' : `${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)}`;
     const power = g.minDetectableDrop === null ? '' : `; detects drops of ${formatPercent(g.minDetectableDrop, 0)} or more with 80% power`;
-    lines.push(`  ${g.suite} · ${formatSetting(g)}: ${change} (p = ${g.pDropAdjusted.toPrecision(2)} adjusted, ${g.verdict})${power}`);
+    lines.push(`  ${g.suite} · ${settingLabel(g)}: ${change} (p = ${g.pDropAdjusted.toPrecision(2)} adjusted, ${g.verdict})${power}`);
   }
   if (comparison.addedGroups.length || comparison.removedGroups.length) {
     lines.push(paint('dim', `New settings: ${comparison.addedGroups.length}; removed: ${comparison.removedGroups.length} (reported, not failed)`));

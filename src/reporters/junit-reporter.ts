@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { renderJunit } from './render-junit.js';
-import type { Reporter } from './reporter.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import type { Reporter } from '../run/run-events.js';
+import { writeFileAtomic } from '../core/write-file-atomic.js';
 
 /** `junit`: writes junit.xml into the run folder, for CI test reports. */
 export function createJunitReporter(): Reporter {

@@ -1,5 +1,5 @@
-import { formatCount, formatUsd } from '../results/format-figures.js';
-import type { RunStarted, TrialFinished } from './reporter.js';
+import { formatCount, formatUsd } from '../core/format-figures.js';
+import type { RunStarted, TrialFinished } from '../run/run-events.js';
 import { fitToWidth, type Painter } from './terminal-text.js';
 
 /** Where and how the progress display draws. */

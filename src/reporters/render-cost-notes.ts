@@ -1,6 +1,7 @@
-import { formatCount, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCount, formatUsd } from '../core/format-figures.js';
 import type { RunSummary } from '../results/run-summary.js';
 import type { Painter } from './terminal-text.js';
+import { settingLabel } from '../core/setting.js';
 
 /** Settings named in a one-line note before "and N more". */
 const NAMED = 3;
@@ -22,7 +23,7 @@ export function costNotes(summary: RunSummary): CostNote[] {
   const mismatched = summary.groups.filter((g) => g.costMismatchSamples > 0);
   if (mismatched.length > 0) {
     const samples = mismatched.reduce((n, g) => n + g.costMismatchSamples, 0);
-    const named = mismatched.slice(0, NAMED).map((g) => `${g.suite} · ${formatSetting(g)} ×${g.costMismatchSamples}`);
+    const named = mismatched.slice(0, NAMED).map((g) => `${g.suite} · ${settingLabel(g)} ×${g.costMismatchSamples}`);
     if (mismatched.length > NAMED) named.push(`${mismatched.length - NAMED} more settings`);
     notes.push({
       text: `Prices: the API's cost of ${formatCount(samples)} sample${samples === 1 ? '' : 's'} differs from the price table by more than 1% (${named.join(', ')}); the API's figure is used. Check the model's price and thinkingBilling (docs/models.md).`,

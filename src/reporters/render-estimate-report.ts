@@ -1,8 +1,8 @@
 import Table from 'cli-table3';
 import type { EstimateFile, EstimateGroup } from '../cost/cost-estimate.js';
 import type { TrafficProjection, UsdWithCi } from '../cost/project-traffic.js';
-import type { MeanAndP95 } from '../cost/streaming-distribution.js';
-import { formatCount, formatUsd } from '../results/format-figures.js';
+import type { MeanAndP95 } from '../stats/streaming-distribution.js';
+import { formatCount, formatUsd } from '../core/format-figures.js';
 import type { Painter } from './terminal-text.js';
 
 const TABLE_STYLE = { head: [], border: [], compact: true };

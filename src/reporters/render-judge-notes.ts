@@ -1,5 +1,6 @@
-import { formatCount, formatUsd } from '../results/format-figures.js';
-import type { Counters, RunSummary } from '../results/run-summary.js';
+import { formatCount, formatUsd } from '../core/format-figures.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { Counters } from '../results/group-summary.js';
 
 /**
  * `Judge: 24 calls (6 cached) · $0.163, apart from the answers' $0.146 · run total $0.309 · 2 samples

@@ -1,9 +1,9 @@
 import type { CaseDetail } from '../results/collect-case-details.js';
-import { caseKey } from '../results/collect-case-details.js';
-import { formatSetting } from '../results/format-figures.js';
-import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary } from '../results/group-summary.js';
 import { PLACEHOLDER_WARNING } from './placeholder-note.js';
 import { escapeXml } from './xml-text.js';
+import { settingLabel, caseKey } from '../core/setting.js';
 
 const MAX_BODY_CHARS = 8000;
 
@@ -31,7 +31,7 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
       const completed = c.passed + c.failed;
       const time = (detail?.totalLatencyMs ?? 0) / Math.max(1, completed) / 1000;
       suiteTime += time;
-      const name = escapeXml(`${c.case} · ${formatSetting(c)}`);
+      const name = escapeXml(`${c.case} · ${settingLabel(c)}`);
       const classname = escapeXml(`${suite}.${c.model}.${c.thinkingLevel}.n${c.numberResults}`);
       const open = `    <testcase name="${name}" classname="${classname}" time="${time.toFixed(3)}"`;
       if (c.failed > 0) {

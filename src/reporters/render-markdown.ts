@@ -1,11 +1,13 @@
-import { formatCappedList, formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatCappedList, formatCount, formatExactPercent, formatInterval, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
 import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
-import type { CaseSummary, GroupSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary, GroupSummary } from '../results/group-summary.js';
 import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
 import { PLACEHOLDER_WARNING, placeholderNote } from './placeholder-note.js';
 import { settingsDetails } from './settings-details.js';
 import { sanitizeForTerminal } from './terminal-text.js';
+import { settingLabel } from '../core/setting.js';
 
 /** Failing cases shown before the rest fold into a <details>. */
 const SHOWN_FAILURES = 25;
@@ -129,7 +131,7 @@ function foldAfter(shown: number, cases: readonly CaseSummary[], what: string): 
     '|---|---|--:|---|',
     ...list.map((c) => {
       const problem = c.firstFailure ? `${c.firstFailure.type}: ${c.firstFailure.message}` : c.errored > 0 ? `${c.errored} errored` : '';
-      return `| ${cell(`${c.suite}/${c.case}`)} | ${cell(formatSetting(c))} | ${c.passed}/${c.passed + c.failed} | ${cell(problem, ASSERTION_MESSAGE_CHARS)} |`;
+      return `| ${cell(`${c.suite}/${c.case}`)} | ${cell(settingLabel(c))} | ${c.passed}/${c.passed + c.failed} | ${cell(problem, ASSERTION_MESSAGE_CHARS)} |`;
     }),
   ];
   const out: string[] = [];
@@ -175,12 +177,12 @@ function comparisonSection(summary: RunSummary): string[] {
     const verdict = g.regressions.length ? `❌ ${g.regressions.join(', ')}` : g.verdict === 'better' ? '✅ better' : g.verdict;
     const power = g.minDetectableDrop === null ? '–' : `≥ ${formatPercent(g.minDetectableDrop, 0)}`;
     out.push(
-      `| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${g.gated ? 'yes' : 'no'} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${(g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted).toPrecision(2)} | ${g.test} | ${power} | ${verdict} |`,
+      `| ${cell(g.suite)} | ${cell(settingLabel(g))} | ${g.gated ? 'yes' : 'no'} | ${formatPercent(g.before.passRate)} | ${formatPercent(g.after.passRate)} | ${(g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted).toPrecision(2)} | ${g.test} | ${power} | ${verdict} |`,
     );
   }
   out.push('');
   if (comparison.regressedCases.length) {
-    out.push(`Newly failing every sample: ${comparison.regressedCases.slice(0, 20).map((c) => `${cell(`${c.suite}/${c.case}`)} (${cell(formatSetting(c))})`).join(', ')}${comparison.regressedCases.length > 20 ? ', …' : ''}`, '');
+    out.push(`Newly failing every sample: ${comparison.regressedCases.slice(0, 20).map((c) => `${cell(`${c.suite}/${c.case}`)} (${cell(settingLabel(c))})`).join(', ')}${comparison.regressedCases.length > 20 ? ', …' : ''}`, '');
   }
   return out;
 }

@@ -1,6 +1,7 @@
-import { formatSetting, formatUsd } from '../results/format-figures.js';
+import { formatUsd } from '../core/format-figures.js';
 import type { RunSummary } from '../results/run-summary.js';
 import { cell, renderMarkdown } from './render-markdown.js';
+import { settingLabel } from '../core/setting.js';
 
 /** The hidden marker that finds evalgate's own comment again, so later runs update it. */
 export const PR_COMMENT_MARKER = '<!-- evalgate:pr-comment -->';
@@ -51,7 +52,7 @@ function costAgainstBaseline(summary: RunSummary): string[] {
     const before = g.before.costPerSampleUsd;
     const after = g.after.costPerSampleUsd;
     const change = before !== null && after !== null && before > 0 ? `${after >= before ? '+' : ''}${(((after - before) / before) * 100).toFixed(0)}%${g.regressions.includes('cost') ? ' ❌' : ''}` : '—';
-    out.push(`| ${cell(g.suite)} | ${cell(formatSetting(g))} | ${formatUsd(before)} | ${formatUsd(after)} | ${change} |`);
+    out.push(`| ${cell(g.suite)} | ${cell(settingLabel(g))} | ${formatUsd(before)} | ${formatUsd(after)} | ${change} |`);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
-import { formatCount, formatInterval, formatMs, formatPercent, formatUsd } from '../results/format-figures.js';
-import type { GroupSummary } from '../results/run-summary.js';
+import { formatCount, formatInterval, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
+import type { GroupSummary } from '../results/group-summary.js';
 import { formatDelivery, hasNonSyncDelivery, hasStreamedGroup, STREAM_HEAD, streamCells } from './settings-details.js';
 import { visibleLength, type Painter } from './terminal-text.js';
 

@@ -1,5 +1,6 @@
-import { formatCount, formatMs, formatPercent, formatSetting, formatUsd } from '../results/format-figures.js';
-import type { GroupSummary } from '../results/run-summary.js';
+import { formatCount, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
+import type { GroupSummary } from '../results/group-summary.js';
+import { settingLabel } from '../core/setting.js';
 
 /**
  * The figures of a suite's settings that do not fit its main table, as text cells: the latency tail,
@@ -63,7 +64,7 @@ export function settingsDetails(groups: readonly GroupSummary[]): SettingsDetail
   const showDelivery = hasNonSyncDelivery(groups);
   const showStream = hasStreamedGroup(groups);
   const rows = groups.map((g) => [
-    formatSetting(g),
+    settingLabel(g),
     formatMs(g.latencyMs.p50),
     formatMs(g.latencyMs.p90),
     formatMs(g.latencyMs.p95),

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../config/diagnostic.js';
-import { formatSetting } from '../results/format-figures.js';
-import type { CaseSummary, RunSummary } from '../results/run-summary.js';
+import type { RunSummary } from '../results/run-summary.js';
+import type { CaseSummary } from '../results/group-summary.js';
 import { sanitizeForTerminal } from './terminal-text.js';
+import { settingLabel } from '../core/setting.js';
 
 /** Case annotations printed at most; GitHub shows 10 errors per step and 50 per job. */
 export const MAX_CASE_ANNOTATIONS = 30;
@@ -57,5 +58,5 @@ export function annotateGate(summary: RunSummary, caseLines: CaseLines): string[
 
 function caseMessage(c: CaseSummary): string {
   const failure = c.firstFailure ? ` — ${c.firstFailure.type}: ${c.firstFailure.message.slice(0, 300)}` : '';
-  return `${formatSetting(c)}: ${c.passed}/${c.passed + c.failed} samples passed${failure}`;
+  return `${settingLabel(c)}: ${c.passed}/${c.passed + c.failed} samples passed${failure}`;
 }

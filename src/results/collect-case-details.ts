@@ -1,6 +1,7 @@
+import { caseKey } from '../core/setting.js';
 import { readJournal } from './read-journal.js';
-import type { CaseSummary } from './run-summary.js';
-import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from './sample-record.js';
+import type { CaseSummary } from './group-summary.js';
+import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from '../core/sample-record.js';
 
 /** Samples kept per case and setting for drill-downs in small runs; the rest stay in results.jsonl. */
 export const MAX_SAMPLES_PER_CASE = 8;
@@ -77,11 +78,6 @@ export interface CaseDetail {
   totalLatencyMs: number;
   /** What the case asked (its first trial's prompt), each text cut like a sample's; absent for runs that did not store it. */
   prompt?: TrialPrompt;
-}
-
-/** The key of a case at a setting, as reports look it up. */
-export function caseKey(c: { suite: string; case: string; model: string; thinkingLevel: string; numberResults: number }): string {
-  return `${c.suite}\u0000${c.case}\u0000${c.model}\u0000${c.thinkingLevel}\u0000${c.numberResults}`;
 }
 
 /**

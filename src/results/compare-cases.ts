@@ -1,6 +1,7 @@
-import type { CaseSummary } from './run-summary.js';
+import type { CaseSummary } from './group-summary.js';
 import { fisherExactOneSided, holmAdjust } from './significance.js';
-import { caseKey, completedOf, groupKey, type CaseChange } from './compare-runs.js';
+import { MATCH_BY_SETTING, type SettingMatch } from '../core/setting.js';
+import { completedOf, type CaseChange } from './compare-runs.js';
 
 /** One case at one setting in two runs: its passes out of completed samples in each, and a verdict. */
 export interface CaseComparison extends CaseChange {
@@ -14,9 +15,10 @@ export interface CaseComparison extends CaseChange {
  * significant ones, then by the size of the change), unchanged after. A case's samples are few, so
  * its verdict comes from Fisher's exact test on its own samples, Holm-adjusted across the cases of its
  * setting so that a long suite does not turn noise into verdicts; with one sample a case is never
- * significant on its own (the setting's paired test weighs it).
+ * significant on its own (the setting's paired test weighs it). `match` pairs the runs' settings.
  */
-export function compareCases(before: readonly CaseSummary[], after: readonly CaseSummary[], alpha: number): CaseComparison[] {
+export function compareCases(before: readonly CaseSummary[], after: readonly CaseSummary[], alpha: number, match: SettingMatch = MATCH_BY_SETTING): CaseComparison[] {
+  const { settingKey, caseKey } = match;
   const earlier = new Map(before.map((c) => [caseKey(c), c]));
   const bySetting = new Map<string, CaseComparison[]>();
   const pValues = new Map<CaseComparison, number>();
@@ -33,9 +35,9 @@ export function compareCases(before: readonly CaseSummary[], after: readonly Cas
     const delta = rateOf(row.after) - rateOf(row.before);
     const [pb, fb, pa, fa] = [then.passed, then.failed, now.passed, now.failed];
     pValues.set(row, delta < 0 ? fisherExactOneSided(pb, fb, pa, fa) : delta > 0 ? fisherExactOneSided(pa, fa, pb, fb) : 1);
-    const rows = bySetting.get(groupKey(now)) ?? [];
+    const rows = bySetting.get(settingKey(now)) ?? [];
     rows.push(row);
-    bySetting.set(groupKey(now), rows);
+    bySetting.set(settingKey(now), rows);
   }
   const all: CaseComparison[] = [];
   for (const rows of bySetting.values()) {

@@ -1,5 +1,6 @@
-import type { ThinkingLevel } from '../config/runware-limits.js';
-import type { CaseSummary, GroupSummary, RunSummary } from './run-summary.js';
+import { MATCH_BY_SETTING, settingLabel, type SettingMatch } from '../core/setting.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
+import type { CaseSummary, GroupSummary, RunFigures } from './group-summary.js';
 import { fisherExactOneSided, mcnemarExactOneSided, meanRiseOneSided, pairedDifferenceOneSided, twoProportionZOneSided } from './significance.js';
 
 export type PassRateTest = 'mcnemar-exact' | 'paired-permutation' | 'paired-z' | 'fisher-exact' | 'two-proportion-z' | 'none';
@@ -131,10 +132,6 @@ export interface PowerInputs {
 /** How many added or removed case ids summary.json lists; the counts cover the rest. */
 export const LISTED_CASE_IDS = 50;
 
-/** A group's (suite × setting) key; a case's group is its own suite and setting. */
-export const groupKey = (g: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${g.suite} · ${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
-/** A case at one setting. */
-export const caseKey = (c: CaseSummary) => `${groupKey(c)} · ${c.case}`;
 /** Samples of a case or group that completed (passed or failed; errored ones are apart). */
 export const completedOf = (c: { passed: number; failed: number }) => c.passed + c.failed;
 
@@ -146,18 +143,20 @@ export const completedOf = (c: { passed: number; failed: number }) => c.passed +
  * differences otherwise), else unpaired (Fisher's exact test, or the two-proportion z-test when every
  * cell has at least 10). Cost and latency are compared per case in pairs too, where possible.
  * `caseMinSamples`: the samples a case needs on each side to be listed as regressed or fixed.
+ * `match` pairs the runs' settings (by default, the same setting; `compare --by suite`: by suite).
  */
-export function measureComparison(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, caseMinSamples: number): ComparisonFigures {
-  const beforeGroups = new Map(baseline.groups.map((g) => [groupKey(g), g]));
-  const afterGroups = new Map(current.groups.map((g) => [groupKey(g), g]));
+export function measureComparison(baseline: RunFigures, current: Pick<RunFigures, 'groups' | 'cases'>, caseMinSamples: number, match: SettingMatch = MATCH_BY_SETTING): ComparisonFigures {
+  const { settingKey, caseKey } = match;
+  const beforeGroups = new Map(baseline.groups.map((g) => [settingKey(g), g]));
+  const afterGroups = new Map(current.groups.map((g) => [settingKey(g), g]));
   const beforeCases = new Map(baseline.cases.map((c) => [caseKey(c), c]));
 
-  const shared = current.groups.filter((g) => beforeGroups.has(groupKey(g)));
+  const shared = current.groups.filter((g) => beforeGroups.has(settingKey(g)));
   // Each group's cases, found once for the pass-rate, cost and latency tests alike.
-  const [beforeByGroup, afterByGroup] = [casesByGroup(baseline.cases), casesByGroup(current.cases)];
+  const [beforeByGroup, afterByGroup] = [casesByGroup(baseline.cases, settingKey), casesByGroup(current.cases, settingKey)];
   const groups = shared.map((after): GroupFigures => {
-    const before = beforeGroups.get(groupKey(after))!;
-    const [bc, ac] = [beforeByGroup.get(groupKey(after)) ?? [], afterByGroup.get(groupKey(after)) ?? []];
+    const before = beforeGroups.get(settingKey(after))!;
+    const [bc, ac] = [beforeByGroup.get(settingKey(after)) ?? [], afterByGroup.get(settingKey(after)) ?? []];
     const passRate = testGroup(before, after, bc, ac);
     const cost = costRiseTest(before, after, bc, ac);
     const latency = latencyRiseTest(bc, ac);
@@ -198,8 +197,8 @@ export function measureComparison(baseline: Pick<RunSummary, 'runId' | 'groups' 
     groups,
     cases,
     comparedCases: cases.length,
-    addedGroups: [...afterGroups.keys()].filter((k) => !beforeGroups.has(k)),
-    removedGroups: [...beforeGroups.keys()].filter((k) => !afterGroups.has(k)),
+    addedGroups: current.groups.filter((g) => !beforeGroups.has(settingKey(g))).map((g) => `${g.suite} · ${settingLabel(g)}`),
+    removedGroups: baseline.groups.filter((g) => !afterGroups.has(settingKey(g))).map((g) => `${g.suite} · ${settingLabel(g)}`),
     regressedCases,
     fixedCases,
     ...caseIdChanges(baseline.cases, current.cases),
@@ -296,11 +295,11 @@ function costRiseTest(before: GroupSummary, after: GroupSummary, beforeCases: re
   };
 }
 
-/** The cases of each group (suite × setting), by groupKey. */
-function casesByGroup(cases: readonly CaseSummary[]): Map<string, CaseSummary[]> {
+/** The cases of each group (suite × setting), by `settingKey`. */
+function casesByGroup(cases: readonly CaseSummary[], settingKey: SettingMatch['settingKey']): Map<string, CaseSummary[]> {
   const byGroup = new Map<string, CaseSummary[]>();
   for (const c of cases) {
-    const key = groupKey(c);
+    const key = settingKey(c);
     const list = byGroup.get(key);
     if (list) list.push(c);
     else byGroup.set(key, [c]);

@@ -1,4 +1,4 @@
-import { wilsonInterval } from './wilson-interval.js';
+import { wilsonInterval } from '../stats/wilson-interval.js';
 
 /** One labelled answer: what people said, and what the judge said (null when it gave no verdict). */
 export interface LabelledVerdict {

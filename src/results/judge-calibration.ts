@@ -1,4 +1,4 @@
-import type { ThinkingLevel } from '../config/runware-limits.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
 import type { JudgeAgreement } from './judge-agreement.js';
 
 /** A labelled answer the judge got wrong. */

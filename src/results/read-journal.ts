@@ -1,11 +1,14 @@
 import { createReadStream, existsSync } from 'node:fs';
-import type { SampleRecord } from './sample-record.js';
+import { EvalgateError } from '../core/evalgate-error.js';
+import { RESULT_LINE_SCHEMA_VERSION, type SampleRecord } from '../core/sample-record.js';
 
 /**
  * The records of a results.jsonl, streamed in 1 MB chunks and split into lines here, on the raw
  * bytes (a newline byte never occurs inside a UTF-8 character), each line decoded on its own; this is
  * several times faster than node:readline on files of this shape. Lines that are not a record (a torn
  * last line of a killed run) are skipped and counted through `onBadLine`. A missing file has none.
+ * Lines of an older evalgate are normalised to today's shape (normalizeRecord); a line of a newer
+ * schema version than this evalgate reads is an error naming the file, not a guess.
  */
 export async function* readJournal(path: string, onBadLine: () => void = () => {}): AsyncGenerator<SampleRecord> {
   if (!existsSync(path)) return;
@@ -14,30 +17,61 @@ export async function* readJournal(path: string, onBadLine: () => void = () => {
     const bytes = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
     let start = 0;
     for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
-      const record = parseLine(bytes.toString('utf8', start, end), onBadLine);
+      const record = parseLine(bytes.toString('utf8', start, end), onBadLine, path);
       if (record) yield record;
       start = end + 1;
     }
     rest = start < bytes.length ? bytes.subarray(start) : undefined;
   }
-  const record = rest ? parseLine(rest.toString('utf8'), onBadLine) : undefined;
+  const record = rest ? parseLine(rest.toString('utf8'), onBadLine, path) : undefined;
   if (record) yield record;
 }
 
 const NEWLINE = 0x0a;
 
-function parseLine(line: string, onBadLine: () => void): SampleRecord | undefined {
+function parseLine(line: string, onBadLine: () => void, path: string): SampleRecord | undefined {
   if (line.trim() === '') return undefined;
-  let record: SampleRecord;
+  let value: unknown;
   try {
-    record = JSON.parse(line) as SampleRecord;
+    value = JSON.parse(line);
   } catch {
     onBadLine();
     return undefined;
   }
-  if (typeof record !== 'object' || record === null || typeof record.trialId !== 'string' || typeof record.sampleIndex !== 'number' || typeof record.numberResults !== 'number') {
+  const raw = value as Partial<Record<keyof SampleRecord, unknown>> | null;
+  if (typeof raw !== 'object' || raw === null || typeof raw.trialId !== 'string' || typeof raw.sampleIndex !== 'number' || typeof raw.numberResults !== 'number') {
     onBadLine();
     return undefined;
   }
-  return record;
+  if (raw.schemaVersion !== undefined && raw.schemaVersion !== RESULT_LINE_SCHEMA_VERSION) {
+    throw new EvalgateError('USAGE', `${path} holds results.jsonl lines of schema version ${String(raw.schemaVersion)}; this evalgate reads version ${RESULT_LINE_SCHEMA_VERSION}`, {
+      hint: 'read it with the evalgate version that wrote it (see its run.json), or upgrade evalgate',
+    });
+  }
+  return normalizeRecord(raw as LegacyRecord);
+}
+
+/** A line as written before some fields existed: those are absent (their meaning then is the default below). */
+type LegacyRecord = Omit<SampleRecord, LegacyField> & Partial<Pick<SampleRecord, LegacyField>>;
+type LegacyField = 'schemaVersion' | 'deliveryMethod' | 'toolCalls' | 'costSource' | 'timeToFirstTokenMs' | 'timeToFirstTextMs' | 'queueMs' | 'backoffMs' | 'attempts';
+
+/**
+ * Today's shape of a line an older evalgate wrote: every sample was sync, waited for nothing
+ * measured, took one attempt that evalgate knows of, and called no tool; where a cost's source was
+ * not recorded it stays unknown (null). Lines of today's shape come back as they are.
+ */
+export function normalizeRecord(raw: LegacyRecord): SampleRecord {
+  if (raw.schemaVersion === RESULT_LINE_SCHEMA_VERSION) return raw as SampleRecord;
+  return {
+    ...raw,
+    schemaVersion: RESULT_LINE_SCHEMA_VERSION,
+    deliveryMethod: raw.deliveryMethod ?? 'sync',
+    toolCalls: raw.toolCalls !== undefined ? raw.toolCalls : raw.status === 'errored' ? null : [],
+    costSource: raw.costSource ?? null,
+    timeToFirstTokenMs: raw.timeToFirstTokenMs ?? null,
+    timeToFirstTextMs: raw.timeToFirstTextMs ?? null,
+    queueMs: raw.queueMs ?? 0,
+    backoffMs: raw.backoffMs ?? 0,
+    attempts: raw.attempts ?? 1,
+  };
 }

@@ -1,6 +1,6 @@
-import type { ThinkingLevel } from '../config/runware-limits.js';
-import type { GroupSummary } from './run-summary.js';
-import { wilsonInterval } from './wilson-interval.js';
+import type { ThinkingLevel } from '../core/runware-limits.js';
+import type { GroupSummary } from './group-summary.js';
+import { wilsonInterval } from '../stats/wilson-interval.js';
 
 /**
  * What a product ships: a model at a thinking level. numberResults is how samples were drawn, not a

@@ -1,14 +1,15 @@
 import { isGatedSetting, type GateOn } from '../config/gate-on.js';
 import type { ModelSpec } from '../config/model-table.js';
-import { DELIVERY_METHODS, THINKING_LEVELS, type ThinkingLevel } from '../config/runware-limits.js';
+import { DELIVERY_METHODS } from '../core/runware-limits.js';
+import { compareSettings, settingKey, settingOf, type Setting } from '../core/setting.js';
 import { disagreesWithPriceTable } from '../cost/cost-disagreement.js';
 import { effectiveSampleSize } from './intra-case-correlation.js';
 import { logSpacedEdges } from './latency-histogram.js';
 import { passCurves } from './pass-at-k.js';
 import { SampleTally } from './sample-tally.js';
-import type { CaseSummary, Counters, GroupSummary } from './run-summary.js';
-import { sampleOrdinal, type AssertionOutcome, type SampleRecord } from './sample-record.js';
-import { wilsonInterval } from './wilson-interval.js';
+import type { CaseSummary, Counters, GroupSummary } from './group-summary.js';
+import { sampleOrdinal, type AssertionOutcome, type SampleRecord } from '../core/sample-record.js';
+import { wilsonInterval } from '../stats/wilson-interval.js';
 
 interface CaseTally {
   passed: number;
@@ -27,7 +28,7 @@ interface CaseTally {
 }
 
 interface GroupTally {
-  key: { suite: string; model: string; thinkingLevel: ThinkingLevel; numberResults: number };
+  key: Setting;
   tally: SampleTally;
   cases: Map<string, CaseTally>;
 }
@@ -55,11 +56,11 @@ export class RunSummarizer {
   add(record: SampleRecord): void {
     const isCostMismatch = disagreesWithPriceTable(record, this.pricingOf(record.model));
     this.total.add(record);
-    const id = `${record.suite}\u0000${record.model}\u0000${record.thinkingLevel}\u0000${record.numberResults}`;
+    const id = settingKey(record);
     let group = this.groups.get(id);
     if (!group) {
       group = {
-        key: { suite: record.suite, model: record.model, thinkingLevel: record.thinkingLevel, numberResults: record.numberResults },
+        key: settingOf(record),
         tally: new SampleTally(),
         cases: new Map(),
       };
@@ -170,18 +171,6 @@ export class RunSummarizer {
     }
     return { groups, cases };
   }
-}
-
-type SettingKey = GroupTally['key'];
-
-/** Orders groups for reading: by suite, model, then effort from none to xhigh, then numberResults. */
-export function compareSettings(a: SettingKey, b: SettingKey): number {
-  return (
-    a.suite.localeCompare(b.suite) ||
-    a.model.localeCompare(b.model) ||
-    THINKING_LEVELS.indexOf(a.thinkingLevel) - THINKING_LEVELS.indexOf(b.thinkingLevel) ||
-    a.numberResults - b.numberResults
-  );
 }
 
 /** pass@k and pass^k of a group: the mean over its cases, for the k every case reaches. */

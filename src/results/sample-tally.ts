@@ -1,8 +1,9 @@
-import type { DeliveryMethod } from '../config/runware-limits.js';
+import type { DeliveryMethod } from '../core/runware-limits.js';
 import { LatencySketch } from './latency-sketch.js';
-import { StreamingDistribution } from '../cost/streaming-distribution.js';
-import type { Counters, JudgeCounters } from './run-summary.js';
-import type { SampleErrorCode, SampleRecord } from './sample-record.js';
+import { StreamingDistribution } from '../stats/streaming-distribution.js';
+import type { JudgeCounters } from './group-summary.js';
+import type { Counters } from './group-summary.js';
+import type { SampleErrorCode, SampleRecord } from '../core/sample-record.js';
 
 /**
  * Running counters over sample records: what the run's totals and each group report. Its memory does
@@ -47,10 +48,10 @@ export class SampleTally {
     if (record.sampleIndex === 0) {
       this.trials++;
       this.retries += record.attempts - 1;
-      // Journals written before waits were recorded have none: they count as no wait.
-      this.queueWaits.add(record.queueMs ?? 0);
-      this.backoffTotalMs += record.backoffMs ?? 0;
-      this.backoffMaxMs = Math.max(this.backoffMaxMs, record.backoffMs ?? 0);
+      // Journals written before waits were recorded are normalised to no wait when read (readJournal).
+      this.queueWaits.add(record.queueMs);
+      this.backoffTotalMs += record.backoffMs;
+      this.backoffMaxMs = Math.max(this.backoffMaxMs, record.backoffMs);
     }
     this.samples++;
     if (record.judge) {
@@ -63,8 +64,7 @@ export class SampleTally {
       this.judge.tokens.thinking += record.judge.tokens.thinking;
       if (record.judge.isUnsure) this.judge.unsureSamples++;
     }
-    // Journals written before delivery methods were recorded were all sync.
-    this.deliveryMethods.add(record.deliveryMethod ?? 'sync');
+    this.deliveryMethods.add(record.deliveryMethod);
     if (record.status === 'errored') {
       this.errored++;
       const code = record.error?.code ?? 'UNKNOWN_ERROR';

@@ -3,7 +3,7 @@
  * Pure functions, checked in tests against published values (see docs/statistics.md).
  */
 
-import { Z_95 } from './wilson-interval.js';
+import { Z_95 } from '../stats/wilson-interval.js';
 
 /** Standard normal CDF Φ(x), by the Abramowitz–Stegun erf approximation 7.1.26 (error < 1.5e-7). */
 export function normalCdf(x: number): number {

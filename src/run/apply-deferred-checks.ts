@@ -1,5 +1,5 @@
 import { CheckError, makeSampleView, type DeferredAssertion } from '../assertions/assertion.js';
-import type { SampleJudging, SampleRecord } from '../results/sample-record.js';
+import type { SampleJudging, SampleRecord } from '../core/sample-record.js';
 
 /**
  * Runs the checks that must be awaited (scripts, judges) on a trial's completed samples, after the

@@ -4,7 +4,7 @@ import { evaluateAssertions } from '../assertions/evaluate-assertions.js';
 import { priceUsage } from '../cost/price-usage.js';
 import { trustReportedCost } from '../cost/trust-reported-cost.js';
 import type { Trial } from '../plan/trial.js';
-import type { SampleError, SampleRecord, TrialPrompt } from '../results/sample-record.js';
+import { RESULT_LINE_SCHEMA_VERSION, type SampleError, type SampleRecord, type TrialPrompt } from '../core/sample-record.js';
 import type { TrialOutcome } from './execute-trial.js';
 
 /**
@@ -69,7 +69,7 @@ export async function buildSampleRecords(trial: Trial, outcome: TrialOutcome, as
 const roundMs = (ms: number) => Math.round(ms * 10) / 10;
 const roundOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : roundMs(ms));
 
-type SampleFields = Omit<SampleRecord, 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'repeat' | 'trialId' | 'deliveryMethod' | 'sampleIndex' | 'prompt'> & { prompt: TrialPrompt | null };
+type SampleFields = Omit<SampleRecord, 'schemaVersion' | 'suite' | 'case' | 'model' | 'thinkingLevel' | 'numberResults' | 'repeat' | 'trialId' | 'deliveryMethod' | 'sampleIndex' | 'prompt'> & { prompt: TrialPrompt | null };
 
 /** What the trial sends, as its case rendered it: stored once per trial, on its first sample. */
 function promptOf(trial: Trial): TrialPrompt {
@@ -84,6 +84,7 @@ function promptOf(trial: Trial): TrialPrompt {
  */
 function sampleRecord(trial: Trial, sampleIndex: number, f: SampleFields): SampleRecord {
   return {
+    schemaVersion: RESULT_LINE_SCHEMA_VERSION,
     suite: trial.suite,
     case: trial.caseId,
     model: trial.setting.model,

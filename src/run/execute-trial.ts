@@ -1,7 +1,7 @@
 import type { RetryPolicy } from '../config/config-schema.js';
 import type { InferenceRequest } from '../plan/trial.js';
 import type { Provider, ProviderFailure, ProviderResult } from '../providers/provider.js';
-import type { SampleErrorCode } from '../results/sample-record.js';
+import type { SampleErrorCode } from '../core/sample-record.js';
 import { backoffMs } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { RetryBudget } from './retry-budget.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { evaluateGate } from '../gate/evaluate-gate.js';
-import type { Reporter } from '../reporters/reporter.js';
+import type { Reporter } from './run-events.js';
 import { collectCaseDetails, detailLimits, type CaseDetail } from '../results/collect-case-details.js';
 import { compareRuns } from '../gate/judge-comparison.js';
 import type { RegressionPolicy } from '../gate/regression-policy.js';

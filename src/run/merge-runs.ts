@@ -1,8 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { readJournal } from '../results/read-journal.js';
-import { writeFileAtomic } from '../reporters/write-file-atomic.js';
+import { writeFileAtomic } from '../core/write-file-atomic.js';
 import { MANIFEST_FILE, readManifest, type RunManifest } from './run-manifest.js';
 
 /** What a merge put together. */

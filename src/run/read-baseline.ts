@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { SUMMARY_SCHEMA_VERSION, type RunSummary } from '../results/run-summary.js';
 
 /**
@@ -26,5 +26,14 @@ export function readRunSummary(location: string, cwd: string, label: string): Ru
   if (value.schemaVersion !== SUMMARY_SCHEMA_VERSION || !Array.isArray(value.groups) || !Array.isArray(value.cases)) {
     throw new EvalgateError('USAGE', `${label}: ${location} is not an evalgate summary.json of schema version ${SUMMARY_SCHEMA_VERSION}`, { hint });
   }
-  return value as RunSummary;
+  return normalizeSummary(value as RunSummary);
+}
+
+/** A summary an older evalgate wrote, with the figures added since then read as unknown (null) rather than absent. */
+function normalizeSummary(summary: RunSummary): RunSummary {
+  return {
+    ...summary,
+    groups: summary.groups.map((g) => ({ ...g, costPerSampleCi95: g.costPerSampleCi95 ?? null })),
+    cases: summary.cases.map((c) => ({ ...c, costPerSampleUsd: c.costPerSampleUsd ?? null })),
+  };
 }

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { readJournal } from '../results/read-journal.js';
-import type { SampleRecord } from '../results/sample-record.js';
+import type { SampleRecord } from '../core/sample-record.js';
 
 /** What a killed run left in its journal. */
 export interface RecoveredJournal {

@@ -4,7 +4,7 @@ import { makeSampleView } from '../assertions/assertion.js';
 import { evaluateAssertions } from '../assertions/evaluate-assertions.js';
 import type { Trial } from '../plan/trial.js';
 import { readJournal } from '../results/read-journal.js';
-import type { SampleRecord } from '../results/sample-record.js';
+import type { SampleRecord } from '../core/sample-record.js';
 import { applyDeferredChecks } from './apply-deferred-checks.js';
 import type { ResultsJournal } from './results-journal.js';
 

@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs';
+import { ioError } from '../core/io-error.js';
 import path from 'node:path';
 import { compileChecks, type CompiledChecks } from '../assertions/assertion-registry.js';
 import { RegexRunner } from '../assertions/regex-runner.js';
-import type { RetryPolicy } from '../config/config-schema.js';
 import type { LoadedCase } from '../config/loaded-suite.js';
 import type { Trial } from '../plan/trial.js';
 import type { Provider } from '../providers/provider.js';
-import type { Reporter } from '../reporters/reporter.js';
+import type { Reporter } from './run-events.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RecordedCalibration, RunConfigRecord, RunSummary } from '../results/run-summary.js';
-import { REFUSAL_CODES, type SampleRecord } from '../results/sample-record.js';
+import { REFUSAL_CODES, type SampleRecord } from '../core/sample-record.js';
 import { applyDeferredChecks } from './apply-deferred-checks.js';
 import { createJudgeGateway } from './create-judge-gateway.js';
 import { JudgeCache } from './judge-cache.js';
@@ -26,7 +26,7 @@ import { executeTrial, type Pacer } from './execute-trial.js';
 import { AsyncTaskJournal } from './async-task-journal.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
-import { ResultsJournal } from './results-journal.js';
+import { ResultsJournal, type JournalFileSystem } from './results-journal.js';
 import { RetryBudget } from './retry-budget.js';
 import { scheduleTrials, type ScheduleResult } from './schedule-trials.js';
 
@@ -41,9 +41,6 @@ export interface RunEvalOptions {
   simulated: boolean;
   /** Minimum pass rate per suite. */
   thresholds: ReadonlyMap<string, number>;
-  concurrency: number;
-  requestTimeoutMs: number;
-  retry: RetryPolicy;
   /** Longest a regex assertion may run on one output before it is counted as failed (errored). */
   assertionTimeoutMs: number;
   reporters: readonly Reporter[];
@@ -52,7 +49,10 @@ export interface RunEvalOptions {
   stopSignal: AbortSignal;
   /** Second Ctrl-C: abandon in-flight requests too. */
   abortSignal: AbortSignal;
-  /** What the run was asked to do, secrets removed, for summary.json. */
+  /**
+   * What the run was asked to do, secrets removed: recorded in summary.json, and the one source of the
+   * concurrency, request timeout and retry policy the run uses (so the record cannot disagree with it).
+   */
   configRecord: RunConfigRecord;
   /** Continue the run in `runDir`: what its journal holds is kept and not sent again. */
   resume?: boolean;
@@ -83,6 +83,8 @@ export interface RunEvalOptions {
   judgeCacheDir?: string;
   /** Calibrations of the judge rubrics the plan uses, recorded in summary.json. */
   judgeCalibrations?: readonly RecordedCalibration[];
+  /** The journal's file calls; tests inject one that fails, to see a full disk end the run cleanly. @default node:fs */
+  journalFileSystem?: JournalFileSystem;
 }
 
 /**
@@ -92,8 +94,13 @@ export interface RunEvalOptions {
  * samples; it never ends the run.
  */
 export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
+  const { concurrency, requestTimeoutMs, retry } = options.configRecord;
   const startedAt = options.startedAt ?? new Date();
-  mkdirSync(options.runDir, { recursive: true });
+  try {
+    mkdirSync(options.runDir, { recursive: true });
+  } catch (error) {
+    throw ioError(options.runDir, error, 'create the run folder');
+  }
   const journalPath = path.join(options.runDir, 'results.jsonl');
   const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
   const gateOn = new Map(options.configRecord.suites.map((s) => [s.name, s.gateOn ?? null]));
@@ -118,20 +125,20 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const warn = (message: string) => tell(`warning: ${message}`);
   const budgetGuard = options.budget ? new BudgetGuard(options.budget.maxCostUsd, recoveredCostUsd, (overrun) => warn(describeOverrun(overrun))) : undefined;
   const estimate = options.estimateCost?.(options.trials) ?? null;
-  const journal = ResultsJournal.open(journalPath);
+  const journal = ResultsJournal.open(journalPath, options.journalFileSystem);
   // Async tasks are journaled before they are sent; a resumed run asks Runware for those of its unfinished trials first.
   const taskJournalPath = path.join(options.runDir, 'async-tasks.jsonl');
   const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, CompiledChecks>();
-  const retryBudget = RetryBudget.forRun(pending.length, options.retry.budget);
+  const retryBudget = RetryBudget.forRun(pending.length, retry.budget);
   // Judges are asked through the same provider, retries, deadline and budget as the candidate; a
   // trial's judge calls happen inside its queue slot, so they share the run's concurrency too.
   const judge = createJudgeGateway({
     provider: options.provider,
-    retry: options.retry,
-    requestTimeoutMs: options.requestTimeoutMs,
+    retry,
+    requestTimeoutMs,
     clock: options.clock,
     signal: options.abortSignal,
     retryBudget,
@@ -156,7 +163,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       plannedTrials: options.trials.length,
       plannedSamples: options.trials.reduce((s, t) => s + t.setting.numberResults, 0),
       recordedTrials: options.trials.length - pending.length,
-      concurrency: options.concurrency,
+      concurrency,
       suites: options.configRecord.suites,
     });
   }
@@ -168,8 +175,8 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
       provider: options.provider,
-      retry: options.retry,
-      requestTimeoutMs: options.requestTimeoutMs,
+      retry,
+      requestTimeoutMs,
       clock: options.clock,
       signal: options.abortSignal,
       retryBudget,
@@ -208,7 +215,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   let schedule: ScheduleResult;
   try {
     schedule = await scheduleTrials(pending, {
-      concurrency: options.concurrency,
+      concurrency,
       now: () => options.clock.now(),
       stopSignal: options.stopSignal,
       runTrial,
@@ -216,11 +223,16 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       ...(budgetGuard ? { budget: budgetGuard } : {}),
       ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
+    journal.close();
   } catch (error) {
     for (const reporter of options.reporters) reporter.onRunFailed?.();
     throw error;
   } finally {
-    journal.close();
+    try {
+      journal.close();
+    } catch {
+      // Already thrown above: the first failure is the one that ends the run.
+    }
     taskJournal.close();
     await regexRunner.close();
   }

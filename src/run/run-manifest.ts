@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { PROVIDERS } from '../config/choices.js';
-import { EvalgateError } from '../errors.js';
+import { EvalgateError } from '../core/evalgate-error.js';
 import type { Trial } from '../plan/trial.js';
 import type { RunConfigRecord } from '../results/run-summary.js';
 

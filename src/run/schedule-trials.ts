@@ -38,7 +38,8 @@ export interface ScheduleResult {
  * Feeds trials to a queue one by one as slots free up (never the whole plan at once, nor a buffer of
  * waiting trials), at a concurrency that adapts to throttling, until every trial is sent, the run is
  * stopped or halted, or the budget would be passed. A trial's `queuedMs` is its wait for a free slot
- * (and for the budget to make room).
+ * (and for the budget to make room). Rejects with the first error a trial threw, once the trials in
+ * flight have finished.
  */
 export async function scheduleTrials(trials: readonly Trial[], options: ScheduleOptions): Promise<ScheduleResult> {
   const queue = new PQueue({ concurrency: options.concurrency });
@@ -50,13 +51,17 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
         });
   let scheduled = 0;
   let stoppedBy: ScheduleResult['stoppedBy'] = null;
+  // The first trial that throws (a journal that cannot be written, a bug) stops the sending; those in
+  // flight finish, then it is thrown to the caller. No trial's failure is dropped.
+  let failure: { error: unknown } | undefined;
   const stopReason = (): ScheduleResult['stoppedBy'] => (options.stopSignal.aborted ? 'signal' : options.shouldHalt?.() ? 'halt' : null);
   const settled = () => new Promise<void>((resolve) => queue.once('next', () => resolve()));
   for (const trial of trials) {
     const waitingSince = options.now();
     // A trial is taken only when a slot is free, so that it is sent at once: the budget and a halt
     // decide on what is known at the moment of sending, never on a trial waiting in a buffer.
-    while (queue.pending >= Math.min(queue.concurrency, pacer.current) && !stopReason()) await settled();
+    while (queue.pending >= Math.min(queue.concurrency, pacer.current) && !stopReason() && !failure) await settled();
+    if (failure) break;
     const stop = stopReason();
     if (stop) {
       stoppedBy = stop;
@@ -83,11 +88,16 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
       }
     }
     scheduled++;
-    void queue.add(async () => {
-      const charge = await options.runTrial(trial, pacer, options.now() - waitingSince);
-      if (reservation) options.budget?.settle(reservation, charge);
-    });
+    queue
+      .add(async () => {
+        const charge = await options.runTrial(trial, pacer, options.now() - waitingSince);
+        if (reservation) options.budget?.settle(reservation, charge);
+      })
+      .catch((error: unknown) => {
+        failure ??= { error };
+      });
   }
   await queue.onIdle();
+  if (failure) throw failure.error;
   return { scheduled, unscheduled: trials.slice(scheduled), stoppedBy };
 }

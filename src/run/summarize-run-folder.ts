@@ -4,7 +4,7 @@ import type { ModelTable } from '../config/model-table.js';
 import { readJournal } from '../results/read-journal.js';
 import { RunSummarizer } from '../results/run-summarizer.js';
 import type { RunConfigRecord, RunSummary } from '../results/run-summary.js';
-import { REFUSAL_CODES, type SampleError } from '../results/sample-record.js';
+import { REFUSAL_CODES, type SampleError } from '../core/sample-record.js';
 import { buildRunSummary, type BaselineCheck } from './finish-run.js';
 import type { RunManifest } from './run-manifest.js';
 

@@ -5,12 +5,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import type { Faults } from '../../src/config/simulator-faults.js';
-import { loadScenarios } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { loadScenarios } from '../../src/simulator/scenario.js';
+import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { memoryIo, type MemoryIo } from '../support/memory-io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

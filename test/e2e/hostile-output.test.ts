@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { memoryIo, type MemoryIo } from '../support/memory-io.js';
 
 const ESCAPES = '\u001b[2J\u001b[31mred\u001b]0;title\u0007\u0000\u0008 and\r\nmore';

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
 import { renderHtml } from '../../src/reporters/html/render-html.js';
-import { formatMs, formatSetting } from '../../src/results/format-figures.js';
+import { formatMs } from '../../src/core/format-figures.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import { buildRunSummary } from '../../src/run/finish-run.js';
 import { makeRecord } from '../support/builders.js';
 import { CHROMIUM_PATH, isBrowserRequired, launchChromium } from '../support/browser.js';
 import { memoryIo } from '../support/memory-io.js';
+import { settingLabel } from '../../src/core/setting.js';
 
 const PAYLOAD = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"></script><!-- \u2028 {{x}} ${1}';
 
@@ -197,7 +198,7 @@ describe('report.html of a hostile run', () => {
       const head = await stream.locator('table.details th').allTextContents();
       expect(head).toEqual(['setting', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'prompt tok', 'completion tok', 'thinking tok', 'pass@k', 'pass^k', 'queue p95 ms', 'retries', 'backoff ms', 'cost', 'delivery', 'TTFT p50', 'TTFT p95', 'text p50']);
       for (const g of streamGroups) {
-        const row = await stream.locator('table.details tbody tr', { hasText: formatSetting(g) }).locator('td').allTextContents();
+        const row = await stream.locator('table.details tbody tr', { hasText: settingLabel(g) }).locator('td').allTextContents();
         expect(row[4]).toBe(formatMs(g.latencyMs.p99));
         expect(row[8]).toBe(g.tokens.thinking.toLocaleString('en-US'));
         expect(row[9]).toBe('100.0% (k=2)');

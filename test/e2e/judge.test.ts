@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JUDGE_PROMPT_VERSION, VERDICT_JSON_SCHEMA } from '../../src/assertions/judge-prompt.js';
 import { runCli } from '../../src/cli/run-cli.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
-import { loadScenarios } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
+import { loadScenarios } from '../../src/simulator/scenario.js';
+import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
-import { loadScenarios } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type AnsweredTask } from '../../src/providers/simulator/simulator-server.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
+import { loadScenarios } from '../../src/simulator/scenario.js';
+import { startSimulator, type AnsweredTask } from '../../src/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import { memoryIo, type MemoryIo } from '../support/memory-io.js';
 

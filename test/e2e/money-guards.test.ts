@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { answerEach, resultItem, startFakeRunwareServer, type FakeAnswer, type FakeRunwareServer, type WireTask } from '../support/fake-runware-server.js';
 import { memoryIo } from '../support/memory-io.js';
 

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(root, 'dist/cli/main.js');
 const fixture = path.join(root, 'test/fixtures/projects/sentiment');
-/** Written by every run, whatever the reporters: the samples and what the run was (for resume and `report`). */
-const ALWAYS = ['results.jsonl', 'run.json'];
+/** Written by every run, whatever the reporters: the samples, what the run was (for resume and `report`) and its summary (for --baseline, compare, advise). */
+const ALWAYS = ['results.jsonl', 'run.json', 'summary.json'];
 
 let project: string;
 beforeEach(() => {
@@ -30,11 +30,11 @@ describe('choosing reports (built CLI, simulator)', () => {
   it('writes only summary.json besides the run files when evalconfig.yaml says reporters: [json], and no console report', () => {
     withReporters('reporters: [json]');
     const { files, stdout } = run();
-    expect(files).toEqual([...ALWAYS, 'summary.json'].sort());
+    expect(files).toEqual([...ALWAYS].sort());
     expect(stdout).not.toContain('Gate:');
   });
 
-  it('lets --reporter override the config: markdown alone writes summary.md and no summary.json', () => {
+  it('lets --reporter override the config: markdown alone writes summary.md, and summary.json still', () => {
     withReporters('reporters: [json]');
     const { files } = run('--reporter', 'markdown');
     expect(files).toEqual([...ALWAYS, 'summary.md'].sort());

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
-import { loadScenarios } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type AnsweredTask } from '../../src/providers/simulator/simulator-server.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
+import { loadScenarios } from '../../src/simulator/scenario.js';
+import { startSimulator, type AnsweredTask } from '../../src/simulator/simulator-server.js';
 import type { JudgeCalibration } from '../../src/results/judge-calibration.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 

@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { JsonSchemaCompiler } from '../../src/config/json-schema-compiler.js';
 import { PLACEHOLDER_WARNING } from '../../src/reporters/placeholder-note.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const TEXT_SUITE = `suite: greeting

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
-import { loadScenarios } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
+import { loadScenarios } from '../../src/simulator/scenario.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const CANARY = 'rw-canary-5f1e7c2a9b3d4e6f';

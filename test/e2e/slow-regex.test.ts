@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { answerEach, startFakeRunwareServer, type FakeRunwareServer } from '../support/fake-runware-server.js';
 import { memoryIo } from '../support/memory-io.js';
 

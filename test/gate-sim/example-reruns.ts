@@ -26,7 +26,7 @@ export async function runExamples(project: Project, seed: number, baseline?: Run
     return await runEval({
       runId: `seed-${seed}`, runDir: out, trials: planTrials(project.suites, { requestTimeoutMs: config.requestTimeoutMs }), provider: setup.provider, simulated: true,
       thresholds: new Map(project.suites.map((s) => [s.name, s.threshold])),
-      concurrency: 16, requestTimeoutMs: config.requestTimeoutMs, retry: config.retry, assertionTimeoutMs: config.assertionTimeoutMs, reporters: [], clock: systemClock,
+      assertionTimeoutMs: config.assertionTimeoutMs, reporters: [], clock: systemClock,
       stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
       configRecord: {
         provider: 'simulator', concurrency: 16, requestTimeoutMs: config.requestTimeoutMs, retry: config.retry, maxErrorRate: config.maxErrorRate,

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GateSchema, type RetryPolicy } from '../../src/config/config-schema.js';
 import type { LoadedSuite } from '../../src/config/loaded-suite.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { compareRuns } from '../../src/gate/judge-comparison.js';
 import type { RegressionPolicy } from '../../src/gate/regression-policy.js';
 import { planTrials } from '../../src/plan/plan-trials.js';
 import { RunwareProvider } from '../../src/providers/runware/runware-provider.js';
-import { compileScenario, ScenarioSchema } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { compileScenario, ScenarioSchema } from '../../src/simulator/scenario.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import { casesNeeded } from '../../src/gate/cases-needed.js';
 import { systemClock } from '../../src/run/clock.js';
@@ -91,7 +92,7 @@ async function runOnce(simulator: RunningSimulator, suite: LoadedSuite, baseline
   try {
     return await runEval({
       runId: 'sim', runDir: out, trials: planTrials([suite]), provider, simulated: true, thresholds: new Map([[suite.name, 0]]),
-      concurrency: 16, requestTimeoutMs: 5000, retry: RETRY, assertionTimeoutMs: 1000, reporters: [], clock: systemClock,
+      assertionTimeoutMs: 1000, reporters: [], clock: systemClock,
       stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
       configRecord: { provider: 'simulator', concurrency: 16, requestTimeoutMs: 5000, retry: RETRY, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
       ...(baseline ? { baseline: { summary: baseline, policy } } : {}),

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RetryPolicy } from '../../src/config/config-schema.js';
 import type { LoadedSuite } from '../../src/config/loaded-suite.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { FAULT_KINDS, type Faults } from '../../src/config/simulator-faults.js';
 import { planTrials } from '../../src/plan/plan-trials.js';
 import { RunwareProvider } from '../../src/providers/runware/runware-provider.js';
-import { startSimulator } from '../../src/providers/simulator/simulator-server.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import { startSimulator } from '../../src/simulator/simulator-server.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { systemClock } from '../../src/run/clock.js';
 import { runEval } from '../../src/run/run-eval.js';
 import { makeCase } from '../support/builders.js';
@@ -78,7 +79,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const started = performance.now();
     const summary = await runEval({
       runId: 'soak', runDir: out, trials, provider, simulated: true, thresholds: new Map([['soak', 0]]),
-      concurrency: options.concurrency, requestTimeoutMs, retry, assertionTimeoutMs: 1000, reporters: [],
+      assertionTimeoutMs: 1000, reporters: [],
       clock: systemClock, stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
       configRecord: { provider: 'simulator', concurrency: options.concurrency, requestTimeoutMs, retry, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: simulator.url },
       ...(options.adaptiveConcurrency === false ? { adaptiveConcurrency: false } : {}),

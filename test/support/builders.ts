@@ -1,8 +1,8 @@
 import { makeSampleView, type SampleView } from '../../src/assertions/assertion.js';
 import type { LoadedCase } from '../../src/config/loaded-suite.js';
-import type { Setting, Trial } from '../../src/plan/trial.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
-import type { Counters, GroupSummary } from '../../src/results/run-summary.js';
+import type { SweepPoint, Trial } from '../../src/plan/trial.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
+import type { Counters, GroupSummary } from '../../src/results/group-summary.js';
 import type { ReceivedResult, TrialOutcome } from '../../src/run/execute-trial.js';
 
 /** A completed sample as an assertion sees it. */
@@ -21,6 +21,7 @@ export function makeView(overrides: Partial<Omit<SampleView, 'json'>> = {}): Sam
 /** One line of results.jsonl. */
 export function makeRecord(overrides: Partial<SampleRecord> = {}): SampleRecord {
   return {
+    schemaVersion: 1,
     suite: 's',
     case: 'c1',
     model: 'openai-gpt-5-5',
@@ -62,8 +63,8 @@ export function makeCase(overrides: Partial<LoadedCase> = {}): LoadedCase {
   return { id: 'c1', tags: [], messages: [{ role: 'user', content: 'hi' }], maxTokens: 100, thinkingLevels: ['low'], assertions: [], ...overrides };
 }
 
-export function makeTrial(overrides: Omit<Partial<Trial>, 'setting'> & { setting?: Partial<Setting> } = {}): Trial {
-  const setting: Setting = { model: 'openai-gpt-5-5', air: 'openai:gpt@5.5', thinkingLevel: 'low', numberResults: 1, ...overrides.setting };
+export function makeTrial(overrides: Omit<Partial<Trial>, 'setting'> & { setting?: Partial<SweepPoint> } = {}): Trial {
+  const setting: SweepPoint = { model: 'openai-gpt-5-5', air: 'openai:gpt@5.5', thinkingLevel: 'low', numberResults: 1, ...overrides.setting };
   const kase = overrides.case ?? makeCase();
   return {
     id: 't1',

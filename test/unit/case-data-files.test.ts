@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/config/diagnostic.js';
 import { loadProject } from '../../src/config/load-project.js';
 import { parseCsv } from '../../src/config/parse-csv.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/config/config-error.js';
 
 let dir: string;
 beforeAll(async () => {

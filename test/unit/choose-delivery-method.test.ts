@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { chooseDeliveryMethod } from '../../src/plan/choose-delivery-method.js';
 
 const models = new ModelTable(DEFAULT_MODELS);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { defaultHandlers, runCli, type CommandHandlers } from '../../src/cli/run-cli.js';
 import { packageVersion } from '../../src/cli/package-version.js';
-import { EvalgateError } from '../../src/errors.js';
+import { EvalgateError } from '../../src/core/evalgate-error.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

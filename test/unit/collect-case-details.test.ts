@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { caseKey, collectCaseDetails, detailLimits, MAX_SAMPLES_PER_CASE, MAX_TEXT_CHARS, MIN_TEXT_CHARS, SAMPLE_BUDGET_BYTES } from '../../src/results/collect-case-details.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import { collectCaseDetails, detailLimits, MAX_SAMPLES_PER_CASE, MAX_TEXT_CHARS, MIN_TEXT_CHARS, SAMPLE_BUDGET_BYTES } from '../../src/results/collect-case-details.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeErroredRecord, makeRecord } from '../support/builders.js';
+import { caseKey } from '../../src/core/setting.js';
 
 describe('detailLimits', () => {
   const cases = (n: number, troubled: number) =>

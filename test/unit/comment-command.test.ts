@@ -7,7 +7,7 @@ import { GateSchema } from '../../src/config/config-schema.js';
 import { GITHUB_COMMENT_MAX_CHARS, PR_COMMENT_MARKER } from '../../src/reporters/render-pr-comment.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { buildRunSummary } from '../../src/run/finish-run.js';
 import { makeRecord } from '../support/builders.js';
 import { FakeCodeHost } from '../support/fake-code-host.js';

@@ -4,7 +4,7 @@ import { renderCaseComparison, renderComparison } from '../../src/cli/commands/c
 import { compareCases } from '../../src/results/compare-cases.js';
 import { compareRuns } from '../../src/gate/judge-comparison.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeRecord } from '../support/builders.js';
 
 const POLICY = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 });

@@ -5,7 +5,7 @@ import { regressionReasons } from '../../src/gate/regression-reasons.js';
 import { compareRuns } from '../../src/gate/judge-comparison.js';
 import { LISTED_CASE_IDS } from '../../src/results/compare-runs.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeRecord } from '../support/builders.js';
 
 const POLICY = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: 0.2, maxLatencyIncrease: 0.2, minLatencyIncreaseMs: 100, caseMinSamples: 2 });

@@ -6,7 +6,7 @@ import { fitToWidth, makePainter, sanitizeForTerminal } from '../../src/reporter
 import { compareRuns } from '../../src/gate/judge-comparison.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeErroredRecord, makeRecord } from '../support/builders.js';
 
 function summaryOf(records: SampleRecord[], threshold = 0.75): RunSummary {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JsonSchemaCompiler } from '../../src/config/json-schema-compiler.js';
-import { exampleForSchema } from '../../src/providers/simulator/example-for-schema.js';
+import { exampleForSchema } from '../../src/simulator/example-for-schema.js';
 
 const compiler = new JsonSchemaCompiler();
 const isValid = (schema: Record<string, unknown>, value: unknown) => {

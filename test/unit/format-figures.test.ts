@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../../src/results/format-figures.js';
+import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../../src/core/format-figures.js';
 
 describe('figures for people', () => {
   it.each([

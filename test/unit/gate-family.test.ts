@@ -4,8 +4,8 @@ import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { compareRuns } from '../../src/gate/judge-comparison.js';
 import type { RegressionPolicy } from '../../src/gate/regression-policy.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
-import type { ThinkingLevel } from '../../src/config/runware-limits.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { ThinkingLevel } from '../../src/core/runware-limits.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeCounters, makeRecord } from '../support/builders.js';
 
 /**

@@ -8,7 +8,8 @@ import { runCli } from '../../src/cli/run-cli.js';
 import { formatDiagnostic, type Diagnostic, type DiagnosticCode } from '../../src/config/diagnostic.js';
 import { loadProject, type LoadProjectOptions } from '../../src/config/load-project.js';
 import { MAX_YAML_BYTES } from '../../src/config/yaml-source.js';
-import { ConfigError, ExitCode } from '../../src/errors.js';
+import { ExitCode } from '../../src/core/evalgate-error.js';
+import { ConfigError } from '../../src/config/config-error.js';
 import { memoryIo } from '../support/memory-io.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

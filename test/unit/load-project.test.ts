@@ -1,4 +1,4 @@
-import { DEFAULT_MODELS } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { DOC_TABLE_END, DOC_TABLE_START, ModelSnapshotSchema, modelSpecsFromSnapshot, renderDefaultModelsSource, renderModelsDocTable } from '../../src/config/model-snapshot.js';
 import { priceUsage } from '../../src/cost/price-usage.js';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, ModelSpecSchema, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelSpecSchema, ModelTable } from '../../src/config/model-table.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const modelsDoc = readFileSync(path.join(root, 'docs/models.md'), 'utf8');

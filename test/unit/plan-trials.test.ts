@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedSuite } from '../../src/config/loaded-suite.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
-import { EvalgateError } from '../../src/errors.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
+import { EvalgateError } from '../../src/core/evalgate-error.js';
 import { planTrials } from '../../src/plan/plan-trials.js';
 import { makeCase } from '../support/builders.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DryRunSchema } from '../../src/config/config-schema.js';
-import { EvalgateError } from '../../src/errors.js';
+import { EvalgateError } from '../../src/core/evalgate-error.js';
 import { priceByDryRun } from '../../src/providers/runware/price-by-dry-run.js';
 import { makeCase, makeTrial } from '../support/builders.js';
 import { MOCK_API_KEY, MOCK_API_URL, MockRunwareApi } from '../support/mock-runware-api.js';

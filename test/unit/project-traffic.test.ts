@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { measuredCostPerRequest, projectSetting } from '../../src/cost/project-traffic.js';
-import { StreamingDistribution } from '../../src/cost/streaming-distribution.js';
+import { StreamingDistribution } from '../../src/stats/streaming-distribution.js';
 import { DAYS_PER_MONTH, parseTraffic } from '../../src/cost/traffic.js';
-import { Z_95 } from '../../src/results/wilson-interval.js';
+import { Z_95 } from '../../src/stats/wilson-interval.js';
 
 describe('parseTraffic', () => {
   it.each([

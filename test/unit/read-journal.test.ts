@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/results/read-journal.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeRecord } from '../support/builders.js';
 
 async function readAll(file: string): Promise<{ records: SampleRecord[]; bad: number }> {
@@ -44,5 +44,22 @@ describe('readJournal', () => {
 
   it('has no records for a missing file', async () => {
     expect(await readAll(path.join(dir, 'missing.jsonl'))).toEqual({ records: [], bad: 0 });
+  });
+
+  it('reads a line an older evalgate wrote (no schemaVersion, no later fields) in today\'s shape', async () => {
+    const { schemaVersion, deliveryMethod, toolCalls, costSource, timeToFirstTokenMs, timeToFirstTextMs, queueMs, backoffMs, attempts, ...old } = makeRecord({ trialId: 'old' });
+    const { schemaVersion: _v, toolCalls: _t, queueMs: _q, ...oldErrored } = makeRecord({ trialId: 'old-err', sampleIndex: 1, status: 'errored', pass: null, text: null, toolCalls: null, error: { code: 'SERVER_ERROR', message: 'boom' } });
+    const file = path.join(dir, 'results.jsonl');
+    writeFileSync(file, `${JSON.stringify(old)}\n${JSON.stringify(oldErrored)}\n`);
+    const { records, bad } = await readAll(file);
+    expect(bad).toBe(0);
+    expect(records[0]).toEqual({ ...old, schemaVersion: 1, deliveryMethod: 'sync', toolCalls: [], costSource: null, timeToFirstTokenMs: null, timeToFirstTextMs: null, queueMs: 0, backoffMs: 0, attempts: 1 });
+    expect(records[1]).toMatchObject({ schemaVersion: 1, toolCalls: null, queueMs: 0, status: 'errored' });
+  });
+
+  it('refuses a journal of a newer schema version, naming the file', async () => {
+    const file = path.join(dir, 'results.jsonl');
+    writeFileSync(file, `${JSON.stringify({ ...makeRecord(), schemaVersion: 2 })}\n`);
+    await expect(readAll(file)).rejects.toMatchObject({ code: 'USAGE', message: `${file} holds results.jsonl lines of schema version 2; this evalgate reads version 1` });
   });
 });

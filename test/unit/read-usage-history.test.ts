@@ -2,12 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { loadCostEstimator } from '../../src/cost/load-cost-estimator.js';
 import { approximatePromptTokens } from '../../src/cost/prompt-token-counter.js';
 import { readUsageHistory } from '../../src/cost/read-usage-history.js';
 import { UsageHistory } from '../../src/cost/usage-history.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeCase, makeRecord, makeTrial } from '../support/builders.js';
 
 describe('readUsageHistory', () => {

@@ -1,14 +1,15 @@
 import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
-import { caseKey, type CaseDetail } from '../../src/results/collect-case-details.js';
+import { type CaseDetail } from '../../src/results/collect-case-details.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
-import type { SampleRecord } from '../../src/results/sample-record.js';
+import type { SampleRecord } from '../../src/core/sample-record.js';
 import { buildRunSummary, type BaselineCheck } from '../../src/run/finish-run.js';
 import { renderJunit } from '../../src/reporters/render-junit.js';
 import { cell, renderMarkdown } from '../../src/reporters/render-markdown.js';
 import { escapeXml } from '../../src/reporters/xml-text.js';
 import { makeErroredRecord, makeRecord } from '../support/builders.js';
 import { TESTSUITES_SUMMARY_ATTRIBUTES, validateJunit } from '../support/junit-schemas.js';
+import { caseKey } from '../../src/core/setting.js';
 
 const HOSTILE = 'bad "quotes" & <tags> \u001b[31mred\u001b[0m \u0000\u0007 ]]> </failure> \ud800';
 

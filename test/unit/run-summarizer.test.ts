@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ThinkingLevel } from '../../src/config/runware-limits.js';
+import type { ThinkingLevel } from '../../src/core/runware-limits.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
-import type { AssertionOutcome, SampleRecord } from '../../src/results/sample-record.js';
-import { wilsonInterval, Z_95 } from '../../src/results/wilson-interval.js';
+import type { AssertionOutcome, SampleRecord } from '../../src/core/sample-record.js';
+import { wilsonInterval, Z_95 } from '../../src/stats/wilson-interval.js';
 import { makeErroredRecord, makeRecord } from '../support/builders.js';
 
 const THRESHOLDS: Record<string, number> = { invoices: 0.9, chat: 0.5 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultsSchema } from '../../src/config/simulator-faults.js';
-import type { RequestAnswer } from '../../src/providers/simulator/answer-tasks.js';
-import { shapeDelivery } from '../../src/providers/simulator/shape-delivery.js';
+import type { RequestAnswer } from '../../src/simulator/answer-tasks.js';
+import { shapeDelivery } from '../../src/simulator/shape-delivery.js';
 
 function answerOf(results: number): RequestAnswer {
   const result = { text: 'ok', finishReason: 'stop' as const, usage: { promptTokens: 1, completionTokens: 1, thinkingTokens: 0, totalTokens: 2 }, cost: 0.001, isCorrect: true };

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PollingSchema } from '../../src/config/config-schema.js';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import type { Faults } from '../../src/config/simulator-faults.js';
 import { RunwareProvider } from '../../src/providers/runware/runware-provider.js';
-import { compileScenario, ScenarioSchema } from '../../src/providers/simulator/scenario.js';
-import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { compileScenario, ScenarioSchema } from '../../src/simulator/scenario.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { makeTrial } from '../support/builders.js';
 
 const scenario = compileScenario(

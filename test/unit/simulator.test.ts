@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, ModelTable } from '../../src/config/model-table.js';
+import { DEFAULT_MODELS } from '../../src/config/default-models.js';
+import { ModelTable } from '../../src/config/model-table.js';
 import { priceUsage } from '../../src/cost/price-usage.js';
-import { compileScenario, ScenarioSchema } from '../../src/providers/simulator/scenario.js';
-import { asJson, simulateTask, type SimulatorTask } from '../../src/providers/simulator/simulate-task.js';
-import { startSimulator, type RunningSimulator } from '../../src/providers/simulator/simulator-server.js';
+import { compileScenario, ScenarioSchema } from '../../src/simulator/scenario.js';
+import { asJson, simulateTask, type SimulatorTask } from '../../src/simulator/simulate-task.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 
 const models = new ModelTable(DEFAULT_MODELS);
 const gpt = models.find('openai-gpt-5-5')!;

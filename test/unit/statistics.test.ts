@@ -5,7 +5,7 @@ import { passAtK, passCurves, passHatK } from '../../src/results/pass-at-k.js';
 import { binomialUpperTail, fisherExactOneSided, holmAdjust, mcnemarExactOneSided, meanRiseOneSided, normalCdf, normalQuantile, pairedDifferenceOneSided, twoProportionZOneSided } from '../../src/results/significance.js';
 import { casesToDetectDrop } from '../../src/results/sample-size.js';
 import { SampleTally } from '../../src/results/sample-tally.js';
-import { wilsonInterval } from '../../src/results/wilson-interval.js';
+import { wilsonInterval } from '../../src/stats/wilson-interval.js';
 import { makeRecord } from '../support/builders.js';
 
 describe('wilsonInterval', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_RELATIVE_WIDTH, StreamingDistribution } from '../../src/cost/streaming-distribution.js';
+import { HISTOGRAM_RELATIVE_WIDTH, StreamingDistribution } from '../../src/stats/streaming-distribution.js';
 import { nearestRankPercentile } from '../../src/results/percentile.js';
 
 describe('StreamingDistribution', () => {

@@ -3,7 +3,7 @@ import { JsonSchemaCompiler } from '../../src/config/json-schema-compiler.js';
 import type { ResolvedToolCallAssertion } from '../../src/config/loaded-suite.js';
 import { readToolCalls, ToolCallStream } from '../../src/providers/runware/read-tool-calls.js';
 import { readResultItem } from '../../src/providers/runware/read-result-item.js';
-import type { ToolCall } from '../../src/results/sample-record.js';
+import type { ToolCall } from '../../src/core/sample-record.js';
 import { makeView } from '../support/builders.js';
 import { compile } from '../support/compile.js';
 

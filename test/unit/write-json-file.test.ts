@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serializeJson, writeJsonFile } from '../../src/reporters/write-json-file.js';
+import { serializeJson, writeJsonFile } from '../../src/core/write-json-file.js';
 
 const text = (value: unknown) => {
   let out = '';

@@ -1,12 +1,13 @@
 import Table from 'cli-table3';
 import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
-import { formatPercent, formatSetting } from '../../results/format-figures.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { formatPercent } from '../../core/format-figures.js';
 import { casesNeeded, testsPerSetting } from '../../gate/cases-needed.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
+import { loadCommandConfig } from './load-command-config.js';
 import type { AdviseArgs } from '../cli-options.js';
+import { settingLabel } from '../../core/setting.js';
 
 /**
  * `evalgate advise --drop 0.1 [run dir]`: how many cases each setting needs for the gate to detect a
@@ -14,8 +15,7 @@ import type { AdviseArgs } from '../cli-options.js';
  * at `--rate`; and whether the suites have that many.
  */
 export async function adviseCommand(args: AdviseArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   const alpha = args.alpha ?? config.gate.alpha;
   if (!(args.drop > 0 && args.drop < 1)) throw new EvalgateError('USAGE', `--drop must be between 0 and 1, got ${args.drop}`, { hint: 'e.g. --drop 0.1 for 10 points' });
   if (!(args.power > 0 && args.power < 1) || !(alpha > 0 && alpha < 1)) throw new EvalgateError('USAGE', '--power and --alpha must be between 0 and 1');
@@ -37,7 +37,7 @@ export async function adviseCommand(args: AdviseArgs, io: CliIo): Promise<number
     if (g.passRate === null) continue;
     const p1 = Math.min(Math.max(g.passRate, args.drop + 0.001), 0.999);
     const needed = casesNeeded(p1, p1 - args.drop, policy, args.power, gatedSettings);
-    table.push([g.suite, formatSetting(g), g.gated === false ? 'no' : 'yes', formatPercent(g.passRate), formatPercent(p1 - args.drop), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
+    table.push([g.suite, settingLabel(g), g.gated === false ? 'no' : 'yes', formatPercent(g.passRate), formatPercent(p1 - args.drop), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
   }
   io.stdout.write(`Cases each setting needs for the gate to catch a drop of ${(args.drop * 100).toFixed(0)} points (${explain(gatedSettings)}), at the pass rates of run ${summary.runId}:\n${table.toString()}\n`);
   return ExitCode.ok;

@@ -1,12 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
 import { displayPath } from '../../config/display-path.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { baselineCaveats, baselineCoverage } from '../../run/baseline-coverage.js';
 import { readRunSummary } from '../../run/read-baseline.js';
 import { MANIFEST_FILE, readManifest } from '../../run/run-manifest.js';
 import type { CliIo } from '../cli-io.js';
+import { loadCommandConfig } from './load-command-config.js';
 import type { BaselineArgs } from '../cli-options.js';
 
 const FILES = ['summary.json', 'results.jsonl', 'run.json'];
@@ -18,8 +18,7 @@ const FILES = ['summary.json', 'results.jsonl', 'run.json'];
  * what it covers.
  */
 export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   const outRoot = path.resolve(config.rootDir, config.outDir);
   const from = args.runDir !== undefined ? path.resolve(io.cwd, args.runDir) : path.join(outRoot, 'latest');
   const to = args.to !== undefined ? path.resolve(io.cwd, args.to) : path.join(outRoot, 'baseline');

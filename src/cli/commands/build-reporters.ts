@@ -4,18 +4,20 @@ import { createConsoleReporter } from '../../reporters/console-reporter.js';
 import { createHtmlReporter } from '../../reporters/html-reporter.js';
 import { createJunitReporter } from '../../reporters/junit-reporter.js';
 import { createMarkdownReporter } from '../../reporters/markdown-reporter.js';
-import type { Reporter } from '../../reporters/reporter.js';
+import type { Reporter } from '../../run/run-events.js';
 import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 
 /**
- * The reporters named by `--reporter` or the config, each once; in a GitHub Actions job
+ * The reporters named by `--reporter` or the config, each once, after summary.json's: summary.json is
+ * part of the run folder whatever is chosen (`--baseline`, `baseline save`, `compare` and `advise` read
+ * it), so `json` is always first. In a GitHub Actions job
  * (GITHUB_ACTIONS=true) also the gate's workflow annotations, which change no file and no exit code
  * (not for one shard of a run: its verdict is partial, the merge's is the one to annotate).
  */
 export function buildReporters(names: readonly ReporterName[], io: CliIo, options: { color?: boolean | undefined; quiet?: boolean | undefined; isShard?: boolean }): Reporter[] {
   const annotations = io.env.GITHUB_ACTIONS === 'true' && !options.isShard ? [createAnnotationReporter({ write: (t) => io.stdout.write(t), cwd: io.cwd })] : [];
-  const named = [...new Set(names)].map((name): Reporter => {
+  const named = [...new Set<ReporterName>(['json', ...names])].map((name): Reporter => {
     switch (name) {
       case 'console':
         return createConsoleReporter({

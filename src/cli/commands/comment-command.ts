@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../../config/display-path.js';
-import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { githubRunUrl, githubTarget, githubThread } from '../../publish/github-thread.js';
 import { gitlabTarget, gitlabThread } from '../../publish/gitlab-thread.js';
 import { upsertComment, type CommentThread } from '../../publish/upsert-comment.js';
@@ -10,6 +9,7 @@ import { GITHUB_COMMENT_MAX_CHARS, GITLAB_NOTE_MAX_CHARS, PR_COMMENT_MARKER, ren
 import { readRunSummary } from '../../run/read-baseline.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommentArgs } from '../cli-options.js';
+import { loadCommandConfig } from './load-command-config.js';
 
 /**
  * `evalgate comment --github|--gitlab [run dir]`: posts a run's verdict to the pull request (or merge
@@ -55,8 +55,7 @@ function skipped(reason: string, io: CliIo): number {
 
 async function resolveRunDir(args: CommentArgs, io: CliIo): Promise<string> {
   if (args.runDir !== undefined) return path.resolve(io.cwd, args.runDir);
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd, ...(args.config !== undefined ? { configPath: args.config } : {}) });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   const latest = path.resolve(config.rootDir, config.outDir, 'latest');
   if (!existsSync(latest)) throw new EvalgateError('USAGE', `no run folder given and ${displayPath(latest, io.cwd)} does not exist`, { hint: 'give the run folder: evalgate comment --github merged' });
   return latest;

@@ -5,13 +5,12 @@ import { ESTIMATE_SCHEMA_VERSION, type EstimateFile } from '../../cost/cost-esti
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { projectPlan } from '../../cost/project-settings.js';
 import { parseTraffic } from '../../cost/traffic.js';
-import { EvalgateError, ExitCode } from '../../errors.js';
-import { parseApiUrl } from '../../providers/create-provider.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { resolveRunwareAccess } from '../../providers/runware-access.js';
 import { priceByDryRun } from '../../providers/runware/price-by-dry-run.js';
-import { DEFAULT_RUNWARE_API_URL } from '../../providers/runware/runware-provider.js';
 import { renderEstimateReport } from '../../reporters/render-estimate-report.js';
 import { makePainter } from '../../reporters/terminal-text.js';
-import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
+import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 import type { EstimateArgs } from '../cli-options.js';
 import { loadAndPlan } from './load-and-plan.js';
@@ -28,20 +27,20 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   if (historyRoot !== undefined && !existsSync(historyRoot)) {
     throw new EvalgateError('USAGE', `--history ${args.history} does not exist`, { hint: 'give a run folder (it holds results.jsonl) or a folder of run folders, such as reports/' });
   }
-  const apiKey = args.exact ? io.env.RUNWARE_API_KEY?.trim() : undefined;
-  if (args.exact && !apiKey) {
-    throw new EvalgateError('MISSING_API_KEY', '--exact asks Runware to price the requests, and RUNWARE_API_KEY is not set; nothing was sent.', {
-      hint: 'export RUNWARE_API_KEY=<your key>, or estimate without --exact (prompt tokens are then counted here)',
-    });
-  }
+  const access = args.exact
+    ? resolveRunwareAccess(io.env, {
+        message: '--exact asks Runware to price the requests, and RUNWARE_API_KEY is not set; nothing was sent.',
+        hint: 'export RUNWARE_API_KEY=<your key>, or estimate without --exact (prompt tokens are then counted here)',
+      })
+    : undefined;
   const { project, trials } = await loadAndPlan(args, io);
   const { config } = project;
   const root = historyRoot ?? path.resolve(config.rootDir, config.outDir);
   const estimator = await loadCostEstimator(trials, config.models, root);
-  const exactPromptUsd = apiKey
+  const exactPromptUsd = access
     ? await priceByDryRun(trials, {
-        apiUrl: parseApiUrl(io.env.RUNWARE_API_URL?.trim() || DEFAULT_RUNWARE_API_URL).href,
-        apiKey,
+        apiUrl: access.apiUrl.href,
+        apiKey: access.apiKey,
         dryRun: config.dryRun,
         concurrency: config.concurrency,
         timeoutMs: config.requestTimeoutMs,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EvalgateError, ExitCode } from '../../errors.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import type { CliIo } from '../cli-io.js';
 import type { InitArgs } from '../cli-options.js';
 

@@ -1,19 +1,17 @@
 import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
-import { ConfigError } from '../../errors.js';
 import { announceFinished } from '../../run/finish-run.js';
 import { mergeRuns } from '../../run/merge-runs.js';
 import { readBaseline } from '../../run/read-baseline.js';
 import { summarizeRunFolder } from '../../run/summarize-run-folder.js';
 import type { CliIo } from '../cli-io.js';
+import { loadCommandConfig } from './load-command-config.js';
 import type { MergeArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
-import { newRunId } from './run-command.js';
+import { newRunId } from './resolve-run-request.js';
 
 /** `evalgate merge <dirs..> --out <dir>`: one run from the shards of a run, reported and gated as one. */
 export async function mergeCommand(args: MergeArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   const baseline = args.baseline !== undefined ? { summary: readBaseline(args.baseline, io.cwd), policy: config.gate } : undefined;
   const outDir = path.resolve(io.cwd, args.out);
   const merged = await mergeRuns(

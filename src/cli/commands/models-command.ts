@@ -1,9 +1,9 @@
 import Table from 'cli-table3';
-import { loadConfig } from '../../config/load-config.js';
 import type { ModelEntry, Price } from '../../config/model-table.js';
-import { ConfigError, ExitCode } from '../../errors.js';
+import { ExitCode } from '../../core/evalgate-error.js';
 import type { CliIo } from '../cli-io.js';
 import type { ModelsArgs } from '../cli-options.js';
+import { loadCommandConfig } from './load-command-config.js';
 
 /**
  * `evalgate models [--json]`: the model table load checks suites against, built-in rows with the
@@ -11,8 +11,7 @@ import type { ModelsArgs } from '../cli-options.js';
  * unconfirmed (with `--json`, each field's source too). Sends nothing.
  */
 export async function modelsCommand(args: ModelsArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd, ...(args.config !== undefined ? { configPath: args.config } : {}) });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   const entries = config.models.entries;
   const overridden = new Set(Object.keys(config.modelOverrides));
   io.stdout.write(args.json ? `${JSON.stringify(modelListJson(entries, overridden), null, 2)}\n` : renderModelList(entries, overridden));

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError } from '../../errors.js';
+import { EvalgateError } from '../../core/evalgate-error.js';
 import { announceFinished } from '../../run/finish-run.js';
 import { readBaseline } from '../../run/read-baseline.js';
 import { MANIFEST_FILE, readManifest } from '../../run/run-manifest.js';
 import { summarizeRunFolder } from '../../run/summarize-run-folder.js';
 import type { CliIo } from '../cli-io.js';
+import { loadCommandConfig } from './load-command-config.js';
 import type { ReportArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
 
@@ -19,8 +19,7 @@ export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number
   if (!existsSync(path.join(runDir, 'results.jsonl'))) {
     throw new EvalgateError('USAGE', `${args.runDir} holds no results.jsonl`, { hint: 'give the folder of a run (reports/<run id>, or the --out of evalgate run)' });
   }
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   const manifest = existsSync(path.join(runDir, MANIFEST_FILE)) ? readManifest(runDir) : undefined;
   if (!manifest) io.stderr.write(`note: ${args.runDir} has no ${MANIFEST_FILE}; thresholds are the config's default (${config.threshold})\n`);
   const baseline = args.baseline !== undefined ? { summary: readBaseline(args.baseline, io.cwd), policy: config.gate } : undefined;

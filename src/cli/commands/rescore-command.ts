@@ -2,11 +2,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { compileChecks, type CompiledChecks } from '../../assertions/assertion-registry.js';
 import { RegexRunner } from '../../assertions/regex-runner.js';
-import { EvalgateError } from '../../errors.js';
+import { EvalgateError } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
 import type { Provider } from '../../providers/provider.js';
-import { writeFileAtomic } from '../../reporters/write-file-atomic.js';
+import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import { systemClock } from '../../run/clock.js';
 import { createJudgeGateway } from '../../run/create-judge-gateway.js';
 import { announceFinished } from '../../run/finish-run.js';
@@ -22,7 +22,7 @@ import type { CliIo } from '../cli-io.js';
 import type { RescoreArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
 import { loadAndPlan } from './load-and-plan.js';
-import { newRunId } from './run-command.js';
+import { newRunId } from './resolve-run-request.js';
 
 /**
  * `evalgate rescore <run dir>`: checks the answers a run stored with the suites' current assertions

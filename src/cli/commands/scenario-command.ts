@@ -3,8 +3,8 @@ import path from 'node:path';
 import { displayPath } from '../../config/display-path.js';
 import { JsonSchemaCompiler, formatAjvErrors } from '../../config/json-schema-compiler.js';
 import { loadProject } from '../../config/load-project.js';
-import { EvalgateError, ExitCode } from '../../errors.js';
-import { draftScenario } from '../../providers/simulator/draft-scenario.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { draftScenario } from '../../simulator/draft-scenario.js';
 import type { CliIo } from '../cli-io.js';
 import type { ScenarioArgs } from '../cli-options.js';
 

@@ -1,15 +1,14 @@
 import path from 'node:path';
-import { loadConfig } from '../../config/load-config.js';
-import { ConfigError, EvalgateError, ExitCode } from '../../errors.js';
-import { loadScenarios } from '../../providers/simulator/scenario.js';
-import { startSimulator } from '../../providers/simulator/simulator-server.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
+import { loadScenarios } from '../../simulator/scenario.js';
+import { startSimulator } from '../../simulator/simulator-server.js';
 import type { CliIo } from '../cli-io.js';
+import { loadCommandConfig } from './load-command-config.js';
 import type { SimulateArgs } from '../cli-options.js';
 
 /** `evalgate simulate`: serve the Runware wire format on a local port until interrupted. */
 export async function simulateCommand(args: SimulateArgs, io: CliIo): Promise<number> {
-  const { config, diagnostics } = await loadConfig({ cwd: io.cwd, ...(args.config ? { configPath: args.config } : {}) });
-  if (!config) throw new ConfigError(diagnostics);
+  const config = await loadCommandConfig(args, io);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
     throw new EvalgateError('USAGE', `--port must be a port number from 0 to 65535, got ${String(args.port)}`);
   }

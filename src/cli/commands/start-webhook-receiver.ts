@@ -1,5 +1,5 @@
 import type { ProviderName } from '../../config/choices.js';
-import { EvalgateError } from '../../errors.js';
+import { EvalgateError } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
 import { WebhookReceiver } from '../../providers/runware/webhook-receiver.js';
 import type { CliIo } from '../cli-io.js';

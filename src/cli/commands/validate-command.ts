@@ -1,6 +1,8 @@
 import { JUDGE_PROMPT_VERSION, JUDGE_SYSTEM_PROMPT, JUDGE_USER_TEMPLATE, VERDICT_JSON_SCHEMA } from '../../assertions/judge-prompt.js';
-import { ExitCode } from '../../errors.js';
-import { formatCount } from '../../results/format-figures.js';
+import { ExitCode } from '../../core/evalgate-error.js';
+import { formatCount } from '../../core/format-figures.js';
+import { settingKey } from '../../core/setting.js';
+import { settingOfTrial } from '../../plan/trial.js';
 import type { CliIo } from '../cli-io.js';
 import type { ValidateArgs } from '../cli-options.js';
 import { loadAndPlan } from './load-and-plan.js';
@@ -9,7 +11,7 @@ import { loadAndPlan } from './load-and-plan.js';
 export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<number> {
   const { project, trials } = await loadAndPlan(args, io);
   const samples = trials.reduce((s, t) => s + t.setting.numberResults, 0);
-  const settings = new Set(trials.map((t) => `${t.suite}\u0000${t.setting.model}\u0000${t.setting.thinkingLevel}\u0000${t.setting.numberResults}`));
+  const settings = new Set(trials.map((t) => settingKey(settingOfTrial(t))));
   const cases = new Set(trials.map((t) => `${t.suite}\u0000${t.caseId}`));
   const suites = new Set(trials.map((t) => t.suite));
   io.stdout.write(

@@ -1,4 +1,4 @@
-import type { SampleErrorCode } from '../../results/sample-record.js';
+import type { SampleErrorCode } from '../../core/sample-record.js';
 import type { ProviderFailure } from '../provider.js';
 import { classifyProviderCode } from './classify-provider-code.js';
 

@@ -1,4 +1,4 @@
-import type { SampleErrorCode } from '../../results/sample-record.js';
+import type { SampleErrorCode } from '../../core/sample-record.js';
 
 /** What a Runware error code means for us: the sample's code, and whether trying again may succeed. */
 export interface ProviderCodeClass {

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
 import { Agent, type Dispatcher } from 'undici';
 import type { DryRunConfig } from '../../config/config-schema.js';
-import { EvalgateError, ExitCode } from '../../errors.js';
+import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
 import { priceUsage } from '../../cost/price-usage.js';
-import { formatSetting, formatUsd } from '../../results/format-figures.js';
+import { formatUsd } from '../../core/format-figures.js';
 import { readUsage } from './read-result-item.js';
 import { toRunwareTask } from './runware-task.js';
+import { settingLabel } from '../../core/setting.js';
 
 export interface DryRunOptions {
   /** Full endpoint URL, e.g. https://api.runware.ai/v1. */
@@ -166,5 +167,5 @@ function outputAtMost(trial: Trial): number {
 }
 
 function describe(trial: Trial): string {
-  return `${trial.suite}/${trial.caseId} · ${formatSetting(trial.setting)}`;
+  return `${trial.suite}/${trial.caseId} · ${settingLabel(trial.setting)}`;
 }

@@ -1,5 +1,5 @@
-import { FINISH_REASONS, type FinishReason } from '../../config/runware-limits.js';
-import type { Usage } from '../../results/sample-record.js';
+import { FINISH_REASONS, type FinishReason } from '../../core/runware-limits.js';
+import type { Usage } from '../../core/sample-record.js';
 import type { ProviderResult } from '../provider.js';
 import { readToolCalls } from './read-tool-calls.js';
 

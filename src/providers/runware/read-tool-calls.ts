@@ -1,4 +1,4 @@
-import type { ToolCall } from '../../results/sample-record.js';
+import type { ToolCall } from '../../core/sample-record.js';
 import { asObject } from './runware-error.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { ProviderFailure, SendOptions } from '../provider.js';
 import { DEFAULT_MAX_RESULT_BYTES } from '../../config/config-schema.js';
-import { RUNWARE_LIMITS } from '../../config/runware-limits.js';
+import { RUNWARE_LIMITS } from '../../core/runware-limits.js';
 import type { RunwareHttpAnswer } from './parse-runware-response.js';
 
 /** An HTTP exchange that produced an answer (of any status), or a failure of the transport. */

@@ -1,5 +1,5 @@
 import type { WireTool, WireToolChoice } from '../../config/loaded-suite.js';
-import type { DeliveryMethod } from '../../config/runware-limits.js';
+import type { DeliveryMethod } from '../../core/runware-limits.js';
 import type { InferenceRequest } from '../../plan/trial.js';
 
 /** A textInference task exactly as Runware takes it (see ../shared/runware-api.md). */

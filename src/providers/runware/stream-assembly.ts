@@ -1,5 +1,5 @@
-import type { FinishReason } from '../../config/runware-limits.js';
-import type { Usage } from '../../results/sample-record.js';
+import type { FinishReason } from '../../core/runware-limits.js';
+import type { Usage } from '../../core/sample-record.js';
 import type { ProviderFailure, ProviderResult } from '../provider.js';
 import { classifyFailure } from './classify-failure.js';
 import { readCost, readFinishReason, readUsage } from './read-result-item.js';

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookInbox } from './webhook-inbox.js';
-import { readRequestBody } from '../read-request-body.js';
+import { readRequestBody } from '../../core/read-request-body.js';
 
 /** Where the webhook receiver listens, and the address Runware reaches it at. */
 export interface WebhookReceiverOptions {

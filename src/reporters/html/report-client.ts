@@ -42,6 +42,7 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
     return `$${v.toFixed(decimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
   };
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v).toLocaleString('en-US')} ms`);
+  // core/setting.ts's settingLabel, repeated: this script runs in the page and imports nothing.
   const settingLabel = (g: { model: string; thinkingLevel: string; numberResults: number }) => `${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
   const isBelow = (g: Group) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold;
   const cheapestOf = (suite: string) => data.suiteDetails.find((d) => d.suite === suite)?.cheapest ?? null;

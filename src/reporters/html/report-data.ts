@@ -1,13 +1,14 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
-import { caseKey } from '../../results/collect-case-details.js';
 import type { SuiteRecommendation } from '../../results/recommend-settings.js';
-import type { CaseSummary, GroupSummary, RunSummary } from '../../results/run-summary.js';
+import type { RunSummary } from '../../results/run-summary.js';
+import type { CaseSummary, GroupSummary } from '../../results/group-summary.js';
 import type { Comparison } from '../../results/compare-runs.js';
-import { formatPercent, formatSetting } from '../../results/format-figures.js';
-import type { TrialPrompt } from '../../results/sample-record.js';
+import { formatPercent } from '../../core/format-figures.js';
+import type { TrialPrompt } from '../../core/sample-record.js';
 import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.js';
 import { placeholderNote } from '../placeholder-note.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
+import { caseKey, settingKey, settingLabel } from '../../core/setting.js';
 
 /** Cases listed per suite under "Failing on every sample" and under "Flaky", before "and N more". */
 export const LISTED_CASES = 25;
@@ -65,7 +66,6 @@ export interface ReportData {
  * small at any run size.
  */
 export function buildReportData(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): ReportData {
-  const settingKey = (s: { suite: string; model: string; thinkingLevel: string; numberResults: number }) => `${s.suite}\u0000${s.model}\u0000${s.thinkingLevel}\u0000${s.numberResults}`;
   const groupIndex = new Map(summary.groups.map((g, i) => [settingKey(g), i]));
   return {
     meta: {
@@ -136,7 +136,7 @@ function comparisonData(comparison: Comparison): NonNullable<ReportData['compari
     baselineRunId: comparison.baselineRunId,
     summary: `Compared ${comparison.groups.length} settings (${gated} gated) and ${comparison.comparedCases} cases; ${comparison.family.size} tests in one family at α = ${comparison.family.alpha} (Holm–Bonferroni).`,
     settings: comparison.groups.map((g) => ({
-      label: `${g.suite} · ${formatSetting(g)}`,
+      label: `${g.suite} · ${settingLabel(g)}`,
       gated: g.gated,
       change: `${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)}`,
       p: g.verdict === 'better' ? g.pRiseAdjusted : g.pDropAdjusted,

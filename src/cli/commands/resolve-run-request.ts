@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../../config/load-config.js';
+import type { Project } from '../../config/load-project.js';
+import { MAX_CONCURRENCY, type ProviderName } from '../../config/config-schema.js';
+import { parseTraffic, type Traffic } from '../../cost/traffic.js';
+import { EvalgateError } from '../../core/evalgate-error.js';
+import { parseShard, selectShard, type Shard } from '../../plan/select-shard.js';
+import type { Trial } from '../../plan/trial.js';
+import type { RunSummary } from '../../results/run-summary.js';
+import { readBaseline } from '../../run/read-baseline.js';
+import { verdictChanges, verdictFingerprint, type VerdictFingerprint } from '../../run/verdict-fingerprint.js';
+import { planFingerprint, readManifest, type RunInvocation, type RunManifest } from '../../run/run-manifest.js';
+import type { CliIo } from '../cli-io.js';
+import type { RunArgs } from '../cli-options.js';
+import { loadAndPlan } from './load-and-plan.js';
+
+/**
+ * Everything `evalgate run` decided from its command line, the configuration and (with `--resume`)
+ * the run's run.json, before it builds a provider or sends anything: the plan, where the run goes and
+ * how it is sent. Resume is settled here and only here: a resumed run's plan comes from its manifest.
+ */
+export interface RunRequest {
+  project: Project;
+  config: ResolvedConfig;
+  /** Every trial of the plan, all shards. */
+  plan: readonly Trial[];
+  /** The trials of this invocation: the plan, or its shard. */
+  trials: readonly Trial[];
+  fingerprint: string;
+  /** What decides the verdict (thresholds, gateOn, the gate's policy), recorded so that --resume cannot change it. */
+  verdict: VerdictFingerprint;
+  runId: string;
+  runDir: string;
+  /** The folder of run folders (`outDir`), where `latest` points at the newest. */
+  outRoot: string;
+  /** Point `<outDir>/latest` at this run when it ends (a run without --out or --resume). */
+  isLatest: boolean;
+  /** The manifest of the run being resumed; undefined for a new run. */
+  resumed: RunManifest | undefined;
+  startedAt: Date;
+  /** What a new run's run.json records, for `--resume` to ask again exactly the same. */
+  invocation: RunInvocation;
+  providerName: ProviderName;
+  seed: number | undefined;
+  cassettes: string | undefined;
+  concurrency: number;
+  baseline: RunSummary | undefined;
+  traffic: Traffic | undefined;
+  budget: { maxCostUsd: number; allowPartial: boolean } | undefined;
+}
+
+/** Reads the command line, the configuration and, on `--resume`, run.json into one RunRequest; sends nothing. */
+export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRequest> {
+  const resumeDir = args.resume !== undefined ? path.resolve(io.cwd, args.resume) : undefined;
+  const previous = resumeDir ? readManifest(resumeDir) : undefined;
+  if (previous) refusePlanFlags(args);
+  if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new EvalgateError('USAGE', `--seed must be a whole number, got ${String(args.seed)}`);
+  const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
+  if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
+  const baseline = args.baseline !== undefined ? readBaseline(args.baseline, io.cwd) : undefined;
+
+  // A resumed run asks again exactly what it first asked: the same suites, config, filters and levels.
+  const invocation = previous?.invocation;
+  const { project, trials: plan } = await loadAndPlan(
+    invocation
+      ? {
+          suites: invocation.suites,
+          ...(invocation.config ? { config: invocation.config } : {}),
+          ...(invocation.levels ? { levels: invocation.levels } : {}),
+          ...(invocation.samples ? { samples: invocation.samples } : {}),
+          ...(invocation.gateOn ? { gateOn: invocation.gateOn } : {}),
+          filter: invocation.filter,
+        }
+      : args,
+    io,
+  );
+  const { config } = project;
+  const fingerprint = planFingerprint(plan);
+  const shard: Shard | undefined = invocation ? (invocation.shard ?? undefined) : args.shard !== undefined ? parseShard(args.shard) : undefined;
+  const trials = shard ? selectShard(plan, shard) : plan;
+  if (previous && previous.plan.fingerprint !== fingerprint) {
+    throw new EvalgateError('USAGE', `cannot resume ${args.resume}: its suites or config changed since it started, so its answers would mix two versions of the prompts`, {
+      hint: 'start a new run; to keep the old answers, restore the suites as they were',
+    });
+  }
+  const verdict = verdictFingerprint(project.suites, config.gate);
+  const verdictChanged = previous?.plan.verdict ? verdictChanges(previous.plan.verdict, verdict) : [];
+  if (verdictChanged.length > 0) {
+    throw new EvalgateError('USAGE', `cannot resume ${args.resume}: ${verdictChanged.join(' and ')} changed since it started, so its first answers would be judged by other rules than its last`, {
+      hint: 'start a new run; to re-judge stored answers under new rules, restore the rules and resume, then compare',
+    });
+  }
+  const providerName = invocation?.provider ?? args.provider ?? config.provider;
+  const concurrency = args.concurrency ?? config.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new EvalgateError('USAGE', `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(args.concurrency)}`);
+  }
+
+  const runId = previous?.runId ?? newRunId(new Date());
+  const outRoot = path.resolve(config.rootDir, config.outDir);
+  const runDir = resumeDir ?? (args.out ? path.resolve(io.cwd, args.out) : path.join(outRoot, runId));
+  if (!previous && existsSync(path.join(runDir, 'results.jsonl'))) {
+    throw new EvalgateError('USAGE', `${args.out ?? runDir} already holds a run; nothing was sent`, { hint: `continue it with --resume ${args.out ?? runDir}, or choose another --out` });
+  }
+  return {
+    project,
+    config,
+    plan,
+    trials,
+    fingerprint,
+    verdict,
+    runId,
+    runDir,
+    outRoot,
+    isLatest: !args.out && !resumeDir,
+    resumed: previous,
+    startedAt: previous ? new Date(previous.startedAt) : new Date(),
+    invocation: invocation ?? {
+      suites: args.suites.map((s) => path.resolve(io.cwd, s)),
+      config: config.configFile ?? null,
+      provider: providerName,
+      levels: args.levels ?? null,
+      samples: args.samples ?? null,
+      filter: args.filter,
+      seed: args.seed ?? null,
+      cassettes: args.cassettes !== undefined ? path.resolve(io.cwd, args.cassettes) : null,
+      shard: shard ?? null,
+      gateOn: args.gateOn ?? null,
+    },
+    providerName,
+    seed: invocation ? (invocation.seed ?? undefined) : args.seed,
+    cassettes: invocation ? (invocation.cassettes ?? undefined) : args.cassettes,
+    concurrency,
+    baseline,
+    traffic,
+    budget: args.maxCost !== undefined ? { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } : undefined,
+  };
+}
+
+/** What defines the plan comes from run.json on resume; giving it again would be ambiguous. */
+function refusePlanFlags(args: RunArgs): void {
+  const given = [
+    args.suites.length > 0 && 'suite paths',
+    args.config !== undefined && '--config',
+    args.provider !== undefined && '--provider',
+    args.levels !== undefined && '--levels',
+    args.samples !== undefined && '--samples',
+    args.filter.length > 0 && '--filter',
+    args.seed !== undefined && '--seed',
+    args.out !== undefined && '--out',
+    args.cassettes !== undefined && '--cassettes',
+    args.shard !== undefined && '--shard',
+    args.gateOn !== undefined && '--gate-on',
+  ].filter(Boolean);
+  if (given.length > 0) {
+    throw new EvalgateError('USAGE', `--resume takes the plan from the run's run.json; ${given.join(', ')} cannot be given with it`, {
+      hint: 'drop them, or start a new run',
+    });
+  }
+}
+
+/** `20261127-224552-3f9c`: sortable, unique enough, safe in a path. */
+export function newRunId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
