@@ -1,9 +1,16 @@
+import { ExitCode } from '../core/evalgate-error.js';
 import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../core/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { GateReason, GateResult, RunSummary } from '../results/run-summary.js';
 import type { Counters, GroupSummary } from '../results/group-summary.js';
 import { regressionReasons, type ReasonPolicy } from './regression-reasons.js';
 import { settingLabel } from '../core/setting.js';
+
+/**
+ * Which exit code wins when several reasons hold, weakest first: an interrupted run says so above all;
+ * infrastructure trouble outranks a quality verdict, which the trouble may have caused.
+ */
+export const EXIT_PRECEDENCE: readonly GateResult['exitCode'][] = [ExitCode.ok, ExitCode.gateFailed, ExitCode.infrastructure, ExitCode.interrupted];
 
 export interface GateInput {
   groups: readonly GroupSummary[];
@@ -32,32 +39,31 @@ export interface GateInput {
 export function evaluateGate(input: GateInput): GateResult {
   const reasons: GateReason[] = [];
   const notices: GateReason[] = [];
-  let exitCode: GateResult['exitCode'] = 0;
+  let exitCode: GateResult['exitCode'] = ExitCode.ok;
   const raise = (code: GateResult['exitCode']) => {
-    const rank = (c: number) => (c === 130 ? 3 : c === 3 ? 2 : c === 1 ? 1 : 0);
-    if (rank(code) > rank(exitCode)) exitCode = code;
+    if (EXIT_PRECEDENCE.indexOf(code) > EXIT_PRECEDENCE.indexOf(exitCode)) exitCode = code;
   };
 
   if (input.interrupted) {
     reasons.push({ code: 'INTERRUPTED', message: 'the run was interrupted before every trial was sent' });
-    raise(130);
+    raise(ExitCode.interrupted);
   }
   if (input.skipped?.cause === 'refused') {
     // Every errored sample and every group without an answer follows from it: one reason says it all.
     reasons.push({ code: 'ACCESS_REFUSED', message: `${input.skipped.reason}; ${input.skipped.trials} trials were not sent` });
-    raise(3);
+    raise(ExitCode.infrastructure);
     return { passed: false, exitCode, reasons, notices: [] };
   }
   if (input.skipped) {
     reasons.push({ code: 'BUDGET_EXHAUSTED', message: `${input.skipped.trials} trials (${input.skipped.samples} samples) were not sent: ${input.skipped.reason}` });
-    raise(3);
+    raise(ExitCode.infrastructure);
   }
   if (input.overspent) {
     reasons.push({
       code: 'BUDGET_EXCEEDED',
       message: `the run spent ${formatUsd(input.overspent.spentUsd)}, above --max-cost ${formatUsd(input.overspent.maxCostUsd)}: the API billed more than the worst case reserved for it (docs/cost.md)`,
     });
-    raise(3);
+    raise(ExitCode.infrastructure);
   }
   const { samples, errored } = input.totals;
   if (samples > 0 && errored > 0 && errored / samples >= input.maxErrorRate) {
@@ -66,14 +72,14 @@ export function evaluateGate(input: GateInput): GateResult {
       code: 'TOO_MANY_ERRORS',
       message: `${errored} of ${samples} samples errored (${formatPercent(errored / samples)}, limit ${formatPercent(input.maxErrorRate)})${top ? `; most often ${top[0]}` : ''}`,
     });
-    raise(3);
+    raise(ExitCode.infrastructure);
   }
   for (const group of input.groups) {
     const where = { suite: group.suite, model: group.model, thinkingLevel: group.thinkingLevel, numberResults: group.numberResults };
     const label = `${group.suite} · ${settingLabel(group)}`;
     if (group.passRate === null) {
       reasons.push({ code: 'NO_COMPLETED_SAMPLES', message: `${label}: no sample completed (${group.errored} errored), so its pass rate is unknown`, ...where });
-      raise(3);
+      raise(ExitCode.infrastructure);
     } else if (group.gated !== false && group.passRate < group.threshold) {
       const threshold = formatExactPercent(group.threshold);
       // One decimal reads best, unless rounding would show the rate at the threshold (90.0% below 90%).
@@ -84,7 +90,7 @@ export function evaluateGate(input: GateInput): GateResult {
         message: `${label}: pass rate ${rate} (95% CI ${formatInterval(group.passRateCi95)}, ${group.passed}/${group.passed + group.failed}) is below the threshold ${threshold}`,
         ...where,
       });
-      raise(1);
+      raise(ExitCode.gateFailed);
     }
   }
   // A suite whose gated settings did not run (--levels, --samples, --filter left them out) judged nothing.
@@ -97,7 +103,7 @@ export function evaluateGate(input: GateInput): GateResult {
     const found = regressionReasons(input.comparison, input.policy ?? { minDrop: 0, requirePower: false });
     reasons.push(...found.reasons);
     notices.push(...found.notices);
-    if (found.reasons.length > 0) raise(1);
+    if (found.reasons.length > 0) raise(ExitCode.gateFailed);
   }
   return { passed: exitCode === 0, exitCode, reasons, notices };
 }
