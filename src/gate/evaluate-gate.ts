@@ -78,8 +78,13 @@ export function evaluateGate(input: GateInput): GateResult {
     const where = { suite: group.suite, model: group.model, thinkingLevel: group.thinkingLevel, numberResults: group.numberResults };
     const label = `${group.suite} · ${settingLabel(group)}`;
     if (group.passRate === null) {
-      reasons.push({ code: 'NO_COMPLETED_SAMPLES', message: `${label}: no sample completed (${group.errored} errored), so its pass rate is unknown`, ...where });
-      raise(ExitCode.infrastructure);
+      const message = `${label}: no sample completed (${group.errored} errored), so its pass rate is unknown`;
+      // A setting that is not gated is never failed; errors that reach maxErrorRate still are (TOO_MANY_ERRORS).
+      if (group.gated === false) notices.push({ code: 'NO_COMPLETED_SAMPLES', message, ...where });
+      else {
+        reasons.push({ code: 'NO_COMPLETED_SAMPLES', message, ...where });
+        raise(ExitCode.infrastructure);
+      }
     } else if (group.gated !== false && group.passRate < group.threshold) {
       const threshold = formatExactPercent(group.threshold);
       // One decimal reads best, unless rounding would show the rate at the threshold (90.0% below 90%).

@@ -59,12 +59,13 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
     const isSignificant = (p: number | null) => p !== null && p <= policy.alpha;
     const regressions: GroupComparison['regressions'] = [];
     if (g.gated) {
-      if (g.drop !== null && ((isSignificant(pDropAdjusted) && g.drop >= policy.minDrop) || (policy.maxDrop !== null && g.drop > policy.maxDrop))) regressions.push('passRate');
+      const tested = g.testedDrop;
+      if (tested !== null && ((isSignificant(pDropAdjusted) && tested >= policy.minDrop) || (policy.maxDrop !== null && tested > policy.maxDrop))) regressions.push('passRate');
       if (isSignificant(pCostRiseAdjusted) && costRose(g, policy)) regressions.push('cost');
       if (isSignificant(pLatencyRiseAdjusted) && latencyRose(g, policy)) regressions.push('latency');
       if (failingCases.has(settingKey(g))) regressions.push('cases');
     }
-    const drop = g.drop ?? 0;
+    const drop = g.testedDrop ?? 0;
     const verdict = isSignificant(pDropAdjusted) && drop > 0 ? 'worse' : pRiseAdjusted <= policy.alpha && drop < 0 ? 'better' : 'same';
     const familySize = g.gated ? family.length : shown.length;
     return {
@@ -73,7 +74,8 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
       pRiseAdjusted,
       pCostRiseAdjusted,
       pLatencyRiseAdjusted,
-      minDetectableDrop: minDetectableDrop(powerInputs, policy.alpha / Math.max(1, familySize), STATED_POWER),
+      // The power of the paired test; an unpaired comparison (the runs' cases differ) says none.
+      minDetectableDrop: g.pairedCases > 0 ? minDetectableDrop(powerInputs, policy.alpha / Math.max(1, familySize), STATED_POWER) : null,
       verdict,
       regressions,
     };

@@ -17,7 +17,7 @@ export function regressionReasons(comparison: Comparison, policy: ReasonPolicy):
     const where = { suite: g.suite, model: g.model, thinkingLevel: g.thinkingLevel, numberResults: g.numberResults };
     const label = `${g.suite} · ${settingLabel(g)}`;
     if (g.regressions.includes('passRate')) {
-      const points = ((g.drop ?? 0) * 100).toFixed(1);
+      const points = ((g.testedDrop ?? 0) * 100).toFixed(1);
       const test = g.test === 'none' ? '' : `; ${g.test}${g.pairedCases ? ` on ${g.pairedCases} paired cases` : ''}, one-sided p = ${g.pDrop.toPrecision(2)}, ${family} ${g.pDropAdjusted.toPrecision(2)}`;
       reasons.push({ code: 'REGRESSION', message: `${label}: pass rate ${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)} (−${points} points${test}) against baseline ${comparison.baselineRunId}`, ...where });
     }
@@ -32,7 +32,12 @@ export function regressionReasons(comparison: Comparison, policy: ReasonPolicy):
     if (g.regressions.includes('latency')) {
       reasons.push({ code: 'LATENCY_REGRESSION', message: `${label}: ${latency} (${g.latencyTest} on per-case latencies, ${family} p = ${g.pLatencyRiseAdjusted!.toPrecision(2)})`, ...where });
     } else if (latency && g.latencyRatio !== null && g.latencyRatio > 1 + (policy.maxLatencyIncrease ?? NOTED_RISE) && g.pLatencyRise !== null && g.pLatencyRise <= comparison.family.alpha) {
-      const why = g.pLatencyRiseAdjusted === null ? 'latency is reported, not gated (gate.maxLatencyIncrease)' : 'not significant in the family, or under the limits';
+      const why =
+        policy.maxLatencyIncrease === null || policy.maxLatencyIncrease === undefined
+          ? 'latency is reported, not gated (gate.maxLatencyIncrease)'
+          : g.pLatencyRiseAdjusted === null
+            ? `fewer than gate.latencyMinSamples samples on a side (${g.before.completed} before, ${g.after.completed} now): reported, not failed`
+            : 'not significant in the family, or under the limits';
       notices.push({ code: 'LATENCY_REGRESSION', message: `${label}: ${latency}; ${why}`, ...where });
     }
     if (g.minDetectableDrop !== null && g.minDetectableDrop > policy.minDrop) {

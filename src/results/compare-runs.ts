@@ -16,8 +16,14 @@ export interface GroupComparison {
   numberResults: number;
   before: SideFigures;
   after: SideFigures;
-  /** before − after, in pass-rate points (positive: worse). */
+  /** before − after, in pass-rate points (positive: worse), of the whole groups: what the tables show. */
   drop: number | null;
+  /**
+   * The drop the pass-rate test weighs (positive: worse): the mean over the paired cases of each case's
+   * rate before minus now, or the difference of the two rates when unpaired. `gate.minDrop`, `maxDrop`
+   * and the verdict use it, so a drop and its test always speak of the same cases. Null without a test.
+   */
+  testedDrop: number | null;
   test: PassRateTest;
   /** Cases compared in pairs. */
   pairedCases: number;

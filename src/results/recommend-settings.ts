@@ -35,7 +35,7 @@ export interface SuiteRecommendation {
 interface Pooled extends ShippedSetting {
   passRate: number;
   lowerBound: number | null;
-  costPerSampleUsd: number;
+  costPerSampleUsd: number | null;
   threshold: number;
   plans: SamplingPlan[];
 }
@@ -50,9 +50,9 @@ interface Pooled extends ShippedSetting {
 export function recommendSettings(groups: readonly GroupSummary[]): SuiteRecommendation[] {
   const suites = [...new Set(groups.map((g) => g.suite))];
   return suites.map((suite) => {
-    const own = pool(groups.filter((g) => g.suite === suite && g.passRate !== null && g.costPerSampleUsd !== null));
+    const own = pool(groups.filter((g) => g.suite === suite && g.passRate !== null)).filter((p): p is Pooled & { costPerSampleUsd: number } => p.costPerSampleUsd !== null);
     const best = own.filter((p) => p.lowerBound !== null && p.lowerBound >= p.threshold).sort((a, b) => a.costPerSampleUsd - b.costPerSampleUsd)[0];
-    const dominated = (p: Pooled) =>
+    const dominated = (p: (typeof own)[number]) =>
       own.some((q) => q !== p && q.passRate >= p.passRate && q.costPerSampleUsd <= p.costPerSampleUsd && (q.passRate > p.passRate || q.costPerSampleUsd < p.costPerSampleUsd));
     return {
       suite,
@@ -72,8 +72,9 @@ function pool(groups: readonly GroupSummary[]): Pooled[] {
     const passed = list.reduce((s, g) => s + g.passed, 0);
     const completed = list.reduce((s, g) => s + g.passed + g.failed, 0);
     const effective = list.reduce((s, g) => s + g.effectiveSamples, 0);
-    const costedSamples = list.map((g) => (g.costPerSampleUsd! > 0 ? g.costUsd / g.costPerSampleUsd! : g.passed + g.failed));
-    const totalCosted = costedSamples.reduce((s, n) => s + n, 0);
+    // Pass counts pool over every group; cost only over the groups that have one.
+    const costed = list.filter((g) => g.costPerSampleUsd !== null);
+    const totalCosted = costed.reduce((s, g) => s + (g.costPerSampleUsd! > 0 ? g.costUsd / g.costPerSampleUsd! : g.passed + g.failed), 0);
     const passRate = list.length === 1 ? list[0]!.passRate! : passed / completed;
     const interval = list.length === 1 ? list[0]!.passRateCi95 : wilsonInterval(passRate * effective, effective);
     return {
@@ -81,7 +82,7 @@ function pool(groups: readonly GroupSummary[]): Pooled[] {
       thinkingLevel: list[0]!.thinkingLevel,
       passRate,
       lowerBound: interval ? interval[0] : null,
-      costPerSampleUsd: totalCosted > 0 ? list.reduce((s, g) => s + g.costUsd, 0) / totalCosted : 0,
+      costPerSampleUsd: costed.length === 0 ? null : totalCosted > 0 ? costed.reduce((s, g) => s + g.costUsd, 0) / totalCosted : 0,
       threshold: list[0]!.threshold,
       plans: list.map((g) => ({ numberResults: g.numberResults, samples: g.passed + g.failed, costPerSampleUsd: g.costPerSampleUsd })).sort((a, b) => a.numberResults - b.numberResults),
     };

@@ -128,7 +128,7 @@ export function passRateTest(before: GroupSummary, after: GroupSummary, beforeCa
   const figures = { suite: after.suite, model: after.model, thinkingLevel: after.thinkingLevel, numberResults: after.numberResults, before: sideFigures(before, beforeCases), after: sideFigures(after, afterCases) };
   const { passed: pb, completed: nb } = figures.before;
   const { passed: pa, completed: na } = figures.after;
-  if (nb === 0 || na === 0) return { ...figures, test: 'none' as PassRateTest, pairedCases: 0, pDrop: 1, pRise: 1 };
+  if (nb === 0 || na === 0) return { ...figures, test: 'none' as PassRateTest, pairedCases: 0, testedDrop: null, pDrop: 1, pRise: 1 };
 
   // Pair by case when the runs share (nearly) all their cases: between-case variance cancels out.
   if (paired.length >= 2 && paired.length >= 0.8 * Math.max(a.size, b.size)) {
@@ -136,16 +136,19 @@ export function passRateTest(before: GroupSummary, after: GroupSummary, beforeCa
     if (pairs.every(([x, y]) => completedOf(x) === 1 && completedOf(y) === 1)) {
       const worse = pairs.filter(([x, y]) => x.passed === 1 && y.passed === 0).length;
       const better = pairs.filter(([x, y]) => x.passed === 0 && y.passed === 1).length;
-      return { ...figures, test: 'mcnemar-exact' as PassRateTest, pairedCases: pairs.length, pDrop: mcnemarExactOneSided(worse, better), pRise: mcnemarExactOneSided(better, worse) };
+      return { ...figures, test: 'mcnemar-exact' as PassRateTest, pairedCases: pairs.length, testedDrop: (worse - better) / pairs.length, pDrop: mcnemarExactOneSided(worse, better), pRise: mcnemarExactOneSided(better, worse) };
     }
     const differences = pairs.map(([x, y]) => y.passed / completedOf(y) - x.passed / completedOf(x));
     const drop = pairedDifferenceOneSided(differences);
     const rise = pairedDifferenceOneSided(differences.map((d) => -d));
-    return { ...figures, test: drop.method as PassRateTest, pairedCases: pairs.length, pDrop: drop.pValue, pRise: rise.pValue };
+    // The drop the test weighs: the mean over shared cases of each case's rate before minus now.
+    const testedDrop = -differences.reduce((x, y) => x + y, 0) / differences.length;
+    return { ...figures, test: drop.method as PassRateTest, pairedCases: pairs.length, testedDrop, pDrop: drop.pValue, pRise: rise.pValue };
   }
   const cells = [pb, nb - pb, pa, na - pa];
+  const testedDrop = pb / nb - pa / na;
   if (cells.every((n) => n >= 10)) {
-    return { ...figures, test: 'two-proportion-z' as PassRateTest, pairedCases: 0, pDrop: twoProportionZOneSided(pb, nb, pa, na), pRise: twoProportionZOneSided(pa, na, pb, nb) };
+    return { ...figures, test: 'two-proportion-z' as PassRateTest, pairedCases: 0, testedDrop, pDrop: twoProportionZOneSided(pb, nb, pa, na), pRise: twoProportionZOneSided(pa, na, pb, nb) };
   }
-  return { ...figures, test: 'fisher-exact' as PassRateTest, pairedCases: 0, pDrop: fisherExactOneSided(pb, nb - pb, pa, na - pa), pRise: fisherExactOneSided(pa, na - pa, pb, nb - pb) };
+  return { ...figures, test: 'fisher-exact' as PassRateTest, pairedCases: 0, testedDrop, pDrop: fisherExactOneSided(pb, nb - pb, pa, na - pa), pRise: fisherExactOneSided(pa, na - pa, pb, nb - pb) };
 }

@@ -250,3 +250,58 @@ describe('power at a handful of cases', () => {
     expect(gateOf(six, six, policy()).comparison.groups[0]!.minDetectableDrop).toBeLessThan(1);
   });
 });
+
+describe('the drop the gate weighs is the drop its test measured (review findings)', () => {
+  it('fails a paired regression even when the whole groups\' rates, weighted by completed samples, seem to rise', async () => {
+    const { makeErroredRecord } = await import('../support/builders.js');
+    // Baseline: cases 0–29 pass their one completed sample of 4 (3 errored), cases 30–59 fail 4 of 4.
+    // Now: cases 0–29 fail 4 of 4, cases 30–59 pass 2 of 4. Per case that is a 50-point mean drop;
+    // by completed samples the group went from 30/150 to 60/240, a "rise".
+    const build = (runId: string, sample: (i: number, s: number) => 'pass' | 'fail' | 'error') => {
+      const summarizer = new RunSummarizer(() => 0);
+      for (let i = 0; i < 60; i++) {
+        for (let s = 0; s < 4; s++) {
+          const kind = sample(i, s);
+          const base = { case: `c${i}`, trialId: `t${i}`, numberResults: 4, sampleIndex: s, latencyMs: 1000, costUsd: 0.01 };
+          summarizer.add(kind === 'error' ? makeErroredRecord(base) : makeRecord({ ...base, pass: kind === 'pass' }));
+        }
+      }
+      return { runId, ...summarizer.groupsAndCases() };
+    };
+    const before = build('b', (i, s) => (i < 30 ? (s === 0 ? 'pass' : 'error') : 'fail'));
+    const after = build('a', (i, s) => (i < 30 ? 'fail' : s < 2 ? 'pass' : 'fail'));
+    const { comparison, gate } = gateOf(before, after, policy({ maxCostIncrease: null }));
+    const g = comparison.groups[0]!;
+    expect(g.drop!).toBeLessThan(0);
+    expect(g.testedDrop).toBeCloseTo(0.25, 12);
+    expect(g).toMatchObject({ verdict: 'worse', regressions: ['passRate'] });
+    expect(gate.reasons.map((r) => r.code)).toEqual(['REGRESSION']);
+  });
+
+  it('states no paired power for an unpaired comparison', () => {
+    const before = run({ cases: 10, samples: 2, passes: () => 2 });
+    const after = run({ cases: 14, samples: 2, passes: () => 2, prefix: 'd' });
+    after.cases = after.cases.map((c, i) => (i < 10 ? { ...c, case: `c${i}` } : c));
+    const g = compareRuns(before, after, policy()).groups[0]!;
+    expect(g.test).toMatch(/fisher|two-proportion/);
+    expect(g.minDetectableDrop).toBeNull();
+  });
+
+  it('never fails a setting that is not gated for having no completed sample; errors past maxErrorRate still do', () => {
+    const groups = [
+      { ...run({ cases: 2, samples: 1, passes: () => 1 }).groups[0]!, gated: false, passRate: null, passed: 0, failed: 0, errored: 2 },
+      { ...run({ cases: 2, samples: 1, passes: () => 1, levels: ['high'] }).groups[0]! },
+    ];
+    const verdict = evaluateGate({ groups, totals: makeCounters({ samples: 4, errored: 2 }), maxErrorRate: 1, interrupted: false });
+    expect(verdict).toMatchObject({ passed: true, exitCode: 0, reasons: [] });
+    expect(verdict.notices!.map((n) => n.code)).toEqual(['NO_COMPLETED_SAMPLES']);
+  });
+
+  it('says why a latency rise was not tested when latency is gated but the samples are too few', () => {
+    const before = run({ cases: 10, samples: 1, passes: () => 1, record: (i) => ({ latencyMs: 800 + 20 * i }) });
+    const slower = run({ cases: 10, samples: 1, passes: () => 1, record: (i) => ({ latencyMs: (800 + 20 * i) * 1.5 }) });
+    const { gate } = gateOf(before, slower, policy({ maxCostIncrease: null, maxLatencyIncrease: 0.2 }));
+    expect(gate.reasons).toEqual([]);
+    expect(gate.notices!.find((n) => n.code === 'LATENCY_REGRESSION')!.message).toContain('fewer than gate.latencyMinSamples samples on a side (10 before, 10 now)');
+  });
+});

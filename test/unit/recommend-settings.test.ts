@@ -61,3 +61,13 @@ describe('recommendSettings', () => {
     expect(advice!.paretoFront).toEqual([{ model: 'openai-gpt-5-5', thinkingLevel: 'medium' }]);
   });
 });
+
+describe('recommendSettings pooling', () => {
+  it('pools the passes of a numberResults plan that has no cost, and prices the level from the plans that do', () => {
+    const costed = makeGroup({ thinkingLevel: 'low', numberResults: 1, passed: 27, failed: 3, passRate: 0.9, effectiveSamples: 30, costUsd: 0.09, costPerSampleUsd: 0.003 });
+    const uncosted = makeGroup({ thinkingLevel: 'low', numberResults: 4, passed: 54, failed: 6, passRate: 0.9, effectiveSamples: 60, costUsd: 0, costPerSampleUsd: null });
+    const [advice] = recommendSettings([costed, uncosted]);
+    expect(advice!.cheapest).toMatchObject({ thinkingLevel: 'low', costPerSampleUsd: 0.003 });
+    expect(advice!.cheapest!.passRateLowerBound).toBeCloseTo(0.8207, 3);
+  });
+});
