@@ -59,6 +59,7 @@ cases:
   - id: mixed
     vars: {review: "It arrived. It is a kettle.", label: neutral}
 threshold: 0.8
+gateOn: {thinkingLevel: [medium]}   # the level you ship; none and low are measured and compared, never failed
 `;
 
 /** `evalgate init`: writes a starter evalconfig.yaml, a suite, and a simulator scenario for it. */
