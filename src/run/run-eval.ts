@@ -133,15 +133,12 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
   const compiled = new WeakMap<LoadedCase, CompiledChecks>();
   const retryBudget = RetryBudget.forRun(pending.length, retry.budget);
+  // What every request of the run is sent with, the candidate's and the judge's alike.
+  const attempts = { provider: options.provider, retry, requestTimeoutMs, clock: options.clock, signal: options.abortSignal, retryBudget };
   // Judges are asked through the same provider, retries, deadline and budget as the candidate; a
   // trial's judge calls happen inside its queue slot, so they share the run's concurrency too.
   const judge = createJudgeGateway({
-    provider: options.provider,
-    retry,
-    requestTimeoutMs,
-    clock: options.clock,
-    signal: options.abortSignal,
-    retryBudget,
+    ...attempts,
     ...(budgetGuard ? { budget: budgetGuard } : {}),
     ...(options.judgeCacheDir !== undefined ? { cache: new JudgeCache(options.judgeCacheDir) } : {}),
   });
@@ -174,12 +171,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<TrialCharge> => {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
-      provider: options.provider,
-      retry,
-      requestTimeoutMs,
-      clock: options.clock,
-      signal: options.abortSignal,
-      retryBudget,
+      ...attempts,
       pacer,
       ...(trial.request.deliveryMethod === 'async'
         ? {

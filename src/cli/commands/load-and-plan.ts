@@ -8,15 +8,10 @@ import { EvalgateError } from '../../core/evalgate-error.js';
 import { planTrials } from '../../plan/plan-trials.js';
 import type { Trial } from '../../plan/trial.js';
 import type { CliIo } from '../cli-io.js';
+import type { ValidateArgs } from '../cli-args.js';
 
-export interface PlanArgs {
-  suites: string[];
-  config?: string;
-  levels?: string[];
-  samples?: string[];
-  filter: string[];
-  gateOn?: string[];
-}
+/** What loading and planning take from a command line: `evalgate validate`'s arguments, which run and estimate share. */
+export type PlanArgs = Pick<ValidateArgs, 'suites' | 'config' | 'levels' | 'samples' | 'filter' | 'gateOn'>;
 
 /** Loads the project (every problem at once, or a ConfigError) and plans its trials; prints warnings. */
 export async function loadAndPlan(args: PlanArgs, io: CliIo): Promise<{ project: Project; trials: Trial[] }> {
