@@ -7,6 +7,9 @@ import { workflowCommand } from '../../src/reporters/workflow-annotations.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import { memoryIo } from '../support/memory-io.js';
 
+/** init's suite gates medium only; gating every level makes its weak `none` fail, which these tests need. */
+const EVERY_LEVEL = ['--gate-on', 'thinkingLevel=none,low,medium'];
+
 describe('workflow annotations (GITHUB_ACTIONS=true)', () => {
   let dir: string;
   beforeEach(async () => {
@@ -19,7 +22,7 @@ describe('workflow annotations (GITHUB_ACTIONS=true)', () => {
 
   it('puts each failing case of a failed setting at its line in its suite, and the gate reasons at the suite', async () => {
     const io = memoryIo({ cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
-    expect(await runCli(['run', '--provider', 'simulator', '--out', 'run', '--quiet'], io)).toBe(1);
+    expect(await runCli(['run', '--provider', 'simulator', ...EVERY_LEVEL, '--out', 'run', '--quiet'], io)).toBe(1);
     const summary = JSON.parse(readFileSync(path.join(dir, 'run/summary.json'), 'utf8')) as RunSummary;
     const failedLevels = new Set(summary.gate.reasons.map((r) => r.thinkingLevel));
     const failing = summary.cases.filter((c) => c.failed > 0 && failedLevels.has(c.thinkingLevel));
@@ -34,14 +37,14 @@ describe('workflow annotations (GITHUB_ACTIONS=true)', () => {
 
   it('prints none for one shard of a run (its verdict is partial; the merge annotates)', async () => {
     const io = memoryIo({ cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
-    expect(await runCli(['run', '--provider', 'simulator', '--shard', '1/2', '--out', 'shard-1', '--quiet'], io)).toBe(1);
+    expect(await runCli(['run', '--provider', 'simulator', ...EVERY_LEVEL, '--shard', '1/2', '--out', 'shard-1', '--quiet'], io)).toBe(1);
     expect((JSON.parse(readFileSync(path.join(dir, 'shard-1/summary.json'), 'utf8')) as RunSummary).gate.passed).toBe(false);
     expect(io.out()).not.toContain('::error');
   });
 
   it('prints none outside GitHub Actions', async () => {
     const io = memoryIo({ cwd: dir });
-    expect(await runCli(['run', '--provider', 'simulator', '--out', 'run', '--quiet'], io)).toBe(1);
+    expect(await runCli(['run', '--provider', 'simulator', ...EVERY_LEVEL, '--out', 'run', '--quiet'], io)).toBe(1);
     expect(io.out()).not.toContain('::error');
   });
 

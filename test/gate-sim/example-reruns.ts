@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProject, type Project } from '../../src/config/load-project.js';
@@ -27,7 +28,7 @@ export async function runExamples(project: Project, seed: number, baseline?: Run
       runId: `seed-${seed}`, runDir: out, trials: planTrials(project.suites, { requestTimeoutMs: config.requestTimeoutMs }), provider: setup.provider, simulated: true,
       thresholds: new Map(project.suites.map((s) => [s.name, s.threshold])),
       assertionTimeoutMs: config.assertionTimeoutMs, reporters: [], clock: systemClock,
-      stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
+      stopSignal: quietSignal(), abortSignal: quietSignal(),
       configRecord: {
         provider: 'simulator', concurrency: 16, requestTimeoutMs: config.requestTimeoutMs, retry: config.retry, maxErrorRate: config.maxErrorRate,
         suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold, gateOn: s.gateOn ?? null })),
@@ -69,4 +70,11 @@ export async function rerunExamples(pairs: number, fixedBaseline?: number): Prom
     for (const r of found) report.byReason[r.code] = (report.byReason[r.code] ?? 0) + 1;
   }
   return report;
+}
+
+/** A signal that never fires, listened to by every request in flight (as many as the concurrency, by design). */
+function quietSignal(): AbortSignal {
+  const { signal } = new AbortController();
+  setMaxListeners(0, signal);
+  return signal;
 }

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { GateSchema, type RetryPolicy } from '../../src/config/config-schema.js';
 import type { LoadedSuite } from '../../src/config/loaded-suite.js';
@@ -93,7 +94,7 @@ async function runOnce(simulator: RunningSimulator, suite: LoadedSuite, baseline
     return await runEval({
       runId: 'sim', runDir: out, trials: planTrials([suite]), provider, simulated: true, thresholds: new Map([[suite.name, 0]]),
       assertionTimeoutMs: 1000, reporters: [], clock: systemClock,
-      stopSignal: new AbortController().signal, abortSignal: new AbortController().signal,
+      stopSignal: quietSignal(), abortSignal: quietSignal(),
       configRecord: { provider: 'simulator', concurrency: 16, requestTimeoutMs: 5000, retry: RETRY, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
       ...(baseline ? { baseline: { summary: baseline, policy } } : {}),
     });
@@ -167,4 +168,11 @@ export function formatGateSimulation(r: GateSimulationReport): string {
     `  no true change (${o.cases} cases):  every check on ${r.falseAlarms.everyCheck}/${o.reps} = ${pct(r.falseAlarms.everyCheck)} false alarms (reasons: ${reasons}); defaults ${r.falseAlarms.defaults}/${o.reps} = ${pct(r.falseAlarms.defaults)}`,
     `  true drop of ${(o.drop * 100).toFixed(0)} points${o.degradedCases === undefined ? ', at the cases advise names' : ''}: every check on ${r.detections.everyCheck}/${o.reps} = ${pct(r.detections.everyCheck)} detected (${r.degradedCases.everyCheck} cases); defaults ${r.detections.defaults}/${o.reps} = ${pct(r.detections.defaults)} (${r.degradedCases.defaults} cases)`,
   ].join('\n');
+}
+
+/** A signal that never fires, listened to by every request in flight (as many as the concurrency, by design). */
+function quietSignal(): AbortSignal {
+  const { signal } = new AbortController();
+  setMaxListeners(0, signal);
+  return signal;
 }
