@@ -44,9 +44,17 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
   }
 
   const failingCases = new Set<string>();
+  // With caseRegressions: fail, a case whose drop survived the correction is a regressed case too,
+  // whether or not it went from every sample passing to none, so the reasons can name it.
+  const regressedCases = [...figures.regressedCases];
+  const listed = new Set(regressedCases.map((c) => `${settingKey(c)}\u0000${c.case}`));
   figures.cases.forEach((c, i) => {
     const p = pAdjusted('cases', i);
-    if (p !== null && p <= policy.alpha && c.after.passed / c.after.completed < c.before.passed / c.before.completed) failingCases.add(settingKey(c));
+    if (p !== null && p <= policy.alpha && c.after.passed / c.after.completed < c.before.passed / c.before.completed) {
+      failingCases.add(settingKey(c));
+      const { pDrop: _p, ...change } = c;
+      if (!listed.has(`${settingKey(c)}\u0000${c.case}`)) regressedCases.push(change);
+    }
   });
 
   const groups = figures.groups.map((g, i): GroupComparison => {
@@ -86,6 +94,7 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
     ...rest,
     family: { alpha: policy.alpha, size: family.length, tests: { passRate: count('passRate'), cost: count('cost'), latency: count('latency'), cases: count('cases') } },
     groups,
+    regressedCases,
   };
 }
 

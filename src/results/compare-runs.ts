@@ -87,6 +87,10 @@ export interface Comparison {
   /** Settings only in this run, or only in the baseline: reported, never failed. */
   addedGroups: string[];
   removedGroups: string[];
+  /**
+   * Cases that passed every sample in the baseline and fail every one now (with gate.caseMinSamples on
+   * each side), and with `gate.caseRegressions: fail` every case whose drop survived the family's correction.
+   */
   regressedCases: CaseChange[];
   fixedCases: CaseChange[];
   /** Cases (`suite/case`) in this run and in no setting of the baseline: reported, never failed. */

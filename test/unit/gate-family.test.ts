@@ -305,3 +305,13 @@ describe('the drop the gate weighs is the drop its test measured (review finding
     expect(gate.notices!.find((n) => n.code === 'LATENCY_REGRESSION')!.message).toContain('fewer than gate.latencyMinSamples samples on a side (10 before, 10 now)');
   });
 });
+
+describe('a case that fails the gate is named', () => {
+  it('lists and fails a case whose drop survives correction even when it did not go from all to none (12/12 → 1/12)', () => {
+    const before = run({ cases: 30, samples: 12, passes: () => 12 });
+    const after = run({ cases: 30, samples: 12, passes: (i) => (i === 0 ? 1 : 12) });
+    const { comparison, gate } = gateOf(before, after, policy({ maxCostIncrease: null, caseRegressions: 'fail' }));
+    expect(comparison.regressedCases.map((c) => c.case)).toEqual(['c0']);
+    expect(gate.reasons).toEqual([expect.objectContaining({ code: 'CASE_REGRESSION', message: 's/c0 · openai-gpt-5-5 · low · n=12: passed 12/12 in the baseline, 1/12 now' })]);
+  });
+});
