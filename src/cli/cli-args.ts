@@ -31,6 +31,12 @@ export interface RunArgs {
   webhookPublicUrl?: string;
   /** False with --no-judge-cache. */
   judgeCache: boolean;
+  /** `--until-decided` (true) or `--no-until-decided` (false); absent: each suite's `untilDecided`, else the config's. */
+  untilDecided?: boolean;
+  /** At most this many cases of each suite, the first of the seeded order. */
+  maxCases?: number;
+  /** Seed of the case order; absent: drawn at random and recorded in run.json. */
+  orderSeed?: number;
 }
 
 /** Arguments of `evalgate validate`. */

@@ -65,6 +65,12 @@ export const RUN_OPTIONS = {
   },
   webhookPublicUrl: { type: 'string', describe: 'With --webhook-listen: the URL Runware reaches the listener at (a tunnel, a CI runner); default http://HOST:PORT' },
   judgeCache,
+  untilDecided: {
+    type: 'boolean',
+    describe: 'Draw cases in a seeded random order and stop each setting as soon as anytime-valid tests decide its verdict (threshold; with --baseline, regression); --no-until-decided runs the fixed plan. Default: each suite\'s untilDecided, else sequential.untilDecided in evalconfig.yaml',
+  },
+  maxCases: { type: 'number', describe: 'At most this many cases of each suite, the first of the seeded random order (default: sequential.maxCases in evalconfig.yaml, else every case)' },
+  orderSeed: { type: 'number', describe: 'Seed of the random case order (default: drawn at random; recorded in run.json and summary.json)' },
 } satisfies Record<Exclude<keyof RunArgs, 'suites'>, Options>;
 
 export const ESTIMATE_OPTIONS = {

@@ -84,6 +84,22 @@ export const GateSchema = z
   })
   .describe('Regression gate against a baseline run.');
 
+/** Sampling until the verdict is known (`run --until-decided`, docs/statistics.md "Sequential sampling"). */
+export const SequentialSchema = z
+  .strictObject({
+    untilDecided: z
+      .boolean()
+      .default(false)
+      .describe('Draw cases in a seeded random order and stop each setting once anytime-valid tests decide its verdict (above or below threshold; with --baseline, regressed or not), for suites that set no untilDecided. @default false'),
+    undecided: z
+      .enum(['estimate', 'pass', 'fail'])
+      .default('estimate')
+      .describe('What the gate does with a gated setting still undecided after its last case: `estimate` judges its pass rate against the threshold as a fixed plan would; `pass` lets it pass with a notice; `fail` fails it (UNDECIDED). Regressions are judged by the gate as usual. @default estimate'),
+    maxCases: z.int().min(1).nullable().default(null).describe('At most this many cases of each suite, the first drawn (`--max-cases`); null: every case. @default null'),
+  })
+  .describe('Sequential sampling: spend only the samples the verdict needs.');
+export type SequentialConfig = z.infer<typeof SequentialSchema>;
+
 /** How `async` delivery waits for results: polling getResponse with a backoff close to Runware's TS SDK's (docs/delivery.md). */
 export const PollingSchema = z
   .strictObject({
@@ -213,6 +229,7 @@ export const ConfigSpecSchema = z
       .describe('Reports to produce: console, junit (junit.xml), markdown (summary.md), html (report.html); summary.json (json) is always written. @default all five'),
     threshold: z.number().min(0).max(1).default(0.8).describe('Minimum pass rate of suites that set none. @default 0.8'),
     gate: GateSchema.prefault({}),
+    sequential: SequentialSchema.prefault({}),
     gateOn: GateOnSchema.optional().describe('The settings the gate judges in suites that set no gateOn (threshold and baseline regressions); the others are measured, not gated. @default every setting'),
     maxErrorRate: z
       .number()

@@ -146,6 +146,7 @@ async function checkSuite(
     tags: spec.tags ?? [],
     threshold: spec.threshold ?? ctx.config.threshold,
     gateOn,
+    untilDecided: spec.untilDecided ?? ctx.config.sequential.untilDecided,
     repeats: spec.repeats ?? 1,
     models: models.map((m) => m.entry),
     numberResults,

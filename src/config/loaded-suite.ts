@@ -110,6 +110,8 @@ export interface LoadedSuite {
   threshold: number;
   /** The settings the gate judges; null: every setting. */
   gateOn?: GateOn | null;
+  /** Sample until each setting is decided (its `untilDecided`, else the config's `sequential.untilDecided`). */
+  untilDecided?: boolean;
   repeats: number;
   models: ModelEntry[];
   numberResults: number[];

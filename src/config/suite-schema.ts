@@ -139,6 +139,7 @@ export const SuiteSpecSchema = z
     assert: z.array(AssertionSpecSchema).optional().describe('Checks for every case.'),
     threshold: z.number().min(0).max(1).optional().describe('Minimum pass rate of every gated setting (0 to 1). @default the config threshold'),
     gateOn: GateOnSchema.optional(),
+    untilDecided: z.boolean().optional().describe('Sample this suite until its settings are decided (see `sequential` in evalconfig.yaml). @default the config\'s sequential.untilDecided'),
     judge: JudgeDefaultsSchema.optional(),
     cases: z
       .union([z.array(z.union([CaseSpecSchema, CasesFileSpecSchema])).min(1), CasesFileSpecSchema])

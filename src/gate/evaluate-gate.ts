@@ -4,7 +4,8 @@ import type { Comparison } from '../results/compare-runs.js';
 import type { GateReason, GateResult, RunSummary } from '../results/run-summary.js';
 import type { Counters, GroupSummary } from '../results/group-summary.js';
 import { regressionReasons, type ReasonPolicy } from './regression-reasons.js';
-import { settingLabel } from '../core/setting.js';
+import { settingKey, settingLabel } from '../core/setting.js';
+import type { SequentialGroup, SequentialSummary } from '../results/sequential-summary.js';
 
 /**
  * Which exit code wins when several reasons hold, weakest first: an interrupted run says so above all;
@@ -26,6 +27,8 @@ export interface GateInput {
   comparison?: Comparison | null;
   /** The policy the comparison was judged by (for the power notice); needed with `comparison`. */
   policy?: ReasonPolicy;
+  /** A sequential run's decisions: a setting decided above or below its threshold is judged by its test, not its point estimate. */
+  sequential?: SequentialSummary | null;
 }
 
 /**
@@ -74,6 +77,7 @@ export function evaluateGate(input: GateInput): GateResult {
     });
     raise(ExitCode.infrastructure);
   }
+  const sequential = new Map((input.sequential?.groups ?? []).map((g) => [settingKey(g), g]));
   for (const group of input.groups) {
     const where = { suite: group.suite, model: group.model, thinkingLevel: group.thinkingLevel, numberResults: group.numberResults };
     const label = `${group.suite} · ${settingLabel(group)}`;
@@ -85,7 +89,16 @@ export function evaluateGate(input: GateInput): GateResult {
         reasons.push({ code: 'NO_COMPLETED_SAMPLES', message, ...where });
         raise(ExitCode.infrastructure);
       }
-    } else if (group.gated !== false && group.passRate < group.threshold) {
+    } else if (group.gated === false) {
+      continue;
+    } else if (sequential.has(settingKey(group))) {
+      const decided = sequential.get(settingKey(group))!;
+      const judged = judgeSequentialThreshold(group, decided, input.sequential!.undecided);
+      if (judged) {
+        (judged.fails ? reasons : notices).push({ ...judged.reason, ...where });
+        if (judged.fails) raise(ExitCode.gateFailed);
+      }
+    } else if (group.passRate < group.threshold) {
       const threshold = formatExactPercent(group.threshold);
       // One decimal reads best, unless rounding would show the rate at the threshold (90.0% below 90%).
       const rounded = formatPercent(group.passRate);
@@ -111,4 +124,37 @@ export function evaluateGate(input: GateInput): GateResult {
     if (found.reasons.length > 0) raise(ExitCode.gateFailed);
   }
   return { passed: exitCode === 0, exitCode, reasons, notices };
+}
+
+/**
+ * A sequential setting's threshold: decided below fails (BELOW_THRESHOLD, with the test that decided
+ * it); decided above passes; undecided after its last case follows `sequential.undecided`: judged by
+ * its pass rate as a fixed plan would be, passed with a notice, or failed (UNDECIDED).
+ */
+function judgeSequentialThreshold(group: GroupSummary, decided: SequentialGroup, policy: SequentialSummary['undecided']): { fails: boolean; reason: Omit<GateReason, 'suite'> } | null {
+  const label = `${group.suite} · ${settingLabel(group)}`;
+  const threshold = formatExactPercent(group.threshold);
+  const test = decided.thresholdTest;
+  const rate = `${group.passed}/${group.passed + group.failed} passed`;
+  if (test.decision === 'below') {
+    const e = test.eValues.below;
+    return {
+      fails: true,
+      reason: { code: 'BELOW_THRESHOLD', message: `${label}: its pass rate is below the threshold ${threshold}, decided after ${test.decidedAtCase} of ${decided.plannedCases} cases (e-value ${formatEValue(e)} ≥ ${formatEValue(test.level)}; ${rate})` },
+    };
+  }
+  if (test.decision === 'above') return null;
+  const undecided = `${label}: still undecided against the threshold ${threshold} after all ${decided.observedCases} cases (${rate})`;
+  if (policy === 'fail') return { fails: true, reason: { code: 'UNDECIDED', message: `${undecided}; sequential.undecided is fail` } };
+  if (policy === 'pass') return { fails: false, reason: { code: 'UNDECIDED', message: `${undecided}; sequential.undecided is pass, so it passes` } };
+  if (group.passRate !== null && group.passRate < group.threshold) {
+    return { fails: true, reason: { code: 'BELOW_THRESHOLD', message: `${undecided}, and its pass rate ${formatPercent(group.passRate)} (95% CI ${formatInterval(group.passRateCi95)}) is below it (sequential.undecided: estimate)` } };
+  }
+  return { fails: false, reason: { code: 'UNDECIDED', message: `${undecided}; its pass rate ${formatPercent(group.passRate ?? 0)} meets it (sequential.undecided: estimate)` } };
+}
+
+/** An e-value for people: 41.2, 1,250, or ∞. */
+function formatEValue(e: number): string {
+  if (!Number.isFinite(e)) return '∞';
+  return e >= 100 ? Math.round(e).toLocaleString('en-US') : e.toFixed(1);
 }

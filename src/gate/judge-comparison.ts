@@ -3,7 +3,7 @@ import { measureComparison, type Comparison, type ComparisonFigures, type GroupC
 import { minDetectableDrop } from '../results/sample-size.js';
 import { holmAdjust } from '../results/significance.js';
 import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
-import { MATCH_BY_SETTING, settingKey, type SettingMatch } from '../core/setting.js';
+import { MATCH_BY_SETTING, settingKey, type Setting, type SettingMatch } from '../core/setting.js';
 
 type TestKind = 'passRate' | 'cost' | 'latency' | 'cases';
 
@@ -98,9 +98,26 @@ export function judgeComparison(figures: ComparisonFigures, policy: RegressionPo
   };
 }
 
-/** Measures and judges: the comparison summary.json records under `baseline`. `match` pairs the runs' settings (`compare --by suite`). */
-export function compareRuns(baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>, current: Pick<RunSummary, 'groups' | 'cases'>, policy: RegressionPolicy, match: SettingMatch = MATCH_BY_SETTING): Comparison {
-  return judgeComparison(measureComparison(baseline, current, policy.caseMinSamples, match), policy);
+/**
+ * Measures and judges: the comparison summary.json records under `baseline`. `match` pairs the runs'
+ * settings (`compare --by suite`). `anytimePDrop`: in a sequential run, the pass-rate test of each
+ * setting it watched is its anytime-valid one (a fixed-sample test is not valid after stopping early).
+ */
+export function compareRuns(
+  baseline: Pick<RunSummary, 'runId' | 'groups' | 'cases'>,
+  current: Pick<RunSummary, 'groups' | 'cases'>,
+  policy: RegressionPolicy,
+  match: SettingMatch = MATCH_BY_SETTING,
+  anytimePDrop?: (setting: Setting) => number | null,
+): Comparison {
+  const figures = measureComparison(baseline, current, policy.caseMinSamples, match);
+  if (anytimePDrop) {
+    figures.groups = figures.groups.map((g) => {
+      const p = anytimePDrop(g);
+      return p === null || g.test === 'none' ? g : { ...g, test: 'anytime-betting', pDrop: p };
+    });
+  }
+  return judgeComparison(figures, policy);
 }
 
 /** The tests of the family for the groups in `members` (indexes into figures.groups). */

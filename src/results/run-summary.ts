@@ -7,13 +7,14 @@ import type { ThinkingLevel } from '../core/runware-limits.js';
 import type { Comparison } from './compare-runs.js';
 import type { Counters, RunFigures } from './group-summary.js';
 import type { SuiteRecommendation } from './recommend-settings.js';
+import type { SequentialSummary } from './sequential-summary.js';
 
 /** Version of summary.json's shape; bumped on any incompatible change (schemas/summary.schema.json). */
 export const SUMMARY_SCHEMA_VERSION = 1;
 
 /** Why the gate failed, one reason per problem. */
 export interface GateReason {
-  code: 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'BUDGET_EXCEEDED' | 'ACCESS_REFUSED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION' | 'UNDERPOWERED' | 'NOTHING_GATED';
+  code: 'UNDECIDED' | 'BELOW_THRESHOLD' | 'NO_COMPLETED_SAMPLES' | 'TOO_MANY_ERRORS' | 'INTERRUPTED' | 'BUDGET_EXHAUSTED' | 'BUDGET_EXCEEDED' | 'ACCESS_REFUSED' | 'REGRESSION' | 'COST_REGRESSION' | 'LATENCY_REGRESSION' | 'CASE_REGRESSION' | 'UNDERPOWERED' | 'NOTHING_GATED';
   message: string;
   suite?: string;
   model?: string;
@@ -79,6 +80,11 @@ export interface RunSummary extends RunFigures {
   recommendations: SuiteRecommendation[];
   /** The comparison with `--baseline`, when one was given. */
   baseline: Comparison | null;
+  /**
+   * With `--until-decided`: per setting, when and why sampling stopped, and what it saved against the
+   * fixed plan. Absent from a run with a fixed plan (and from summaries written before it existed).
+   */
+  sequential?: SequentialSummary;
   gate: GateResult;
   /**
    * The calibrations (`evalgate calibrate`) of the judge rubrics this run used, when there are any:

@@ -7,7 +7,8 @@ import { fisherExactOneSided, mcnemarExactOneSided, meanRiseOneSided, pairedDiff
  * case where the runs share their cases, and what the power of the paired pass-rate test depends on.
  */
 
-export type PassRateTest = 'mcnemar-exact' | 'paired-permutation' | 'paired-z' | 'fisher-exact' | 'two-proportion-z' | 'none';
+/** `anytime-betting`: a sequential run's test by betting (gate/sequential-monitor.ts), valid however early it stopped. */
+export type PassRateTest = 'anytime-betting' | 'mcnemar-exact' | 'paired-permutation' | 'paired-z' | 'fisher-exact' | 'two-proportion-z' | 'none';
 
 /** How a rise of the cost per sample was tested (see costRiseTest). */
 export type CostTest = 'paired-permutation' | 'paired-z' | 'welch-z' | 'none';
@@ -34,6 +35,9 @@ export interface PowerInputs {
   /** Σ over shared cases of the null variance of (rate now − rate before): p(1−p)·(1/K_before + 1/K_now). */
   differenceVariance: number;
 }
+
+/** What the power of a paired comparison reads of each case. */
+export type CaseCounts = Pick<CaseSummary, 'case' | 'passed' | 'failed'>;
 
 /** Samples of a case or group that completed (passed or failed; errored ones are apart). */
 export const completedOf = (c: { passed: number; failed: number }) => c.passed + c.failed;
@@ -79,7 +83,7 @@ export function latencyRiseTest(beforeCases: readonly CaseSummary[], afterCases:
  * own p, so it takes the pooled one, which assumes cases alike: the largest variance, so the power
  * stated is the least the gate has.
  */
-export function powerInputs(beforeCases: readonly CaseSummary[], afterCases: readonly CaseSummary[]): PowerInputs {
+export function powerInputs(beforeCases: readonly CaseCounts[], afterCases: readonly CaseCounts[]): PowerInputs {
   const now = new Map(afterCases.filter((c) => completedOf(c) > 0).map((c) => [c.case, completedOf(c)]));
   const pairs = beforeCases.filter((c) => completedOf(c) > 0 && now.has(c.case));
   const passed = pairs.reduce((s, c) => s + c.passed, 0);

@@ -6,6 +6,7 @@ import { compareRuns } from '../gate/judge-comparison.js';
 import type { RegressionPolicy } from '../gate/regression-policy.js';
 import { recommendSettings } from '../results/recommend-settings.js';
 import type { RunSummarizer } from '../results/run-summarizer.js';
+import type { SequentialMonitor } from '../gate/sequential-monitor.js';
 import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
 
 /** What a summary says about its run beyond the samples. */
@@ -25,6 +26,8 @@ export interface RunMeta {
   /** `--traffic`: the run's cost per request projected to production, from the groups. */
   projection: RunSummary['projection'] | ((groups: RunSummary['groups']) => NonNullable<RunSummary['projection']>);
   config: RunConfigRecord;
+  /** A sequential run's monitor: its decisions go into summary.json and the gate. */
+  sequential?: SequentialMonitor;
 }
 
 /** A baseline to compare the run with, and when a change counts as a regression. */
@@ -54,12 +57,25 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
     groups,
     cases,
   };
-  const comparison = baseline ? compareRuns(baseline.summary, { groups, cases }, baseline.policy) : null;
+  const sequential = meta.sequential?.summarize(groups) ?? null;
+  const monitor = meta.sequential;
+  const comparison = baseline ? compareRuns(baseline.summary, { groups, cases }, baseline.policy, undefined, monitor ? (setting) => monitor.pDrop(setting) : undefined) : null;
   return {
     ...partial,
     recommendations: recommendSettings(groups),
     baseline: comparison,
-    gate: evaluateGate({ groups, totals, maxErrorRate: meta.config.maxErrorRate, interrupted: meta.interrupted, skipped: meta.skipped, overspent: meta.overspent ?? null, comparison, ...(baseline ? { policy: baseline.policy } : {}) }),
+    ...(sequential ? { sequential } : {}),
+    gate: evaluateGate({
+      groups,
+      totals,
+      maxErrorRate: meta.config.maxErrorRate,
+      interrupted: meta.interrupted,
+      skipped: meta.skipped,
+      overspent: meta.overspent ?? null,
+      comparison,
+      sequential,
+      ...(baseline ? { policy: baseline.policy } : {}),
+    }),
   };
 }
 

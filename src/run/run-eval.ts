@@ -29,6 +29,7 @@ import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal, type JournalFileSystem } from './results-journal.js';
 import { RetryBudget } from './retry-budget.js';
 import { scheduleTrials, type ScheduleResult } from './schedule-trials.js';
+import type { SequentialMonitor } from '../gate/sequential-monitor.js';
 
 export interface RunEvalOptions {
   runId: string;
@@ -85,6 +86,11 @@ export interface RunEvalOptions {
   judgeCalibrations?: readonly RecordedCalibration[];
   /** The journal's file calls; tests inject one that fails, to see a full disk end the run cleanly. @default node:fs */
   journalFileSystem?: JournalFileSystem;
+  /**
+   * `--until-decided`: watches every sample as it lands (recovered ones first) and tells the scheduler
+   * which settings are decided; `trials` must then be in case order (plan/order-cases.ts).
+   */
+  sequential?: SequentialMonitor;
 }
 
 /**
@@ -110,6 +116,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const record = (sample: SampleRecord) => {
     summarizer.add(sample);
     measured.add(sample);
+    options.sequential?.add([sample]);
   };
   const recovered = options.resume
     ? await recoverJournal(journalPath, (sample) => {
@@ -212,6 +219,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       stopSignal: options.stopSignal,
       runTrial,
       shouldHalt: () => (refusal ? refusal.code : null),
+      ...(options.sequential ? { isDecided: (trial: Trial) => options.sequential!.isDecided(trial) } : {}),
       ...(budgetGuard ? { budget: budgetGuard } : {}),
       ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
@@ -250,6 +258,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     estimate,
     projection: options.traffic ? (groups) => projectSettings(groups, measured, 'run', options.traffic!) : null,
     config: options.configRecord,
+    ...(options.sequential ? { sequential: options.sequential } : {}),
   }, options.baseline);
   if (options.judgeCalibrations && options.judgeCalibrations.length > 0) summary.judgeCalibrations = [...options.judgeCalibrations];
   await announceFinished(options.reporters, summary, options.runDir);

@@ -21,6 +21,12 @@ export const RunInvocationSchema = z.strictObject({
   shard: z.strictObject({ index: z.int().min(1), count: z.int().min(1) }).nullable(),
   /** `--gate-on`, as given; absent from runs started before it existed. */
   gateOn: z.array(z.string()).nullable().optional(),
+  /** `--until-decided` / `--no-until-decided` as given (null: not given); absent from runs started before it existed. */
+  untilDecided: z.boolean().nullable().optional(),
+  /** `--max-cases` as given. */
+  maxCases: z.int().min(1).nullable().optional(),
+  /** The seed of the case order, drawn or given: a resumed run takes its cases in the same order. */
+  orderSeed: z.int().nullable().optional(),
 });
 export type RunInvocation = z.infer<typeof RunInvocationSchema>;
 

@@ -24,6 +24,11 @@ export interface ScheduleOptions {
    * Trials in flight still finish.
    */
   shouldHalt?: () => string | null;
+  /**
+   * Asked of each trial when a slot is free for it (`--until-decided`): true when its setting's verdict
+   * is already known, and the trial is not sent. The one thing the scheduler knows of sequential sampling.
+   */
+  isDecided?: (trial: Trial) => boolean;
 }
 
 export interface ScheduleResult {
@@ -31,6 +36,8 @@ export interface ScheduleResult {
   scheduled: number;
   /** Trials not sent, and why: a stop signal, the budget, or a reason to halt (`shouldHalt`). */
   unscheduled: readonly Trial[];
+  /** Trials not sent because their setting was decided (`isDecided`). */
+  decided: number;
   stoppedBy: 'signal' | 'budget' | 'halt' | null;
 }
 
@@ -56,12 +63,19 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
   let failure: { error: unknown } | undefined;
   const stopReason = (): ScheduleResult['stoppedBy'] => (options.stopSignal.aborted ? 'signal' : options.shouldHalt?.() ? 'halt' : null);
   const settled = () => new Promise<void>((resolve) => queue.once('next', () => resolve()));
-  for (const trial of trials) {
+  let next = 0;
+  let decided = 0;
+  for (; next < trials.length; next++) {
+    const trial = trials[next]!;
     const waitingSince = options.now();
-    // A trial is taken only when a slot is free, so that it is sent at once: the budget and a halt
-    // decide on what is known at the moment of sending, never on a trial waiting in a buffer.
+    // A trial is taken only when a slot is free, so that it is sent at once: the budget, a halt and a
+    // decided setting are judged on what is known at the moment of sending, never on a trial waiting in a buffer.
     while (queue.pending >= Math.min(queue.concurrency, pacer.current) && !stopReason() && !failure) await settled();
     if (failure) break;
+    if (options.isDecided?.(trial)) {
+      decided++;
+      continue;
+    }
     const stop = stopReason();
     if (stop) {
       stoppedBy = stop;
@@ -99,5 +113,6 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
   }
   await queue.onIdle();
   if (failure) throw failure.error;
-  return { scheduled, unscheduled: trials.slice(scheduled), stoppedBy };
+  const unscheduled = trials.slice(next).filter((t) => !options.isDecided?.(t));
+  return { scheduled, unscheduled, decided, stoppedBy };
 }

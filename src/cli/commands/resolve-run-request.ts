@@ -7,6 +7,8 @@ import { MAX_CONCURRENCY, type ProviderName } from '../../config/config-schema.j
 import { parseTraffic, type Traffic } from '../../cost/traffic.js';
 import { EvalgateError } from '../../core/evalgate-error.js';
 import { parseShard, selectShard, type Shard } from '../../plan/select-shard.js';
+import { orderTrialsByCase } from '../../plan/order-cases.js';
+import type { UndecidedPolicy } from '../../results/sequential-summary.js';
 import type { Trial } from '../../plan/trial.js';
 import type { RunSummary } from '../../results/run-summary.js';
 import { readBaseline } from '../../run/read-baseline.js';
@@ -49,6 +51,19 @@ export interface RunRequest {
   baseline: RunSummary | undefined;
   traffic: Traffic | undefined;
   budget: { maxCostUsd: number; allowPartial: boolean } | undefined;
+  /** The case order (with --until-decided or --max-cases) and which suites sample until decided; undefined: the fixed plan in plan order. */
+  sequential: SequentialRequest | undefined;
+  /** `--shard i/n`, when given. */
+  shard: Shard | undefined;
+}
+
+/** How a run draws its cases: in a seeded order, at most maxCases per suite, and which suites stop when decided. */
+export interface SequentialRequest {
+  orderSeed: number;
+  maxCases: number | null;
+  /** Suites that sample until decided (none: --max-cases alone draws a random subset of each suite). */
+  suites: ReadonlySet<string>;
+  undecided: UndecidedPolicy;
 }
 
 /** Reads the command line, the configuration and, on `--resume`, run.json into one RunRequest; sends nothing. */
@@ -58,12 +73,16 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
   if (previous) refusePlanFlags(args);
   if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new EvalgateError('USAGE', `--seed must be a whole number, got ${String(args.seed)}`);
   const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
+  if (args.orderSeed !== undefined && !Number.isSafeInteger(args.orderSeed)) throw new EvalgateError('USAGE', `--order-seed must be a whole number, got ${String(args.orderSeed)}`);
+  if (args.maxCases !== undefined && !(Number.isInteger(args.maxCases) && args.maxCases >= 1)) {
+    throw new EvalgateError('USAGE', `--max-cases must be a whole number of at least 1, got ${String(args.maxCases)}`);
+  }
   if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
   const baseline = args.baseline !== undefined ? readBaseline(args.baseline, io.cwd) : undefined;
 
   // A resumed run asks again exactly what it first asked: the same suites, config, filters and levels.
   const invocation = previous?.invocation;
-  const { project, trials: plan } = await loadAndPlan(
+  const { project, trials: planned } = await loadAndPlan(
     invocation
       ? {
           suites: invocation.suites,
@@ -77,6 +96,13 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
     io,
   );
   const { config } = project;
+  const untilDecided = invocation ? (invocation.untilDecided ?? undefined) : args.untilDecided;
+  const maxCases = (invocation ? invocation.maxCases : args.maxCases) ?? config.sequential.maxCases;
+  const sequentialSuites = new Set(project.suites.filter((s) => untilDecided ?? s.untilDecided ?? false).map((s) => s.name));
+  const ordered = sequentialSuites.size > 0 || maxCases !== null;
+  const orderSeed = invocation ? (invocation.orderSeed ?? 0) : (args.orderSeed ?? randomBytes(4).readUInt32BE(0));
+  // Sequential sampling takes cases in a seeded random order; --max-cases keeps the first drawn.
+  const plan = ordered ? orderTrialsByCase(planned, orderSeed, maxCases) : planned;
   const fingerprint = planFingerprint(plan);
   const shard: Shard | undefined = invocation ? (invocation.shard ?? undefined) : args.shard !== undefined ? parseShard(args.shard) : undefined;
   const trials = shard ? selectShard(plan, shard) : plan;
@@ -85,7 +111,8 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
       hint: 'start a new run; to keep the old answers, restore the suites as they were',
     });
   }
-  const verdict = verdictFingerprint(project.suites, config.gate);
+  // With sequential sampling on, when a setting stops is part of its verdict too.
+  const verdict = verdictFingerprint(project.suites, sequentialSuites.size > 0 ? { gate: config.gate, sequential: { undecided: config.sequential.undecided, suites: [...sequentialSuites].sort() } } : config.gate);
   const verdictChanged = previous?.plan.verdict ? verdictChanges(previous.plan.verdict, verdict) : [];
   if (verdictChanged.length > 0) {
     throw new EvalgateError('USAGE', `cannot resume ${args.resume}: ${verdictChanged.join(' and ')} changed since it started, so its first answers would be judged by other rules than its last`, {
@@ -97,6 +124,8 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new EvalgateError('USAGE', `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(args.concurrency)}`);
   }
+  // Each shard keeps its own sampling: it decides for its own cases, each at alpha ÷ shards (gate/plan-sequential.ts).
+  const trialsInOrder = shard && ordered ? orderTrialsByCase(trials, orderSeed, null) : trials;
 
   const runId = previous?.runId ?? newRunId(new Date());
   const outRoot = path.resolve(config.rootDir, config.outDir);
@@ -108,7 +137,7 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
     project,
     config,
     plan,
-    trials,
+    trials: trialsInOrder,
     fingerprint,
     verdict,
     runId,
@@ -128,6 +157,9 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
       cassettes: args.cassettes !== undefined ? path.resolve(io.cwd, args.cassettes) : null,
       shard: shard ?? null,
       gateOn: args.gateOn ?? null,
+      untilDecided: args.untilDecided ?? null,
+      maxCases: args.maxCases ?? null,
+      orderSeed: ordered ? orderSeed : null,
     },
     providerName,
     seed: invocation ? (invocation.seed ?? undefined) : args.seed,
@@ -136,6 +168,8 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
     baseline,
     traffic,
     budget: args.maxCost !== undefined ? { maxCostUsd: args.maxCost, allowPartial: args.allowPartial } : undefined,
+    sequential: ordered ? { orderSeed, maxCases, suites: sequentialSuites, undecided: config.sequential.undecided } : undefined,
+    shard,
   };
 }
 
@@ -153,6 +187,9 @@ function refusePlanFlags(args: RunArgs): void {
     args.cassettes !== undefined && '--cassettes',
     args.shard !== undefined && '--shard',
     args.gateOn !== undefined && '--gate-on',
+    args.untilDecided !== undefined && '--until-decided',
+    args.maxCases !== undefined && '--max-cases',
+    args.orderSeed !== undefined && '--order-seed',
   ].filter(Boolean);
   if (given.length > 0) {
     throw new EvalgateError('USAGE', `--resume takes the plan from the run's run.json; ${given.join(', ')} cannot be given with it`, {

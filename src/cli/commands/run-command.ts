@@ -21,6 +21,10 @@ import { buildReporters } from './build-reporters.js';
 import { resolveRunRequest } from './resolve-run-request.js';
 import { startWebhookReceiver } from './start-webhook-receiver.js';
 import { settingLabel } from '../../core/setting.js';
+import { isGatedSetting } from '../../config/gate-on.js';
+import { planSequential } from '../../gate/plan-sequential.js';
+import { SequentialMonitor } from '../../gate/sequential-monitor.js';
+import type { RunRequest } from './resolve-run-request.js';
 
 /** `evalgate run`: resolve the request (resolveRunRequest), then build the provider, run, gate, report. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
@@ -93,6 +97,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
 
   const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: request.invocation.shard !== null });
 
+  const monitor = sequentialMonitor(request);
   try {
     const summary = await runEval({
       runId,
@@ -116,6 +121,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       tell: (line) => io.stderr.write(`${sanitizeForTerminal(line)}\n`),
       ...(args.judgeCache ? { judgeCacheDir: path.resolve(config.rootDir, config.judge.cacheDir) } : {}),
       judgeCalibrations: findCalibrations(trials, path.resolve(config.rootDir, config.judge.calibrationsDir)),
+      ...(monitor ? { sequential: monitor } : {}),
     });
     if (request.isLatest) pointLatestAt(outRoot, runDir);
     return summary.gate.exitCode;
@@ -128,6 +134,24 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
       await receiver.close();
     }
   }
+}
+
+/** With --until-decided (or a suite's untilDecided): the monitor of this invocation's settings; each shard decides for its own cases at alpha ÷ shards. */
+function sequentialMonitor(request: RunRequest): SequentialMonitor | undefined {
+  const { sequential, project, config } = request;
+  if (!sequential || sequential.suites.size === 0) return undefined;
+  const suites = new Map(project.suites.map((s) => [s.name, s]));
+  const alpha = config.gate.alpha / (request.shard?.count ?? 1);
+  const plans = planSequential({
+    trials: request.trials,
+    isSequential: (suite) => sequential.suites.has(suite),
+    isGated: (setting) => isGatedSetting(suites.get(setting.suite)?.gateOn ?? null, setting),
+    threshold: (suite) => suites.get(suite)?.threshold ?? config.threshold,
+    ...(request.baseline ? { baselineCases: request.baseline.cases } : {}),
+    policy: config.gate,
+    alpha,
+  });
+  return new SequentialMonitor(plans, { orderSeed: sequential.orderSeed, undecided: sequential.undecided, maxCases: sequential.maxCases, alpha, minDrop: config.gate.minDrop });
 }
 
 /** Replay is strict: a trial without a recording is an error before anything runs, naming it. */
