@@ -96,4 +96,40 @@ describe('scheduleTrials', () => {
   it('with adaptive false (the soak test\'s comparison), keeps every slot under throttling', async () => {
     expect(Math.max(...(await inFlightAfterFirstWave(false)))).toBe(8);
   });
+
+  it('asks isDecided when a slot is free and sends no trial of a decided setting; decided trials are not "unscheduled"', async () => {
+    const sent: string[] = [];
+    let decided = false;
+    const result = await scheduleTrials(trials, {
+      concurrency: 1,
+      now: () => 0,
+      stopSignal: new AbortController().signal,
+      isDecided: () => decided,
+      runTrial: async (trial) => {
+        sent.push(trial.id);
+        // The verdict becomes known once the fifth trial has landed.
+        if (sent.length === 5) decided = true;
+        return free;
+      },
+    });
+    expect(sent).toEqual(['t0', 't1', 't2', 't3', 't4']);
+    expect(result).toMatchObject({ scheduled: 5, decided: 15, unscheduled: [], stoppedBy: null });
+  });
+
+  it('a stop leaves undecided trials unscheduled, and not the decided ones', async () => {
+    const stop = new AbortController();
+    const result = await scheduleTrials(trials, {
+      concurrency: 1,
+      now: () => 0,
+      stopSignal: stop.signal,
+      isDecided: (trial) => Number(trial.id.slice(1)) % 2 === 1,
+      runTrial: async () => {
+        stop.abort();
+        return free;
+      },
+    });
+    expect(result.scheduled).toBe(1);
+    expect(result.stoppedBy).toBe('signal');
+    expect(result.unscheduled.map((t) => t.id)).toEqual(['t2', 't4', 't6', 't8', 't10', 't12', 't14', 't16', 't18']);
+  });
 });
