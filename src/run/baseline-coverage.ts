@@ -29,6 +29,10 @@ export function baselineCaveats(summary: RunSummary, manifest: RunManifest | und
   if (filters.length > 0) caveats.push(`it ran part of the suites (${filters.join(', ')})`);
   const shard = manifest?.invocation.shard;
   if (shard && shard.count > 1) caveats.push(`it is shard ${shard.index}/${shard.count} of a run (merge the shards with evalgate merge, then save the merged run)`);
+  const stopped = summary.sequential?.groups.filter((g) => g.savedSamples > 0) ?? [];
+  if (stopped.length > 0) {
+    caveats.push(`it sampled until decided, and ${stopped.length} of its settings stopped before their last case (a baseline should have every case: run it with --no-until-decided)`);
+  }
   if (summary.skipped) caveats.push(summary.skipped.cause === 'refused' ? `the API refused the run, leaving ${summary.skipped.trials} trials unsent` : `the budget left ${summary.skipped.trials} trials unsent`);
   const { samples, errored } = summary.totals;
   if (summary.gate.reasons.some((r) => r.code === 'TOO_MANY_ERRORS' || r.code === 'NO_COMPLETED_SAMPLES')) {

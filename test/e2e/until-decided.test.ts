@@ -1,0 +1,154 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { runCli } from '../../src/cli/run-cli.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
+import { artefactValidator } from '../support/artefact-schema.js';
+import { memoryIo } from '../support/memory-io.js';
+
+/**
+ * `run --until-decided` end to end, through the CLI, the real client and the simulator over HTTP: a
+ * weak level (`none`, ~40%) beside the shipped one (`medium`, ~97%), threshold 85%, 120 cases.
+ */
+function writeProject(dir: string, mediumAccuracy = 0.97, suite: Record<string, unknown> = {}): void {
+  mkdirSync(path.join(dir, 'evals'), { recursive: true });
+  mkdirSync(path.join(dir, 'scenarios'), { recursive: true });
+  writeFileSync(path.join(dir, 'evalconfig.yaml'), stringify({ provider: 'simulator', concurrency: 8, simulator: { seed: 3, scenarios: 'scenarios', latencyScale: 0 } }));
+  writeFileSync(path.join(dir, 'scenarios', 'facts.yaml'), stringify({
+    scenario: 'facts', match: 'Answer the question',
+    levels: { none: { accuracy: 0.4, thinkingTokens: 0, latencyMs: 5 }, medium: { accuracy: mediumAccuracy, thinkingTokens: 80, latencyMs: 5 } },
+    answers: [{ correct: 'right', wrong: 'wrong' }],
+  }));
+  writeFileSync(path.join(dir, 'evals', 'facts.yaml'), stringify({
+    suite: 'facts', settings: { systemPrompt: 'Answer the question.' },
+    sweep: { thinkingLevel: ['none', 'medium'], numberResults: [2] },
+    threshold: 0.85,
+    gateOn: { thinkingLevel: ['medium'] },
+    messages: [{ role: 'user', content: 'Question {{n}}?' }],
+    assert: [{ type: 'contains', value: 'right' }],
+    cases: Array.from({ length: 120 }, (_, i) => ({ id: `q${i}`, vars: { n: i } })),
+    ...suite,
+  }));
+}
+
+const readJson = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+const readSummary = (dir: string) => readJson<RunSummary>(path.join(dir, 'summary.json'));
+const resultLines = (dir: string) => readFileSync(path.join(dir, 'results.jsonl'), 'utf8').trim().split('\n');
+const validSummary = artefactValidator('summary.schema.json');
+
+describe('run --until-decided', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-sequential-'));
+    writeProject(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops each setting once it is decided, records every sample it paid for, and says what it saved', async () => {
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--until-decided', '--order-seed', '11', '--out', 'seq', '--reporter', 'json'], io)).toBe(0);
+    const summary = readSummary(path.join(dir, 'seq'));
+    expect(validSummary(summary)).toBe('valid');
+    const sequential = summary.sequential!;
+    expect(sequential.orderSeed).toBe(11);
+    const [none, medium] = sequential.groups;
+    expect([none!.thinkingLevel, none!.verdict, none!.thresholdTest.decision]).toEqual(['none', 'fails', 'below']);
+    expect([medium!.thinkingLevel, medium!.verdict, medium!.thresholdTest.decision]).toEqual(['medium', 'passes', 'above']);
+    expect(none!.stoppedAtCase).toBeLessThan(30);
+    expect(medium!.stoppedAtCase).toBeLessThan(100);
+    // Everything sent is recorded: the trials in flight when a setting was decided landed too.
+    expect(resultLines(path.join(dir, 'seq'))).toHaveLength(sequential.totals.sentSamples);
+    expect(summary.totals.samples).toBe(sequential.totals.sentSamples);
+    expect(sequential.totals.savedSamples).toBe(240 * 2 - sequential.totals.sentSamples);
+    expect(sequential.totals.savedSamples).toBeGreaterThan(240);
+    expect(sequential.totals.savedCostUsd).toBeGreaterThan(0);
+    // The weak level is not gated: decided below, it stops, and the run passes.
+    expect(summary.gate.reasons).toEqual([]);
+    const manifest = readJson<{ invocation: { orderSeed: number; untilDecided: boolean } }>(path.join(dir, 'seq', 'run.json'));
+    expect(manifest.invocation).toMatchObject({ orderSeed: 11, untilDecided: true });
+  });
+
+  it('draws the same cases in the same order for the same seed', async () => {
+    expect(await runCli(['run', '--until-decided', '--order-seed', '11', '--out', 'seq-again', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const firstCases = (d: string) => [...new Set(resultLines(path.join(dir, d)).map((l) => (JSON.parse(l) as { case: string }).case))].slice(0, 5);
+    // Results land in completion order; the first cases drawn are among the first recorded either way.
+    expect(new Set(firstCases('seq-again'))).toEqual(new Set(firstCases('seq')));
+  });
+
+  it('fails a gated setting decided below its threshold, naming the test that decided it', async () => {
+    writeProject(dir, 0.5);
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--until-decided', '--out', 'weak', '--reporter', 'json'], io)).toBe(1);
+    const summary = readSummary(path.join(dir, 'weak'));
+    const reason = summary.gate.reasons.find((r) => r.code === 'BELOW_THRESHOLD')!;
+    expect(reason.message).toMatch(/medium · n=2: its pass rate is below the threshold 85%, decided after \d+ of 120 cases \(e-value [\d.,]+ ≥ 20\.0/);
+    writeProject(dir);
+  });
+
+  it('sequential.undecided: fail fails a setting that ran out of cases undecided', async () => {
+    writeProject(dir, 0.85);
+    writeFileSync(path.join(dir, 'evalconfig.yaml'), stringify({ provider: 'simulator', concurrency: 8, simulator: { seed: 3, scenarios: 'scenarios', latencyScale: 0 }, sequential: { undecided: 'fail' } }));
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--until-decided', '--max-cases', '12', '--out', 'undecided', '--reporter', 'json'], io)).toBe(1);
+    const summary = readSummary(path.join(dir, 'undecided'));
+    expect(summary.sequential!.maxCases).toBe(12);
+    expect(summary.sequential!.groups[1]!).toMatchObject({ verdict: 'undecided', plannedCases: 12, observedCases: 12, savedSamples: 0 });
+    expect(summary.gate.reasons.map((r) => r.code)).toEqual(['UNDECIDED']);
+    writeProject(dir);
+    writeFileSync(path.join(dir, 'evalconfig.yaml'), stringify({ provider: 'simulator', concurrency: 8, simulator: { seed: 3, scenarios: 'scenarios', latencyScale: 0 } }));
+  });
+
+  it('against a baseline: a drop is decided regressed, an unchanged rerun is not failed', async () => {
+    expect(await runCli(['run', '--no-until-decided', '--out', 'base', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    expect(await runCli(['baseline', 'save', 'base'], memoryIo({ cwd: dir }))).toBe(0);
+    // A sequential run is no baseline: its decided settings did not see every case.
+    const refused = memoryIo({ cwd: dir });
+    expect(await runCli(['baseline', 'save', 'seq'], refused)).toBe(2);
+    expect(refused.err()).toContain('sampled until decided');
+
+    expect(await runCli(['run', '--until-decided', '--seed', '5', '--out', 'same', '--baseline', 'reports/baseline', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const same = readSummary(path.join(dir, 'same'));
+    expect(same.sequential!.groups[1]!.regressionTest).not.toBeNull();
+    expect(same.baseline!.groups[1]!.test).toBe('anytime-betting');
+
+    writeProject(dir, 0.75, { threshold: 0.5 });
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--until-decided', '--seed', '5', '--out', 'worse', '--baseline', 'reports/baseline', '--reporter', 'json'], io)).toBe(1);
+    const worse = readSummary(path.join(dir, 'worse'));
+    const medium = worse.sequential!.groups[1]!;
+    expect(medium.regressionTest!.decision).toBe('regressed');
+    expect(medium.verdict).toBe('fails');
+    expect(medium.stoppedAtCase).toBeLessThan(120);
+    expect(worse.gate.reasons.map((r) => r.code)).toContain('REGRESSION');
+    expect(worse.baseline!.groups[1]!.pDropAdjusted).toBeLessThanOrEqual(0.05);
+    writeProject(dir);
+  });
+
+  it('each shard decides for its own cases, at alpha ÷ shards', async () => {
+    expect(await runCli(['run', '--until-decided', '--shard', '1/2', '--out', 'shard1', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const summary = readSummary(path.join(dir, 'shard1'));
+    expect(summary.sequential!.alpha).toBeCloseTo(0.025, 10);
+    expect(summary.sequential!.groups.every((g) => g.plannedCases <= 120 && g.plannedCases >= 50)).toBe(true);
+    expect(summary.sequential!.groups[1]!.thresholdTest.level).toBeCloseTo(40, 10);
+  });
+
+  it('--resume takes its order from run.json, refuses the flags, and sends only what its decisions still need', async () => {
+    expect(await runCli(['run', '--until-decided', '--order-seed', '4', '--out', 'cut', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const run = path.join(dir, 'cut');
+    const lines = resultLines(run);
+    // As if killed a third of the way through.
+    writeFileSync(path.join(run, 'results.jsonl'), `${lines.slice(0, Math.floor(lines.length / 3)).join('\n')}\n`);
+    rmSync(path.join(run, 'summary.json'));
+    const refused = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--resume', 'cut', '--until-decided'], refused)).toBe(2);
+    expect(refused.err()).toContain('--until-decided');
+    expect(await runCli(['run', '--resume', 'cut', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const summary = readSummary(run);
+    expect(summary.sequential!.orderSeed).toBe(4);
+    expect(summary.sequential!.groups.map((g) => g.verdict)).toEqual(['fails', 'passes']);
+    expect(resultLines(run)).toHaveLength(summary.sequential!.totals.sentSamples);
+    expect(summary.sequential!.totals.sentSamples).toBeLessThan(480);
+  });
+});
