@@ -49,19 +49,19 @@ export interface GateSimulationReport {
   degradedCases: { everyCheck: number; defaults: number };
 }
 
-const RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, trialDeadlineMs: 10_000, budget: 1 };
-const models = new ModelTable(DEFAULT_MODELS);
+export const RETRY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5, trialDeadlineMs: 10_000, budget: 1 };
+export const models = new ModelTable(DEFAULT_MODELS);
 
 /** Case difficulty, spread so that cases differ (as real ones do): −0.1 … +0.25 in eight steps. */
-const difficultyOf = (i: number) => -0.1 + (i % 8) * 0.05;
-const meanDifficulty = Array.from({ length: 8 }, (_, b) => difficultyOf(b)).reduce((a, b) => a + b, 0) / 8;
+export const difficultyOf = (i: number) => -0.1 + (i % 8) * 0.05;
+export const meanDifficulty = Array.from({ length: 8 }, (_, b) => difficultyOf(b)).reduce((a, b) => a + b, 0) / 8;
 
 /**
  * Realistic noise: latency log-normal around 400 ms (σ 0.3, scaled to a fiftieth so the simulation is
  * quick: the latency test is on ratios, so the scale does not matter), thinking tokens log-normal
  * around 300 (σ 0.35), which moves each sample's cost by about a third.
  */
-function scenario(accuracy: number) {
+export function scenario(accuracy: number) {
   return compileScenario(
     ScenarioSchema.parse({
       scenario: 'gate-sim',
@@ -71,9 +71,9 @@ function scenario(accuracy: number) {
     }),
   );
 }
-const LATENCY_SCALE = 0.02;
+export const LATENCY_SCALE = 0.02;
 
-function suiteOf(cases: number, numberResults: number, repeats: number): LoadedSuite {
+export function suiteOf(cases: number, numberResults: number, repeats: number): LoadedSuite {
   return {
     name: 'gate-sim', file: 'gate-sim.yaml', tags: [], threshold: 0, repeats, outputFormat: 'TEXT',
     models: [models.find('openai-gpt-5-5')!], numberResults: [numberResults],
@@ -171,7 +171,7 @@ export function formatGateSimulation(r: GateSimulationReport): string {
 }
 
 /** A signal that never fires, listened to by every request in flight (as many as the concurrency, by design). */
-function quietSignal(): AbortSignal {
+export function quietSignal(): AbortSignal {
   const { signal } = new AbortController();
   setMaxListeners(0, signal);
   return signal;
