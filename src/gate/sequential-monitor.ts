@@ -1,5 +1,5 @@
 import type { SampleRecord } from '../core/sample-record.js';
-import { settingKey, settingOf, type Setting } from '../core/setting.js';
+import { compareSettings, settingKey, settingOf, type Setting } from '../core/setting.js';
 import type { GroupSummary } from '../results/group-summary.js';
 import type { SequentialGroup, SequentialQuestion, SequentialSummary, UndecidedPolicy } from '../results/sequential-summary.js';
 import { BettingTest } from '../stats/betting-test.js';
@@ -26,6 +26,19 @@ export interface SequentialOptions {
   alpha: number;
   /** gate.minDrop: a significant drop decides `regressed` only from this size. */
   minDrop: number;
+  /** The baseline's run id, with `--baseline`: the regression questions are asked against it. */
+  baselineRunId?: string | null;
+}
+
+/**
+ * What a run's summary and gate read of its sequential sampling: the decisions per setting, and the
+ * anytime-valid p-value of each setting's pass-rate drop against the baseline. The live monitor is
+ * one; a run rebuilt from its folder (`report`) or from shards (`merge`) has one recorded
+ * (gate/recorded-sequential.ts).
+ */
+export interface SequentialRecord {
+  summarize(groups: readonly GroupSummary[]): SequentialSummary;
+  pDrop(setting: Setting): number | null;
 }
 
 /** A case at a setting, while its trials land. */
@@ -73,7 +86,7 @@ interface SettingState {
  *
  * The scheduler asks only `skip(trial)`: a trial of a setting whose verdict is known is not sent.
  */
-export class SequentialMonitor {
+export class SequentialMonitor implements SequentialRecord {
   private readonly settings = new Map<string, SettingState>();
 
   constructor(
@@ -135,7 +148,7 @@ export class SequentialMonitor {
   /** summary.json `sequential`, given the run's groups (for the cost of the samples saved). */
   summarize(groups: readonly GroupSummary[]): SequentialSummary {
     const costs = new Map(groups.map((g) => [settingKey(g), g.costPerSampleUsd]));
-    const summaries = [...this.settings.values()].map((state) => summarizeSetting(state, costs.get(settingKey(state.plan)) ?? null));
+    const summaries = [...this.settings.values()].map((state) => summarizeSetting(state, costs.get(settingKey(state.plan)) ?? null)).sort(compareSettings);
     const plannedSamples = summaries.reduce((s, g) => s + g.plannedSamples, 0);
     const savedSamples = summaries.reduce((s, g) => s + g.savedSamples, 0);
     const costsKnown = summaries.every((g) => g.savedCostUsd !== null || g.savedSamples === 0);
@@ -144,6 +157,7 @@ export class SequentialMonitor {
       alpha: this.options.alpha,
       undecided: this.options.undecided,
       maxCases: this.options.maxCases,
+      baselineRunId: this.options.baselineRunId ?? null,
       groups: summaries,
       totals: {
         plannedSamples,

@@ -41,7 +41,8 @@ export interface RunConfigRecord {
   requestTimeoutMs: number;
   retry: RetryPolicy;
   maxErrorRate: number;
-  suites: { name: string; file: string; threshold: number; gateOn?: GateOn | null }[];
+  /** `untilDecided`: the suite sampled until decided (absent: a fixed plan). */
+  suites: { name: string; file: string; threshold: number; gateOn?: GateOn | null; untilDecided?: boolean }[];
   filter: string[];
   thinkingLevels: string[] | null;
   numberResults: number[] | null;

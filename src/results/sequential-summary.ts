@@ -14,6 +14,10 @@ export interface SequentialSummary {
   undecided: UndecidedPolicy;
   /** At most this many cases of each suite (`--max-cases`); null: every case. */
   maxCases: number | null;
+  /** The baseline the regression questions were asked against (`--baseline`); null without one. */
+  baselineRunId: string | null;
+  /** Shards whose decisions were combined (`evalgate merge`): each decided for its own cases at alpha ÷ shards. Absent: one run. */
+  shards?: number;
   /** When every setting decided… or what each setting did instead. */
   groups: SequentialGroup[];
   /** Over every setting: samples the fixed plan would have sent, those sent, and what was not spent. */

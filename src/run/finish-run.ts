@@ -6,7 +6,8 @@ import { compareRuns } from '../gate/judge-comparison.js';
 import type { RegressionPolicy } from '../gate/regression-policy.js';
 import { recommendSettings } from '../results/recommend-settings.js';
 import type { RunSummarizer } from '../results/run-summarizer.js';
-import type { SequentialMonitor } from '../gate/sequential-monitor.js';
+import type { SequentialRecord } from '../gate/sequential-monitor.js';
+import type { Setting } from '../core/setting.js';
 import { SUMMARY_SCHEMA_VERSION, type RunConfigRecord, type RunSummary } from '../results/run-summary.js';
 
 /** What a summary says about its run beyond the samples. */
@@ -26,8 +27,8 @@ export interface RunMeta {
   /** `--traffic`: the run's cost per request projected to production, from the groups. */
   projection: RunSummary['projection'] | ((groups: RunSummary['groups']) => NonNullable<RunSummary['projection']>);
   config: RunConfigRecord;
-  /** A sequential run's monitor: its decisions go into summary.json and the gate. */
-  sequential?: SequentialMonitor;
+  /** A sequential run's decisions (its live monitor, or as recorded): they go into summary.json and the gate. */
+  sequential?: SequentialRecord;
 }
 
 /** A baseline to compare the run with, and when a change counts as a regression. */
@@ -59,7 +60,9 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
   };
   const sequential = meta.sequential?.summarize(groups) ?? null;
   const monitor = meta.sequential;
-  const comparison = baseline ? compareRuns(baseline.summary, { groups, cases }, baseline.policy, undefined, monitor ? (setting) => monitor.pDrop(setting) : undefined) : null;
+  // The anytime p-values answer for the baseline they were asked against, and only for it.
+  const anytime = monitor && baseline && sequential?.baselineRunId === baseline.summary.runId ? (setting: Setting) => monitor.pDrop(setting) : undefined;
+  const comparison = baseline ? compareRuns(baseline.summary, { groups, cases }, baseline.policy, undefined, anytime) : null;
   return {
     ...partial,
     recommendations: recommendSettings(groups),

@@ -126,12 +126,39 @@ describe('run --until-decided', () => {
     writeProject(dir);
   });
 
-  it('each shard decides for its own cases, at alpha ÷ shards', async () => {
-    expect(await runCli(['run', '--until-decided', '--shard', '1/2', '--out', 'shard1', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
-    const summary = readSummary(path.join(dir, 'shard1'));
-    expect(summary.sequential!.alpha).toBeCloseTo(0.025, 10);
-    expect(summary.sequential!.groups.every((g) => g.plannedCases <= 120 && g.plannedCases >= 50)).toBe(true);
-    expect(summary.sequential!.groups[1]!.thresholdTest.level).toBeCloseTo(40, 10);
+  it('each shard decides for its own cases, at alpha ÷ shards, and merge combines their decisions', async () => {
+    for (const shard of ['1/2', '2/2']) {
+      expect(await runCli(['run', '--until-decided', '--order-seed', '8', '--shard', shard, '--out', `shard${shard[0]}`, '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    }
+    const one = readSummary(path.join(dir, 'shard1'));
+    expect(one.sequential!.alpha).toBeCloseTo(0.025, 10);
+    expect(one.sequential!.groups.every((g) => g.plannedCases <= 120 && g.plannedCases >= 50)).toBe(true);
+    expect(one.sequential!.groups[1]!.thresholdTest.level).toBeCloseTo(40, 10);
+
+    expect(await runCli(['merge', 'shard1', 'shard2', '--out', 'merged', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const merged = readSummary(path.join(dir, 'merged'));
+    expect(validSummary(merged)).toBe('valid');
+    const two = readSummary(path.join(dir, 'shard2'));
+    expect(merged.sequential).toMatchObject({ alpha: 0.05, shards: 2, orderSeed: 8 });
+    expect(merged.sequential!.groups.map((g) => [g.thinkingLevel, g.verdict, g.plannedCases])).toEqual([['none', 'fails', 120], ['medium', 'passes', 120]]);
+    expect(merged.sequential!.totals.sentSamples).toBe(one.sequential!.totals.sentSamples + two.sequential!.totals.sentSamples);
+    expect(merged.sequential!.groups[1]!.thresholdTest.level).toBeCloseTo(20, 10);
+    expect(merged.gate.reasons).toEqual([]);
+  });
+
+  it('report rebuilds a sequential run with the decisions it recorded, not a fixed plan\'s', async () => {
+    const before = readSummary(path.join(dir, 'weak'));
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['report', 'weak', '--reporter', 'json'], io)).toBe(1);
+    const after = readSummary(path.join(dir, 'weak'));
+    expect(after.sequential!.groups).toEqual(before.sequential!.groups);
+    expect(after.gate.reasons.map((r) => r.message)).toEqual(before.gate.reasons.map((r) => r.message));
+    // Without its summary.json the decisions are gone: it is judged as a fixed plan, and says so.
+    rmSync(path.join(dir, 'weak', 'summary.json'));
+    const bare = memoryIo({ cwd: dir });
+    await runCli(['report', 'weak', '--reporter', 'json'], bare);
+    expect(bare.err()).toContain('recorded no sequential decisions');
+    expect(readSummary(path.join(dir, 'weak')).sequential).toBeUndefined();
   });
 
   it('--resume takes its order from run.json, refuses the flags, and sends only what its decisions still need', async () => {

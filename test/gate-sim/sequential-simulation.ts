@@ -54,7 +54,7 @@ async function runOnce(simulator: RunningSimulator, suite: LoadedSuite, orderSee
     trials, isSequential: () => true, isGated: () => true, threshold: () => suite.threshold,
     ...(baseline ? { baselineCases: baseline.cases } : {}), policy: POLICY, alpha: POLICY.alpha,
   });
-  const monitor = new SequentialMonitor(plans, { orderSeed, undecided: 'estimate', maxCases: null, alpha: POLICY.alpha, minDrop: POLICY.minDrop });
+  const monitor = new SequentialMonitor(plans, { orderSeed, undecided: 'estimate', maxCases: null, alpha: POLICY.alpha, minDrop: POLICY.minDrop, baselineRunId: baseline?.runId ?? null });
   try {
     return await runEval({
       runId: 'seqsim', runDir: out, trials, provider, simulated: true, thresholds: new Map([[suite.name, suite.threshold]]),

@@ -5,6 +5,7 @@ import { announceFinished } from '../../run/finish-run.js';
 import { readBaseline } from '../../run/read-baseline.js';
 import { MANIFEST_FILE, readManifest } from '../../run/run-manifest.js';
 import { summarizeRunFolder } from '../../run/summarize-run-folder.js';
+import { readRecordedSequential } from '../../run/read-recorded-sequential.js';
 import type { CliIo } from '../cli-io.js';
 import { loadCommandConfig } from './load-command-config.js';
 import type { ReportArgs } from '../cli-options.js';
@@ -23,7 +24,9 @@ export async function reportCommand(args: ReportArgs, io: CliIo): Promise<number
   const manifest = existsSync(path.join(runDir, MANIFEST_FILE)) ? readManifest(runDir) : undefined;
   if (!manifest) io.stderr.write(`note: ${args.runDir} has no ${MANIFEST_FILE}; thresholds are the config's default (${config.threshold})\n`);
   const baseline = args.baseline !== undefined ? { summary: readBaseline(args.baseline, io.cwd), policy: config.gate } : undefined;
-  const summary = await summarizeRunFolder(runDir, manifest, config, baseline);
+  // A sequential run's decisions are read back from its summary.json: its samples alone cannot give them.
+  const sequential = readRecordedSequential([runDir], manifest, (line) => io.stderr.write(`${line}\n`));
+  const summary = await summarizeRunFolder(runDir, manifest, config, baseline, sequential);
   const reporters = buildReporters(args.reporter ?? ['console', 'json', 'junit', 'markdown', 'html'], io, { color: args.color, quiet: true });
   await announceFinished(reporters, summary, runDir);
   return summary.gate.exitCode;

@@ -58,7 +58,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     requestTimeoutMs: config.requestTimeoutMs,
     retry: config.retry,
     maxErrorRate: config.maxErrorRate,
-    suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold, gateOn: s.gateOn ?? null })),
+    suites: project.suites.map((s) => ({ name: s.name, file: s.file, threshold: s.threshold, gateOn: s.gateOn ?? null, ...(request.sequential?.suites.has(s.name) ? { untilDecided: true } : {}) })),
     filter: request.invocation.filter,
     thinkingLevels: request.invocation.levels,
     numberResults: request.invocation.samples?.map(Number) ?? null,
@@ -151,7 +151,14 @@ function sequentialMonitor(request: RunRequest): SequentialMonitor | undefined {
     policy: config.gate,
     alpha,
   });
-  return new SequentialMonitor(plans, { orderSeed: sequential.orderSeed, undecided: sequential.undecided, maxCases: sequential.maxCases, alpha, minDrop: config.gate.minDrop });
+  return new SequentialMonitor(plans, {
+    orderSeed: sequential.orderSeed,
+    undecided: sequential.undecided,
+    maxCases: sequential.maxCases,
+    alpha,
+    minDrop: config.gate.minDrop,
+    baselineRunId: request.baseline?.runId ?? null,
+  });
 }
 
 /** Replay is strict: a trial without a recording is an error before anything runs, naming it. */
