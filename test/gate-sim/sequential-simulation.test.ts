@@ -22,7 +22,7 @@ describe('sequential sampling, the monitor alone at known rates (many runs)', ()
     const at = simulateMonitor({ ...base, rate: 0.8 });
     console.log(`monitor: rate at the threshold, ${reps} runs: decided below ${at.decidedBelow}, above ${at.decidedAbove}`);
     expect(at.decidedBelow).toBeLessThanOrEqual(tolerated(reps, 0.05));
-  });
+  }, 600_000);
 
   it('spends at most half the fixed plan when the rate is 10 points or more from the threshold', () => {
     for (const rate of [0.9, 0.7, 0.95]) {
@@ -30,7 +30,7 @@ describe('sequential sampling, the monitor alone at known rates (many runs)', ()
       console.log(`monitor: rate ${rate}: ${(run.meanShare * 100).toFixed(1)}% of the fixed plan; below ${run.decidedBelow}, above ${run.decidedAbove} of ${reps}`);
       expect(run.meanShare).toBeLessThanOrEqual(0.5);
     }
-  });
+  }, 600_000);
 
   it('against a baseline: an unchanged rate is decided regressed at most alpha of the time; a 15-point drop at least 80%', () => {
     const unchanged = simulateMonitor({ ...base, rate: 0.9, baselineRate: 0.9 });
@@ -38,7 +38,7 @@ describe('sequential sampling, the monitor alone at known rates (many runs)', ()
     console.log(`monitor: unchanged regressed ${unchanged.regressed}/${reps} (spent ${(unchanged.meanShare * 100).toFixed(1)}%); 15-point drop regressed ${dropped.regressed}/${reps} (spent ${(dropped.meanShare * 100).toFixed(1)}%)`);
     expect(unchanged.regressed).toBeLessThanOrEqual(tolerated(reps, 0.05));
     expect(dropped.regressed / reps).toBeGreaterThanOrEqual(0.8);
-  });
+  }, 600_000);
 });
 
 describe(`sequential sampling end to end over HTTP, ${REPS} runs per condition`, () => {
