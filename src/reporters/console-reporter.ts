@@ -71,6 +71,9 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
       progress?.started(event);
     },
 
+    onTrialDecided() {
+      progress?.trialDecided();
+    },
     onTrialFinished(event) {
       progress?.trialFinished(event);
     },

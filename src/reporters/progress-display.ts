@@ -40,6 +40,8 @@ const unrefInterval = (ms: number, tick: () => void) => {
 export class ProgressDisplay {
   private readonly counts = { trials: 0, sentThisTime: 0, passed: 0, failed: 0, errored: 0, costUsd: 0, inFlight: 0 };
   private planned: RunStarted | undefined;
+  /** Trials not to be sent: their setting was decided (`--until-decided`). */
+  private decided = 0;
   private readonly startedAt: number;
   private lastDrawn: number;
   private isLineShown = false;
@@ -70,6 +72,16 @@ export class ProgressDisplay {
     if (this.options.now() - this.lastDrawn >= (this.options.isTTY ? REDRAW_EVERY_MS : (this.options.plainEveryMs ?? 5000))) this.draw();
   }
 
+  /** A trial its decided setting will not send: the plan is one trial shorter. */
+  trialDecided(): void {
+    this.decided++;
+  }
+
+  /** Trials the run will send in all: the plan, less those of settings already decided. */
+  private get plannedTrials(): number | undefined {
+    return this.planned ? this.planned.plannedTrials - this.decided : undefined;
+  }
+
   /** Stops the redraws and clears the status line, before the report is printed. */
   stop(): void {
     this.stopTicking?.();
@@ -82,7 +94,7 @@ export class ProgressDisplay {
   statusLine(): string {
     const c = this.counts;
     return (
-      `${formatCount(c.trials)}/${formatCount(this.planned?.plannedTrials)} trials · ${formatCount(c.passed)} passed · ` +
+      `${formatCount(c.trials)}/${formatCount(this.plannedTrials)} trials · ${formatCount(c.passed)} passed · ` +
       `${formatCount(c.failed)} failed · ${formatCount(c.errored)} errored · ${formatUsd(c.costUsd)} · ${c.inFlight} in flight · ` +
       `${formatSeconds(this.options.now() - this.startedAt)} elapsed${this.eta()}`
     );
@@ -104,7 +116,7 @@ export class ProgressDisplay {
 
   /** Time left at the pace so far (trials done by this invocation), or nothing before a pace is known. */
   private eta(): string {
-    const left = (this.planned?.plannedTrials ?? 0) - this.counts.trials;
+    const left = (this.plannedTrials ?? 0) - this.counts.trials;
     const elapsed = this.options.now() - this.startedAt;
     if (this.counts.sentThisTime < 2 || left <= 0 || elapsed <= 0) return '';
     return ` · ETA ${formatSeconds((left * elapsed) / this.counts.sentThisTime)}`;

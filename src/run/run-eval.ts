@@ -219,7 +219,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
       stopSignal: options.stopSignal,
       runTrial,
       shouldHalt: () => (refusal ? refusal.code : null),
-      ...(options.sequential ? { isDecided: (trial: Trial) => options.sequential!.isDecided(trial) } : {}),
+      ...(options.sequential ? { isDecided: (trial: Trial) => isDecided(options.sequential!, trial, options.reporters) } : {}),
       ...(budgetGuard ? { budget: budgetGuard } : {}),
       ...(options.adaptiveConcurrency === false ? { adaptive: false } : {}),
     });
@@ -263,6 +263,13 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   if (options.judgeCalibrations && options.judgeCalibrations.length > 0) summary.judgeCalibrations = [...options.judgeCalibrations];
   await announceFinished(options.reporters, summary, options.runDir);
   return summary;
+}
+
+/** Asks the monitor; a trial it need not send is told to the reporters (the progress line plans one trial fewer). */
+function isDecided(monitor: SequentialMonitor, trial: Trial, reporters: readonly Reporter[]): boolean {
+  const decided = monitor.isDecided(trial);
+  if (decided) for (const reporter of reporters) reporter.onTrialDecided?.();
+  return decided;
 }
 
 function describeSkipped(trials: readonly Trial[], budget: BudgetGuard, recoveredCostUsd: number): NonNullable<RunSummary['skipped']> {

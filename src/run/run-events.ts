@@ -38,6 +38,8 @@ export interface RunFinished {
 export interface Reporter {
   onRunStarted?(event: RunStarted): void;
   onTrialFinished?(event: TrialFinished): void;
+  /** A trial will not be sent: its setting was decided (`--until-decided`). */
+  onTrialDecided?(): void;
   onRunFinished?(event: RunFinished): void | Promise<void>;
   /** The run stopped on an error after it started (a full disk, a bug): release timers, draw nothing more. */
   onRunFailed?(): void;

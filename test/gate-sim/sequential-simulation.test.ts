@@ -15,7 +15,7 @@ function tolerated(reps: number, alpha: number): number {
 }
 
 describe('sequential sampling, the monitor alone at known rates (many runs)', () => {
-  const reps = FULL ? 4000 : 600;
+  const reps = FULL ? 4000 : 400;
   const base = { reps, cases: CASES, numberResults: 2, seed: 17 };
 
   it('decides below for a rate that meets the threshold at most alpha of the time, under continuous monitoring', () => {

@@ -108,6 +108,19 @@ describe('progress', () => {
     expect(out).not.toContain('\r');
   });
 
+  it('plans one trial fewer for each trial a decided setting will not send (--until-decided)', () => {
+    let now = 0;
+    let out = '';
+    const reporter = createConsoleReporter({ write: (t) => void (out += t), isTTY: false, color: false, now: () => now, cwd: '/', plainProgressEveryMs: 5000 });
+    reporter.onRunStarted!({ runId: 'r', runDir: '/r', provider: 'simulator', simulated: true, plannedTrials: 10, plannedSamples: 10, recordedTrials: 0, concurrency: 1, suites: [] });
+    now = 1000;
+    reporter.onTrialFinished!({ records: [records[0]!], inFlight: 0 });
+    for (let i = 0; i < 7; i++) reporter.onTrialDecided!();
+    now = 6000;
+    reporter.onTrialFinished!({ records: [records[0]!], inFlight: 0 });
+    expect(out).toContain('… 2/3 trials');
+  });
+
   it('prints no progress when asked to be quiet, but still the report', async () => {
     let now = 0;
     let out = '';
