@@ -30,6 +30,7 @@ export function recordedSequential(summaries: readonly SequentialSummary[]): Seq
         return { ...g, savedCostUsd: g.savedSamples === 0 ? 0 : cost !== null ? g.savedSamples * cost : null };
       });
       const plannedSamples = groups.reduce((s, g) => s + g.plannedSamples, 0);
+      const sentSamples = groups.reduce((s, g) => s + g.sentSamples, 0);
       const savedSamples = groups.reduce((s, g) => s + g.savedSamples, 0);
       return {
         orderSeed: first.orderSeed,
@@ -41,7 +42,7 @@ export function recordedSequential(summaries: readonly SequentialSummary[]): Seq
         groups,
         totals: {
           plannedSamples,
-          sentSamples: plannedSamples - savedSamples,
+          sentSamples,
           savedSamples,
           savedCostUsd: groups.every((g) => g.savedCostUsd !== null) ? groups.reduce((s, g) => s + (g.savedCostUsd ?? 0), 0) : null,
         },
@@ -65,6 +66,7 @@ function combineGroups(groups: readonly SequentialGroup[], shards: number): Sequ
     ...first,
     plannedCases: sum((g) => g.plannedCases),
     plannedSamples: sum((g) => g.plannedSamples),
+    sentSamples: sum((g) => g.sentSamples),
     observedCases: sum((g) => g.observedCases),
     stoppedAtCase: verdict === 'undecided' ? null : sum((g) => g.stoppedAtCase ?? g.observedCases),
     verdict,

@@ -150,6 +150,7 @@ export class SequentialMonitor implements SequentialRecord {
     const costs = new Map(groups.map((g) => [settingKey(g), g.costPerSampleUsd]));
     const summaries = [...this.settings.values()].map((state) => summarizeSetting(state, costs.get(settingKey(state.plan)) ?? null)).sort(compareSettings);
     const plannedSamples = summaries.reduce((s, g) => s + g.plannedSamples, 0);
+    const sentSamples = summaries.reduce((s, g) => s + g.sentSamples, 0);
     const savedSamples = summaries.reduce((s, g) => s + g.savedSamples, 0);
     const costsKnown = summaries.every((g) => g.savedCostUsd !== null || g.savedSamples === 0);
     return {
@@ -161,7 +162,7 @@ export class SequentialMonitor implements SequentialRecord {
       groups: summaries,
       totals: {
         plannedSamples,
-        sentSamples: plannedSamples - savedSamples,
+        sentSamples,
         savedSamples,
         savedCostUsd: costsKnown ? summaries.reduce((s, g) => s + (g.savedCostUsd ?? 0), 0) : null,
       },
@@ -245,6 +246,7 @@ function summarizeSetting(state: SettingState, costPerSampleUsd: number | null):
     threshold: plan.threshold,
     plannedCases: plan.cases.length,
     plannedSamples,
+    sentSamples: state.landedSamples,
     observedCases: state.observed,
     stoppedAtCase: state.stoppedAtCase,
     verdict: state.verdict,

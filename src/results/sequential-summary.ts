@@ -20,7 +20,7 @@ export interface SequentialSummary {
   shards?: number;
   /** When every setting decided… or what each setting did instead. */
   groups: SequentialGroup[];
-  /** Over every setting: samples the fixed plan would have sent, those sent, and what was not spent. */
+  /** Over every setting: samples the fixed plan would have sent, those sent, and those its decisions saved (a budget or a stop can leave others unsent). */
   totals: { plannedSamples: number; sentSamples: number; savedSamples: number; savedCostUsd: number | null };
 }
 
@@ -48,6 +48,8 @@ export interface SequentialGroup extends Setting {
   plannedCases: number;
   /** Samples the fixed plan would send at this setting. */
   plannedSamples: number;
+  /** Samples it sent (and recorded), in flight at its decision included. */
+  sentSamples: number;
   /** Cases taken in order with every trial landed: the evidence the tests have seen. */
   observedCases: number;
   /** Cases at which its verdict was known (every question decided, or one that fails it); null: never. */

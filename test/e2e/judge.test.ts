@@ -127,6 +127,22 @@ describe('a suite graded by a judge', () => {
     expect(first.summary.totals.errorsByCode.JUDGE_ERROR).toBe(2);
   });
 
+  it('samples until decided on judged verdicts: a case is weighed once judged, one whose judge errored not at all', async () => {
+    const seq = await run('seq', '--until-decided', '--order-seed', '3');
+    const sequential = seq.summary.sequential!;
+    expect(seq.records).toHaveLength(sequential.totals.sentSamples);
+    const notesGroups = sequential.groups.filter((g) => g.suite === 'notes');
+    expect(notesGroups.length).toBeGreaterThan(0);
+    for (const g of notesGroups) {
+      // Every case it took was judged before it was weighed: its observations are the cases it recorded.
+      const cases = new Set(seq.records.filter((r) => r.suite === 'notes' && r.thinkingLevel === g.thinkingLevel && r.judge).map((r) => r.case));
+      expect(g.observedCases).toBe(cases.size);
+    }
+    // The refusals suite's samples all errored (JUDGE_ERROR): no observation, so no test moved.
+    for (const g of sequential.groups.filter((x) => x.suite === 'refusals')) expect(g.thresholdTest.eValues).toEqual({ above: 1, below: 1 });
+    expect(seq.summary.totals.judgeCostUsd).toBeGreaterThanOrEqual(0);
+  });
+
   it('answers a rerun from the verdict cache: marked cached, nothing paid again, the same verdicts', () => {
     expect(second.tasks).toBe(6 + 2); // the candidate's 6 trials, and the 2 refusals asked again
     expect(second.summary.totals.judge!.cachedCalls).toBe(second.summary.totals.judge!.calls - 2); // the refusals are never cached

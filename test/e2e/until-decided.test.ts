@@ -161,6 +161,24 @@ describe('run --until-decided', () => {
     expect(readSummary(path.join(dir, 'weak')).sequential).toBeUndefined();
   });
 
+  it('with --max-cost, never spends past the budget; the budget can stop it before it decides, and --resume finishes', async () => {
+    const io = memoryIo({ cwd: dir });
+    // A trial's worst case is about $0.25 here: $0.30 lets one in flight at a time, and stops after a few.
+    // (No history: the earlier runs here would make the expected cost refuse $0.30 outright.)
+    mkdirSync(path.join(dir, 'no-history'), { recursive: true });
+    expect(await runCli(['run', '--until-decided', '--order-seed', '11', '--max-cost', '0.3', '--allow-partial', '--history', 'no-history', '--out', 'budget', '--reporter', 'json'], io)).toBe(3);
+    const cut = readSummary(path.join(dir, 'budget'));
+    expect(cut.totals.costUsd).toBeLessThanOrEqual(0.3);
+    expect(cut.skipped!.cause).toBe('budget');
+    // What the budget left unsent is not what the decisions saved: those settings are undecided.
+    expect(cut.sequential!.groups[1]!.verdict).toBe('undecided');
+    expect(resultLines(path.join(dir, 'budget'))).toHaveLength(cut.sequential!.totals.sentSamples);
+    expect(await runCli(['run', '--resume', 'budget', '--max-cost', '5', '--allow-partial', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const done = readSummary(path.join(dir, 'budget'));
+    expect(done.sequential!.groups.map((g) => g.verdict)).toEqual(['fails', 'passes']);
+    expect(done.totals.costUsd).toBeLessThanOrEqual(5);
+  });
+
   it('--resume takes its order from run.json, refuses the flags, and sends only what its decisions still need', async () => {
     expect(await runCli(['run', '--until-decided', '--order-seed', '4', '--out', 'cut', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
     const run = path.join(dir, 'cut');

@@ -5,7 +5,7 @@ import type { SequentialGroup, SequentialSummary } from '../../src/results/seque
 function group(overrides: Partial<SequentialGroup>): SequentialGroup {
   return {
     suite: 's', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 2, gated: true, threshold: 0.8,
-    plannedCases: 50, plannedSamples: 100, observedCases: 20, stoppedAtCase: 20, verdict: 'passes',
+    plannedCases: 50, plannedSamples: 100, sentSamples: 44, observedCases: 20, stoppedAtCase: 20, verdict: 'passes',
     thresholdTest: { decision: 'above', decidedAtCase: 20, level: 40, eValues: { above: 50, below: 0.1 }, pValues: { above: 0.02, below: 1 } },
     regressionTest: null, savedSamples: 56, savedCostUsd: 0.5,
     ...overrides,
@@ -18,7 +18,7 @@ function shard(groups: SequentialGroup[]): SequentialSummary {
 
 describe('recordedSequential: the decisions of shards, combined by Bonferroni', () => {
   it('passes a setting only when every shard passed it, and adds up what they spent and saved', () => {
-    const merged = recordedSequential([shard([group({})]), shard([group({ stoppedAtCase: 25, savedSamples: 40 })])]).summarize([{ suite: 's', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 2, costPerSampleUsd: 0.01 } as never]);
+    const merged = recordedSequential([shard([group({})]), shard([group({ stoppedAtCase: 25, savedSamples: 40, sentSamples: 60 })])]).summarize([{ suite: 's', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 2, costPerSampleUsd: 0.01 } as never]);
     expect(merged).toMatchObject({ alpha: 0.05, shards: 2, orderSeed: 3 });
     const [g] = merged.groups;
     expect(g).toMatchObject({ verdict: 'passes', plannedCases: 100, stoppedAtCase: 45, savedSamples: 96 });
