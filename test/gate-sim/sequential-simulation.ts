@@ -13,6 +13,7 @@ import { systemClock } from '../../src/run/clock.js';
 import { runEval } from '../../src/run/run-eval.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { makeRecord } from '../support/builders.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { difficultyOf, LATENCY_SCALE, meanDifficulty, models, quietSignal, RETRY, scenario, suiteOf } from './gate-simulation.js';
 
 /**
@@ -46,38 +47,24 @@ const POLICY = GateSchema.parse({});
 /** The scenario's accuracy for a suite whose mean pass rate is `rate` (each case's is accuracy − its difficulty). */
 const accuracyFor = (rate: number) => rate + meanDifficulty;
 
-async function runOnce(simulator: RunningSimulator, suite: LoadedSuite, orderSeed: number, baseline?: RunSummary): Promise<RunSummary> {
+/** One whole run through the real client over HTTP: sequential with a seed for its order, or (seed null) the fixed plan. */
+async function runOnce(simulator: RunningSimulator, suite: LoadedSuite, orderSeed: number | null, baseline?: RunSummary): Promise<RunSummary> {
   const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'k', connections: 16, name: 'simulator' });
   const out = mkdtempSync(path.join(tmpdir(), 'evalgate-seqsim-'));
-  const trials = orderTrialsByCase(planTrials([suite]), orderSeed, null);
+  const trials = orderSeed === null ? planTrials([suite]) : orderTrialsByCase(planTrials([suite]), orderSeed, null);
   const plans = planSequential({
     trials, isSequential: () => true, isGated: () => true, threshold: () => suite.threshold,
     ...(baseline ? { baselineCases: baseline.cases } : {}), policy: POLICY, alpha: POLICY.alpha,
   });
-  const monitor = new SequentialMonitor(plans, { orderSeed, undecided: 'estimate', maxCases: null, alpha: POLICY.alpha, minDrop: POLICY.minDrop, baselineRunId: baseline?.runId ?? null });
   try {
     return await runEval({
-      runId: 'seqsim', runDir: out, trials, provider, simulated: true, thresholds: new Map([[suite.name, suite.threshold]]),
+      runId: orderSeed === null ? 'fixed' : 'seqsim', runDir: out, trials, provider, simulated: true, thresholds: new Map([[suite.name, suite.threshold]]),
       assertionTimeoutMs: 1000, reporters: [], clock: systemClock, stopSignal: quietSignal(), abortSignal: quietSignal(),
       configRecord: { provider: 'simulator', concurrency: 16, requestTimeoutMs: 5000, retry: RETRY, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
-      sequential: monitor,
+      ...(orderSeed === null
+        ? {}
+        : { sequential: new SequentialMonitor(plans, { orderSeed, undecided: 'estimate', maxCases: null, alpha: POLICY.alpha, minDrop: POLICY.minDrop, baselineRunId: baseline?.runId ?? null }) }),
       ...(baseline ? { baseline: { summary: baseline, policy: POLICY } } : {}),
-    });
-  } finally {
-    await provider.close();
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
-/** A fixed-plan run (the baseline), through the same pipeline without a monitor. */
-async function runFixed(simulator: RunningSimulator, suite: LoadedSuite): Promise<RunSummary> {
-  const provider = new RunwareProvider({ apiUrl: simulator.url, apiKey: 'k', connections: 16, name: 'simulator' });
-  const out = mkdtempSync(path.join(tmpdir(), 'evalgate-seqsim-'));
-  try {
-    return await runEval({
-      runId: 'base', runDir: out, trials: planTrials([suite]), provider, simulated: true, thresholds: new Map([[suite.name, suite.threshold]]),
-      assertionTimeoutMs: 1000, reporters: [], clock: systemClock, stopSignal: quietSignal(), abortSignal: quietSignal(),
-      configRecord: { provider: 'simulator', concurrency: 16, requestTimeoutMs: 5000, retry: RETRY, maxErrorRate: 1, suites: [], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
     });
   } finally {
     await provider.close();
@@ -112,7 +99,7 @@ export async function simulateSequential(options: SequentialSimulationOptions): 
         if (decision === (row.rate > THRESHOLD ? 'above' : 'below')) row.decidedRight++;
         else if (decision !== null) row.decidedWrong++;
       }
-      const baseline = await runFixed(simulators.get(0.9)!, suiteNoThreshold);
+      const baseline = await runOnce(simulators.get(0.9)!, suiteNoThreshold, null);
       const unchanged = await runOnce(simulators.get(0.9)!, suiteNoThreshold, rep, baseline);
       if (unchanged.gate.exitCode === 1) report.regression.falseAlarms++;
       report.regression.meanShareUnchanged += share(unchanged) / options.reps;
@@ -143,14 +130,7 @@ export function formatSequentialSimulation(r: SequentialSimulationReport): strin
  * is against a baseline drawn the same way at 90%.
  */
 export function simulateMonitor(options: SequentialSimulationOptions & { rate: number; baselineRate?: number; seed: number }): { decidedBelow: number; decidedAbove: number; regressed: number; notRegressed: number; meanShare: number } {
-  let state = options.seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(options.seed);
   const k = options.numberResults;
   const sample = (p: number) => Array.from({ length: k }, () => random() < p);
   const tally = { decidedBelow: 0, decidedAbove: 0, regressed: 0, notRegressed: 0, meanShare: 0 };

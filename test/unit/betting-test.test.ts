@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../support/seeded-random.js';
 import { BettingTest } from '../../src/stats/betting-test.js';
 
-/** A small seeded generator (mulberry32), so the statistical checks below are repeatable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('BettingTest', () => {
   it('grows its capital on observations above the null and stays at 1 when they sit on it', () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../support/seeded-random.js';
 import { logSpacedEdges } from '../../src/results/latency-histogram.js';
 import { EXACT_VALUES_CAP, LatencySketch } from '../../src/results/latency-sketch.js';
 import { summarizeLatency } from '../../src/results/percentile.js';
 
-/** A seeded PRNG (mulberry32), so the values are the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** `n` log-normal latencies around a median of 800 ms (σ 1: from tens of ms to tens of seconds), rounded to 0.1 ms. */
 function logNormalLatencies(n: number, seed = 7): number[] {
