@@ -102,16 +102,12 @@ export function renderDefaultModelsSource(specs: Readonly<Record<string, ModelSp
     ' * best guesses; `fieldSources` says where each value comes from. Extend or override it under `models:`',
     ' * in evalconfig.yaml; docs/models.md shows the same table.',
     ' */',
-    `export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = ${compactJson(specs)};`,
+    // One model a line: the table is data, read through docs/models.md and `evalgate models`.
+    'export const DEFAULT_MODELS: Readonly<Record<string, ModelSpec>> = {',
+    ...Object.entries(specs).map(([id, spec]) => `  ${JSON.stringify(id)}: ${JSON.stringify(spec)},`),
+    '};',
     '',
   ].join('\n');
-}
-
-/** JSON with two-space indents, but arrays and small objects of plain values on one line. */
-function compactJson(value: unknown): string {
-  return JSON.stringify(value, null, 2)
-    .replace(/\[\s+([^[\]{}]*?)\s+\]/g, (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`)
-    .replace(/\{\s+("[^"{}[\]]+": [^\s{}[\],]+(?:,\s+"[^"{}[\]]+": [^\s{}[\],]+)*)\s+\}/g, (_, inner: string) => `{ ${inner.split(/,\s+/).join(', ')} }`);
 }
 
 const list = (values: readonly string[]) => (values.length === 0 ? 'none' : values.join(', '));

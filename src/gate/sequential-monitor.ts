@@ -177,6 +177,8 @@ export class SequentialMonitor implements SequentialRecord {
       const tally = state.tallies.get(caseId);
       if (!tally || tally.samples < trials * plan.numberResults) return;
       state.observed++;
+      // Weighed once: a case observed needs no tally (a long run holds only the cases still landing).
+      state.tallies.delete(caseId);
       // The verdict is known: later cases are recorded, not weighed.
       if (state.stoppedAtCase !== null || tally.completed === 0) continue;
       const rate = tally.passed / tally.completed;
