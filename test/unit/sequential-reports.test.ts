@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, isBrowserRequired, launchChromium } from '../support/browser.js';
 import { recordedSequential } from '../../src/gate/recorded-sequential.js';
 import { renderRunReport } from '../../src/reporters/console-reporter.js';
 import { buildReportData } from '../../src/reporters/html/report-data.js';
@@ -143,6 +148,28 @@ describe('report.html of a run sampled until decided', () => {
       },
     ]);
     expect(renderHtml(withRegression, new Map())).toContain('Sampled until decided');
+  });
+
+  it.skipIf(!CHROMIUM_PATH && !isBrowserRequired)('draws the section in the page: the totals and a row per setting, a failing gated one marked', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-sequential-html-'));
+    const browser = await launchChromium();
+    try {
+      const file = path.join(dir, 'report.html');
+      const failing = makeSequentialSummary([{ ...fails, gated: true }, undecided, notRegressed]);
+      writeFileSync(file, renderHtml(summaryOf(failing), new Map()));
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(file).href);
+      await expect(page.locator('#sequential h2').textContent()).resolves.toBe('Sampled until decided');
+      await expect(page.locator('#sequential p').first().textContent()).resolves.toBe('Sent 205 of 450 planned samples; saved 245 (54%), $1.29.');
+      expect(await page.locator('#sequential thead th').allTextContents()).toEqual(['suite', 'setting', 'verdict', 'threshold', 'regression', 'saved']);
+      const rows = await page.locator('#sequential tbody tr').allTextContents();
+      expect(rows).toHaveLength(3);
+      expect(rows[2]).toContain('not regressed after 60 cases (drop under 8.0 points; e = 45.1 ≥ 40.0)');
+      expect(await page.locator('#sequential tbody tr.below').count()).toBe(1);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('embeds none for a run with a fixed plan', () => {
