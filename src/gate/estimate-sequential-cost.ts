@@ -12,7 +12,7 @@ export const SEQUENTIAL_ESTIMATE_REPETITIONS = 200;
 export const SEQUENTIAL_ESTIMATE_SEED = 1;
 
 export interface SequentialCostInput {
-  /** The plan estimated (its trials), as `run --until-decided` would take it. */
+  /** The trials `run --until-decided` would take (at most `sequential.maxCases` cases of each suite). */
   trials: readonly SequentialTrial[];
   /** The fixed plan's estimate: each setting's expected cost. */
   estimate: CostEstimate;
@@ -31,7 +31,7 @@ export interface SequentialCostInput {
  * (planSequential, SequentialMonitor) run by Monte Carlo at each setting's pass rate in history, the
  * threshold question only (no baseline); each setting's expected cost is its fixed-plan cost times the
  * share of its samples a simulated run sends. A setting without a pass rate in history is priced at
- * the fixed plan. Settings whose model has no price are left out, as in the estimate. Pure.
+ * the fixed plan (its first `sequential.maxCases` cases, when the config caps them). Settings whose model has no price are left out, as in the estimate. Pure.
  */
 export function estimateSequentialCost(input: SequentialCostInput): SequentialEstimate {
   const repetitions = input.repetitions ?? SEQUENTIAL_ESTIMATE_REPETITIONS;
@@ -43,10 +43,11 @@ export function estimateSequentialCost(input: SequentialCostInput): SequentialEs
     if (known) rates.set(settingKey(plan), known.cases.length > 0 ? { kind: 'cases', cases: known.cases } : { kind: 'rate', passRate: known.passRate });
   }
   const spend = simulateSequentialSpend({ plans, rates, alpha: input.policy.alpha, minDrop: input.policy.minDrop, repetitions, seed });
-  const fixedCosts = new Map(input.estimate.groups.map((g) => [settingKey(g), g.expectedCostUsd]));
+  const fixedPlans = new Map(input.estimate.groups.map((g) => [settingKey(g), g]));
   const groups = plans.flatMap((plan): SequentialEstimateGroup[] => {
-    const fixedCostUsd = fixedCosts.get(settingKey(plan));
-    if (fixedCostUsd === undefined) return [];
+    const fixed = fixedPlans.get(settingKey(plan));
+    if (!fixed) return [];
+    const fixedCostUsd = fixed.expectedCostUsd;
     const plannedCases = plan.cases.length;
     const plannedSamples = plan.cases.reduce((n, c) => n + c.trials, 0) * plan.numberResults;
     const known = input.history.get(settingKey(plan));
@@ -54,7 +55,8 @@ export function estimateSequentialCost(input: SequentialCostInput): SequentialEs
     const source = rates.get(settingKey(plan));
     const cases = simulated ? meanAndP90(simulated.cases) : { mean: plannedCases, p90: plannedCases };
     const samples = simulated ? meanAndP90(simulated.samples) : { mean: plannedSamples, p90: plannedSamples };
-    const expectedFraction = plannedSamples > 0 ? samples.mean / plannedSamples : 1;
+    // A share of the fixed plan's samples, which can hold more cases than a sequential run may take.
+    const expectedFraction = fixed.samples > 0 ? Math.min(1, samples.mean / fixed.samples) : 1;
     return [{
       suite: plan.suite, model: plan.model, thinkingLevel: plan.thinkingLevel, numberResults: plan.numberResults,
       gated: plan.gated, threshold: plan.threshold, plannedCases, plannedSamples,

@@ -74,6 +74,15 @@ describe('estimate --until-decided', () => {
     expect(ofHigh.expectedFraction).toBeLessThan(0.5);
   });
 
+  it('prices a setting without history at the cases a capped run takes (sequential.maxCases), as a share of the fixed plan', () => {
+    const capped = trialsOf(high, low).filter((t) => Number(t.caseId.slice(1)) < 40);
+    const estimate = estimateSequentialCost({ ...input(new Map([historyOf(high, 50, 1)])), trials: capped });
+    const [ofHigh, ofLow] = [estimate.groups.find((g) => g.thinkingLevel === 'high')!, estimate.groups.find((g) => g.thinkingLevel === 'low')!];
+    expect(ofLow).toMatchObject({ basis: 'none', plannedCases: 40, plannedSamples: 80, expectedFraction: 0.4, fixedCostUsd: 1, expectedCostUsd: 0.4 });
+    expect(ofHigh.cases.p90).toBeLessThanOrEqual(40);
+    expect(ofHigh.expectedFraction).toBeCloseTo(ofHigh.samples.mean / (2 * CASES), 12);
+  });
+
   it('is the same for the same seed, and another seed draws other runs', () => {
     const history = new Map([historyOf(high, 50, 3), historyOf(low, 50, 4)]);
     expect(estimateSequentialCost(input(history))).toEqual(estimateSequentialCost(input(history)));

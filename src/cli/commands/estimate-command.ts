@@ -17,6 +17,7 @@ import { loadAndPlan } from './load-and-plan.js';
 import { isGatedSetting } from '../../config/gate-on.js';
 import { readPassRateHistory } from '../../cost/read-pass-rate-history.js';
 import { estimateSequentialCost } from '../../gate/estimate-sequential-cost.js';
+import { orderTrialsByCase } from '../../plan/order-cases.js';
 
 /**
  * `evalgate estimate`: loads and plans like `run`, then estimates what the plan will cost from
@@ -62,7 +63,8 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   if (args.untilDecided) {
     const suites = new Map(project.suites.map((s) => [s.name, s]));
     file.untilDecided = estimateSequentialCost({
-      trials,
+      // Which cases a capped run draws does not matter here: every simulated case draws its own rate.
+      trials: config.sequential.maxCases !== null ? orderTrialsByCase(trials, 0, config.sequential.maxCases) : trials,
       estimate,
       history: readPassRateHistory(estimator.read.runDirs),
       isGated: (setting) => isGatedSetting(suites.get(setting.suite)?.gateOn ?? null, setting),
