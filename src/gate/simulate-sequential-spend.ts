@@ -1,6 +1,6 @@
 import { settingKey } from '../core/setting.js';
 import { drawBinomial, seededRandom } from '../stats/seeded-random.js';
-import { SequentialMonitor, type SequentialRecord, type SequentialSettingPlan } from './sequential-monitor.js';
+import { SequentialMonitor, type MonitoredSample, type SequentialSettingPlan } from './sequential-monitor.js';
 
 /** How a simulated case of a setting draws its samples. */
 export type CaseRateSource =
@@ -46,7 +46,7 @@ export function simulateSequentialSpend(input: SpendSimulationInput): Map<string
   const spend = new Map(simulated.map((p) => [settingKey(p), { cases: [] as number[], samples: [] as number[], decided: 0 }]));
   const options = { orderSeed: input.seed, undecided: 'estimate' as const, maxCases: null, alpha: input.alpha, minDrop: input.minDrop };
   // A case's samples differ between simulated runs only in how many passed: each variant is built once.
-  const records = new Map<string, SequentialRecord[]>();
+  const records = new Map<string, MonitoredSample[]>();
   const recordsOf = (plan: SequentialSettingPlan, caseId: string, samples: number, passes: number) => {
     const key = `${settingKey(plan)}\u0000${caseId}\u0000${passes}`;
     let list = records.get(key);
@@ -82,7 +82,7 @@ function drawPasses(source: CaseRateSource, samples: number, random: () => numbe
   return drawn.completed === samples ? drawn.passed : drawBinomial(samples, drawn.passed / drawn.completed, random);
 }
 
-function caseRecords(plan: SequentialSettingPlan, caseId: string, samples: number, passes: number): SequentialRecord[] {
+function caseRecords(plan: SequentialSettingPlan, caseId: string, samples: number, passes: number): MonitoredSample[] {
   const { suite, model, thinkingLevel, numberResults } = plan;
   return Array.from({ length: samples }, (_, i) => ({ suite, model, thinkingLevel, numberResults, case: caseId, status: 'completed' as const, pass: i < passes }));
 }

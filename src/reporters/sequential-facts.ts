@@ -18,7 +18,7 @@ export interface SequentialSettingFacts extends Setting {
 
 /** What every report says of summary.json `sequential`. */
 export interface SequentialFacts {
-  /** `cases in a seeded random order (seed 3); each setting stopped once anytime-valid tests decided its verdict at α = 0.05; …` */
+  /** `cases in a seeded random order (seed 3); each setting stopped once anytime-valid tests decided its verdict at α = 0.05; …`, with the shards and the baseline when there were any. */
   about: string;
   /** `sent 422 of 900 planned samples; saved 478 (53%), $2.49` */
   totals: string;
@@ -43,8 +43,10 @@ export function sequentialFacts(sequential: SequentialSummary): SequentialFacts 
   const share = t.plannedSamples > 0 ? ` (${formatPercent(t.savedSamples / t.plannedSamples, 0)})` : '';
   const cost = t.savedSamples === 0 ? '' : t.savedCostUsd === null ? ', cost unknown' : `, ${formatUsd(t.savedCostUsd)}`;
   const cap = sequential.maxCases === null ? '' : `, at most ${formatCount(sequential.maxCases)} cases per suite`;
+  const shards = sequential.shards ? ` (${sequential.shards} shards, each deciding for its own cases at α ÷ ${sequential.shards})` : '';
+  const baseline = sequential.baselineRunId === null ? '' : `, regressions against baseline ${sequential.baselineRunId}`;
   return {
-    about: `cases in a seeded random order (seed ${sequential.orderSeed}${cap}); each setting stopped once anytime-valid tests decided its verdict at α = ${sequential.alpha}; ${UNDECIDED_POLICY[sequential.undecided]}`,
+    about: `cases in a seeded random order (seed ${sequential.orderSeed}${cap}); each setting stopped once anytime-valid tests decided its verdict at α = ${sequential.alpha}${shards}${baseline}; ${UNDECIDED_POLICY[sequential.undecided]}`,
     totals: `sent ${formatCount(t.sentSamples)} of ${formatCount(t.plannedSamples)} planned samples; saved ${formatCount(t.savedSamples)}${share}${cost}`,
     settings: sequential.groups.map(settingFacts),
     hasRegression: sequential.groups.some((g) => g.regressionTest !== null),

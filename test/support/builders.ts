@@ -173,7 +173,7 @@ export function makeSequentialGroup(overrides: Partial<SequentialGroup> = {}): S
   };
 }
 
-/** summary.json `sequential` over `groups`, its totals summed from them: seed 3, alpha 0.05, undecided settings judged by their pass rate. */
+/** summary.json `sequential` over `groups`, its totals summed from them: seed 3, alpha 0.05, no baseline, undecided settings judged by their pass rate. */
 export function makeSequentialSummary(groups: SequentialGroup[], overrides: Partial<Omit<SequentialSummary, 'groups' | 'totals'>> = {}): SequentialSummary {
   const plannedSamples = groups.reduce((n, g) => n + g.plannedSamples, 0);
   const savedSamples = groups.reduce((n, g) => n + g.savedSamples, 0);
@@ -183,6 +183,7 @@ export function makeSequentialSummary(groups: SequentialGroup[], overrides: Part
     alpha: 0.05,
     undecided: 'estimate',
     maxCases: null,
+    baselineRunId: null,
     ...overrides,
     groups,
     totals: { plannedSamples, sentSamples: plannedSamples - savedSamples, savedSamples, savedCostUsd: costs.includes(null) ? null : costs.reduce((a, b) => a! + b!, 0) },

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, isBrowserRequired, launchChromium } from '../support/browser.js';
-import { recordedSequential } from '../../src/gate/recorded-sequential.js';
 import { renderRunReport } from '../../src/reporters/console-reporter.js';
 import { buildReportData } from '../../src/reporters/html/report-data.js';
 import { renderHtml } from '../../src/reporters/html/render-html.js';
@@ -21,15 +20,19 @@ import { validateJunit } from '../support/junit-schemas.js';
 
 const plain = makePainter(false);
 
-/** Three settings of suite `s`, one case each; with `sequential`, as a run with --until-decided recorded them. */
+/** Three settings of suite `s`, one case each; with `sequential`, as a run with --until-decided recorded it. */
 function summaryOf(sequential?: SequentialSummary): RunSummary {
+  const summary = fixedPlanSummary();
+  return sequential ? { ...summary, sequential } : summary;
+}
+
+function fixedPlanSummary(): RunSummary {
   const summarizer = new RunSummarizer(() => 0.8);
   for (const level of ['none', 'low', 'medium'] as const) summarizer.add(makeRecord({ case: 'a', thinkingLevel: level, trialId: `a-${level}` }));
   return buildRunSummary(summarizer, {
     runId: 'r1', provider: 'simulator', simulated: true, startedAt: new Date('2026-12-06T10:00:00Z'), finishedAt: new Date('2026-12-06T10:01:00Z'),
     interrupted: false, plannedTrials: 3, skipped: null, estimate: null, projection: null,
     config: { provider: 'simulator', concurrency: 1, requestTimeoutMs: 1, retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0, trialDeadlineMs: 1, budget: 1 }, maxErrorRate: 1, suites: [{ name: 's', file: 's.yaml', threshold: 0.8 }], filter: [], thinkingLevels: null, numberResults: null, apiUrl: null },
-    ...(sequential ? { sequential: recordedSequential(sequential, null, null) } : {}),
   });
 }
 
@@ -110,6 +113,11 @@ describe('summary.md and the pull-request comment of a run sampled until decided
     expect(comment).toContain('| s | openai-gpt-5-5 · medium · n=1 | ✅ passes | above 80% after 46 of 150 cases (e = 22.4 ≥ 20.0) | 104 of 150 samples, $1.25 |');
   });
 
+  it('say how many shards decided and against which baseline, when there were', () => {
+    const merged = renderMarkdown(summaryOf(makeSequentialSummary([notRegressed], { shards: 4, baselineRunId: 'main-1' })));
+    expect(merged).toContain('at α = 0.05 (4 shards, each deciding for its own cases at α ÷ 4), regressions against baseline main-1;');
+  });
+
   it('say nothing of it for a run with a fixed plan', () => {
     expect(renderMarkdown(without)).not.toMatch(/until decided/i);
     expect(renderPrComment(without, { maxChars: GITHUB_COMMENT_MAX_CHARS, reportPointer: 'x' })).not.toMatch(/until decided/i);
@@ -174,15 +182,5 @@ describe('report.html of a run sampled until decided', () => {
 
   it('embeds none for a run with a fixed plan', () => {
     expect(buildReportData(without, new Map()).sequential).toBeNull();
-  });
-});
-
-describe('the gate of a summary rebuilt from recorded decisions', () => {
-  it('judges a setting decided below its threshold by its test, not by its pass rate', () => {
-    const below = makeSequentialGroup({ thresholdTest: { decision: 'below', decidedAtCase: 8, level: 20, eValues: { above: 1, below: 30 }, pValues: { above: 1, below: 1 / 30 } }, verdict: 'fails' });
-    const summary = summaryOf(makeSequentialSummary([below]));
-    // Its one recorded case passed: a fixed plan would have passed it.
-    expect(summary.gate.reasons.map((r) => r.code)).toEqual(['BELOW_THRESHOLD']);
-    expect(summary.sequential?.groups[0]).toEqual(below);
   });
 });
