@@ -150,10 +150,10 @@ export function makeGroup(overrides: Partial<GroupSummary> = {}): GroupSummary {
 
 /**
  * One setting of summary.json `sequential`: by default suite `s` at openai-gpt-5-5 · low · n=1, gated,
- * threshold 0.8, decided above it after 46 of 150 cases (e 22.4 against 20), 104 samples saved.
+ * threshold 0.8, decided above it after 46 of 150 cases (e 22.4 against 20), 104 samples saved, the other 46 sent.
  */
 export function makeSequentialGroup(overrides: Partial<SequentialGroup> = {}): SequentialGroup {
-  return {
+  const group: Omit<SequentialGroup, 'sentSamples'> = {
     suite: 's',
     model: 'openai-gpt-5-5',
     thinkingLevel: 'low',
@@ -171,6 +171,8 @@ export function makeSequentialGroup(overrides: Partial<SequentialGroup> = {}): S
     savedCostUsd: 0.104,
     ...overrides,
   };
+  // Sent: every planned sample its decision did not save, unless said otherwise.
+  return { ...group, sentSamples: overrides.sentSamples ?? group.plannedSamples - group.savedSamples };
 }
 
 /** summary.json `sequential` over `groups`, its totals summed from them: seed 3, alpha 0.05, no baseline, undecided settings judged by their pass rate. */
@@ -186,6 +188,6 @@ export function makeSequentialSummary(groups: SequentialGroup[], overrides: Part
     baselineRunId: null,
     ...overrides,
     groups,
-    totals: { plannedSamples, sentSamples: plannedSamples - savedSamples, savedSamples, savedCostUsd: costs.includes(null) ? null : costs.reduce((a, b) => a! + b!, 0) },
+    totals: { plannedSamples, sentSamples: groups.reduce((n, g) => n + g.sentSamples, 0), savedSamples, savedCostUsd: costs.includes(null) ? null : costs.reduce((a, b) => a! + b!, 0) },
   };
 }
