@@ -103,7 +103,7 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
       el('h2', {}, 'Sampled until decided'),
       el('p', {}, `${q.totals.charAt(0).toUpperCase()}${q.totals.slice(1)}.`),
       el('p', { class: 'meta' }, `${q.about.charAt(0).toUpperCase()}${q.about.slice(1)}.`),
-      el('table', { class: 'settings' },
+      el('table', { class: 'settings facts' },
         el('thead', {}, el('tr', {}, ...q.head.map((h) => el('th', {}, h)))),
         el('tbody', {}, ...q.rows.map((r) => el('tr', { class: r.gated && r.verdict === 'fails' ? 'below' : '', 'data-verdict': r.verdict }, ...r.cells.map((c) => el('td', {}, c))))))));
   }
