@@ -62,6 +62,8 @@ export interface EstimateArgs {
   traffic?: string;
   exact: boolean;
   color?: boolean;
+  /** `--until-decided`: also the expected cost of sampling until decided, from the pass rates in history. */
+  untilDecided: boolean;
 }
 
 /** Arguments of `evalgate simulate`. */

@@ -83,6 +83,11 @@ export const ESTIMATE_OPTIONS = {
   traffic,
   exact: { type: 'boolean', default: false, describe: 'Price prompts with Runware dry runs (needs RUNWARE_API_KEY; validated and priced, never run or charged)' },
   color,
+  untilDecided: {
+    type: 'boolean',
+    default: false,
+    describe: 'Also estimate what run --until-decided would spend: its sequential tests simulated at each setting\'s pass rate in the history (settings without one are priced at the fixed plan)',
+  },
 } satisfies Record<Exclude<keyof EstimateArgs, 'suites'>, Options>;
 
 export const VALIDATE_OPTIONS = {

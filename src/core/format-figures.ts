@@ -40,3 +40,9 @@ export function formatCappedList(items: readonly string[], total: number, shown:
   const rest = total - named.length;
   return rest > 0 ? `${named.join(', ')} and ${formatCount(rest)} more` : named.join(', ');
 }
+
+/** An e-value for people: `4.5`, `41.2`, `1,250`, or `∞` (a null refuted outright). */
+export function formatEValue(value: number): string {
+  if (!Number.isFinite(value)) return '∞';
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+}

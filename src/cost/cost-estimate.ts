@@ -4,6 +4,7 @@ import type { MeanAndP95 } from '../stats/streaming-distribution.js';
 import type { HistoryScope } from './usage-history.js';
 import type { TokenizerName } from './prompt-token-counter.js';
 import type { TrafficProjection } from './project-traffic.js';
+import type { SequentialEstimate } from './sequential-estimate.js';
 
 /**
  * Where an estimate's output and thinking tokens come from: `history`, learned from earlier runs'
@@ -70,4 +71,6 @@ export interface EstimateFile extends CostEstimate {
   historyDir: string;
   /** Cost at production traffic (`--traffic`), or null. */
   projection: TrafficProjection | null;
+  /** With `--until-decided`: what sampling until decided is expected to spend; null without it. */
+  untilDecided: SequentialEstimate | null;
 }

@@ -4,6 +4,9 @@ import type { GroupSummary } from '../results/group-summary.js';
 import type { SequentialGroup, SequentialQuestion, SequentialSummary, UndecidedPolicy } from '../results/sequential-summary.js';
 import { BettingTest } from '../stats/betting-test.js';
 
+/** What the monitor reads of a sample: its setting and case, and whether it completed and passed. */
+export type MonitoredSample = Pick<SampleRecord, 'suite' | 'model' | 'thinkingLevel' | 'numberResults' | 'case' | 'status' | 'pass'>;
+
 /** What one setting of a `--until-decided` run samples, and against what. */
 export interface SequentialSettingPlan extends Setting {
   gated: boolean;
@@ -117,7 +120,7 @@ export class SequentialMonitor implements SequentialRecord {
   }
 
   /** Takes recorded samples (a trial's, or those a resumed run recovered), errored ones included. */
-  add(records: readonly SampleRecord[]): void {
+  add(records: readonly MonitoredSample[]): void {
     const touched = new Set<SettingState>();
     for (const r of records) {
       const state = this.settings.get(settingKey(r));

@@ -10,6 +10,7 @@ import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display
 import { renderCostNotes } from './render-cost-notes.js';
 import { placeholderNote } from './placeholder-note.js';
 import { renderSettingsTable } from './render-settings-table.js';
+import { renderSequentialLines, renderSequentialTotals } from './render-sequential-lines.js';
 import { deliveryNotes } from './settings-details.js';
 import type { Reporter } from '../run/run-events.js';
 import { fitToWidth, makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
@@ -109,6 +110,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
     out.push(table.text);
     // The notes explain the delivery and stream columns: without them, they explain nothing.
     if (!table.omitted.includes('delivery')) out.push(...deliveryNotes(groups).map((note) => paint('dim', note)));
+    if (summary.sequential) out.push(...renderSequentialLines(summary.sequential, suite.name, paint, width));
     const advice = summary.recommendations.find((r) => r.suite === suite.name);
     if (advice) out.push(...describeRecommendation(advice, suite.threshold).map((line) => paint('dim', line)));
     out.push('');
@@ -145,6 +147,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
       `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms` +
       (t.timeToFirstTokenMs ? ` · TTFT p50 ${formatMs(t.timeToFirstTokenMs.p50)} ms` : ''),
   );
+  if (summary.sequential) out.push(renderSequentialTotals(summary.sequential));
   if (t.waits.backoffMs.total > 0 || (t.waits.queueMs.p95 ?? 0) >= 1) {
     out.push(paint('dim', `Waits, not in latency: queue p95 ${formatMs(t.waits.queueMs.p95)} ms · backoff ${formatMs(t.waits.backoffMs.total)} ms in all (longest ${formatMs(t.waits.backoffMs.max)} ms)`));
   }

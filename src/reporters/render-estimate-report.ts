@@ -1,8 +1,9 @@
 import Table from 'cli-table3';
 import type { EstimateFile, EstimateGroup } from '../cost/cost-estimate.js';
+import type { SequentialEstimate } from '../cost/sequential-estimate.js';
 import type { TrafficProjection, UsdWithCi } from '../cost/project-traffic.js';
 import type { MeanAndP95 } from '../stats/streaming-distribution.js';
-import { formatCount, formatUsd } from '../core/format-figures.js';
+import { formatCount, formatExactPercent, formatPercent, formatUsd } from '../core/format-figures.js';
 import type { Painter } from './terminal-text.js';
 
 const TABLE_STYLE = { head: [], border: [], compact: true };
@@ -44,8 +45,47 @@ export function renderEstimateReport(file: EstimateFile, suites: readonly { name
     out.push(`Judge: ${formatCount(j.calls)} judge call${j.calls === 1 ? '' : 's'} · about ${formatUsd(j.expectedCostUsd)} (at most ${formatUsd(j.highCostUsd)}), apart from the answers' figures above; cached verdicts cost nothing`);
   }
   if (file.unpriced.length > 0) out.push(paint('yellow', `Not in the figures (no price in the model table): ${file.unpriced.join(', ')}`));
+  if (file.untilDecided) out.push('', ...renderUntilDecided(file.untilDecided, paint));
   if (file.projection) out.push('', renderProjection(file.projection, paint));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * `--until-decided`: per setting, the pass rate the simulation drew from, the cases and samples a run
+ * is expected to take (mean and p90, of those planned) and its cost against the fixed plan's; then
+ * the total, and which settings had no pass rate to simulate.
+ */
+function renderUntilDecided(estimate: SequentialEstimate, paint: Painter): string[] {
+  const table = new Table({
+    head: ['suite', 'model', 'level', 'n', 'threshold', 'pass rate', 'cases avg/p90', 'samples avg/p90', 'fixed plan', 'until decided'],
+    style: TABLE_STYLE,
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  });
+  for (const g of estimate.groups) {
+    table.push([
+      g.suite,
+      g.model,
+      g.thinkingLevel,
+      String(g.numberResults),
+      `${formatExactPercent(g.threshold)}${g.gated ? '' : ' (not gated)'}`,
+      g.basis === 'none' ? 'no history' : `${formatPercent(g.historyPassRate)} (${g.basis === 'cases' ? 'by case' : 'rate'})`,
+      `${formatCount(g.cases.mean)} / ${formatCount(g.cases.p90)} of ${formatCount(g.plannedCases)}`,
+      `${formatCount(g.samples.mean)} / ${formatCount(g.samples.p90)} of ${formatCount(g.plannedSamples)}`,
+      formatUsd(g.fixedCostUsd),
+      formatUsd(g.expectedCostUsd),
+    ]);
+  }
+  const t = estimate.totals;
+  const share = t.plannedSamples > 0 ? formatPercent(t.expectedSamples / t.plannedSamples, 0) : '—';
+  const lines = [
+    paint('bold', 'Until decided') + paint('dim', ` (the gate's sequential tests run ${estimate.repetitions} times per setting at its pass rate in history, seed ${estimate.seed}, α = ${estimate.alpha}; the threshold question only):`),
+    table.toString(),
+    paint('bold', `Until decided: expected ${formatUsd(t.expectedCostUsd)} against ${formatUsd(t.fixedCostUsd)} for the fixed plan (${formatCount(t.expectedSamples)} of ${formatCount(t.plannedSamples)} samples, ${share})`),
+  ];
+  const unknown = estimate.groups.filter((g) => g.basis === 'none');
+  if (unknown.length > 0) lines.push(paint('yellow', `No pass rate in history for ${unknown.length} setting${unknown.length === 1 ? '' : 's'}: priced at the fixed plan (run once, or point --history at a run that has them).`));
+  lines.push(paint('dim', 'A run with --baseline also waits for the regression question, and trials in flight when a setting stops still land: expect somewhat more.'));
+  return lines;
 }
 
 function renderGroups(groups: readonly EstimateGroup[]): string {

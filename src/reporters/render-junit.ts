@@ -2,6 +2,7 @@ import type { CaseDetail } from '../results/collect-case-details.js';
 import type { RunSummary } from '../results/run-summary.js';
 import type { CaseSummary } from '../results/group-summary.js';
 import { PLACEHOLDER_WARNING } from './placeholder-note.js';
+import { sequentialFacts, type SequentialFacts } from './sequential-facts.js';
 import { escapeXml } from './xml-text.js';
 import { settingLabel, caseKey } from '../core/setting.js';
 
@@ -21,6 +22,7 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
     if (list) list.push(c);
     else bySuite.set(c.suite, [c]);
   }
+  const sequential = summary.sequential ? sequentialFacts(summary.sequential) : null;
   const totals = { tests: 0, failures: 0, errors: 0, time: 0 };
   const suites = [...bySuite].map(([suite, cases], id) => {
     let failures = 0;
@@ -58,6 +60,7 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
       ...((summary.config.placeholderSuites ?? []).includes(suite) ? [['placeholderAnswers', PLACEHOLDER_WARNING]] : []),
       ['runId', summary.runId],
       ['gate', summary.gate.passed ? 'passed' : `failed (exit ${summary.gate.exitCode})`],
+      ...(sequential ? sequentialProperties(sequential, suite) : []),
     ]
       .map(([k, v]) => `      <property name="${escapeXml(k!)}" value="${escapeXml(v!)}"/>`)
       .join('\n');
@@ -78,4 +81,21 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/**
+ * With `--until-decided`, a suite's properties say how its settings were sampled: one per setting
+ * (`untilDecided.<model>.<level>.n<N>`: verdict, when and on what e-value it was decided, what stopping
+ * saved) and the run's totals (`untilDecided`).
+ */
+function sequentialProperties(facts: SequentialFacts, suite: string): string[][] {
+  const settings = facts.settings.filter((s) => s.suite === suite);
+  if (settings.length === 0) return [];
+  return [
+    ['untilDecided', `${facts.totals}; ${facts.about}`],
+    ...settings.map((s) => [
+      `untilDecided.${s.model}.${s.thinkingLevel}.n${s.numberResults}`,
+      `${s.verdictText}: ${s.threshold}${s.regression ? `; ${s.regression}` : ''}; saved ${s.saved}`,
+    ]),
+  ];
 }

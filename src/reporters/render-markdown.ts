@@ -6,6 +6,7 @@ import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
 import { PLACEHOLDER_WARNING, placeholderNote } from './placeholder-note.js';
 import { settingsDetails } from './settings-details.js';
+import { sequentialFacts } from './sequential-facts.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 import { settingLabel } from '../core/setting.js';
 
@@ -58,6 +59,7 @@ export function renderMarkdown(summary: RunSummary): string {
     out.push(`- **${cell(advice.suite)}**: ${describeRecommendation(advice, threshold).map((l) => cell(l, 300)).join(' · ')}`);
   }
   if (summary.recommendations.length) out.push('');
+  out.push(...sequentialSection(summary));
   out.push(...detailsSections(summary));
   out.push(...costSection(summary));
   if (summary.baseline) out.push(...comparisonSection(summary));
@@ -97,6 +99,29 @@ function settingsTable(groups: readonly GroupSummary[]): string {
     '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
     ...rows,
   ].join('\n');
+}
+
+/** With `--until-decided`: per setting its verdict, when and on what evidence it was decided, and what stopping saved. */
+function sequentialSection(summary: RunSummary): string[] {
+  if (!summary.sequential) return [];
+  const facts = sequentialFacts(summary.sequential);
+  const head = ['suite', 'setting', 'verdict', 'threshold', ...(facts.hasRegression ? ['regression'] : []), 'saved'];
+  const mark = { passes: '✅', fails: '❌', undecided: '❔' } as const;
+  const rows = facts.settings.map((s) => {
+    const verdict = `${s.gated ? `${mark[s.verdict]} ` : ''}${s.verdictText}`;
+    const cells = [cell(s.suite), cell(settingLabel(s)), verdict, cell(s.threshold, 300), ...(facts.hasRegression ? [cell(s.regression ?? '—', 300)] : []), cell(s.saved)];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return [
+    '### Sampled until decided',
+    '',
+    `${cell(sentence(facts.totals), 300)}. ${cell(sentence(facts.about), 600)}.`,
+    '',
+    `| ${head.join(' | ')} |`,
+    `|${head.map((h) => (h === 'saved' ? '--:' : '---')).join('|')}|`,
+    ...rows,
+    '',
+  ];
 }
 
 /**
@@ -139,6 +164,11 @@ function foldAfter(shown: number, cases: readonly CaseSummary[], what: string): 
   const rest = cases.slice(shown);
   if (rest.length > 0) out.push(`<details><summary>${shown > 0 ? `${rest.length} ${what}` : `Show ${rest.length} ${what}`}</summary>`, '', ...table(rest), '', '</details>', '');
   return out;
+}
+
+/** `sent 4 of 9` → `Sent 4 of 9`. */
+function sentence(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 /** Untrusted text made safe for a Markdown table cell (and for the HTML GitHub allows in Markdown). */

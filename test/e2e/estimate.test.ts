@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,5 +131,63 @@ describe('evalgate estimate', () => {
     const io = memoryIo({ cwd: project });
     expect(await runCli(['estimate', '--traffic', 'a lot'], io)).toBe(2);
     expect(io.err()).toContain('--traffic: expected requests per day or month');
+  });
+});
+
+describe('evalgate estimate --until-decided', () => {
+  let project: string;
+
+  beforeAll(() => {
+    project = mkdtempSync(path.join(tmpdir(), 'evalgate-estimate-sequential-'));
+    cpSync(fixture, project, { recursive: true });
+    const rows = Array.from({ length: 60 }, (_, i) => `c${i},I love it ${i},positive`);
+    writeFileSync(path.join(project, 'reviews.csv'), `id,review,label\n${rows.join('\n')}\n`);
+    const suite = readFileSync(path.join(project, 'evals/sentiment.yaml'), 'utf8');
+    writeFileSync(path.join(project, 'evals/sentiment.yaml'), suite.replace(/sweep: .*/, 'sweep: {thinkingLevel: [none, high], numberResults: [1]}').replace(/cases:[\s\S]*/, 'cases: {file: ../reviews.csv}\nthreshold: 0.75\n'));
+    // An earlier run folder: its summary.json knows high (59 of 60 cases passed) and not none.
+    const history = path.join(project, 'history');
+    mkdirSync(history);
+    writeFileSync(path.join(history, 'results.jsonl'), '');
+    const setting = { suite: 'sentiment', model: 'openai-gpt-5-5', thinkingLevel: 'high', numberResults: 1 };
+    writeFileSync(
+      path.join(history, 'summary.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        runId: 'earlier',
+        groups: [{ ...setting, passed: 59, failed: 1, passRate: 59 / 60 }],
+        cases: Array.from({ length: 60 }, (_, i) => ({ ...setting, case: `c${i}`, passed: i === 0 ? 0 : 1, failed: i === 0 ? 1 : 0 })),
+      }),
+    );
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('expects a setting far from its threshold to cost less than its fixed plan, and prices one without a pass rate at the fixed plan', async () => {
+    const io = memoryIo({ cwd: project });
+    expect(await runCli(['estimate', '--until-decided', '--history', 'history', '--out', 'out'], io)).toBe(0);
+    const estimate = readEstimate(path.join(project, 'out'));
+    expect(validEstimate(estimate)).toBe('valid');
+    const untilDecided = estimate.untilDecided!;
+    const [none, high] = untilDecided.groups;
+    expect(high).toMatchObject({ thinkingLevel: 'high', basis: 'cases', historyRunId: 'earlier', plannedCases: 60, plannedSamples: 60 });
+    expect(high!.fixedCostUsd).toBe(estimate.groups.find((g) => g.thinkingLevel === 'high')!.expectedCostUsd);
+    expect(high!.expectedCostUsd).toBeLessThan(high!.fixedCostUsd / 2);
+    expect(none).toMatchObject({ thinkingLevel: 'none', basis: 'none', expectedFraction: 1 });
+    expect(none!.expectedCostUsd).toBe(none!.fixedCostUsd);
+    expect(untilDecided.totals.expectedCostUsd).toBeCloseTo(none!.expectedCostUsd + high!.expectedCostUsd, 12);
+    expect(untilDecided.totals.fixedCostUsd).toBeCloseTo(estimate.totals.expectedCostUsd, 12);
+    expect(io.out()).toMatch(/Until decided: expected \$[\d.]+ against \$[\d.]+ for the fixed plan \([\d,]+ of 120 samples, \d+%\)/);
+    expect(io.out()).toContain('No pass rate in history for 1 setting: priced at the fixed plan');
+    expect(io.out()).toMatch(/high +│ +1 │ +75% │ +98\.3% \(by case\) │/);
+
+    // The same history, the same figures.
+    expect(await runCli(['estimate', '--until-decided', '--history', 'history', '--out', 'again'], memoryIo({ cwd: project }))).toBe(0);
+    expect(readEstimate(path.join(project, 'again')).untilDecided).toEqual(untilDecided);
+  });
+
+  it('says nothing of it without the flag', async () => {
+    const io = memoryIo({ cwd: project });
+    expect(await runCli(['estimate', '--history', 'history', '--out', 'fixed'], io)).toBe(0);
+    expect(readEstimate(path.join(project, 'fixed')).untilDecided).toBeNull();
+    expect(io.out()).not.toContain('Until decided');
   });
 });

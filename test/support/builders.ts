@@ -3,6 +3,7 @@ import type { LoadedCase } from '../../src/config/loaded-suite.js';
 import type { SweepPoint, Trial } from '../../src/plan/trial.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 import type { Counters, GroupSummary } from '../../src/results/group-summary.js';
+import type { SequentialGroup, SequentialSummary } from '../../src/results/sequential-summary.js';
 import type { ReceivedResult, TrialOutcome } from '../../src/run/execute-trial.js';
 
 /** A completed sample as an assertion sees it. */
@@ -144,5 +145,49 @@ export function makeGroup(overrides: Partial<GroupSummary> = {}): GroupSummary {
     passHatK: [0.8],
     latencyHistogram: { edgesMs: [100, 101], counts: [10] },
     ...overrides,
+  };
+}
+
+/**
+ * One setting of summary.json `sequential`: by default suite `s` at openai-gpt-5-5 · low · n=1, gated,
+ * threshold 0.8, decided above it after 46 of 150 cases (e 22.4 against 20), 104 samples saved, the other 46 sent.
+ */
+export function makeSequentialGroup(overrides: Partial<SequentialGroup> = {}): SequentialGroup {
+  const group: Omit<SequentialGroup, 'sentSamples'> = {
+    suite: 's',
+    model: 'openai-gpt-5-5',
+    thinkingLevel: 'low',
+    numberResults: 1,
+    gated: true,
+    threshold: 0.8,
+    plannedCases: 150,
+    plannedSamples: 150,
+    observedCases: 46,
+    stoppedAtCase: 46,
+    verdict: 'passes',
+    thresholdTest: { decision: 'above', decidedAtCase: 46, level: 20, eValues: { above: 22.4, below: 1 }, pValues: { above: 1 / 22.4, below: 1 } },
+    regressionTest: null,
+    savedSamples: 104,
+    savedCostUsd: 0.104,
+    ...overrides,
+  };
+  // Sent: every planned sample its decision did not save, unless said otherwise.
+  return { ...group, sentSamples: overrides.sentSamples ?? group.plannedSamples - group.savedSamples };
+}
+
+/** summary.json `sequential` over `groups`, its totals summed from them: seed 3, alpha 0.05, no baseline, undecided settings judged by their pass rate. */
+export function makeSequentialSummary(groups: SequentialGroup[], overrides: Partial<Omit<SequentialSummary, 'groups' | 'totals'>> = {}): SequentialSummary {
+  const plannedSamples = groups.reduce((n, g) => n + g.plannedSamples, 0);
+  const savedSamples = groups.reduce((n, g) => n + g.savedSamples, 0);
+  const costs = groups.map((g) => g.savedCostUsd);
+  return {
+    orderSeed: 3,
+    alpha: 0.05,
+    undecided: 'estimate',
+    maxCases: null,
+    baselineRunId: null,
+    ...overrides,
+    groups,
+    totals: { plannedSamples, sentSamples: groups.reduce((n, g) => n + g.sentSamples, 0), savedSamples, savedCostUsd: costs.includes(null) ? null : costs.reduce((a, b) => a! + b!, 0) },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../../src/core/format-figures.js';
+import { formatEValue, formatExactPercent, formatInterval, formatPercent, formatUsd } from '../../src/core/format-figures.js';
 
 describe('figures for people', () => {
   it.each([
@@ -13,6 +13,10 @@ describe('figures for people', () => {
     [null, '—'],
   ])('formats %s USD as %s, never in e-notation', (value, expected) => {
     expect(formatUsd(value)).toBe(expected);
+  });
+
+  it('formats e-values with one decimal, whole from 100, and ∞ for a null refuted outright', () => {
+    expect([formatEValue(1), formatEValue(22.44), formatEValue(99.96), formatEValue(1250.4), formatEValue(Number.POSITIVE_INFINITY)]).toEqual(['1.0', '22.4', '100.0', '1,250', '∞']);
   });
 
   it('keeps more digits when asked', () => {

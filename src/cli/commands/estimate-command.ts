@@ -14,12 +14,17 @@ import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 import type { EstimateArgs } from '../cli-options.js';
 import { loadAndPlan } from './load-and-plan.js';
+import { isGatedSetting } from '../../config/gate-on.js';
+import { readPassRateHistory } from '../../cost/read-pass-rate-history.js';
+import { estimateSequentialCost } from '../../gate/estimate-sequential-cost.js';
+import { orderTrialsByCase } from '../../plan/order-cases.js';
 
 /**
  * `evalgate estimate`: loads and plans like `run`, then estimates what the plan will cost from
  * earlier runs' results (and projects it to `--traffic`); prints the report and writes estimate.json.
  * Spends nothing; exits 0. It sends nothing either, except with `--exact`: one dry run per distinct
- * request, which Runware validates and prices without running or charging it.
+ * request, which Runware validates and prices without running or charging it. With `--until-decided`,
+ * also what sampling until decided is expected to spend, from the pass rates of the same history.
  */
 export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<number> {
   const traffic = args.traffic !== undefined ? parseTraffic(args.traffic) : undefined;
@@ -53,7 +58,20 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
     historyDir: displayPath(root, io.cwd),
     ...estimate,
     projection: traffic ? projectPlan(estimate, estimator.history, traffic) : null,
+    untilDecided: null,
   };
+  if (args.untilDecided) {
+    const suites = new Map(project.suites.map((s) => [s.name, s]));
+    file.untilDecided = estimateSequentialCost({
+      // Which cases a capped run draws does not matter here: every simulated case draws its own rate.
+      trials: config.sequential.maxCases !== null ? orderTrialsByCase(trials, 0, config.sequential.maxCases) : trials,
+      estimate,
+      history: readPassRateHistory(estimator.read.runDirs),
+      isGated: (setting) => isGatedSetting(suites.get(setting.suite)?.gateOn ?? null, setting),
+      threshold: (suite) => suites.get(suite)?.threshold ?? config.threshold,
+      policy: config.gate,
+    });
+  }
   const outDir = path.resolve(io.cwd, args.out ?? '.');
   mkdirSync(outDir, { recursive: true });
   const outFile = path.join(outDir, 'estimate.json');

@@ -96,6 +96,18 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
         ))))));
   }
 
+  // With --until-decided: per setting, when and on what evidence sampling stopped, and what it saved.
+  if (data.sequential) {
+    const q = data.sequential;
+    root.append(el('section', { class: 'sequential', id: 'sequential' },
+      el('h2', {}, 'Sampled until decided'),
+      el('p', {}, `${q.totals.charAt(0).toUpperCase()}${q.totals.slice(1)}.`),
+      el('p', { class: 'meta' }, `${q.about.charAt(0).toUpperCase()}${q.about.slice(1)}.`),
+      el('table', { class: 'settings facts' },
+        el('thead', {}, el('tr', {}, ...q.head.map((h) => el('th', {}, h)))),
+        el('tbody', {}, ...q.rows.map((r) => el('tr', { class: r.gated && r.verdict === 'fails' ? 'below' : '', 'data-verdict': r.verdict }, ...r.cells.map((c) => el('td', {}, c))))))));
+  }
+
   // Cost beside the estimate, price-table disagreements, and the projection to production traffic.
   const { notes, projection } = data.cost;
   if (notes.length || projection) {

@@ -9,6 +9,7 @@ import { costNotes, projectionTitle, type CostNote } from '../render-cost-notes.
 import { placeholderNote } from '../placeholder-note.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
 import { caseKey, settingKey, settingLabel } from '../../core/setting.js';
+import { sequentialFacts } from '../sequential-facts.js';
 
 /** Cases listed per suite under "Failing on every sample" and under "Flaky", before "and N more". */
 export const LISTED_CASES = 25;
@@ -29,6 +30,12 @@ export interface ReportData {
     summary: string;
     settings: { label: string; gated: boolean; change: string; p: number; verdict: string; minDetectableDrop: number | null; regressions: string[] }[];
   } | null;
+  /**
+   * With `--until-decided`: how the run sampled, its totals, and a row per setting (suite, setting,
+   * verdict, threshold question, regression question when there was a baseline, saved), worded by the
+   * same code as the other reports; null for a fixed plan.
+   */
+  sequential: { about: string; totals: string; head: string[]; rows: { verdict: 'passes' | 'fails' | 'undecided'; gated: boolean; cells: string[] }[] } | null;
   /** The placeholder-answers warning when the simulator had no scenario for a suite, else null. */
   placeholders: string | null;
   /** Spent against expected, price-table disagreements, and with `--traffic` the projection. */
@@ -79,6 +86,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
       totals: summary.totals,
     },
     comparison: summary.baseline ? comparisonData(summary.baseline) : null,
+    sequential: summary.sequential ? sequentialData(summary.sequential) : null,
     placeholders: placeholderNote(summary) ?? null,
     cost: {
       notes: costNotes(summary),
@@ -143,6 +151,20 @@ function comparisonData(comparison: Comparison): NonNullable<ReportData['compari
       verdict: g.verdict,
       minDetectableDrop: g.minDetectableDrop,
       regressions: g.regressions,
+    })),
+  };
+}
+
+function sequentialData(sequential: NonNullable<RunSummary['sequential']>): NonNullable<ReportData['sequential']> {
+  const facts = sequentialFacts(sequential);
+  return {
+    about: facts.about,
+    totals: facts.totals,
+    head: ['suite', 'setting', 'verdict', 'threshold', ...(facts.hasRegression ? ['regression'] : []), 'saved'],
+    rows: facts.settings.map((s) => ({
+      verdict: s.verdict,
+      gated: s.gated,
+      cells: [s.suite, settingLabel(s), s.verdictText, s.threshold, ...(facts.hasRegression ? [s.regression ?? '—'] : []), s.saved],
     })),
   };
 }

@@ -23,6 +23,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 tr.below td { color: var(--fail); }
+table.facts th, table.facts td { text-align: left; white-space: normal; }
 .scroll { overflow-x: auto; }
 .matrix td { text-align: center; padding: 2px; }
 button.cell { width: 100%; border: 1px solid var(--line); border-radius: 4px; padding: 3px 6px; background: #f3f4f6; cursor: pointer; font: inherit; }

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { settingKey, type Setting } from '../core/setting.js';
+
+/** A setting's pass rate in an earlier run, and its cases' counts. */
+export interface SettingPassRates {
+  runId: string;
+  passRate: number;
+  /** Per case: completed samples and those that passed (cases with no completed sample left out). */
+  cases: { passed: number; completed: number }[];
+}
+
+/** Each setting's pass rates in the newest earlier run that has them, keyed by settingKey. */
+export type PassRateHistory = ReadonlyMap<string, SettingPassRates>;
+
+interface SummaryShape {
+  schemaVersion?: unknown;
+  runId?: unknown;
+  groups?: (Setting & { passed: number; failed: number; passRate: number | null })[];
+  cases?: (Setting & { passed: number; failed: number })[];
+}
+
+/**
+ * Reads the summary.json of each run folder, newest first (as readUsageHistory lists them), and keeps
+ * for each setting (suite × model × level × numberResults) the pass rates of the first that has a
+ * completed sample of it. A folder without a readable summary.json of schema version 1 (a run killed
+ * before it wrote one) is passed over.
+ */
+export function readPassRateHistory(runDirs: readonly string[]): PassRateHistory {
+  const history = new Map<string, SettingPassRates>();
+  for (const dir of runDirs) {
+    const summary = readSummary(path.join(dir, 'summary.json'));
+    if (!summary) continue;
+    const cases = new Map<string, { passed: number; completed: number }[]>();
+    for (const c of summary.cases ?? []) {
+      const completed = c.passed + c.failed;
+      if (completed > 0) cases.set(settingKey(c), [...(cases.get(settingKey(c)) ?? []), { passed: c.passed, completed }]);
+    }
+    for (const g of summary.groups ?? []) {
+      const key = settingKey(g);
+      if (history.has(key) || g.passRate === null || g.passed + g.failed === 0) continue;
+      history.set(key, { runId: String(summary.runId), passRate: g.passRate, cases: cases.get(key) ?? [] });
+    }
+  }
+  return history;
+}
+
+function readSummary(file: string): SummaryShape | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as SummaryShape;
+    return value.schemaVersion === 1 && Array.isArray(value.groups) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
