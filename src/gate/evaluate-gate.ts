@@ -1,5 +1,5 @@
 import { ExitCode } from '../core/evalgate-error.js';
-import { formatExactPercent, formatInterval, formatPercent, formatUsd } from '../core/format-figures.js';
+import { formatEValue, formatExactPercent, formatInterval, formatPercent, formatUsd } from '../core/format-figures.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { GateReason, GateResult, RunSummary } from '../results/run-summary.js';
 import type { Counters, GroupSummary } from '../results/group-summary.js';
@@ -153,8 +153,3 @@ function judgeSequentialThreshold(group: GroupSummary, decided: SequentialGroup,
   return { fails: false, reason: { code: 'UNDECIDED', message: `${undecided}; its pass rate ${formatPercent(group.passRate ?? 0)} meets it (sequential.undecided: estimate)` } };
 }
 
-/** An e-value for people: 41.2, 1,250, or ∞. */
-function formatEValue(e: number): string {
-  if (!Number.isFinite(e)) return '∞';
-  return e >= 100 ? Math.round(e).toLocaleString('en-US') : e.toFixed(1);
-}

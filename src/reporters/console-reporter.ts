@@ -10,6 +10,7 @@ import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display
 import { renderCostNotes } from './render-cost-notes.js';
 import { placeholderNote } from './placeholder-note.js';
 import { renderSettingsTable } from './render-settings-table.js';
+import { belowThreshold } from './threshold-verdict.js';
 import { renderSequentialLines, renderSequentialTotals } from './render-sequential-lines.js';
 import { deliveryNotes } from './settings-details.js';
 import type { Reporter } from '../run/run-events.js';
@@ -100,12 +101,13 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
 export function renderRunReport(summary: RunSummary, runDir: string, paint: Painter, maxFailingCases: number, width?: number): string {
   const out: string[] = [''];
   const omitted = new Set<string>();
+  const isBelow = belowThreshold(summary);
   for (const suite of summary.config.suites) {
     const groups = summary.groups.filter((g) => g.suite === suite.name);
     if (groups.length === 0) continue;
     const gated = suite.gateOn ? ` on ${describeGateOn(suite.gateOn)} (the other settings are measured, not gated)` : '';
     out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)} · threshold ${formatExactPercent(suite.threshold)}${gated}`);
-    const table = renderSettingsTable(groups, paint, width);
+    const table = renderSettingsTable(groups, paint, width, isBelow);
     table.omitted.forEach((column) => omitted.add(column));
     out.push(table.text);
     // The notes explain the delivery and stream columns: without them, they explain nothing.

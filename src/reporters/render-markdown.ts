@@ -6,6 +6,7 @@ import { describeRecommendation } from './console-reporter.js';
 import { costNotes, projectionTitle } from './render-cost-notes.js';
 import { PLACEHOLDER_WARNING, placeholderNote } from './placeholder-note.js';
 import { settingsDetails } from './settings-details.js';
+import { belowThreshold } from './threshold-verdict.js';
 import { sequentialFacts } from './sequential-facts.js';
 import { sanitizeForTerminal } from './terminal-text.js';
 import { settingLabel } from '../core/setting.js';
@@ -36,7 +37,8 @@ export function renderMarkdown(summary: RunSummary): string {
   }
   const placeholders = placeholderNote(summary);
   if (placeholders) out.push(`> ⚠️ **${cell(PLACEHOLDER_WARNING, 200)}**. ${cell(placeholders.slice(PLACEHOLDER_WARNING.length + 2), 600)}`, '');
-  const below = summary.groups.filter((g) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold).length;
+  const isBelow = belowThreshold(summary);
+  const below = summary.groups.filter(isBelow).length;
   out.push(
     `**${below} of ${summary.groups.length} settings below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +
       `${formatCount(totals.failed)} failed · ${formatCount(totals.errored)} errored · ${formatUsd(totals.costUsd)} · p95 ${formatMs(totals.latencyMs.p95)} ms`,
@@ -53,7 +55,7 @@ export function renderMarkdown(summary: RunSummary): string {
     out.push('', '</details>', '');
   }
 
-  out.push('### Settings', '', settingsTable(summary.groups), '');
+  out.push('### Settings', '', settingsTable(summary.groups, isBelow), '');
   for (const advice of summary.recommendations) {
     const threshold = summary.config.suites.find((s) => s.name === advice.suite)?.threshold ?? 0;
     out.push(`- **${cell(advice.suite)}**: ${describeRecommendation(advice, threshold).map((l) => cell(l, 300)).join(' · ')}`);
@@ -88,10 +90,9 @@ export function renderMarkdown(summary: RunSummary): string {
   return out.join('\n');
 }
 
-function settingsTable(groups: readonly GroupSummary[]): string {
+function settingsTable(groups: readonly GroupSummary[], isBelow: (g: GroupSummary) => boolean): string {
   const rows = groups.map((g) => {
-    const isBelow = g.passRate !== null && g.passRate < g.threshold;
-    const verdict = g.passRate === null ? '⚠️ no answers' : g.gated === false ? 'measured, not gated' : isBelow ? `❌ below ${formatExactPercent(g.threshold)}` : '✅';
+    const verdict = g.passRate === null ? '⚠️ no answers' : g.gated === false ? 'measured, not gated' : isBelow(g) ? `❌ below ${formatExactPercent(g.threshold)}` : '✅';
     return `| ${cell(g.suite)} | ${cell(g.model)} | ${g.thinkingLevel} | ${g.numberResults} | ${formatPercent(g.passRate)} | ${formatInterval(g.passRateCi95)} | ${g.errored} | ${formatUsd(g.costPerSampleUsd)} | ${formatUsd(g.costPer1kRequestsUsd)} | ${formatMs(g.latencyMs.p50)} | ${formatMs(g.latencyMs.p95)} | ${verdict} |`;
   });
   return [

@@ -10,7 +10,7 @@ interface Column {
   align: 'left' | 'right';
   /** Kept longest: model, level, n, pass rate (5); dropped first: stream timings (0). */
   keep: number;
-  cell(g: GroupSummary, paint: Painter): string;
+  cell(g: GroupSummary, paint: Painter, isBelow: (g: GroupSummary) => boolean): string;
 }
 
 const COLUMNS: Column[] = [
@@ -22,11 +22,11 @@ const COLUMNS: Column[] = [
     head: 'pass rate',
     align: 'right',
     keep: 5,
-    cell: (g, paint) => {
+    cell: (g, paint, isBelow) => {
       // A setting that is not gated is measured, never failed: no ✓ or ✗ for it.
-      const isBelow = g.gated !== false && g.passRate !== null && g.passRate < g.threshold;
-      const rate = `${formatPercent(g.passRate)} ${g.passRate === null ? '?' : g.gated === false ? '·' : isBelow ? '✗' : '✓'}`;
-      return g.passRate === null ? paint('yellow', rate) : g.gated === false ? rate : paint(isBelow ? 'red' : 'green', rate);
+      const below = isBelow(g);
+      const rate = `${formatPercent(g.passRate)} ${g.passRate === null ? '?' : g.gated === false ? '·' : below ? '✗' : '✓'}`;
+      return g.passRate === null ? paint('yellow', rate) : g.gated === false ? rate : paint(below ? 'red' : 'green', rate);
     },
   },
   { head: '95% CI', align: 'right', keep: 4, cell: (g) => formatInterval(g.passRateCi95) },
@@ -46,26 +46,33 @@ const STREAM: Column[] = STREAM_HEAD.map((head, i) => ({ head, align: 'right', k
  * pass rate and interval, errors, cost, latency and mean thinking tokens; with the delivery method
  * when any group was not sent sync, and time to first token and text when any group streamed. Given
  * `maxWidth` (a terminal's columns), the least needed columns are left out until it fits; the
- * returned `omitted` names them. Pure: returns the text.
+ * returned `omitted` names them. `isBelow` marks a gated setting ✗ (threshold-verdict.ts: as the gate
+ * judged it); by default its pass rate against its threshold. Pure: returns the text.
  */
-export function renderSettingsTable(groups: readonly GroupSummary[], paint: Painter, maxWidth?: number): { text: string; omitted: string[] } {
+export function renderSettingsTable(
+  groups: readonly GroupSummary[],
+  paint: Painter,
+  maxWidth?: number,
+  isBelow: (g: GroupSummary) => boolean = (g) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold,
+): { text: string; omitted: string[] } {
   const all = [...COLUMNS, ...(hasNonSyncDelivery(groups) ? [DELIVERY] : []), ...(hasStreamedGroup(groups) ? STREAM : [])];
   let columns = all;
-  let text = render(columns, groups, paint);
+  const render = (shown: readonly Column[]) => renderTable(shown, groups, paint, isBelow);
+  let text = render(columns);
   // Drop the lowest-kept column (the rightmost of equals) until the table fits or only the essentials are left.
   while (maxWidth !== undefined && widest(text) > maxWidth) {
     const lowest = Math.min(...columns.map((c) => c.keep));
     if (lowest >= 5) break;
     const drop = columns.map((c) => c.keep).lastIndexOf(lowest);
     columns = columns.filter((_, i) => i !== drop);
-    text = render(columns, groups, paint);
+    text = render(columns);
   }
   return { text, omitted: all.filter((c) => !columns.includes(c)).map((c) => c.head) };
 }
 
-function render(columns: readonly Column[], groups: readonly GroupSummary[], paint: Painter): string {
+function renderTable(columns: readonly Column[], groups: readonly GroupSummary[], paint: Painter, isBelow: (g: GroupSummary) => boolean): string {
   const table = new Table({ head: columns.map((c) => c.head), style: { head: [], border: [], compact: true }, colAligns: columns.map((c) => c.align) });
-  for (const g of groups) table.push(columns.map((c) => c.cell(g, paint)));
+  for (const g of groups) table.push(columns.map((c) => c.cell(g, paint, isBelow)));
   return table.toString();
 }
 

@@ -13,7 +13,7 @@ import { systemClock } from '../../src/run/clock.js';
 import { runEval } from '../../src/run/run-eval.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { makeRecord } from '../support/builders.js';
-import { seededRandom } from '../support/seeded-random.js';
+import { seededRandom } from '../../src/stats/seeded-random.js';
 import { difficultyOf, LATENCY_SCALE, meanDifficulty, models, quietSignal, RETRY, scenario, suiteOf } from './gate-simulation.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom as random } from '../support/seeded-random.js';
+import { seededRandom as random } from '../../src/stats/seeded-random.js';
 import { BettingTest } from '../../src/stats/betting-test.js';
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom as random } from '../support/seeded-random.js';
+import { seededRandom as random } from '../../src/stats/seeded-random.js';
 import { logSpacedEdges } from '../../src/results/latency-histogram.js';
 import { EXACT_VALUES_CAP, LatencySketch } from '../../src/results/latency-sketch.js';
 import { summarizeLatency } from '../../src/results/percentile.js';

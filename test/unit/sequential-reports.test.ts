@@ -184,3 +184,30 @@ describe('report.html of a run sampled until decided', () => {
     expect(buildReportData(without, new Map()).sequential).toBeNull();
   });
 });
+
+describe('the settings tables follow the gate for a setting sampled until decided', () => {
+  // Every sample passed (a point estimate of 100%), yet the test decided medium below: the gate fails it.
+  const decidedBelow = makeSequentialGroup({ thinkingLevel: 'medium', gated: true, verdict: 'fails', thresholdTest: { decision: 'below', decidedAtCase: 9, level: 20, eValues: { above: 1, below: 25 }, pValues: { above: 1, below: 0.04 } } });
+  const summary = (() => {
+    const base = summaryOf(makeSequentialSummary([decidedBelow]));
+    const medium = base.groups.find((g) => g.thinkingLevel === 'medium')!;
+    const reason = { code: 'BELOW_THRESHOLD' as const, message: 'decided below', suite: 's', model: medium.model, thinkingLevel: medium.thinkingLevel, numberResults: medium.numberResults };
+    return { ...base, gate: { ...base.gate, passed: false, exitCode: 1 as const, reasons: [reason] } };
+  })();
+
+  it('console, summary.md and report.html mark it below, not ✓', () => {
+    const console = renderRunReport(summary, '/r', plain, 10, 200);
+    const mediumRow = console.split('\n').find((l) => l.includes('medium') && l.includes('100.0%'))!;
+    expect(mediumRow).toContain('✗');
+    const markdown = renderMarkdown(summary);
+    expect(markdown).toContain('**1 of 3 settings below threshold**');
+    expect(markdown).toMatch(/\| medium \|[^\n]*❌ below 80%/);
+    const data = buildReportData(summary, new Map());
+    expect(data.groups.map((g) => [g.thinkingLevel, g.isBelow])).toEqual([['none', false], ['low', false], ['medium', true]]);
+  });
+
+  it('a fixed-plan setting is still marked by its pass rate against the threshold', () => {
+    const fixed = summaryOf();
+    expect(buildReportData(fixed, new Map()).groups.every((g) => !g.isBelow)).toBe(true);
+  });
+});

@@ -44,7 +44,8 @@ export function reportClient(data: ReportData, parts: ReportParts): void {
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v).toLocaleString('en-US')} ms`);
   // core/setting.ts's settingLabel, repeated: this script runs in the page and imports nothing.
   const settingLabel = (g: { model: string; thinkingLevel: string; numberResults: number }) => `${g.model} · ${g.thinkingLevel} · n=${g.numberResults}`;
-  const isBelow = (g: Group) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold;
+  // Decided by the gate (threshold-verdict.ts), in the data: the page never judges a setting itself.
+  const isBelow = (g: Group) => g.isBelow;
   const cheapestOf = (suite: string) => data.suiteDetails.find((d) => d.suite === suite)?.cheapest ?? null;
 
   const { scatter, distributions } = parts.charts({ el, svg, pct, usd, ms, settingLabel, isBelow });

@@ -1,4 +1,5 @@
 import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
+import { belowThreshold } from '../threshold-verdict.js';
 import type { SuiteRecommendation } from '../../results/recommend-settings.js';
 import type { RunSummary } from '../../results/run-summary.js';
 import type { CaseSummary, GroupSummary } from '../../results/group-summary.js';
@@ -41,11 +42,14 @@ export interface ReportData {
   /** Spent against expected, price-table disagreements, and with `--traffic` the projection. */
   cost: { notes: CostNote[]; projection: (NonNullable<RunSummary['projection']> & { title: string }) | null };
   suites: RunSummary['config']['suites'];
-  groups: Pick<
+  groups: (Pick<
     GroupSummary,
     | 'suite' | 'model' | 'thinkingLevel' | 'numberResults' | 'threshold' | 'gated' | 'samples' | 'passed' | 'failed' | 'errored' | 'passRate'
     | 'passRateCi95' | 'costUsd' | 'costPerSampleUsd' | 'costPer1kRequestsUsd' | 'latencyMs' | 'meanThinkingTokens' | 'latencyHistogram' | 'passAtK' | 'passHatK'
-  >[];
+  > & {
+    /** The gate holds it below its threshold (threshold-verdict.ts): the page marks it so, and never decides it again. */
+    isBelow: boolean;
+  })[];
   /** Per suite, as in `suites`: its settings in detail, its cases that failed every sample and its flaky ones, and the cheapest setting summary.json recommends (never recomputed here). */
   suiteDetails: { suite: string; settings: SettingsDetails; failing: ListedCases; flaky: ListedCases; judgeUnsure: ListedCases; cheapest: SuiteRecommendation['cheapest'] }[];
   /** One per case and setting, compact: a run can have tens of thousands. */
@@ -74,6 +78,7 @@ export interface ReportData {
  */
 export function buildReportData(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): ReportData {
   const groupIndex = new Map(summary.groups.map((g, i) => [settingKey(g), i]));
+  const isBelow = belowThreshold(summary);
   return {
     meta: {
       runId: summary.runId,
@@ -94,6 +99,7 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
     },
     suites: summary.config.suites,
     groups: summary.groups.map((g) => ({
+      isBelow: isBelow(g),
       suite: g.suite, model: g.model, thinkingLevel: g.thinkingLevel, numberResults: g.numberResults, threshold: g.threshold, gated: g.gated,
       samples: g.samples, passed: g.passed, failed: g.failed, errored: g.errored, passRate: g.passRate, passRateCi95: g.passRateCi95,
       costUsd: g.costUsd, costPerSampleUsd: g.costPerSampleUsd, costPer1kRequestsUsd: g.costPer1kRequestsUsd, latencyMs: g.latencyMs,
