@@ -8,14 +8,24 @@ import type { RunSummary } from '../../src/results/run-summary.js';
 import { artefactValidator } from '../support/artefact-schema.js';
 import { memoryIo } from '../support/memory-io.js';
 
+/** Runs `body` with the project changed, and puts it back however `body` ends, so one failure does not spread to the next test. */
+async function withProject(dir: string, change: Parameters<typeof writeProject> extends [string, ...infer Rest] ? Rest : never, body: () => Promise<void>): Promise<void> {
+  writeProject(dir, ...change);
+  try {
+    await body();
+  } finally {
+    writeProject(dir);
+  }
+}
+
 /**
  * `run --until-decided` end to end, through the CLI, the real client and the simulator over HTTP: a
  * weak level (`none`, ~40%) beside the shipped one (`medium`, ~97%), threshold 85%, 120 cases.
  */
-function writeProject(dir: string, mediumAccuracy = 0.97, suite: Record<string, unknown> = {}): void {
+function writeProject(dir: string, mediumAccuracy = 0.97, suite: Record<string, unknown> = {}, config: Record<string, unknown> = {}): void {
   mkdirSync(path.join(dir, 'evals'), { recursive: true });
   mkdirSync(path.join(dir, 'scenarios'), { recursive: true });
-  writeFileSync(path.join(dir, 'evalconfig.yaml'), stringify({ provider: 'simulator', concurrency: 8, simulator: { seed: 3, scenarios: 'scenarios', latencyScale: 0 } }));
+  writeFileSync(path.join(dir, 'evalconfig.yaml'), stringify({ provider: 'simulator', concurrency: 8, simulator: { seed: 3, scenarios: 'scenarios', latencyScale: 0 }, ...config }));
   writeFileSync(path.join(dir, 'scenarios', 'facts.yaml'), stringify({
     scenario: 'facts', match: 'Answer the question',
     levels: { none: { accuracy: 0.4, thinkingTokens: 0, latencyMs: 5 }, medium: { accuracy: mediumAccuracy, thinkingTokens: 80, latencyMs: 5 } },
@@ -78,26 +88,24 @@ describe('run --until-decided', () => {
   });
 
   it('fails a gated setting decided below its threshold, naming the test that decided it', async () => {
-    writeProject(dir, 0.5);
-    const io = memoryIo({ cwd: dir });
-    expect(await runCli(['run', '--until-decided', '--out', 'weak', '--reporter', 'json'], io)).toBe(1);
-    const summary = readSummary(path.join(dir, 'weak'));
-    const reason = summary.gate.reasons.find((r) => r.code === 'BELOW_THRESHOLD')!;
-    expect(reason.message).toMatch(/medium · n=2: its pass rate is below the threshold 85%, decided after \d+ of 120 cases \(e-value [\d.,]+ ≥ 20\.0/);
-    writeProject(dir);
+    await withProject(dir, [0.5], async () => {
+      const io = memoryIo({ cwd: dir });
+      expect(await runCli(['run', '--until-decided', '--out', 'weak', '--reporter', 'json'], io)).toBe(1);
+      const summary = readSummary(path.join(dir, 'weak'));
+      const reason = summary.gate.reasons.find((r) => r.code === 'BELOW_THRESHOLD')!;
+      expect(reason.message).toMatch(/medium · n=2: its pass rate is below the threshold 85%, decided after \d+ of 120 cases \(e-value [\d.,]+ ≥ 20\.0/);
+    });
   });
 
   it('sequential.undecided: fail fails a setting that ran out of cases undecided', async () => {
-    writeProject(dir, 0.85);
-    writeFileSync(path.join(dir, 'evalconfig.yaml'), stringify({ provider: 'simulator', concurrency: 8, simulator: { seed: 3, scenarios: 'scenarios', latencyScale: 0 }, sequential: { undecided: 'fail' } }));
-    const io = memoryIo({ cwd: dir });
-    expect(await runCli(['run', '--until-decided', '--max-cases', '12', '--out', 'undecided', '--reporter', 'json'], io)).toBe(1);
-    const summary = readSummary(path.join(dir, 'undecided'));
-    expect(summary.sequential!.maxCases).toBe(12);
-    expect(summary.sequential!.groups[1]!).toMatchObject({ verdict: 'undecided', plannedCases: 12, observedCases: 12, savedSamples: 0 });
-    expect(summary.gate.reasons.map((r) => r.code)).toEqual(['UNDECIDED']);
-    writeProject(dir);
-    writeFileSync(path.join(dir, 'evalconfig.yaml'), stringify({ provider: 'simulator', concurrency: 8, simulator: { seed: 3, scenarios: 'scenarios', latencyScale: 0 } }));
+    await withProject(dir, [0.85, {}, { sequential: { undecided: 'fail' } }], async () => {
+      const io = memoryIo({ cwd: dir });
+      expect(await runCli(['run', '--until-decided', '--max-cases', '12', '--out', 'undecided', '--reporter', 'json'], io)).toBe(1);
+      const summary = readSummary(path.join(dir, 'undecided'));
+      expect(summary.sequential!.maxCases).toBe(12);
+      expect(summary.sequential!.groups[1]!).toMatchObject({ verdict: 'undecided', plannedCases: 12, observedCases: 12, savedSamples: 0 });
+      expect(summary.gate.reasons.map((r) => r.code)).toEqual(['UNDECIDED']);
+    });
   });
 
   it('against a baseline: a drop is decided regressed, an unchanged rerun is not failed', async () => {
@@ -113,17 +121,17 @@ describe('run --until-decided', () => {
     expect(same.sequential!.groups[1]!.regressionTest).not.toBeNull();
     expect(same.baseline!.groups[1]!.test).toBe('anytime-betting');
 
-    writeProject(dir, 0.75, { threshold: 0.5 });
-    const io = memoryIo({ cwd: dir });
-    expect(await runCli(['run', '--until-decided', '--seed', '5', '--out', 'worse', '--baseline', 'reports/baseline', '--reporter', 'json'], io)).toBe(1);
-    const worse = readSummary(path.join(dir, 'worse'));
-    const medium = worse.sequential!.groups[1]!;
-    expect(medium.regressionTest!.decision).toBe('regressed');
-    expect(medium.verdict).toBe('fails');
-    expect(medium.stoppedAtCase).toBeLessThan(120);
-    expect(worse.gate.reasons.map((r) => r.code)).toContain('REGRESSION');
-    expect(worse.baseline!.groups[1]!.pDropAdjusted).toBeLessThanOrEqual(0.05);
-    writeProject(dir);
+    await withProject(dir, [0.75, { threshold: 0.5 }], async () => {
+      const io = memoryIo({ cwd: dir });
+      expect(await runCli(['run', '--until-decided', '--seed', '5', '--out', 'worse', '--baseline', 'reports/baseline', '--reporter', 'json'], io)).toBe(1);
+      const worse = readSummary(path.join(dir, 'worse'));
+      const medium = worse.sequential!.groups[1]!;
+      expect(medium.regressionTest!.decision).toBe('regressed');
+      expect(medium.verdict).toBe('fails');
+      expect(medium.stoppedAtCase).toBeLessThan(120);
+      expect(worse.gate.reasons.map((r) => r.code)).toContain('REGRESSION');
+      expect(worse.baseline!.groups[1]!.pDropAdjusted).toBeLessThanOrEqual(0.05);
+    });
   });
 
   it('each shard decides for its own cases, at alpha ÷ shards, and merge combines their decisions', async () => {
