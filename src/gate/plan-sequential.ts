@@ -15,6 +15,11 @@ export interface SequentialTrial {
 export interface SequentialPlanInput {
   /** This invocation's trials, in case order (plan/order-cases.ts). */
   trials: readonly SequentialTrial[];
+  /**
+   * The whole plan: every suite, sequential or not, every shard. The gate judges them all in one
+   * family, so the families' sizes are counted over it. Default: `trials`.
+   */
+  plan?: readonly SequentialTrial[];
   /** Does the suite sample until decided (`--until-decided`, its `untilDecided`, the config's `sequential.untilDecided`)? */
   isSequential: (suite: string) => boolean;
   isGated: (setting: Setting) => boolean;
@@ -31,11 +36,12 @@ export interface SequentialPlanInput {
  * (its family's size ÷ alpha) and, against a baseline, each shared case's rate before and the drop
  * below which `not-regressed` is decided.
  *
- * Families: the threshold tests of the gated settings share alpha (Bonferroni), as do those of the
- * settings not gated. A regression test shares alpha with a bound on the gate's whole baseline family
- * for its kind of setting: a pass-rate test per setting, a cost and a latency test each when switched
- * on, and a test per case with `caseRegressions: fail`. So a regression decided here has an
- * anytime-valid p-value under alpha ÷ (family size), which the gate's Holm correction always keeps.
+ * Families, counted over the whole plan (every suite and shard, whatever this invocation runs): the
+ * threshold tests of the gated sequential settings share alpha (Bonferroni), as do those of the
+ * settings not gated. A regression test shares alpha with a bound on the gate's whole baseline family:
+ * for every gated setting of the plan, sequential or not, a pass-rate test, a cost and a latency test
+ * each when switched on, and with `caseRegressions: fail` a test per case. So a regression decided here
+ * has an anytime-valid p-value under alpha ÷ (family size), which the gate's Holm correction always keeps.
  *
  * `futilityDrop` is the drop the fixed plan could detect with 80% power at that same level
  * (results/sample-size.ts), and never less than gate.minDrop: stopping when the drop is shown to be
@@ -59,11 +65,11 @@ export function planSequential(input: SequentialPlanInput): SequentialSettingPla
   }
   const entries = [...settings.values()].map((e) => ({ ...e, gated: input.isGated(e.setting), before: (baseline.get(settingKey(e.setting)) ?? []).filter((c) => completedOf(c) > 0 && e.cases.has(c.case)) }));
   const perSetting = 1 + (input.policy.maxCostIncrease !== null ? 1 : 0) + (input.policy.maxLatencyIncrease !== null ? 1 : 0);
+  const counts = familyCounts(input.plan ?? input.trials, input);
   const levels = (gated: boolean) => {
-    const members = entries.filter((e) => e.gated === gated);
-    const compared = members.filter((e) => e.before.length > 0);
-    const cases = input.policy.caseRegressions === 'fail' && gated ? compared.reduce((s, e) => s + e.before.length, 0) : 0;
-    return { threshold: Math.max(1, members.length) / input.alpha, regression: Math.max(1, compared.length * perSetting + cases) / input.alpha };
+    const members = gated ? counts.gated : counts.ungated;
+    const cases = input.policy.caseRegressions === 'fail' && gated ? members.cases : 0;
+    return { threshold: Math.max(1, members.sequentialSettings) / input.alpha, regression: Math.max(1, members.settings * perSetting + cases) / input.alpha };
   };
   const familyLevels = { gated: levels(true), ungated: levels(false) };
   return entries.map((e): SequentialSettingPlan => {
@@ -83,4 +89,21 @@ export function planSequential(input: SequentialPlanInput): SequentialSettingPla
       futilityDrop: Math.max(input.policy.minDrop, detectable),
     };
   });
+}
+
+/** Per kind of setting (gated or not) over the whole plan: settings, those sampled until decided, and cases at them. */
+function familyCounts(plan: readonly SequentialTrial[], input: Pick<SequentialPlanInput, 'isSequential' | 'isGated'>) {
+  const seen = new Map<string, { gated: boolean; sequential: boolean; cases: Set<string> }>();
+  for (const trial of plan) {
+    const setting = settingOf({ ...trial.setting, suite: trial.suite });
+    const key = settingKey(setting);
+    let entry = seen.get(key);
+    if (!entry) seen.set(key, (entry = { gated: input.isGated(setting), sequential: input.isSequential(trial.suite), cases: new Set() }));
+    entry.cases.add(trial.caseId);
+  }
+  const count = (gated: boolean) => {
+    const members = [...seen.values()].filter((e) => e.gated === gated);
+    return { settings: members.length, sequentialSettings: members.filter((e) => e.sequential).length, cases: members.reduce((n, e) => n + e.cases.size, 0) };
+  };
+  return { gated: count(true), ungated: count(false) };
 }

@@ -134,6 +134,34 @@ describe('run --until-decided', () => {
     });
   });
 
+  it('beside a suite with a fixed plan: the regression test is held to the whole family, and what it decides fails the gate', async () => {
+    // A second gated suite, on the fixed plan: the gate's family holds its tests too.
+    const other = (accuracyNote: string) =>
+      writeFileSync(path.join(dir, 'evals', 'other.yaml'), stringify({
+        suite: 'other', settings: { systemPrompt: 'Answer the question.' }, sweep: { thinkingLevel: ['medium'], numberResults: [2] }, threshold: 0.5,
+        messages: [{ role: 'user', content: `Question {{n}}? ${accuracyNote}` }], assert: [{ type: 'contains', value: 'right' }],
+        cases: Array.from({ length: 20 }, (_, i) => ({ id: `o${i}`, vars: { n: i } })),
+      }));
+    try {
+      other('');
+      expect(await runCli(['run', '--no-until-decided', '--out', 'mixed-base', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+      await withProject(dir, [0.75, { threshold: 0.5, untilDecided: true }], async () => {
+        const io = memoryIo({ cwd: dir });
+        expect(await runCli(['run', '--seed', '5', '--out', 'mixed', '--baseline', 'mixed-base', '--reporter', 'json'], io)).toBe(1);
+        const summary = readSummary(path.join(dir, 'mixed'));
+        // Only the facts suite samples until decided; its regression test counts both gated settings' pass-rate and cost tests.
+        expect(summary.sequential!.groups.map((g) => g.suite)).toEqual(['facts', 'facts']);
+        const medium = summary.sequential!.groups[1]!;
+        expect(medium.regressionTest!.level).toBeCloseTo(4 / 0.05, 10);
+        expect(summary.baseline!.family.size).toBeLessThanOrEqual(4);
+        expect(medium.regressionTest!.decision).toBe('regressed');
+        expect(summary.gate.reasons.some((r) => r.code === 'REGRESSION' && r.suite === 'facts')).toBe(true);
+      });
+    } finally {
+      rmSync(path.join(dir, 'evals', 'other.yaml'), { force: true });
+    }
+  });
+
   it('each shard decides for its own cases, at alpha ÷ shards, and merge combines their decisions', async () => {
     for (const shard of ['1/2', '2/2']) {
       expect(await runCli(['run', '--until-decided', '--order-seed', '8', '--shard', shard, '--out', `shard${shard[0]}`, '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);

@@ -144,6 +144,8 @@ function sequentialMonitor(request: RunRequest): SequentialMonitor | undefined {
   const alpha = config.gate.alpha / (request.shard?.count ?? 1);
   const plans = planSequential({
     trials: request.trials,
+    // The gate judges the whole plan in one family: every suite, sequential or not, and every shard.
+    plan: request.plan,
     isSequential: (suite) => sequential.suites.has(suite),
     isGated: (setting) => isGatedSetting(suites.get(setting.suite)?.gateOn ?? null, setting),
     threshold: (suite) => suites.get(suite)?.threshold ?? config.threshold,
