@@ -128,8 +128,11 @@ export function evaluateGate(input: GateInput): GateResult {
 
 /**
  * A sequential setting's threshold: decided below fails (BELOW_THRESHOLD, with the test that decided
- * it); decided above passes; undecided after its last case follows `sequential.undecided`: judged by
- * its pass rate as a fixed plan would be, passed with a notice, or failed (UNDECIDED).
+ * it); decided above passes. Undecided after its last case, it follows `sequential.undecided`: judged
+ * by its pass rate as a fixed plan would be, passed with a notice, or failed (UNDECIDED). Undecided
+ * before its last case, it stopped for another reason: a regression decided (that reason fails it), or
+ * the run stopped (interrupted, the budget, the API): a notice, never a verdict on a sample chosen by
+ * when it stopped.
  */
 function judgeSequentialThreshold(group: GroupSummary, decided: SequentialGroup, policy: SequentialSummary['undecided']): { fails: boolean; reason: Omit<GateReason, 'suite'> } | null {
   const label = `${group.suite} · ${settingLabel(group)}`;
@@ -144,6 +147,10 @@ function judgeSequentialThreshold(group: GroupSummary, decided: SequentialGroup,
     };
   }
   if (test.decision === 'above') return null;
+  if (decided.observedCases < decided.plannedCases) {
+    if (decided.verdict === 'fails') return null;
+    return { fails: false, reason: { code: 'UNDECIDED', message: `${label}: undecided against the threshold ${threshold} after ${decided.observedCases} of ${decided.plannedCases} cases: the run stopped before it decided (${rate})` } };
+  }
   const undecided = `${label}: still undecided against the threshold ${threshold} after all ${decided.observedCases} cases (${rate})`;
   if (policy === 'fail') return { fails: true, reason: { code: 'UNDECIDED', message: `${undecided}; sequential.undecided is fail` } };
   if (policy === 'pass') return { fails: false, reason: { code: 'UNDECIDED', message: `${undecided}; sequential.undecided is pass, so it passes` } };

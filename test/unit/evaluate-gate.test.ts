@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateGate, type GateInput } from '../../src/gate/evaluate-gate.js';
-import { makeCounters, makeGroup } from '../support/builders.js';
+import { makeCounters, makeGroup, makeSequentialGroup, makeSequentialSummary } from '../support/builders.js';
 
 function gate(overrides: Partial<GateInput> = {}) {
   return evaluateGate({ groups: [makeGroup()], totals: makeCounters(), maxErrorRate: 0.5, interrupted: false, ...overrides });
@@ -130,5 +130,38 @@ describe('evaluateGate', () => {
   it('says so when none of a suite\'s gated settings ran, and still passes', () => {
     const groups = [makeGroup({ suite: 'a', thinkingLevel: 'low', gated: false, passRate: 0.1 }), makeGroup({ suite: 'b', thinkingLevel: 'low' })];
     expect(gate({ groups })).toMatchObject({ passed: true, reasons: [], notices: [{ code: 'NOTHING_GATED', suite: 'a', message: 'a: none of its gated settings (gateOn) ran, so nothing in it was gated' }] });
+  });
+});
+
+describe('evaluateGate with a sequential run', () => {
+  // The invoices setting above: 7/12 passing (58%) against a threshold of 90%.
+  const setting = { suite: 'invoices', model: 'openai-gpt-5-5', thinkingLevel: 'low' as const, numberResults: 4, threshold: 0.9 };
+  const undecidedTest = { decision: null, decidedAtCase: null, level: 20, eValues: { above: 1, below: 3 }, pValues: { above: 1, below: 1 / 3 } };
+  const sequentialGate = (group: Parameters<typeof makeSequentialGroup>[0], undecided: 'estimate' | 'pass' | 'fail' = 'estimate') =>
+    gate({ groups: [belowThreshold], sequential: makeSequentialSummary([makeSequentialGroup({ ...setting, ...group })], { undecided }) });
+
+  it('fails a setting decided below, naming the test, and passes one decided above whatever its point estimate', () => {
+    const below = sequentialGate({ verdict: 'fails', observedCases: 9, stoppedAtCase: 9, thresholdTest: { decision: 'below', decidedAtCase: 9, level: 20, eValues: { above: 1, below: 25 }, pValues: { above: 1, below: 0.04 } } });
+    expect(below.reasons[0]!.message).toContain('decided after 9 of 150 cases (e-value 25.0 ≥ 20.0');
+    expect(sequentialGate({}).reasons).toEqual([]);
+  });
+
+  it('judges a setting undecided after its last case by sequential.undecided', () => {
+    const ranOut = { verdict: 'undecided' as const, observedCases: 150, stoppedAtCase: null, thresholdTest: undecidedTest };
+    expect(sequentialGate(ranOut).reasons.map((r) => r.code)).toEqual(['BELOW_THRESHOLD']);
+    expect(sequentialGate(ranOut, 'fail').reasons.map((r) => r.code)).toEqual(['UNDECIDED']);
+    const passed = sequentialGate(ranOut, 'pass');
+    expect([passed.exitCode, passed.notices!.map((n) => n.code)]).toEqual([0, ['UNDECIDED']]);
+    expect(passed.notices![0]!.message).toContain('after all 150 cases');
+  });
+
+  it('never applies it to a setting that stopped before its last case: on a regression, or when the run stopped', () => {
+    // Stopped on a regression: the regression is its reason (from the comparison), not its threshold.
+    const regressed = sequentialGate({ verdict: 'fails', observedCases: 48, stoppedAtCase: 48, thresholdTest: undecidedTest });
+    expect([...regressed.reasons, ...regressed.notices!]).toEqual([]);
+    // The run stopped (interrupted, the budget): a notice saying so, no verdict on the cases it happened to have.
+    const cut = sequentialGate({ verdict: 'undecided', observedCases: 18, stoppedAtCase: null, thresholdTest: undecidedTest }, 'fail');
+    expect(cut.reasons).toEqual([]);
+    expect(cut.notices![0]!.message).toContain('after 18 of 150 cases: the run stopped before it decided');
   });
 });
