@@ -27,3 +27,18 @@ export function selectShard(trials: readonly Trial[], shard: Shard): Trial[] {
   const sorted = [...trials].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return sorted.filter((_, i) => i % shard.count === shard.index - 1);
 }
+
+/**
+ * The trials of one shard, dealt by whole case: every trial of a case (each setting, each repeat) in
+ * the same shard, cases dealt in turn in the order of `trials`. A run that samples until decided
+ * shards this way, so that each shard weighs whole cases in its own order.
+ */
+export function selectShardByCase(trials: readonly Trial[], shard: Shard): Trial[] {
+  const caseIndex = new Map<string, number>();
+  return trials.filter((t) => {
+    const key = `${t.suite}\u0000${t.caseId}`;
+    let index = caseIndex.get(key);
+    if (index === undefined) caseIndex.set(key, (index = caseIndex.size));
+    return index % shard.count === shard.index - 1;
+  });
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orderTrialsByCase } from '../../src/plan/order-cases.js';
+import { selectShardByCase } from '../../src/plan/select-shard.js';
 import { makeCase, makeTrial } from '../support/builders.js';
 
 const trials = ['a', 'b'].flatMap((suite) =>
@@ -42,5 +43,26 @@ describe('orderTrialsByCase', () => {
     expect(kept).toHaveLength(16);
     expect(cases).toEqual(caseOrder(orderTrialsByCase(trials, 3, null)).filter((c) => cases.includes(c)));
     expect(cases.filter((c) => c.startsWith('a/'))).toEqual(caseOrder(orderTrialsByCase(trials, 3, null)).filter((c) => c.startsWith('a/')).slice(0, 4));
+  });
+});
+
+describe('selectShardByCase', () => {
+  it('deals whole cases, every repeat and setting of a case in one shard, and every trial in exactly one shard', () => {
+    const repeated = trials.flatMap((t) => [t, { ...t, id: `${t.id}-r1`, repeat: 1 }]);
+    const ordered = orderTrialsByCase(repeated, 4, null);
+    const shards = [1, 2, 3].map((index) => selectShardByCase(ordered, { index, count: 3 }));
+    expect(shards.flat()).toHaveLength(repeated.length);
+    expect(new Set(shards.flat().map((t) => t.id)).size).toBe(repeated.length);
+    const owner = new Map<string, number>();
+    shards.forEach((shard, i) => shard.forEach((t) => {
+      const key = `${t.suite}/${t.caseId}`;
+      expect(owner.get(key) ?? i).toBe(i);
+      owner.set(key, i);
+    }));
+    // Cases dealt in turn: shard sizes differ by at most one case.
+    const sizes = shards.map((s) => new Set(s.map((t) => `${t.suite}/${t.caseId}`)).size);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    // Each shard keeps the drawn order.
+    expect(caseOrder(shards[0]!)).toEqual(caseOrder(ordered).filter((c) => caseOrder(shards[0]!).includes(c)));
   });
 });

@@ -6,7 +6,7 @@ import type { Project } from '../../config/load-project.js';
 import { MAX_CONCURRENCY, type ProviderName } from '../../config/config-schema.js';
 import { parseTraffic, type Traffic } from '../../cost/traffic.js';
 import { EvalgateError } from '../../core/evalgate-error.js';
-import { parseShard, selectShard, type Shard } from '../../plan/select-shard.js';
+import { parseShard, selectShard, selectShardByCase, type Shard } from '../../plan/select-shard.js';
 import { orderTrialsByCase } from '../../plan/order-cases.js';
 import type { UndecidedPolicy } from '../../results/sequential-summary.js';
 import type { Trial } from '../../plan/trial.js';
@@ -105,7 +105,8 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
   const plan = ordered ? orderTrialsByCase(planned, orderSeed, maxCases) : planned;
   const fingerprint = planFingerprint(plan);
   const shard: Shard | undefined = invocation ? (invocation.shard ?? undefined) : args.shard !== undefined ? parseShard(args.shard) : undefined;
-  const trials = shard ? selectShard(plan, shard) : plan;
+  // Sampling until decided weighs whole cases, so its shards are dealt by case (in the drawn order).
+  const trials = shard ? (ordered ? selectShardByCase(plan, shard) : selectShard(plan, shard)) : plan;
   if (previous && previous.plan.fingerprint !== fingerprint) {
     throw new EvalgateError('USAGE', `cannot resume ${args.resume}: its suites or config changed since it started, so its answers would mix two versions of the prompts`, {
       hint: 'start a new run; to keep the old answers, restore the suites as they were',
@@ -124,8 +125,6 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new EvalgateError('USAGE', `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(args.concurrency)}`);
   }
-  // Each shard keeps its own sampling: it decides for its own cases, each at alpha ÷ shards (gate/plan-sequential.ts).
-  const trialsInOrder = shard && ordered ? orderTrialsByCase(trials, orderSeed, null) : trials;
 
   const runId = previous?.runId ?? newRunId(new Date());
   const outRoot = path.resolve(config.rootDir, config.outDir);
@@ -137,7 +136,7 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
     project,
     config,
     plan,
-    trials: trialsInOrder,
+    trials,
     fingerprint,
     verdict,
     runId,
