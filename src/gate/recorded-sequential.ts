@@ -9,8 +9,8 @@ import type { SequentialRecord } from './sequential-monitor.js';
  * decided for its own cases at alpha ÷ shards, so the whole run may combine them by Bonferroni:
  * - a setting fails (below its threshold, or regressed) when any shard decided so; it passes a
  *   question only when every shard that ran it decided in its favour; otherwise it is undecided;
- * - each direction's p-value is shards × the smallest shard's (at most 1), each e-value the mean of
- *   the shards' (an average of e-values is one), held to the level a single run would use.
+ * - a decision against it rests on the strongest shard's evidence, one in its favour on the weakest's
+ *   (combineQuestion), held to the level a single run would use.
  * Counts (cases, samples saved) add up; the cost saved is priced again at the merged run's cost per sample.
  */
 export function recordedSequential(summaries: readonly SequentialSummary[]): SequentialRecord {
@@ -84,18 +84,31 @@ function combineGroups(groups: readonly SequentialGroup[], shards: number): Sequ
   };
 }
 
-/** `failing`: the decision any one shard may take for all; the other needs every shard. */
+/**
+ * `failing`: the decision any one shard may take for all, so its evidence is the strongest shard's:
+ * p = shards × the smallest p, e = the largest e ÷ shards (the largest of k e-values is at most their
+ * sum, so this is an e-value too). The other decision needs every shard: its evidence is the weakest
+ * shard's, p = shards × the largest p, e = the smallest e ÷ shards. Either way the e-value is held to
+ * the level a single run would use (a shard's ÷ shards), so it reaches it exactly when the shards decided.
+ */
 function combineQuestion<D extends string>(questions: readonly SequentialQuestion<D>[], failing: D, shards: number, missing: boolean): SequentialQuestion<D> {
   const [first] = questions as [SequentialQuestion<D>, ...SequentialQuestion<D>[]];
   const directions = Object.keys(first.pValues) as D[];
   const other = directions.find((d) => d !== failing)!;
   const decision: D | null = questions.some((q) => q.decision === failing) ? failing : !missing && questions.every((q) => q.decision === other) ? other : null;
   const decided = questions.filter((q) => q.decidedAtCase !== null);
+  // JSON writes an infinite e-value as null.
+  const e = (q: SequentialQuestion<D>, d: D) => q.eValues[d] ?? Number.POSITIVE_INFINITY;
+  const strongest = (d: D) => d === failing || !missing;
   return {
     decision,
     decidedAtCase: decision === null ? null : decided.reduce((s, q) => s + q.decidedAtCase!, 0),
     level: first.level / shards,
-    eValues: Object.fromEntries(directions.map((d) => [d, questions.reduce((s, q) => s + (q.eValues[d] ?? Number.POSITIVE_INFINITY), 0) / shards])) as Record<D, number>,
-    pValues: Object.fromEntries(directions.map((d) => [d, Math.min(1, shards * Math.min(...questions.map((q) => q.pValues[d])))])) as Record<D, number>,
+    eValues: Object.fromEntries(
+      directions.map((d) => [d, d === failing ? Math.max(...questions.map((q) => e(q, d))) / shards : strongest(d) ? Math.min(...questions.map((q) => e(q, d))) / shards : 0]),
+    ) as Record<D, number>,
+    pValues: Object.fromEntries(
+      directions.map((d) => [d, Math.min(1, shards * (d === failing ? Math.min(...questions.map((q) => q.pValues[d])) : strongest(d) ? Math.max(...questions.map((q) => q.pValues[d])) : 1))]),
+    ) as Record<D, number>,
   };
 }

@@ -24,7 +24,8 @@ describe('recordedSequential: the decisions of shards, combined by Bonferroni', 
     expect(g).toMatchObject({ verdict: 'passes', plannedCases: 100, stoppedAtCase: 45, savedSamples: 96 });
     expect(g!.savedCostUsd).toBeCloseTo(0.96, 10);
     expect(g!.thresholdTest).toMatchObject({ decision: 'above', level: 20, pValues: { above: 0.04, below: 1 } });
-    expect(g!.thresholdTest.eValues.above).toBeCloseTo(50, 10);
+    // The weakest shard's e (50) ÷ 2 shards, against the single-run level 20: reached, as both shards decided.
+    expect(g!.thresholdTest.eValues.above).toBeCloseTo(25, 10);
     expect(merged.totals).toEqual({ plannedSamples: 200, sentSamples: 104, savedSamples: 96, savedCostUsd: expect.closeTo(0.96, 10) });
   });
 
