@@ -27,6 +27,11 @@ export const RunInvocationSchema = z.strictObject({
   maxCases: z.int().min(1).nullable().optional(),
   /** The seed of the case order, drawn or given: a resumed run takes its cases in the same order. */
   orderSeed: z.int().nullable().optional(),
+  /**
+   * The baseline a run that samples until decided stopped against: its resume must ask the same
+   * questions of the same baseline. Null or absent otherwise.
+   */
+  baseline: z.strictObject({ path: z.string(), runId: z.string() }).nullable().optional(),
 });
 export type RunInvocation = z.infer<typeof RunInvocationSchema>;
 

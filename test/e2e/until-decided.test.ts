@@ -121,6 +121,18 @@ describe('run --until-decided', () => {
     expect(same.sequential!.groups[1]!.regressionTest).not.toBeNull();
     expect(same.baseline!.groups[1]!.test).toBe('anytime-betting');
 
+    // Cut short and resumed without --baseline: it keeps asking the baseline it started with.
+    const lines = resultLines(path.join(dir, 'same'));
+    writeFileSync(path.join(dir, 'same', 'results.jsonl'), `${lines.slice(0, 40).join('\n')}\n`);
+    const other = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--resume', 'same', '--baseline', 'seq-again'], other)).toBe(2);
+    expect(other.err()).toContain('samples until decided against baseline');
+    expect(await runCli(['run', '--resume', 'same', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const resumed = readSummary(path.join(dir, 'same'));
+    expect(resumed.baseline!.baselineRunId).toBe(readSummary(path.join(dir, 'base')).runId);
+    expect(resumed.sequential!.baselineRunId).toBe(resumed.baseline!.baselineRunId);
+    expect(resumed.sequential!.groups[1]!.regressionTest).not.toBeNull();
+
     await withProject(dir, [0.75, { threshold: 0.5 }], async () => {
       const io = memoryIo({ cwd: dir });
       expect(await runCli(['run', '--until-decided', '--seed', '5', '--out', 'worse', '--baseline', 'reports/baseline', '--reporter', 'json'], io)).toBe(1);

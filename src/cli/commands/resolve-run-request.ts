@@ -78,7 +78,6 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
     throw new EvalgateError('USAGE', `--max-cases must be a whole number of at least 1, got ${String(args.maxCases)}`);
   }
   if (args.maxCost !== undefined && !(args.maxCost > 0)) throw new EvalgateError('USAGE', `--max-cost must be a positive number of USD, got ${String(args.maxCost)}`);
-  const baseline = args.baseline !== undefined ? readBaseline(args.baseline, io.cwd) : undefined;
 
   // A resumed run asks again exactly what it first asked: the same suites, config, filters and levels.
   const invocation = previous?.invocation;
@@ -104,6 +103,7 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
   // Sequential sampling takes cases in a seeded random order; --max-cases keeps the first drawn.
   const plan = ordered ? orderTrialsByCase(planned, orderSeed, maxCases) : planned;
   const fingerprint = planFingerprint(plan);
+  const baseline = resolveBaseline(args, io, previous, sequentialSuites.size > 0);
   const shard: Shard | undefined = invocation ? (invocation.shard ?? undefined) : args.shard !== undefined ? parseShard(args.shard) : undefined;
   // Sampling until decided weighs whole cases, so its shards are dealt by case (in the drawn order).
   const trials = shard ? (ordered ? selectShardByCase(plan, shard) : selectShard(plan, shard)) : plan;
@@ -159,6 +159,7 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
       untilDecided: args.untilDecided ?? null,
       maxCases: args.maxCases ?? null,
       orderSeed: ordered ? orderSeed : null,
+      baseline: sequentialSuites.size > 0 && baseline && args.baseline !== undefined ? { path: path.resolve(io.cwd, args.baseline), runId: baseline.runId } : null,
     },
     providerName,
     seed: invocation ? (invocation.seed ?? undefined) : args.seed,
@@ -170,6 +171,29 @@ export async function resolveRunRequest(args: RunArgs, io: CliIo): Promise<RunRe
     sequential: ordered ? { orderSeed, maxCases, suites: sequentialSuites, undecided: config.sequential.undecided } : undefined,
     shard,
   };
+}
+
+/**
+ * `--baseline`. A run that samples until decided stops against its baseline, so its resume must keep
+ * it: without the flag it reads the one run.json recorded, and refuses another, or one newly given.
+ */
+function resolveBaseline(args: RunArgs, io: CliIo, previous: RunManifest | undefined, sequential: boolean): RunSummary | undefined {
+  const given = args.baseline !== undefined ? readBaseline(args.baseline, io.cwd) : undefined;
+  if (!previous || !sequential) return given;
+  const recorded = previous.invocation.baseline ?? null;
+  if (recorded === null) {
+    if (!given) return undefined;
+    throw new EvalgateError('USAGE', `cannot resume ${args.resume} with --baseline: it samples until decided and started without one, so a baseline now would change when its settings stop`, {
+      hint: 'resume without --baseline, then compare the finished run with evalgate compare',
+    });
+  }
+  const baseline = given ?? readBaseline(recorded.path, io.cwd);
+  if (baseline.runId !== recorded.runId) {
+    throw new EvalgateError('USAGE', `cannot resume ${args.resume}: it samples until decided against baseline ${recorded.runId}, and ${given ? `--baseline ${args.baseline}` : recorded.path} is run ${baseline.runId}`, {
+      hint: `resume with --baseline pointing at run ${recorded.runId} (it was ${recorded.path}), or start a new run`,
+    });
+  }
+  return baseline;
 }
 
 /** What defines the plan comes from run.json on resume; giving it again would be ambiguous. */
