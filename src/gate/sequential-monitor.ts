@@ -207,7 +207,9 @@ export class SequentialMonitor implements SequentialRecord {
     if (!q || q.decision !== null || before === undefined) return;
     const difference = rate - before;
     q.tests.regressed.observe(difference);
-    q.tests['not-regressed'].observe(difference);
+    // When even the full plan could see no drop (futilityDrop 1: too few cases), "smaller than that" says
+    // nothing: that question is not asked, and the setting can pass only by running out of cases.
+    if ((state.plan.futilityDrop ?? 1) < 1) q.tests['not-regressed'].observe(difference);
     q.dropSum -= difference;
     q.paired++;
     // A significant drop decides only once it is a drop that matters (gate.minDrop), as in the fixed gate.

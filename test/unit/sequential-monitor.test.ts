@@ -70,6 +70,16 @@ describe('SequentialMonitor', () => {
     expect(g.stoppedAtCase).toBe(Math.max(thresholdAt, g.regressionTest!.decidedAtCase!));
   });
 
+  it('asks no "not regressed" question when the full plan could see no drop at all (futilityDrop 1)', () => {
+    const rates = new Map(Array.from({ length: 8 }, (_, i) => [`c${i}`, 1]));
+    const monitor = new SequentialMonitor([plan(8, { baselineRates: rates, futilityDrop: 1 })], OPTIONS);
+    for (let i = 0; i < 8; i++) monitor.add(trialOf(i, 2));
+    const g = monitor.summarize([]).groups[0]!;
+    expect(g.regressionTest!.decision).toBeNull();
+    expect(g.regressionTest!.eValues['not-regressed']).toBe(1);
+    expect(g.verdict).toBe('undecided');
+  });
+
   it('a significant drop decides regressed only from gate.minDrop on', () => {
     const rates = new Map(Array.from({ length: 400 }, (_, i) => [`c${i}`, 1]));
     const big = new SequentialMonitor([plan(400, { baselineRates: rates, futilityDrop: 0.1, threshold: 0 })], { ...OPTIONS, minDrop: 0.02 });
