@@ -18,16 +18,20 @@ interface SummaryShape {
   runId?: unknown;
   groups?: (Setting & { passed: number; failed: number; passRate: number | null })[];
   cases?: (Setting & { passed: number; failed: number })[];
+  sequential?: { groups?: (Setting & { savedSamples: number })[] };
 }
 
 /**
  * Reads the summary.json of each run folder, newest first (as readUsageHistory lists them), and keeps
  * for each setting (suite × model × level × numberResults) the pass rates of the first that has a
- * completed sample of it. A folder without a readable summary.json of schema version 1 (a run killed
+ * completed sample of it. A setting that a run sampling until decided stopped early is taken only when
+ * no run has it whole: its cases were cut where they happened to look decided, which biases its rate
+ * toward that decision. A folder without a readable summary.json of schema version 1 (a run killed
  * before it wrote one) is passed over.
  */
 export function readPassRateHistory(runDirs: readonly string[]): PassRateHistory {
   const history = new Map<string, SettingPassRates>();
+  const stoppedEarly = new Map<string, SettingPassRates>();
   for (const dir of runDirs) {
     const summary = readSummary(path.join(dir, 'summary.json'));
     if (!summary) continue;
@@ -36,12 +40,15 @@ export function readPassRateHistory(runDirs: readonly string[]): PassRateHistory
       const completed = c.passed + c.failed;
       if (completed > 0) cases.set(settingKey(c), [...(cases.get(settingKey(c)) ?? []), { passed: c.passed, completed }]);
     }
+    const stopped = new Set((summary.sequential?.groups ?? []).filter((g) => g.savedSamples > 0).map(settingKey));
     for (const g of summary.groups ?? []) {
       const key = settingKey(g);
-      if (history.has(key) || g.passRate === null || g.passed + g.failed === 0) continue;
-      history.set(key, { runId: String(summary.runId), passRate: g.passRate, cases: cases.get(key) ?? [] });
+      const into = stopped.has(key) ? stoppedEarly : history;
+      if (into.has(key) || g.passRate === null || g.passed + g.failed === 0) continue;
+      into.set(key, { runId: String(summary.runId), passRate: g.passRate, cases: cases.get(key) ?? [] });
     }
   }
+  for (const [key, rates] of stoppedEarly) if (!history.has(key)) history.set(key, rates);
   return history;
 }
 

@@ -133,4 +133,13 @@ describe('readPassRateHistory', () => {
     expect(history.get(settingKey(low))).toEqual({ runId: 'old', passRate: 0.25, cases: [] });
     expect(history.size).toBe(2);
   });
+
+  it('prefers a run that took every case over a newer one that stopped the setting early, and takes that one when there is no other', () => {
+    const stopped = { schemaVersion: 1, runId: 'seq', groups: [group(high, 9, 1), group(low, 1, 5)], cases: [], sequential: { groups: [{ ...high, savedSamples: 40 }, { ...low, savedSamples: 30 }] } };
+    const newest = run('seq', stopped);
+    const whole = run('whole', { schemaVersion: 1, runId: 'whole', groups: [group(high, 6, 4)], cases: [] });
+    const history = readPassRateHistory([newest, whole]);
+    expect(history.get(settingKey(high))!.runId).toBe('whole');
+    expect(history.get(settingKey(low))!.runId).toBe('seq');
+  });
 });
