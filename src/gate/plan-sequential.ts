@@ -2,6 +2,7 @@ import { settingKey, settingOf, type Setting } from '../core/setting.js';
 import type { CaseSummary } from '../results/group-summary.js';
 import { minDetectableDrop } from '../results/sample-size.js';
 import { completedOf, powerInputs } from '../results/setting-change-tests.js';
+import { BettingTest } from '../stats/betting-test.js';
 import { STATED_POWER, type RegressionPolicy } from './regression-policy.js';
 import type { SequentialSettingPlan } from './sequential-monitor.js';
 
@@ -106,4 +107,20 @@ function familyCounts(plan: readonly SequentialTrial[], input: Pick<SequentialPl
     return { settings: members.length, sequentialSettings: members.filter((e) => e.sequential).length, cases: members.reduce((n, e) => n + e.cases.size, 0) };
   };
   return { gated: count(true), ungated: count(false) };
+}
+
+/**
+ * The fewest cases a setting needs to decide each way, in the best case (every case passing every
+ * sample, or failing every one): a suite with fewer can only run out of cases. Null: not within `cap`.
+ */
+export function fewestCasesToDecide(threshold: number, level: number, cap = 10_000): { above: number | null; below: number | null } {
+  const fewest = (direction: 'above' | 'below', observation: number) => {
+    const test = new BettingTest(threshold, direction, [0, 1]);
+    for (let n = 1; n <= cap; n++) {
+      test.observe(observation);
+      if (test.reached(level)) return n;
+    }
+    return null;
+  };
+  return { above: fewest('above', 1), below: fewest('below', 0) };
 }

@@ -93,7 +93,8 @@ export class SequentialMonitor implements SequentialRecord {
   private readonly settings = new Map<string, SettingState>();
 
   constructor(
-    plans: readonly SequentialSettingPlan[],
+    /** What it watches, as planned (planSequential). */
+    readonly plans: readonly SequentialSettingPlan[],
     private readonly options: SequentialOptions,
   ) {
     for (const plan of plans) {

@@ -105,6 +105,8 @@ describe('run --until-decided', () => {
       expect(summary.sequential!.maxCases).toBe(12);
       expect(summary.sequential!.groups[1]!).toMatchObject({ verdict: 'undecided', plannedCases: 12, observedCases: 12, savedSamples: 0 });
       expect(summary.gate.reasons.map((r) => r.code)).toEqual(['UNDECIDED']);
+      // Said before the first request: 12 cases can never show a setting meets 85%.
+      expect(io.err()).toMatch(/note: facts: 12 cases are too few to decide that a setting meets its threshold of 85% \(that takes \d+ cases even if every one passes\)/);
     });
   });
 

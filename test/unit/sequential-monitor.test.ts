@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSequential, type SequentialTrial } from '../../src/gate/plan-sequential.js';
+import { fewestCasesToDecide, planSequential, type SequentialTrial } from '../../src/gate/plan-sequential.js';
 import { SequentialMonitor, type SequentialSettingPlan } from '../../src/gate/sequential-monitor.js';
 import { GateSchema } from '../../src/config/config-schema.js';
 import type { CaseSummary } from '../../src/results/group-summary.js';
@@ -165,5 +165,17 @@ describe('planSequential', () => {
     expect(planSequential({ ...base, isSequential: () => false, policy: GateSchema.parse({}) })).toEqual([]);
     const plans = planSequential({ ...base, policy: GateSchema.parse({}) });
     expect(plans.every((p) => p.baselineRates === undefined)).toBe(true);
+  });
+});
+
+describe('fewestCasesToDecide', () => {
+  it('is the best case: every case passing (above) or failing (below), more for a higher level or a threshold nearer the edge', () => {
+    const at80 = fewestCasesToDecide(0.8, 20);
+    expect(at80.above).toBeGreaterThan(10);
+    expect(at80.below).toBeLessThan(at80.above!);
+    expect(fewestCasesToDecide(0.8, 80).above).toBeGreaterThan(at80.above!);
+    expect(fewestCasesToDecide(0.95, 20).above).toBeGreaterThan(at80.above!);
+    // A threshold of 100% can never be shown met; one failure shows it missed.
+    expect(fewestCasesToDecide(1, 20, 500)).toEqual({ above: null, below: 1 });
   });
 });

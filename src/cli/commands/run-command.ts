@@ -22,8 +22,8 @@ import { resolveRunRequest } from './resolve-run-request.js';
 import { startWebhookReceiver } from './start-webhook-receiver.js';
 import { settingLabel } from '../../core/setting.js';
 import { isGatedSetting } from '../../config/gate-on.js';
-import { planSequential } from '../../gate/plan-sequential.js';
-import { SequentialMonitor } from '../../gate/sequential-monitor.js';
+import { fewestCasesToDecide, planSequential } from '../../gate/plan-sequential.js';
+import { SequentialMonitor, type SequentialSettingPlan } from '../../gate/sequential-monitor.js';
 import type { RunRequest } from './resolve-run-request.js';
 
 /** `evalgate run`: resolve the request (resolveRunRequest), then build the provider, run, gate, report. Returns the gate's exit code. */
@@ -98,6 +98,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: request.invocation.shard !== null });
 
   const monitor = sequentialMonitor(request);
+  for (const line of monitor ? tooFewToDecide(monitor.plans) : []) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
   try {
     const summary = await runEval({
       runId,
@@ -161,6 +162,23 @@ function sequentialMonitor(request: RunRequest): SequentialMonitor | undefined {
     minDrop: config.gate.minDrop,
     baselineRunId: request.baseline?.runId ?? null,
   });
+}
+
+/** A warning per suite whose gated settings have too few cases to ever decide that they pass: they will take every case. */
+function tooFewToDecide(plans: readonly SequentialSettingPlan[]): string[] {
+  const lines = new Map<string, string>();
+  for (const plan of plans) {
+    if (!plan.gated || lines.has(plan.suite)) continue;
+    const { above } = fewestCasesToDecide(plan.threshold, plan.levels.threshold);
+    if (above === null || plan.cases.length < above) {
+      lines.set(
+        plan.suite,
+        `note: ${plan.suite}: ${plan.cases.length} cases are too few to decide that a setting meets its threshold of ${Math.round(plan.threshold * 100)}% ` +
+          `(that takes ${above ?? 'more than 10,000'} cases even if every one passes): --until-decided will take every case unless a setting fails`,
+      );
+    }
+  }
+  return [...lines.values()];
 }
 
 /** Replay is strict: a trial without a recording is an error before anything runs, naming it. */
