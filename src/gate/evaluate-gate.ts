@@ -123,6 +123,7 @@ export function evaluateGate(input: GateInput): GateResult {
     notices.push(...found.notices);
     if (found.reasons.length > 0) raise(ExitCode.gateFailed);
   }
+  if (input.comparison && input.sequential) notices.push(...fixedTestsAfterStop(input.comparison, input.sequential));
   return { passed: exitCode === 0, exitCode, reasons, notices };
 }
 
@@ -160,3 +161,22 @@ function judgeSequentialThreshold(group: GroupSummary, decided: SequentialGroup,
   return { fails: false, reason: { code: 'UNDECIDED', message: `${undecided}; its pass rate ${formatPercent(group.passRate ?? 0)} meets it (sequential.undecided: estimate)` } };
 }
 
+
+/**
+ * Settings whose sampling stopped early yet were compared by a fixed-sample test: against another
+ * baseline than the one they sampled against (`report`/`merge --baseline`), or with no case shared when
+ * the run was planned. Such a p-value assumes a plan fixed in advance; said, so it is read as such.
+ */
+function fixedTestsAfterStop(comparison: Comparison, sequential: SequentialSummary): GateReason[] {
+  const stopped = new Set(sequential.groups.filter((g) => g.stoppedAtCase !== null && g.savedSamples > 0).map(settingKey));
+  return comparison.groups
+    .filter((g) => g.test !== 'anytime-betting' && g.test !== 'none' && stopped.has(settingKey(g)))
+    .map((g) => ({
+      code: 'FIXED_TEST_AFTER_STOP' as const,
+      message: `${g.suite} · ${settingLabel(g)}: compared with baseline ${comparison.baselineRunId} by a fixed-sample test (${g.test}), though its sampling stopped early against ${sequential.baselineRunId ?? 'no baseline'}: read its p-value as if the plan had been fixed`,
+      suite: g.suite,
+      model: g.model,
+      thinkingLevel: g.thinkingLevel,
+      numberResults: g.numberResults,
+    }));
+}

@@ -203,6 +203,10 @@ describe('run --until-decided', () => {
     const after = readSummary(path.join(dir, 'weak'));
     expect(after.sequential!.groups).toEqual(before.sequential!.groups);
     expect(after.gate.reasons.map((r) => r.message)).toEqual(before.gate.reasons.map((r) => r.message));
+    // Against a baseline it did not sample against, its stopped settings are compared by fixed tests, and the gate says so.
+    expect(await runCli(['report', 'seq', '--baseline', 'base', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    const against = readSummary(path.join(dir, 'seq'));
+    expect(against.gate.notices!.filter((n) => n.code === 'FIXED_TEST_AFTER_STOP').map((n) => n.thinkingLevel)).toEqual(['none', 'medium']);
     // Without its summary.json the decisions are gone: it is judged as a fixed plan, and says so.
     rmSync(path.join(dir, 'weak', 'summary.json'));
     const bare = memoryIo({ cwd: dir });
