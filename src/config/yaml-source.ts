@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostic.js';
+import { parseYamlFast } from './parse-yaml-fast.js';
 
 /** Largest YAML file `load` reads; larger files are refused before parsing. @default 5 MiB */
 export const MAX_YAML_BYTES = 5 * 1024 * 1024;
@@ -22,13 +23,26 @@ export class YamlSource {
     /** The path shown to the user. */
     readonly displayPath: string,
     readonly text: string,
-    private readonly doc: Document.Parsed,
-    private readonly lineCounter: LineCounter,
+    /** The positional document; built on first use when the text was parsed by {@link parseYamlFast}. */
+    private positional: Positional | undefined,
     value: unknown,
     warnings: Diagnostic[],
   ) {
     this.value = value;
     this.warnings = warnings;
+  }
+
+  private get doc(): Document.Parsed {
+    return this.positions().doc;
+  }
+
+  private get lineCounter(): LineCounter {
+    return this.positions().lineCounter;
+  }
+
+  private positions(): Positional {
+    this.positional ??= parsePositional(this.text);
+    return this.positional;
   }
 
   /**
@@ -64,9 +78,10 @@ export class YamlSource {
     if (text.trim() === '') {
       return [{ severity: 'error', code: 'EMPTY_FILE', file: displayPath, line: 1, column: 1, length: 1, message: 'file is empty' }];
     }
-    const lineCounter = new LineCounter();
-    // `merge: true` accepts YAML 1.1 merge keys (`<<: *defaults`), common for sharing settings between cases.
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true });
+    // Most files are plain data with no problem to point at: parsed fast, positions built only if needed.
+    const fast = parseYamlFast(text);
+    if (fast) return new YamlSource(displayPath, text, undefined, fast.value, []);
+    const { doc, lineCounter } = parsePositional(text);
     const fail = (code: DiagnosticCode, offset: number, length: number, message: string, hint?: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => {
       const { line, col } = lineCounter.linePos(offset);
       return {
@@ -92,7 +107,7 @@ export class YamlSource {
       return [fail('ALIAS_LIMIT', start, end - start, firstLine((error as Error).message), `expand at most ${MAX_ALIAS_COUNT} aliases`)];
     }
     const warnings = doc.warnings.map((w) => fail('YAML_WARNING', w.pos[0], w.pos[1] - w.pos[0], firstLine(w.message), undefined, 'warning'));
-    return new YamlSource(displayPath, text, doc, lineCounter, value, warnings);
+    return new YamlSource(displayPath, text, { doc, lineCounter }, value, warnings);
   }
 
   /**
@@ -149,6 +164,18 @@ export class YamlSource {
     }
     return [0, 1];
   }
+}
+
+interface Positional {
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+function parsePositional(text: string): Positional {
+  const lineCounter = new LineCounter();
+  // `merge: true` accepts YAML 1.1 merge keys (`<<: *defaults`), common for sharing settings between cases.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true });
+  return { doc, lineCounter };
 }
 
 /**
