@@ -37,6 +37,7 @@ import {
   type ValidateArgs,
 } from './cli-options.js';
 import { reportError } from './report-error.js';
+import { skipHelpCache } from './skip-help-cache.js';
 
 /** What each command does, given its parsed arguments; returns the exit code. */
 export interface CommandHandlers {
@@ -190,6 +191,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     .alias('v', 'version')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false);
+  skipHelpCache(parser);
 
   let usageError: string | undefined;
   let printed = '';
@@ -220,3 +222,4 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     return reportError(error, io.stderr);
   }
 }
+
