@@ -1,7 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node, YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostic.js';
 import { parseYamlFast } from './parse-yaml-fast.js';
+
+// `yaml` (about 40 ms to load) builds the positional document: required the first time a text needs
+// one (a problem to point at, or a construct parseYamlFast leaves to it), so most runs never load it.
+const requireYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 /** Largest YAML file `load` reads; larger files are refused before parsing. @default 5 MiB */
 export const MAX_YAML_BYTES = 5 * 1024 * 1024;
@@ -148,6 +153,7 @@ export class YamlSource {
       if (atKey && depth === path.length && depth > 0) {
         const parent = depth === 1 ? this.doc.contents : this.doc.getIn(prefix.slice(0, -1), true);
         const key = prefix[prefix.length - 1];
+        const { isMap, isNode, isPair, isScalar } = requireYaml();
         if (isMap(parent)) {
           const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
           if (pair && isNode(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
@@ -155,6 +161,7 @@ export class YamlSource {
         continue;
       }
       const node: unknown = depth === 0 ? this.doc.contents : this.doc.getIn(prefix, true);
+      const { isMap, isNode, isSeq } = requireYaml();
       if (isNode(node) && (node as Node).range) {
         const [start, end] = (node as Node).range!;
         // A map or list underlines only its first line; the caret should not run to the end of a block.
@@ -172,6 +179,7 @@ interface Positional {
 }
 
 function parsePositional(text: string): Positional {
+  const { LineCounter, parseDocument } = requireYaml();
   const lineCounter = new LineCounter();
   // `merge: true` accepts YAML 1.1 merge keys (`<<: *defaults`), common for sharing settings between cases.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true });
@@ -185,6 +193,7 @@ function parsePositional(text: string): Positional {
 function openBracketOf(doc: Document.Parsed, error: YAMLError): number | undefined {
   if (!/end with a [\]}]$/.test(firstLine(error.message))) return undefined;
   let start: number | undefined;
+  const { visit } = requireYaml();
   visit(doc, {
     Collection(_, node) {
       if (node.flow && node.range?.[1] === error.pos[0]) start = node.range[0];
@@ -196,6 +205,7 @@ function openBracketOf(doc: Document.Parsed, error: YAMLError): number | undefin
 /** The first alias of a document: where an alias bomb starts to expand, rather than the top of the file. */
 function firstAliasRange(doc: Document.Parsed): [number, number] {
   let range: [number, number] = [0, 1];
+  const { visit } = requireYaml();
   visit(doc, {
     Alias(_, node) {
       if (!node.range) return undefined;
