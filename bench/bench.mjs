@@ -10,7 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(root, 'dist/cli/main.js');
+// `--cli <path>`: another build's dist/cli/main.js (an earlier commit's, for a before-and-after in one series).
+const cliArg = process.argv.indexOf('--cli');
+const CLI = cliArg > 0 ? path.resolve(process.argv[cliArg + 1]) : path.join(root, 'dist/cli/main.js');
 const MEASURE = path.join(root, 'bench/measure.mjs');
 const quick = process.argv.includes('--quick');
 // `--only startup,loading,…`: run just those scenarios (while working on one; the table is partial).
@@ -258,5 +260,6 @@ async function openInBrowser(file) {
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`\nevalgate bench${quick ? ' (quick)' : ''} on ${report.machine.cpus} × ${report.machine.cpu}, ${report.machine.memoryGb} GB, Node ${report.machine.node}; medians of ${REPEATS} run${REPEATS === 1 ? '' : 's'}\n`);
 for (const [what, figure, note] of rows) console.log(`${what.padEnd(width)}  ${figure.padEnd(34)}  ${note}`);
-writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(report, null, 2)}\n`);
-console.log('\nwrote bench/results.json');
+const resultsFile = process.env.EVALGATE_BENCH_RESULTS ?? path.join(root, 'bench/results.json');
+writeFileSync(resultsFile, `${JSON.stringify({ ...report, cli: CLI }, null, 2)}\n`);
+console.log(`\nwrote ${path.relative(root, resultsFile) || resultsFile}`);
