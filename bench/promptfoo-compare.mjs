@@ -59,15 +59,30 @@ function startSimulator() {
   });
 }
 
-/** Wall time of a whole child process, from spawn to exit; rejects on a crash (exit > 1). */
-function timed(command, args, options) {
+/**
+ * Wall time of a whole child process, from spawn to exit, and what it printed; rejects on a crash.
+ * `okCodes`: the exit codes of a finished evaluation (evalgate 0 or 1; promptfoo 100 when a test failed).
+ */
+function timed(command, args, options, okCodes) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { ...options, stdio: ['ignore', process.env.BENCH_SHOW_OUTPUT ? 'inherit' : 'ignore', 'pipe'] });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => (code > 1 ? reject(new Error(`${path.basename(args[0] ?? command)} exited ${code}: ${stderr.slice(-600)}`)) : resolve(performance.now() - started)));
+    child.on('exit', (code) => {
+      if (process.env.BENCH_SHOW_OUTPUT) process.stdout.write(stdout);
+      if (okCodes.includes(code)) resolve({ ms: performance.now() - started, stdout });
+      else reject(new Error(`${path.basename(args[0] ?? command)} exited ${code}: ${stderr.slice(-600)}`));
+    });
   });
+}
+
+/** promptfoo's own tally from its summary (`✓ 897 passed`, `3 failed`, `0 errors`), so a failed call is seen. */
+function promptfooTally(stdout) {
+  const count = (word) => Number(new RegExp(`(\\d+) ${word}`).exec(stdout)?.[1] ?? NaN);
+  return { passed: count('passed'), failed: count('failed'), errors: count('errors') };
 }
 
 function writeEvalgateProject(dir) {
@@ -142,21 +157,25 @@ try {
     PROMPTFOO_DISABLE_UPDATE: '1',
   };
   const times = { evalgate: [], promptfoo: [] };
+  const tallies = [];
   for (let i = 0; i < repeats; i++) {
     const out = path.join(work, 'evalgate', `run-${i}`);
-    times.evalgate.push(await timed(process.execPath, [CLI, 'run', '--provider', 'runware', '--out', out, '--quiet', '--no-color'], { cwd: path.join(work, 'evalgate'), env: evalgateEnv }));
+    times.evalgate.push((await timed(process.execPath, [CLI, 'run', '--provider', 'runware', '--out', out, '--quiet', '--no-color'], { cwd: path.join(work, 'evalgate'), env: evalgateEnv }, [0, 1])).ms);
     rmSync(out, { recursive: true, force: true });
-    times.promptfoo.push(
-      await timed(tools.node22, [tools.entry, 'eval', '-c', 'promptfooconfig.json', '-j', String(concurrency), '--no-cache', '--no-table', '--no-progress-bar', '--no-write', '--no-share'], {
-        cwd: path.join(work, 'promptfoo'),
-        env: promptfooEnv,
-      }),
+    const promptfoo = await timed(
+      tools.node22,
+      [tools.entry, 'eval', '-c', 'promptfooconfig.json', '-j', String(concurrency), '--no-cache', '--no-table', '--no-progress-bar', '--no-write', '--no-share'],
+      { cwd: path.join(work, 'promptfoo'), env: promptfooEnv },
+      [0, 100],
     );
+    times.promptfoo.push(promptfoo.ms);
+    tallies.push(promptfooTally(promptfoo.stdout));
   }
   const [e, p] = [median(times.evalgate), median(times.promptfoo)];
-  const result = { calls, concurrency, latencyMs: 0, repeats, promptfooVersion: PROMPTFOO_VERSION, evalgateMs: e, promptfooMs: p, ratio: e / p, runs: times };
+  const result = { calls, concurrency, latencyMs: 0, repeats, promptfooVersion: PROMPTFOO_VERSION, evalgateMs: e, promptfooMs: p, ratio: e / p, runs: times, promptfooTallies: tallies };
   console.log(`\n${calls} calls at 0 ms, concurrency ${concurrency}, medians of ${repeats}: evalgate ${(e / 1000).toFixed(2)} s, promptfoo ${PROMPTFOO_VERSION} ${(p / 1000).toFixed(2)} s; ratio ${(e / p).toFixed(3)} (target ≤ 0.08)`);
   writeFileSync(path.join(root, 'bench/promptfoo-results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`promptfoo's own tally per run: ${tallies.map((t) => `${t.passed} passed, ${t.failed} failed, ${t.errors} errors`).join('; ')}`);
   console.log('wrote bench/promptfoo-results.json');
 } finally {
   simulator.stop();
