@@ -32,6 +32,12 @@ function staticallyReached(entry: string): { files: Set<string>; packages: Set<s
 }
 
 describe('what a command loads before it runs', () => {
+  it('the CLI parses the usual command lines without yargs (it loads only for help, version and mistakes)', () => {
+    const { packages } = staticallyReached('cli/run-cli.ts');
+    expect(packages).not.toContain('yargs');
+    expect(packages).toContain('yargs-parser');
+  });
+
   it('validate loads no HTTP client, JSON Schema compiler, script loader, positional YAML parser or tokenizer', () => {
     const { packages } = staticallyReached('cli/commands/validate-command.ts');
     for (const heavy of ['undici', 'ajv', 'ajv-formats', 'jiti', 'yaml', 'gpt-tokenizer', 'cli-table3']) expect(packages, heavy).not.toContain(heavy);
