@@ -57,5 +57,5 @@ export function formatCappedList(items: readonly string[], total: number, shown:
 /** An e-value for people: `4.5`, `41.2`, `1,250`, or `∞` (a null refuted outright). */
 export function formatEValue(value: number): string {
   if (!Number.isFinite(value)) return '∞';
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+  return value >= 100 ? groupThousands(Math.round(value)) : value.toFixed(1);
 }
