@@ -34,6 +34,7 @@ describe('parseFast', () => {
       ['estimate', '--exact', '--traffic', '5/day', '--filter', 'a*', '--filter', 'tag:x'],
       ['validate', '--show-judge-prompt', '--gate-on', 'thinkingLevel=low', '--gate-on', 'model=m'],
     ];
+    for (const command of ['run', 'validate', 'estimate']) expect(parseFast([command], COMMANDS), `${command} takes the fast path`).toBeDefined();
     expect(lines.length).toBeGreaterThan(60);
     for (const line of lines) {
       const fast = parseFast(line, COMMANDS);
