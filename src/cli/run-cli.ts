@@ -1,4 +1,4 @@
-import yargs, { type Options, type PositionalOptions } from 'yargs';
+import type { Options, PositionalOptions } from 'yargs';
 import { ExitCode } from '../core/evalgate-error.js';
 import { ConfigError } from '../config/config-error.js';
 import type { CliIo } from './cli-io.js';
@@ -37,6 +37,8 @@ import {
   type ValidateArgs,
 } from './cli-options.js';
 import { reportError } from './report-error.js';
+import { parseFast } from './parse-fast.js';
+import { skipHelpCache } from './skip-help-cache.js';
 
 /** What each command does, given its parsed arguments; returns the exit code. */
 export interface CommandHandlers {
@@ -167,6 +169,32 @@ type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<Com
  * here, printed once, as an exit code; nothing deeper calls process.exit.
  */
 export async function runCli(argv: readonly string[], io: CliIo, handlers: CommandHandlers = defaultHandlers): Promise<number> {
+  // The usual command lines need no yargs (80–120 ms to load); anything else, help and every mistake included, goes to it.
+  const fast = parseFast(argv, COMMANDS) as Chosen | undefined;
+  const { chosen, usageError, printed } = fast ? { chosen: fast, usageError: undefined, printed: '' } : await parseWithYargs(argv);
+  if (usageError !== undefined) {
+    io.stderr.write(`${printed ? `${printed}\n\n` : ''}error USAGE: ${usageError}\n  hint: evalgate --help lists commands and options\n`);
+    return ExitCode.usage;
+  }
+  if (!chosen) {
+    if (printed) io.stdout.write(`${printed}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    const handler = handlers[chosen.command] as (args: unknown, io: CliIo) => Promise<number>;
+    return await handler(chosen.args, io);
+  } catch (error) {
+    if (error instanceof ConfigError && io.env.GITHUB_ACTIONS === 'true') {
+      const { annotateDiagnostics } = await import('../reporters/workflow-annotations.js');
+      io.stdout.write(`${annotateDiagnostics(error.diagnostics).join('\n')}\n`);
+    }
+    return reportError(error, io.stderr);
+  }
+}
+
+/** What yargs makes of a command line: the command chosen, or a usage error, and what it printed (help, version). */
+export async function parseWithYargs(argv: readonly string[]): Promise<{ chosen: Chosen | undefined; usageError: string | undefined; printed: string }> {
+  const { default: yargs } = await import('yargs');
   let chosen: Chosen | undefined;
   let parser = yargs()
     .scriptName('evalgate')
@@ -190,6 +218,7 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
     .alias('v', 'version')
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false);
+  skipHelpCache(parser);
 
   let usageError: string | undefined;
   let printed = '';
@@ -201,22 +230,6 @@ export async function runCli(argv: readonly string[], io: CliIo, handlers: Comma
   } catch (error) {
     usageError ??= (error as Error).message;
   }
-  if (usageError !== undefined) {
-    io.stderr.write(`${printed ? `${printed}\n\n` : ''}error USAGE: ${usageError}\n  hint: evalgate --help lists commands and options\n`);
-    return ExitCode.usage;
-  }
-  if (!chosen) {
-    if (printed) io.stdout.write(`${printed}\n`);
-    return ExitCode.ok;
-  }
-  try {
-    const handler = handlers[chosen.command] as (args: unknown, io: CliIo) => Promise<number>;
-    return await handler(chosen.args, io);
-  } catch (error) {
-    if (error instanceof ConfigError && io.env.GITHUB_ACTIONS === 'true') {
-      const { annotateDiagnostics } = await import('../reporters/workflow-annotations.js');
-      io.stdout.write(`${annotateDiagnostics(error.diagnostics).join('\n')}\n`);
-    }
-    return reportError(error, io.stderr);
-  }
+  return { chosen: usageError === undefined ? chosen : undefined, usageError, printed };
 }
+

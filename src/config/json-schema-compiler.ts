@@ -1,10 +1,12 @@
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { Ajv as AjvDraft07, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2019 } from 'ajv/dist/2019.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv as AjvDraft07, ErrorObject, ValidateFunction } from 'ajv';
+import type addFormatsModule from 'ajv-formats';
 
-// ajv-formats is CommonJS with `exports.default`; under NodeNext the callable is that property.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule.default }).default;
+// ajv and ajv-formats are CommonJS and take about 30 ms to load: required (synchronously) the first
+// time a suite has a schema to compile, so a project without one never loads them (docs/performance.md).
+const require = createRequire(import.meta.url);
 
 export type { ValidateFunction };
 
@@ -67,8 +69,14 @@ export class JsonSchemaCompiler {
       // strict: false accepts vendor keywords (x-*) that real-world schemas carry; validateSchema still
       // rejects schemas that break the meta-schema. addUsedSchema: false lets suites reuse `$id`s.
       const options = { strict: false, allErrors: true, addUsedSchema: false } as const;
-      ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : new AjvDraft07(options);
-      addFormats(ajv);
+      ajv =
+        draft === '2020-12'
+          ? new (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020(options)
+          : draft === '2019-09'
+            ? new (require('ajv/dist/2019.js') as { Ajv2019: typeof Ajv2019 }).Ajv2019(options)
+            : new (require('ajv') as { Ajv: typeof AjvDraft07 }).Ajv(options);
+      // ajv-formats is CommonJS with `exports.default`: the callable is that property.
+      (require('ajv-formats') as { default: typeof addFormatsModule.default }).default(ajv);
       this.instances.set(draft, ajv);
     }
     return ajv;

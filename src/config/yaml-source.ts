@@ -1,6 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node, YAMLError } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostic.js';
+import { parseYamlFast } from './parse-yaml-fast.js';
+
+// `yaml` (about 40 ms to load) builds the positional document: required the first time a text needs
+// one (a problem to point at, or a construct parseYamlFast leaves to it), so most runs never load it.
+const requireYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 /** Largest YAML file `load` reads; larger files are refused before parsing. @default 5 MiB */
 export const MAX_YAML_BYTES = 5 * 1024 * 1024;
@@ -22,13 +28,26 @@ export class YamlSource {
     /** The path shown to the user. */
     readonly displayPath: string,
     readonly text: string,
-    private readonly doc: Document.Parsed,
-    private readonly lineCounter: LineCounter,
+    /** The positional document; built on first use when the text was parsed by {@link parseYamlFast}. */
+    private positional: Positional | undefined,
     value: unknown,
     warnings: Diagnostic[],
   ) {
     this.value = value;
     this.warnings = warnings;
+  }
+
+  private get doc(): Document.Parsed {
+    return this.positions().doc;
+  }
+
+  private get lineCounter(): LineCounter {
+    return this.positions().lineCounter;
+  }
+
+  private positions(): Positional {
+    this.positional ??= parsePositional(this.text);
+    return this.positional;
   }
 
   /**
@@ -64,9 +83,10 @@ export class YamlSource {
     if (text.trim() === '') {
       return [{ severity: 'error', code: 'EMPTY_FILE', file: displayPath, line: 1, column: 1, length: 1, message: 'file is empty' }];
     }
-    const lineCounter = new LineCounter();
-    // `merge: true` accepts YAML 1.1 merge keys (`<<: *defaults`), common for sharing settings between cases.
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true });
+    // Most files are plain data with no problem to point at: parsed fast, positions built only if needed.
+    const fast = parseYamlFast(text);
+    if (fast) return new YamlSource(displayPath, text, undefined, fast.value, []);
+    const { doc, lineCounter } = parsePositional(text);
     const fail = (code: DiagnosticCode, offset: number, length: number, message: string, hint?: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => {
       const { line, col } = lineCounter.linePos(offset);
       return {
@@ -92,7 +112,7 @@ export class YamlSource {
       return [fail('ALIAS_LIMIT', start, end - start, firstLine((error as Error).message), `expand at most ${MAX_ALIAS_COUNT} aliases`)];
     }
     const warnings = doc.warnings.map((w) => fail('YAML_WARNING', w.pos[0], w.pos[1] - w.pos[0], firstLine(w.message), undefined, 'warning'));
-    return new YamlSource(displayPath, text, doc, lineCounter, value, warnings);
+    return new YamlSource(displayPath, text, { doc, lineCounter }, value, warnings);
   }
 
   /**
@@ -133,6 +153,7 @@ export class YamlSource {
       if (atKey && depth === path.length && depth > 0) {
         const parent = depth === 1 ? this.doc.contents : this.doc.getIn(prefix.slice(0, -1), true);
         const key = prefix[prefix.length - 1];
+        const { isMap, isNode, isPair, isScalar } = requireYaml();
         if (isMap(parent)) {
           const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
           if (pair && isNode(pair.key) && pair.key.range) return [pair.key.range[0], pair.key.range[1]];
@@ -140,6 +161,7 @@ export class YamlSource {
         continue;
       }
       const node: unknown = depth === 0 ? this.doc.contents : this.doc.getIn(prefix, true);
+      const { isMap, isNode, isSeq } = requireYaml();
       if (isNode(node) && (node as Node).range) {
         const [start, end] = (node as Node).range!;
         // A map or list underlines only its first line; the caret should not run to the end of a block.
@@ -151,6 +173,19 @@ export class YamlSource {
   }
 }
 
+interface Positional {
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+function parsePositional(text: string): Positional {
+  const { LineCounter, parseDocument } = requireYaml();
+  const lineCounter = new LineCounter();
+  // `merge: true` accepts YAML 1.1 merge keys (`<<: *defaults`), common for sharing settings between cases.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, merge: true });
+  return { doc, lineCounter };
+}
+
 /**
  * yaml reports an unclosed `[` or `{` where it gives up, usually the next line; the bracket left open is
  * where the user has to look. Its offset, or undefined for any other error.
@@ -158,6 +193,7 @@ export class YamlSource {
 function openBracketOf(doc: Document.Parsed, error: YAMLError): number | undefined {
   if (!/end with a [\]}]$/.test(firstLine(error.message))) return undefined;
   let start: number | undefined;
+  const { visit } = requireYaml();
   visit(doc, {
     Collection(_, node) {
       if (node.flow && node.range?.[1] === error.pos[0]) start = node.range[0];
@@ -169,6 +205,7 @@ function openBracketOf(doc: Document.Parsed, error: YAMLError): number | undefin
 /** The first alias of a document: where an alias bomb starts to expand, rather than the top of the file. */
 function firstAliasRange(doc: Document.Parsed): [number, number] {
   let range: [number, number] = [0, 1];
+  const { visit } = requireYaml();
   visit(doc, {
     Alias(_, node) {
       if (!node.range) return undefined;

@@ -14,7 +14,7 @@ export function formatInterval(ci: readonly [number, number] | null | undefined)
 export function formatUsd(value: number | null | undefined, significantDigits = 3): string {
   if (value === null || value === undefined) return '—';
   if (value === 0) return '$0';
-  if (Math.abs(value) >= 100) return `$${Math.round(value).toLocaleString('en-US')}`;
+  if (Math.abs(value) >= 100) return `$${groupThousands(Math.round(value))}`;
   const decimals = Math.min(20, Math.max(0, significantDigits - 1 - Math.floor(Math.log10(Math.abs(value)))));
   return `$${value.toFixed(decimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
 }
@@ -26,12 +26,25 @@ export function formatExactPercent(value: number): string {
 
 /** `1,020 ms` → `1,020` (the unit goes in the header). */
 export function formatMs(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
+  return value === null || value === undefined ? '—' : groupThousands(Math.round(value));
 }
 
 /** `12,345` */
 export function formatCount(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : Math.round(value).toLocaleString('en-US');
+  return value === null || value === undefined ? '—' : groupThousands(Math.round(value));
+}
+
+/**
+ * An integer with commas between thousands, as `toLocaleString('en-US')` writes it, without loading
+ * the locale data that its first call takes 15–20 ms to load (docs/performance.md).
+ */
+export function groupThousands(integer: number): string {
+  if (!Number.isSafeInteger(integer)) return integer.toLocaleString('en-US');
+  if (Object.is(integer, -0)) return '-0';
+  const digits = String(Math.abs(integer));
+  let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return integer < 0 ? `-${grouped}` : grouped;
 }
 
 /** `a, b, c and 7 more`: the first `shown` of `items`, then how many of `total` are left unnamed. */
@@ -44,5 +57,5 @@ export function formatCappedList(items: readonly string[], total: number, shown:
 /** An e-value for people: `4.5`, `41.2`, `1,250`, or `∞` (a null refuted outright). */
 export function formatEValue(value: number): string {
   if (!Number.isFinite(value)) return '∞';
-  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+  return value >= 100 ? groupThousands(Math.round(value)) : value.toFixed(1);
 }

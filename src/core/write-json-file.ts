@@ -12,19 +12,31 @@ const CHUNK_CHARS = 1 << 16;
  * of the file system is an IO_ERROR naming `path`.
  */
 export function writeJsonFile(path: string, value: unknown): void {
+  writeStreamedFile(path, (emit) => {
+    serializeJson(value, emit);
+    emit('\n');
+  });
+}
+
+/**
+ * Writes the text `produce` hands to `emit`, piece by piece, whole or not at all (to a temporary name
+ * beside `path`, then renamed over it), in writes of about {@link CHUNK_CHARS} characters: the whole
+ * text is never one string. A failure of the file system is an IO_ERROR naming `path`.
+ */
+export function writeStreamedFile(path: string, produce: (emit: (text: string) => void) => void): void {
   const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'w');
     let buffer = '';
-    serializeJson(value, (text) => {
+    produce((text) => {
       buffer += text;
       if (buffer.length >= CHUNK_CHARS) {
         writeSync(fd!, buffer);
         buffer = '';
       }
     });
-    writeSync(fd, `${buffer}\n`);
+    writeSync(fd, buffer);
     closeSync(fd);
     fd = undefined;
     renameSync(temporary, path);
@@ -40,12 +52,17 @@ export function writeJsonFile(path: string, value: unknown): void {
 }
 
 /**
- * Hands `emit` the text of `JSON.stringify(value, null, 2)` piece by piece, in order. Objects and
- * arrays are walked here; everything else (and objects with `toJSON`, like dates) is JSON.stringify's.
- * Like JSON.stringify, it skips undefined, functions and symbols in objects and writes them as null
- * in arrays. No replacer, no cycles (a cycle overflows the stack).
+ * Hands `emit` the text of `JSON.stringify(value, null, 2)` piece by piece, in order (with `compact`,
+ * of `JSON.stringify(value)`). Objects and arrays are walked here; everything else (and objects with
+ * `toJSON`, like dates) is JSON.stringify's. Like JSON.stringify, it skips undefined, functions and
+ * symbols in objects and writes them as null in arrays. No replacer, no cycles (a cycle overflows the stack).
  */
-export function serializeJson(value: unknown, emit: (text: string) => void, indent = ''): void {
+export function serializeJson(value: unknown, emit: (text: string) => void, options: { compact?: boolean } = {}): void {
+  if (options.compact) serializeCompact(value, emit);
+  else serializeIndented(value, emit, '');
+}
+
+function serializeIndented(value: unknown, emit: (text: string) => void, indent: string): void {
   if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     emit(JSON.stringify(value) ?? 'null');
     return;
@@ -56,7 +73,7 @@ export function serializeJson(value: unknown, emit: (text: string) => void, inde
     emit('[');
     for (let i = 0; i < value.length; i++) {
       emit(i === 0 ? `\n${inner}` : `,\n${inner}`);
-      serializeJson(isSkipped(value[i]) ? null : value[i], emit, inner);
+      serializeIndented(isSkipped(value[i]) ? null : value[i], emit, inner);
     }
     emit(`\n${indent}]`);
     return;
@@ -66,9 +83,34 @@ export function serializeJson(value: unknown, emit: (text: string) => void, inde
     if (isSkipped(item)) continue;
     emit(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
     first = false;
-    serializeJson(item, emit, inner);
+    serializeIndented(item, emit, inner);
   }
   emit(first ? '{}' : `\n${indent}}`);
+}
+
+/** `JSON.stringify(value)`, walked like the indented form, so that no piece is larger than a leaf. */
+function serializeCompact(value: unknown, emit: (text: string) => void): void {
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    emit(JSON.stringify(value) ?? 'null');
+    return;
+  }
+  if (Array.isArray(value)) {
+    emit('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) emit(',');
+      serializeCompact(isSkipped(value[i]) ? null : value[i], emit);
+    }
+    emit(']');
+    return;
+  }
+  let first = true;
+  for (const [key, item] of Object.entries(value)) {
+    if (isSkipped(item)) continue;
+    emit(`${first ? '{' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    serializeCompact(item, emit);
+  }
+  emit(first ? '{}' : '}');
 }
 
 function isSkipped(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { SweepPoint } from './trial.js';
 
 /**
@@ -7,5 +7,6 @@ import type { SweepPoint } from './trial.js';
  */
 export function trialId(suite: string, caseId: string, setting: SweepPoint, repeat: number): string {
   const key = [suite, caseId, setting.model, setting.thinkingLevel, setting.numberResults, repeat].join('\u0000');
-  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+  // One-shot hash (Node 20.12+): the same digest, about twice as fast as a Hash object per trial (docs/performance.md).
+  return hash('sha256', key, 'hex').slice(0, 16);
 }

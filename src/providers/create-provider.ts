@@ -2,11 +2,9 @@ import path from 'node:path';
 import type { ProviderName } from '../config/config-schema.js';
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { Provider } from './provider.js';
-import { ReplayProvider } from './replay/replay-provider.js';
 import { RunwareProvider, type RunwareProviderOptions } from './runware/runware-provider.js';
 import { resolveRunwareAccess, type RunwareEnv } from './runware-access.js';
-import { loadScenarios, type Scenario } from '../simulator/scenario.js';
-import { startSimulator } from '../simulator/simulator-server.js';
+import type { Scenario } from '../simulator/scenario.js';
 
 /** A provider ready for a run, and how to shut it down. */
 export interface ProviderSetup {
@@ -24,6 +22,7 @@ export interface ProviderSetup {
  * Builds the provider a run asked for. `runware` needs `RUNWARE_API_KEY` (checked here, before any
  * request); `simulator` starts the built-in server on a free local port and points the same HTTP
  * client at it, so the offline path exercises the real one; `replay` answers from recorded cassettes.
+ * The simulator's and replay's modules are imported only for those providers (start-up, docs/performance.md).
  */
 export async function createProvider(
   name: ProviderName,
@@ -34,6 +33,7 @@ export async function createProvider(
   const delivery = { polling: config.polling, batchSize: config.batchSize, maxResultBytes: config.maxResultBytes, ...(options.webhook ? { webhook: options.webhook } : {}) };
   if (name === 'replay') {
     const dir = options.cassettes !== undefined ? path.resolve(options.cwd, options.cassettes) : path.resolve(config.rootDir, config.cassettes);
+    const { ReplayProvider } = await import('./replay/replay-provider.js');
     const provider = ReplayProvider.fromFolder(dir);
     return { provider, simulated: provider.isSimulatedRecording, apiUrl: `replay of ${dir}`, close: () => provider.close() };
   }
@@ -46,6 +46,7 @@ export async function createProvider(
     return { provider, simulated: false, apiUrl: access.shownUrl, close: () => provider.close() };
   }
 
+  const [{ loadScenarios }, { startSimulator }] = await Promise.all([import('../simulator/scenario.js'), import('../simulator/simulator-server.js')]);
   const scenarios = await loadScenarios(path.resolve(config.rootDir, config.simulator.scenarios), options.cwd);
   const simulator = await startSimulator({
     seed: options.seed ?? config.simulator.seed,

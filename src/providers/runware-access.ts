@@ -1,5 +1,10 @@
 import { EvalgateError } from '../core/evalgate-error.js';
-import { DEFAULT_RUNWARE_API_URL } from './runware/runware-provider.js';
+
+/**
+ * Runware's endpoint when `RUNWARE_API_URL` is not set. Kept here, not beside the HTTP client, so that
+ * commands that only check access (estimate, say) do not load undici.
+ */
+export const DEFAULT_RUNWARE_API_URL = 'https://api.runware.ai/v1';
 
 /** The only environment variables that change what evalgate does. */
 export interface RunwareEnv {

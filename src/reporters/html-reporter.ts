@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { renderHtml } from './html/render-html.js';
+import { emitHtml } from './html/render-html.js';
 import type { Reporter } from '../run/run-events.js';
-import { writeFileAtomic } from '../core/write-file-atomic.js';
+import { writeStreamedFile } from '../core/write-json-file.js';
 
-/** `html`: writes report.html into the run folder, one file that opens from disk. */
+/** `html`: writes report.html into the run folder, one file that opens from disk, streamed. */
 export function createHtmlReporter(): Reporter {
   return {
     async onRunFinished({ summary, runDir, details }) {
-      await writeFileAtomic(path.join(runDir, 'report.html'), renderHtml(summary, await details()));
+      const caseDetails = await details();
+      writeStreamedFile(path.join(runDir, 'report.html'), (emit) => emitHtml(summary, caseDetails, emit));
     },
   };
 }

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
 import { renderHtml } from '../../src/reporters/html/render-html.js';
+import { buildReportData } from '../../src/reporters/html/report-data.js';
+import { collectCaseDetails, detailLimits } from '../../src/results/collect-case-details.js';
 import { formatMs } from '../../src/core/format-figures.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
@@ -115,6 +117,15 @@ describe('report.html of a hostile run', () => {
     expect(html).toContain("default-src 'none'");
     // The payload is inside the data only in escaped form.
     expect(html).not.toContain('<script>window.__pwned');
+  });
+
+  it('embeds, streamed, exactly the report data, with nothing in it that could end its script element', async () => {
+    const html = readFileSync(report, 'utf8');
+    const embedded = /<script type="application\/json" id="evalgate-data">(.*?)<\/script>/s.exec(html)?.[1] ?? '';
+    expect(embedded).toContain('\\u003cscript>window.__pwned');
+    expect(embedded).not.toMatch(/[<\u2028\u2029]/);
+    const details = await collectCaseDetails(path.join(dir, 'run', 'results.jsonl'), detailLimits(summary.cases));
+    expect(JSON.parse(embedded)).toEqual(JSON.parse(JSON.stringify(buildReportData(summary, details))));
   });
 
   it.skipIf(needsBrowser)('opens from disk, shows the drill-down of a case, renders model output as text, and runs none of it', async () => {

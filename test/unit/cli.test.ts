@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { defaultHandlers, runCli, type CommandHandlers } from '../../src/cli/run-cli.js';
 import { packageVersion } from '../../src/cli/package-version.js';
+import { skipHelpCache } from '../../src/cli/skip-help-cache.js';
+import yargs from 'yargs';
 import { EvalgateError } from '../../src/core/evalgate-error.js';
 import { memoryIo } from '../support/memory-io.js';
 
@@ -103,6 +105,29 @@ describe('command line parsing', () => {
     const io = memoryIo({ cwd: root });
     expect(await runCli(['--help'], io, recordingHandlers().handlers)).toBe(0);
     for (const command of ['run', 'validate', 'estimate', 'report', 'compare', 'merge', 'baseline', 'advise', 'models', 'simulate', 'init']) expect(io.out()).toContain(`evalgate ${command}`);
+  });
+
+  it('still prints a command\'s help when asked, and with a usage error in that command', async () => {
+    const asked = memoryIo({ cwd: root });
+    expect(await runCli(['run', '--help'], asked, recordingHandlers().handlers)).toBe(0);
+    expect(asked.out()).toContain('--provider');
+    const wrong = memoryIo({ cwd: root });
+    expect(await runCli(['run', '--bogus'], wrong, recordingHandlers().handlers)).toBe(2);
+    expect(wrong.err()).toContain('--provider');
+  });
+
+  it('does not render the help text of a command that was chosen (skipHelpCache still reaches yargs)', async () => {
+    const parser = yargs().command('go', 'goes', (y) => y.option('far', { type: 'boolean', describe: 'how far' }), () => {}).exitProcess(false);
+    const usage = (parser as unknown as { getInternalMethods(): { getUsageInstance(): { help(): string } } }).getInternalMethods().getUsageInstance();
+    let rendered = 0;
+    const help = usage.help.bind(usage);
+    usage.help = () => (rendered++, help());
+    await parser.parseAsync(['go', '--far']);
+    expect(rendered).toBe(1);
+    rendered = 0;
+    skipHelpCache(parser);
+    await parser.parseAsync(['go', '--far']);
+    expect(rendered).toBe(0);
   });
 
   it('parses models with --json and --config', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEValue, formatExactPercent, formatInterval, formatPercent, formatUsd } from '../../src/core/format-figures.js';
+import { formatCount, formatEValue, formatExactPercent, formatInterval, formatPercent, formatUsd, groupThousands } from '../../src/core/format-figures.js';
 
 describe('figures for people', () => {
   it.each([
@@ -29,5 +29,18 @@ describe('figures for people', () => {
     expect(formatInterval([0.444, 0.858])).toBe('44–86%');
     expect(formatExactPercent(0.925)).toBe('92.5%');
     expect(formatExactPercent(0.9)).toBe('90%');
+  });
+});
+
+describe('groupThousands', () => {
+  it('writes integers exactly as toLocaleString("en-US") does', () => {
+    const values = [0, -0, 1, -1, 12, 999, 1000, -1000, 1234, 12345, 123456, 1234567, -9876543, 1e15, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e21, 2 ** 60, NaN, Infinity, -Infinity];
+    for (let n = 1; n < 1e16; n = n * 7 + 3) values.push(n, -n);
+    for (const value of values) expect(groupThousands(value), String(value)).toBe(value.toLocaleString('en-US'));
+  });
+
+  it('is what formatCount and formatUsd show', () => {
+    expect(formatCount(1234567.4)).toBe('1,234,567');
+    expect(formatUsd(123456.7)).toBe('$123,457');
   });
 });

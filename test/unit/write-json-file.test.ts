@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serializeJson, writeJsonFile } from '../../src/core/write-json-file.js';
+import { serializeJson, writeJsonFile, writeStreamedFile } from '../../src/core/write-json-file.js';
 
 const text = (value: unknown) => {
   let out = '';
@@ -41,9 +41,38 @@ describe('serializeJson', () => {
     }
   });
 
+  it('gives exactly JSON.stringify(value) when compact', () => {
+    const compact = (value: unknown) => {
+      let out = '';
+      serializeJson(value, (t) => (out += t), { compact: true });
+      return out;
+    };
+    for (let seed = 1; seed <= 400; seed++) {
+      const value = randomValue(seed);
+      if (value === undefined) continue;
+      expect(compact(value), `seed ${seed}`).toBe(JSON.stringify(value));
+    }
+    for (const value of [{}, [], { a: [] }, [{}], [undefined, () => 1], { a: undefined }, [[[]]]]) expect(compact(value)).toBe(JSON.stringify(value));
+  });
+
   it('writes empty containers, nested empties and arrays with holes as JSON.stringify does', () => {
     for (const value of [{}, [], { a: [] }, [{}], [undefined, () => 1], { a: undefined }, [[[]]], { n: -0 }]) {
       expect(text(value)).toBe(JSON.stringify(value, null, 2));
+    }
+  });
+});
+
+describe('writeStreamedFile', () => {
+  it('writes every piece in order, across many chunks, and leaves no temporary file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-stream-'));
+    try {
+      const file = path.join(dir, 'report.html');
+      const pieces = Array.from({ length: 20_000 }, (_, i) => `<p>${i} ü</p>`);
+      writeStreamedFile(file, (emit) => pieces.forEach(emit));
+      expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
+      expect(readdirSync(dir)).toEqual(['report.html']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

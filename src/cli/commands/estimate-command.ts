@@ -7,7 +7,6 @@ import { projectPlan } from '../../cost/project-settings.js';
 import { parseTraffic } from '../../cost/traffic.js';
 import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { resolveRunwareAccess } from '../../providers/runware-access.js';
-import { priceByDryRun } from '../../providers/runware/price-by-dry-run.js';
 import { renderEstimateReport } from '../../reporters/render-estimate-report.js';
 import { makePainter } from '../../reporters/terminal-text.js';
 import { writeFileAtomic } from '../../core/write-file-atomic.js';
@@ -42,8 +41,9 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   const { config } = project;
   const root = historyRoot ?? path.resolve(config.rootDir, config.outDir);
   const estimator = await loadCostEstimator(trials, config.models, root);
+  // The HTTP client (undici, about 100 ms to load) only for --exact.
   const exactPromptUsd = access
-    ? await priceByDryRun(trials, {
+    ? await (await import('../../providers/runware/price-by-dry-run.js')).priceByDryRun(trials, {
         apiUrl: access.apiUrl.href,
         apiKey: access.apiKey,
         dryRun: config.dryRun,

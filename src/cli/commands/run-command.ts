@@ -5,9 +5,7 @@ import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { EvalgateError } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
 import { createProvider } from '../../providers/create-provider.js';
-import { suitesWithoutScenario } from '../../simulator/scenario.js';
-import { RecordingProvider } from '../../providers/replay/recording-provider.js';
-import { ReplayProvider } from '../../providers/replay/replay-provider.js';
+import type { ReplayProvider } from '../../providers/replay/replay-provider.js';
 import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
 import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
@@ -50,8 +48,13 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     await receiver?.close();
     throw error;
   }
-  if (setup.provider instanceof ReplayProvider) refuseUnrecorded(setup.provider, trials);
-  const provider = args.record !== undefined ? new RecordingProvider(setup.provider, path.resolve(io.cwd, args.record), setup.simulated) : setup.provider;
+  if (providerName === 'replay') refuseUnrecorded(setup.provider as ReplayProvider, trials);
+  // Recording and the simulator's scenarios are imported only when used (start-up, docs/performance.md).
+  const provider =
+    args.record !== undefined
+      ? new (await import('../../providers/replay/recording-provider.js')).RecordingProvider(setup.provider, path.resolve(io.cwd, args.record), setup.simulated)
+      : setup.provider;
+  const placeholderSuites = setup.scenarios ? (await import('../../simulator/scenario.js')).suitesWithoutScenario(project.suites, setup.scenarios) : undefined;
   const configRecord: RunConfigRecord = {
     provider: setup.provider.name,
     concurrency,
@@ -63,7 +66,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     thinkingLevels: request.invocation.levels,
     numberResults: request.invocation.samples?.map(Number) ?? null,
     apiUrl: setup.apiUrl,
-    ...(setup.scenarios ? { placeholderSuites: suitesWithoutScenario(project.suites, setup.scenarios) } : {}),
+    ...(placeholderSuites ? { placeholderSuites } : {}),
   };
   if (!resumed) {
     await writeManifest(runDir, {

@@ -13,9 +13,6 @@ import { sendAsync, type WebhookDelivery } from './send-async.js';
 import { sendStream } from './send-stream.js';
 import { TaskBatcher } from './task-batcher.js';
 
-/** Runware's endpoint when `RUNWARE_API_URL` is not set. */
-export const DEFAULT_RUNWARE_API_URL = 'https://api.runware.ai/v1';
-
 export interface RunwareProviderOptions {
   /** Full endpoint URL, e.g. https://api.runware.ai/v1. */
   apiUrl: string;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { serializeJson } from '../../core/write-json-file.js';
 import type { CaseDetail } from '../../results/collect-case-details.js';
 import type { RunSummary } from '../../results/run-summary.js';
 import { reportCharts } from './report-charts.js';
@@ -13,12 +14,21 @@ import { REPORT_STYLE } from './report-style.js';
  * page could neither run a script nor load anything.
  */
 export function renderHtml(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): string {
-  const data = JSON.stringify(buildReportData(summary, details)).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  let html = '';
+  emitHtml(summary, details, (text) => (html += text));
+  return html;
+}
+
+/**
+ * report.html piece by piece, as {@link renderHtml} returns it whole: its data is serialized into
+ * `emit` as it goes, so the page (10 MB at 100,000 samples) is never one string (writeStreamedFile).
+ */
+export function emitHtml(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, emit: (text: string) => void): void {
   const script = `(${reportClient.toString()})(JSON.parse(document.getElementById('evalgate-data').textContent), { charts: ${reportCharts.toString()} });`;
   const hash = createHash('sha256').update(script).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:`;
   const title = `evalgate ${summary.gate.passed ? 'passed' : 'failed'} · ${summary.runId}`.replace(/[<>&"]/g, '');
-  return `<!doctype html>
+  emit(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -29,9 +39,19 @@ export function renderHtml(summary: RunSummary, details: ReadonlyMap<string, Cas
 </head>
 <body>
 <main id="app"></main>
-<script type="application/json" id="evalgate-data">${data}</script>
+<script type="application/json" id="evalgate-data">`);
+  // Each escaped character is one UTF-16 unit, so escaping piece by piece is escaping the whole.
+  serializeJson(buildReportData(summary, details), (text) => emit(text.replace(UNSAFE_IN_SCRIPT, escapeInScript)), { compact: true });
+  emit(`</script>
 <script>${script}</script>
 </body>
 </html>
-`;
+`);
+}
+
+/** What must not appear raw in the JSON inside a script element: `<` (it could close it), and the JavaScript line separators. */
+const UNSAFE_IN_SCRIPT = /[<\u2028\u2029]/g;
+
+function escapeInScript(char: string): string {
+  return char === '<' ? '\\u003c' : char === '\u2028' ? '\\u2028' : '\\u2029';
 }
