@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { startSimulator } from './start-simulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // `--cli <path>`: another build's dist/cli/main.js (an earlier commit's, for a before-and-after in one series).
@@ -51,19 +52,6 @@ function runCli(args, { cwd = root, env = {}, measure = true } = {}) {
   });
 }
 
-/** Starts `evalgate simulate` in its own process and resolves to its URL and a stop function. */
-function startSimulator(fixedLatencyMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'simulate', '--port', '0', '--fixed-latency-ms', String(fixedLatencyMs)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1], stop: () => child.kill('SIGINT') });
-    });
-    child.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-}
 
 /**
  * A project: `cases` cases × `levels` thinking levels × numberResults `n`, with typical assertions;
@@ -98,7 +86,7 @@ function runPhaseMs(out) {
 
 /** Runs a project `REPEATS` times against a simulator at `latencyMs`; `extra` runs beside each (same simulator). */
 async function runScenario(name, project, latencyMs, { reporters = 'json', extra, repeats = REPEATS } = {}) {
-  const simulator = await startSimulator(latencyMs);
+  const simulator = await startSimulator(CLI, root, latencyMs);
   const dir = mkdtempSync(path.join(tmpdir(), `evalgate-bench-${name}-`));
   writeProject(dir, project);
   const env = { RUNWARE_API_URL: simulator.url, RUNWARE_API_KEY: 'bench' };

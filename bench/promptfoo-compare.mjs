@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSimulator } from './start-simulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(root, 'dist/cli/main.js');
@@ -45,19 +46,6 @@ function installTools() {
   return { node22, entry };
 }
 
-/** Starts `evalgate simulate` at 0 ms in its own process; resolves to its URL and a stop function. */
-function startSimulator() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'simulate', '--port', '0', '--fixed-latency-ms', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1], stop: () => child.kill('SIGINT') });
-    });
-    child.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-  });
-}
 
 /**
  * Wall time of a whole child process, from spawn to exit, and what it printed; rejects on a crash.
@@ -142,7 +130,7 @@ function writePromptfooConfig(dir, url) {
 }
 
 const tools = installTools();
-const simulator = await startSimulator();
+const simulator = await startSimulator(CLI, root, 0);
 const work = mkdtempSync(path.join(tmpdir(), 'evalgate-vs-promptfoo-'));
 try {
   writeEvalgateProject(path.join(work, 'evalgate'));
