@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeProjectFiles } from '../support/write-project.js';
 import type { Diagnostic } from '../../src/config/diagnostic.js';
 import { loadProject } from '../../src/config/load-project.js';
 import { parseCsv } from '../../src/config/parse-csv.js';
@@ -15,15 +16,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Writes a project (files by relative path) in a fresh folder and returns the folder. */
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(path.join(dir, 'p-'));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
-    await writeFile(path.join(root, name), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => writeProjectFiles(dir, files);
 
 const SUITE = (cases: string, extra = '') => `suite: tickets
 settings: {systemPrompt: "Classify the ticket.", maxTokens: 500}

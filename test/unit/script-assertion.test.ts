@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeProjectFiles } from '../support/write-project.js';
 import { compileChecks } from '../../src/assertions/assertion-registry.js';
 import type { ResolvedScriptAssertion } from '../../src/config/loaded-suite.js';
 import { loadProject } from '../../src/config/load-project.js';
@@ -28,14 +29,7 @@ cases:
     assert: [${assert}]
 `;
 
-async function project(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(path.join(dir, 'p-'));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
-    await writeFile(path.join(root, name), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => writeProjectFiles(dir, files);
 
 /** Loads the suite and runs its checks on one answer, as a run does. */
 async function judgeAnswer(root: string, text: string) {
