@@ -47,13 +47,13 @@ const STREAM: Column[] = STREAM_HEAD.map((head, i) => ({ head, align: 'right', k
  * when any group was not sent sync, and time to first token and text when any group streamed. Given
  * `maxWidth` (a terminal's columns), the least needed columns are left out until it fits; the
  * returned `omitted` names them. `isBelow` marks a gated setting ✗ (threshold-verdict.ts: as the gate
- * judged it); by default its pass rate against its threshold. Pure: returns the text.
+ * judged it). Pure: returns the text.
  */
 export function renderSettingsTable(
   groups: readonly GroupSummary[],
   paint: Painter,
-  maxWidth?: number,
-  isBelow: (g: GroupSummary) => boolean = (g) => g.gated !== false && g.passRate !== null && g.passRate < g.threshold,
+  maxWidth: number | undefined,
+  isBelow: (g: GroupSummary) => boolean,
 ): { text: string; omitted: string[] } {
   const all = [...COLUMNS, ...(hasNonSyncDelivery(groups) ? [DELIVERY] : []), ...(hasStreamedGroup(groups) ? STREAM : [])];
   let columns = all;
