@@ -11,9 +11,9 @@ import { promisify } from 'node:util';
 import { startSimulator } from './start-simulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// `--cli <path>`: another build's dist/cli/main.js (an earlier commit's, for a before-and-after in one series).
+// `--cli <path>`: another build's CLI (dist/bin/evalgate.js, or dist/cli/main.js before the bundle) (an earlier commit's, for a before-and-after in one series).
 const cliArg = process.argv.indexOf('--cli');
-const CLI = cliArg > 0 ? path.resolve(process.argv[cliArg + 1]) : path.join(root, 'dist/cli/main.js');
+const CLI = cliArg > 0 ? path.resolve(process.argv[cliArg + 1]) : path.join(root, 'dist/bin/evalgate.js');
 const MEASURE = path.join(root, 'bench/measure.mjs');
 const quick = process.argv.includes('--quick');
 // `--only startup,loading,…`: run just those scenarios (while working on one; the table is partial).

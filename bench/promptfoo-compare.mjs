@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator } from './start-simulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(root, 'dist/cli/main.js');
+const CLI = path.join(root, 'dist/bin/evalgate.js');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;

@@ -12,7 +12,7 @@ const out = mkdtempSync(path.join(tmpdir(), 'evalgate-shot-'));
 try {
   const runDir = path.join(out, 'run');
   try {
-    execFileSync(process.execPath, ['dist/cli/main.js', 'run', '--provider', 'replay', '--out', runDir, '--quiet', '--no-color'], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, ['dist/bin/evalgate.js', 'run', '--provider', 'replay', '--out', runDir, '--quiet', '--no-color'], { cwd: root, stdio: 'inherit' });
   } catch (error) {
     if (error.status !== 1) throw error; // the examples' gate fails on purpose
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { validateAction, validateWorkflow } from '@action-validator/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILT_CLI } from '../support/built-cli.js';
 import { parse } from 'yaml';
 import { runCli } from '../../src/cli/run-cli.js';
 import { memoryIo } from '../support/memory-io.js';
@@ -98,7 +99,7 @@ describe("the action's run step", () => {
   it('runs evalgate, and sets passed, pass-rate, cost, run-folder and the job summary from summary.json', () => {
     const runDir = path.join(dir, 'tmp', 'evalgate-run');
     const result = runStep(step('run').run!, {
-      EVALGATE: `node ${path.join(root, 'dist/cli/main.js')}`,
+      EVALGATE: `node ${BUILT_CLI}`,
       CONFIG: '', SUITES: '', SHARD: '', MAX_COST: '', MORE_ARGS: '--provider simulator --seed 3',
       BASELINE_DIR: path.join(dir, 'no-baseline'), RUN_DIR: runDir, REPORT_ARTIFACT: 'evalgate-report',
     }, dir);

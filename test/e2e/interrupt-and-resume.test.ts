@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILT_CLI } from '../support/built-cli.js';
 import { DEFAULT_MODELS } from '../../src/config/default-models.js';
 import { ModelTable } from '../../src/config/model-table.js';
 import { compileScenario, ScenarioSchema } from '../../src/simulator/scenario.js';
@@ -10,7 +11,7 @@ import { startSimulator, type AnsweredTask, type RunningSimulator } from '../../
 import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 
-const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
+const CLI = BUILT_CLI;
 const CASES = 30;
 
 /** A project of 30 cases × 3 levels × numberResults 1 and 2: 180 trials, each answered in ~40 ms. */

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BUILT_CLI } from '../support/built-cli.js';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -23,7 +24,7 @@ describe('the packed package (npm pack)', () => {
   });
 
   it('carries the CLI, the action and the docs a user installs it by', () => {
-    for (const file of ['dist/cli/main.js', 'action.yml', 'docs/install.md', 'docs/ci.md', 'docs/ci/github-action.yml', 'README.md', 'schemas/suite.schema.json', 'schemas/config.schema.json']) expect(packed, file).toContain(file);
+    for (const file of [path.relative(root, BUILT_CLI), 'action.yml', 'docs/install.md', 'docs/ci.md', 'docs/ci/github-action.yml', 'README.md', 'schemas/suite.schema.json', 'schemas/config.schema.json']) expect(packed, file).toContain(file);
     expect([...packed].some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 });

@@ -3,9 +3,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILT_CLI } from '../support/built-cli.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(root, 'dist/cli/main.js');
+const CLI = BUILT_CLI;
 const fixture = path.join(root, 'test/fixtures/projects/sentiment');
 /** Written by every run, whatever the reporters: the samples, what the run was (for resume and `report`) and its summary (for --baseline, compare, advise). */
 const ALWAYS = ['results.jsonl', 'run.json', 'summary.json'];
