@@ -21,9 +21,10 @@ export interface CountedCost {
  */
 export function trustReportedCost(reportedUsd: number | null, tableUsd: number | null): CountedCost {
   if (reportedUsd === null) return { costUsd: tableUsd, costSource: tableUsd !== null ? 'priceTable' : null };
-  const table = tableUsd === null ? '' : `; counted the price table's $${formatSmallUsd(tableUsd)} for the usage`;
   if (!Number.isFinite(reportedUsd) || reportedUsd < 0) {
     const what = Number.isFinite(reportedUsd) ? `negative ($${reportedUsd})` : 'not a finite number';
+    // Worded only for a flagged sample: this runs for every sample.
+    const table = tableUsd === null ? '' : `; counted the price table's $${formatSmallUsd(tableUsd)} for the usage`;
     return { costUsd: tableUsd ?? 0, costSource: tableUsd !== null ? 'priceTable' : null, costFlag: `the API's cost is ${what}${table}` };
   }
   if (tableUsd !== null && tableUsd > 0 && reportedUsd > ABSURD_COST_FACTOR * tableUsd) {
