@@ -37,6 +37,7 @@ import {
   type ValidateArgs,
 } from './cli-options.js';
 import { reportError } from './report-error.js';
+import { misusedBooleanFlag } from './boolean-flag-values.js';
 import { parseFast } from './parse-fast.js';
 import { skipHelpCache } from './skip-help-cache.js';
 
@@ -170,8 +171,10 @@ type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<Com
  */
 export async function runCli(argv: readonly string[], io: CliIo, handlers: CommandHandlers = defaultHandlers): Promise<number> {
   // The usual command lines need no yargs (80–120 ms to load); anything else, help and every mistake included, goes to it.
-  const fast = parseFast(argv, COMMANDS) as Chosen | undefined;
-  const { chosen, usageError, printed } = fast ? { chosen: fast, usageError: undefined, printed: '' } : await parseWithYargs(argv);
+  const misused = misusedBooleanFlag(argv, COMMANDS);
+  const fast = misused === undefined ? (parseFast(argv, COMMANDS) as Chosen | undefined) : undefined;
+  const { chosen, usageError, printed } =
+    misused !== undefined ? { chosen: undefined, usageError: misused, printed: '' } : fast ? { chosen: fast, usageError: undefined, printed: '' } : await parseWithYargs(argv);
   if (usageError !== undefined) {
     io.stderr.write(`${printed ? `${printed}\n\n` : ''}error USAGE: ${usageError}\n  hint: evalgate --help lists commands and options\n`);
     return ExitCode.usage;

@@ -58,6 +58,24 @@ describe('command line parsing', () => {
     });
   });
 
+  it('refuses a switch given a value other than true or false, which yargs would read as false', async () => {
+    for (const argv of [
+      ['run', '--until-decided=maybe'],
+      ['run', 'evals/', '--no-until-decided=1'],
+      ['report', 'reports/r1', '--color=yes'],
+      ['rescore', 'reports/r1', '--judge-cache=off'],
+    ]) {
+      const { handlers, calls } = recordingHandlers();
+      const io = memoryIo({ cwd: root });
+      expect(await runCli(argv, io, handlers), argv.join(' ')).toBe(2);
+      expect(calls).toEqual([]);
+      expect(io.err()).toMatch(/^error USAGE: --[\w-]+ is a switch: give it alone \(--[\w-]+, or --no-[\w-]+\), or as --[\w-]+=true or =false, not =".+"\n {2}hint: /);
+    }
+    const { handlers, calls } = recordingHandlers();
+    expect(await runCli(['run', '--until-decided=false', '--color=true', '--max-cases=5', '--', '--quiet=x'], memoryIo({ cwd: root }), handlers)).toBe(0);
+    expect(calls[0]!.args).toMatchObject({ untilDecided: false, color: true, maxCases: 5 });
+  });
+
   it('defaults run to the config: no suites, no filter, provider and levels unset', async () => {
     const { handlers, calls } = recordingHandlers();
     await runCli(['run'], memoryIo({ cwd: root }), handlers);

@@ -1,0 +1,32 @@
+import type { Options } from 'yargs';
+
+/**
+ * A boolean flag given a value other than true or false (`--until-decided=maybe`, `--color=yes`), in
+ * words for a usage error; undefined when there is none. yargs (and yargs-parser) read any such value
+ * as false, silently: a run meant to stop once decided would spend its whole plan, and say nothing.
+ */
+export function misusedBooleanFlag(argv: readonly string[], commands: readonly { name: string; options: Record<string, Options> }[]): string | undefined {
+  const spec = commands.find((c) => c.name === argv[0]);
+  if (!spec) return undefined;
+  const booleans = new Set<string>();
+  for (const [key, option] of Object.entries(spec.options)) {
+    if (option.type !== 'boolean') continue;
+    booleans.add(key).add(kebab(key));
+    for (const alias of [option.alias ?? []].flat()) booleans.add(alias);
+  }
+  for (const arg of argv.slice(1)) {
+    if (arg === '--') break;
+    const m = /^--([^=]+)=(.*)$/s.exec(arg);
+    if (!m) continue;
+    const [, flag, value] = m as unknown as [string, string, string];
+    const name = booleans.has(flag) ? flag : flag.startsWith('no-') && booleans.has(flag.slice(3)) ? flag.slice(3) : undefined;
+    if (name !== undefined && value !== 'true' && value !== 'false') {
+      return `--${flag} is a switch: give it alone (--${name}, or --no-${name}), or as --${flag}=true or =false, not =${JSON.stringify(value)}`;
+    }
+  }
+  return undefined;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
