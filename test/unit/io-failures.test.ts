@@ -164,3 +164,23 @@ describe('every command that writes', () => {
     expect(io.err()).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('a run that fails before sending', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-io-early-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const openServers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+
+  it('shuts the built-in simulator down when the run folder cannot be created, so the process can exit', async () => {
+    expect(await runCli(['init'], memoryIo({ cwd: dir }))).toBe(0);
+    writeFileSync(path.join(dir, 'blocked'), 'a file where the output folder goes');
+    const before = openServers();
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--provider', 'simulator', '--out', path.join('blocked', 'runs'), '--reporter', 'json'], io)).toBe(ExitCode.infrastructure);
+    expect(io.err()).toContain('IO_ERROR');
+    expect(openServers()).toBe(before);
+  });
+});

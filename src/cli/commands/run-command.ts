@@ -27,7 +27,7 @@ import type { RunRequest } from './resolve-run-request.js';
 /** `evalgate run`: resolve the request (resolveRunRequest), then build the provider, run, gate, report. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const request = await resolveRunRequest(args, io);
-  const { config, project, trials, runId, runDir, outRoot, concurrency, providerName, resumed } = request;
+  const { config, trials, runDir, outRoot, concurrency, providerName } = request;
   // Earlier runs in outDir (or --history), never this one, teach the estimate recorded beside the actual cost.
   const historyRoot = args.history !== undefined ? path.resolve(io.cwd, args.history) : outRoot;
   if (args.history !== undefined && !existsSync(historyRoot)) {
@@ -48,6 +48,27 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     await receiver?.close();
     throw error;
   }
+  try {
+    return await runWithProvider(request, args, io, setup, estimator);
+  } finally {
+    await setup.close();
+    if (receiver) {
+      const { accepted, duplicates, rejected, ignored } = receiver.stats;
+      io.stderr.write(`webhook: ${accepted} results received, ${duplicates} duplicates dropped, ${rejected} requests refused, ${ignored} ignored\n`);
+      await receiver.close();
+    }
+  }
+}
+
+/** The run once its provider is up; whatever it throws, runCommand shuts the provider (the simulator's server) down. */
+async function runWithProvider(
+  request: RunRequest,
+  args: RunArgs,
+  io: CliIo,
+  setup: Awaited<ReturnType<typeof createProvider>>,
+  estimator: Awaited<ReturnType<typeof loadCostEstimator>>,
+): Promise<number> {
+  const { config, project, trials, runId, runDir, outRoot, concurrency, providerName, resumed } = request;
   if (providerName === 'replay') refuseUnrecorded(setup.provider as ReplayProvider, trials);
   // Recording and the simulator's scenarios are imported only when used (start-up, docs/performance.md).
   const provider =
@@ -131,12 +152,6 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     return summary.gate.exitCode;
   } finally {
     unsubscribe();
-    await setup.close();
-    if (receiver) {
-      const { accepted, duplicates, rejected, ignored } = receiver.stats;
-      io.stderr.write(`webhook: ${accepted} results received, ${duplicates} duplicates dropped, ${rejected} requests refused, ${ignored} ignored\n`);
-      await receiver.close();
-    }
   }
 }
 
