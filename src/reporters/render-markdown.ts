@@ -180,7 +180,9 @@ export function cell(text: string, max = CELL_CHARS): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]|#!~])/g, '\\$1');
+    .replace(/([\\`*_{}[\]|#!~])/g, '\\$1')
+    // A zero-width space after the @ keeps `@user` in model output from notifying anyone in a comment.
+    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, '$1@&#8203;');
 }
 
 /** Regressions against the baseline: what got worse, with its test, before failures of this run alone. */
