@@ -56,11 +56,15 @@ export function renderMarkdown(summary: RunSummary): string {
   }
 
   out.push('### Settings', '', settingsTable(summary.groups, isBelow), '');
+  let advised = 0;
   for (const advice of summary.recommendations) {
     const threshold = summary.config.suites.find((s) => s.name === advice.suite)?.threshold ?? 0;
-    out.push(`- **${cell(advice.suite)}**: ${describeRecommendation(advice, threshold).map((l) => cell(l, 300)).join(' · ')}`);
+    const lines = describeRecommendation(advice, threshold);
+    if (lines.length === 0) continue;
+    out.push(`- **${cell(advice.suite)}**: ${lines.map((l) => cell(l, 300)).join(' · ')}`);
+    advised++;
   }
-  if (summary.recommendations.length) out.push('');
+  if (advised > 0) out.push('');
   out.push(...sequentialSection(summary));
   out.push(...detailsSections(summary));
   out.push(...costSection(summary));
