@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
+import { pointLatestAt } from '../../run/latest-run.js';
 import { findCalibrations } from '../../run/find-calibrations.js';
 import { MANIFEST_FILE, type RunManifest } from '../../run/run-manifest.js';
 import type { CliIo } from '../cli-io.js';
@@ -213,17 +214,4 @@ function refuseUnrecorded(provider: ReplayProvider, trials: readonly Trial[]): v
 async function writeManifest(runDir: string, manifest: RunManifest): Promise<void> {
   mkdirSync(runDir, { recursive: true });
   await writeFileAtomic(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-}
-
-/** `reports/latest` → the newest run (a relative symlink; a text file where links are not allowed). */
-function pointLatestAt(outRoot: string, runDir: string): void {
-  mkdirSync(outRoot, { recursive: true });
-  const link = path.join(outRoot, 'latest');
-  const target = path.relative(outRoot, runDir);
-  rmSync(link, { force: true, recursive: false });
-  try {
-    symlinkSync(target, link, 'dir');
-  } catch {
-    writeFileSync(link, `${target}\n`);
-  }
 }
