@@ -206,7 +206,7 @@ export async function parseWithYargs(argv: readonly string[]): Promise<{ chosen:
     parser = parser.command(
       spec.usage,
       spec.describe,
-      (y) => (spec.positional ? y.positional(...spec.positional) : y).options(spec.options),
+      (y) => (spec.positional ? y.positional(...spec.positional) : y).options(kebabCaseKeys(spec.options)),
       (args) => {
         chosen = { command: spec.name, args } as unknown as Chosen;
       },
@@ -236,3 +236,10 @@ export async function parseWithYargs(argv: readonly string[]): Promise<{ chosen:
   return { chosen: usageError === undefined ? chosen : undefined, usageError, printed };
 }
 
+/**
+ * The flags as yargs shows them in help: kebab-case (`--max-cost`), as the docs and messages spell them.
+ * Its camel-case expansion still hands the handlers `maxCost`, and still accepts `--maxCost`.
+ */
+function kebabCaseKeys<T>(options: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(options).map(([key, option]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), option]));
+}

@@ -44,8 +44,11 @@ export async function resolveCase(suite: SuiteSpec, spec: CaseSpec, index: numbe
     if (missing.length === 0) return out;
     const names = Object.keys(vars);
     const suggestion = missing.length === 1 ? suggest(missing[0]!, names) : undefined;
-    const addHint = spec.vars
-      ? `add it to vars of case "${spec.id}" (line ${source.diagnostic(at('vars'), 'UNDEFINED_VARIABLE', '').line})`
+    // A data file's row has its vars in that file: name it, or the line reads as one of the suite's.
+    const varsAt = spec.vars ? source.diagnostic(at('vars'), 'UNDEFINED_VARIABLE', '') : undefined;
+    const errorFile = source.diagnostic(where, 'UNDEFINED_VARIABLE', '').file;
+    const addHint = varsAt
+      ? `add it to vars of case "${spec.id}" (${varsAt.file === errorFile ? `line ${varsAt.line}` : `${varsAt.file}:${varsAt.line}`})`
       : `add vars: to case "${spec.id}" or to the suite`;
     diagnostics.push(
       source.diagnostic(where, 'UNDEFINED_VARIABLE', `case "${spec.id}": ${missing.map((m) => `{{${m}}}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not defined`, {

@@ -191,6 +191,8 @@ function describeFailingCase(c: CaseSummary, paint: Painter, short?: { showModel
 
 /** The recommendation lines of a suite: the cheapest setting that surely passes, and the Pareto front. */
 export function describeRecommendation(advice: SuiteRecommendation, threshold: number): string[] {
+  // No setting with a completed, costed sample: nothing to recommend from (every sample errored, say).
+  if (!advice.cheapest && advice.paretoFront.length === 0) return [];
   const plans = (p: SuiteRecommendation['cheapest'] & object) =>
     p.plans.length > 1 ? `; pooled over numberResults ${p.plans.map((x) => `${x.numberResults} (${formatUsd(x.costPerSampleUsd)} a sample)`).join(', ')}` : '';
   const best = advice.cheapest

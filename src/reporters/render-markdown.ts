@@ -56,11 +56,15 @@ export function renderMarkdown(summary: RunSummary): string {
   }
 
   out.push('### Settings', '', settingsTable(summary.groups, isBelow), '');
+  let advised = 0;
   for (const advice of summary.recommendations) {
     const threshold = summary.config.suites.find((s) => s.name === advice.suite)?.threshold ?? 0;
-    out.push(`- **${cell(advice.suite)}**: ${describeRecommendation(advice, threshold).map((l) => cell(l, 300)).join(' · ')}`);
+    const lines = describeRecommendation(advice, threshold);
+    if (lines.length === 0) continue;
+    out.push(`- **${cell(advice.suite)}**: ${lines.map((l) => cell(l, 300)).join(' · ')}`);
+    advised++;
   }
-  if (summary.recommendations.length) out.push('');
+  if (advised > 0) out.push('');
   out.push(...sequentialSection(summary));
   out.push(...detailsSections(summary));
   out.push(...costSection(summary));
@@ -180,7 +184,9 @@ export function cell(text: string, max = CELL_CHARS): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]|#!~])/g, '\\$1');
+    .replace(/([\\`*_{}[\]|#!~])/g, '\\$1')
+    // A zero-width space after the @ keeps `@user` in model output from notifying anyone in a comment.
+    .replace(/(^|[^\w])@(?=[A-Za-z0-9])/g, '$1@&#8203;');
 }
 
 /** Regressions against the baseline: what got worse, with its test, before failures of this run alone. */

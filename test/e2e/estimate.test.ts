@@ -76,6 +76,8 @@ describe('evalgate estimate', () => {
     expect(projection.groups[2]!.costPerRequestUsd.mean).toBeGreaterThan(projection.groups[0]!.costPerRequestUsd.mean);
     expect(io.out()).toContain('Projection at 50,000 requests/day');
     expect(io.out()).toContain('history (setting, 16)');
+    // That run was the built-in simulator's: its figures are illustrative, and the estimate says so.
+    expect(io.out()).toContain('History: 1 of 1 run learned from was simulated');
     expect(simulator.stats.requests).toBe(0);
   });
 

@@ -26,7 +26,9 @@ describe('evalgate init', () => {
 
     const run = memoryIo({ cwd: dir });
     const out = path.join(dir, 'run');
-    expect([0, 1]).toContain(await runCli(['run', '--provider', 'simulator', '--seed', '3', '--out', out], run));
+    // docs/install.md: only the shipped level (gateOn: medium) is gated, so the example passes.
+    expect(await runCli(['run', '--provider', 'simulator', '--seed', '3', '--out', out], run)).toBe(0);
+    expect(run.out()).toContain('Gate: PASSED (exit 0)');
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as { totals: { passed: number; samples: number } };
     // The scenario written by init answers the sentiment cases, so most samples pass.
     expect(summary.totals.passed / summary.totals.samples).toBeGreaterThan(0.5);

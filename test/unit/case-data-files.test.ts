@@ -117,6 +117,13 @@ describe('cases from a data file', () => {
     expect(diagnostics[0]!.message).toContain('case "a"');
   });
 
+  it('points the hint of a missing variable at the row in its data file, not at a line of the suite', async () => {
+    const root = await project({ 'evals/tickets.yaml': SUITE('{file: ../data/t.jsonl}'), 'data/t.jsonl': '\n\n{"id": "a", "expected": "x", "vars": {"other": 1}}\n' });
+    const diagnostics = await diagnosticsOf(root);
+    expect(diagnostics.map(brief)).toEqual(['evals/tickets.yaml:4:27 UNDEFINED_VARIABLE']);
+    expect(diagnostics[0]!.hint).toBe('add it to vars of case "a" (data/t.jsonl:3)');
+  });
+
   it('reports JSONL lines that are not JSON objects, with the line and the column of the problem', async () => {
     const root = await project({ 'evals/tickets.yaml': SUITE('{file: ../data/t.jsonl}'), 'data/t.jsonl': '{"ticket": "a", "expected": "x"}\n{"ticket": "b", oops}\n[1, 2]\n' });
     const diagnostics = await diagnosticsOf(root);

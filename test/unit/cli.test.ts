@@ -134,6 +134,18 @@ describe('command line parsing', () => {
     expect(wrong.err()).toContain('--provider');
   });
 
+  it('spells every flag in help as the docs and messages do (--max-cost, --no-judge-cache), and still takes the camelCase spelling', async () => {
+    const help = memoryIo({ cwd: root });
+    expect(await runCli(['run', '--help'], help, recordingHandlers().handlers)).toBe(0);
+    expect(help.out()).toContain('--max-cost');
+    expect(help.out()).toContain('--allow-partial');
+    expect(help.out()).toContain('--gate-on');
+    expect(help.out()).not.toMatch(/--[a-z]+[A-Z]/);
+    const recorded = recordingHandlers();
+    expect(await runCli(['run', '--maxCost', '2', '--no-judge-cache', '--provider', 'simulator'], memoryIo({ cwd: root }), recorded.handlers)).toBe(0);
+    expect(recorded.calls[0]?.args).toMatchObject({ maxCost: 2, judgeCache: false });
+  });
+
   it('does not render the help text of a command that was chosen (skipHelpCache still reaches yargs)', async () => {
     const parser = yargs().command('go', 'goes', (y) => y.option('far', { type: 'boolean', describe: 'how far' }), () => {}).exitProcess(false);
     const usage = (parser as unknown as { getInternalMethods(): { getUsageInstance(): { help(): string } } }).getInternalMethods().getUsageInstance();

@@ -8,6 +8,8 @@ import { RunSummarizer } from '../../src/results/run-summarizer.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeErroredRecord, makeRecord } from '../support/builders.js';
+import { recommendSettings } from '../../src/results/recommend-settings.js';
+import { renderMarkdown } from '../../src/reporters/render-markdown.js';
 
 function summaryOf(records: SampleRecord[], threshold = 0.75): RunSummary {
   const summarizer = new RunSummarizer(() => threshold);
@@ -36,6 +38,21 @@ const records: SampleRecord[] = [
 describe('the end-of-run report', () => {
   it('renders tables per suite, failing cases, totals, errors and the verdict', () => {
     expect(renderRunReport(summaryOf(records), 'reports/run-1', makePainter(false), 20)).toMatchSnapshot();
+  });
+
+  it('recommends nothing, rather than more cases or more effort, for a suite none of whose settings completed a sample', () => {
+    const errored = [
+      makeErroredRecord({ case: 'a', thinkingLevel: 'low', trialId: 'a-low', error: { code: 'SERVER_ERROR', message: 'HTTP 500' } }),
+      makeErroredRecord({ case: 'b', thinkingLevel: 'low', trialId: 'b-low', error: { code: 'SERVER_ERROR', message: 'HTTP 500' } }),
+    ];
+    const summary = summaryOf(errored);
+    summary.recommendations = recommendSettings(summary.groups);
+    expect(renderRunReport(summary, 'reports/run-1', makePainter(false), 20)).not.toContain('No setting meets');
+    expect(renderMarkdown(summary)).not.toMatch(/^- \*\*s\*\*/m);
+    // With a completed sample the line is still there.
+    const some = summaryOf([...errored, makeRecord({ case: 'a', thinkingLevel: 'high', trialId: 'a-high', pass: false, assertions: failure('no') })]);
+    some.recommendations = recommendSettings(some.groups);
+    expect(renderRunReport(some, 'reports/run-1', makePainter(false), 20)).toContain('No setting meets 75% with 95% confidence yet');
   });
 
   it('reports queue and retry waits apart from latency when there were any', () => {

@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { reportError } from '../../src/cli/report-error.js';
 import { RetrySchema } from '../../src/config/config-schema.js';
@@ -162,5 +162,38 @@ describe('every command that writes', () => {
     expect(await runCli(['run', '--provider', 'simulator', '--out', path.join('blocked', 'runs'), '--reporter', 'json'], io)).toBe(ExitCode.infrastructure);
     expect(io.err()).toMatch(/error IO_ERROR: could not create the folder .*blocked.*: a part of the path is a file, not a folder \(ENOTDIR\)/);
     expect(io.err()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a run that fails before sending', () => {
+  let dir: string;
+  const openServers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'TCPServerWrap').length;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-io-early-'));
+    // A server closes a moment after close() is called: those of earlier tests are gone by now.
+    await vi.waitFor(() => expect(openServers()).toBe(0));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('shuts the built-in simulator down when the run folder cannot be created, so the process can exit', async () => {
+    expect(await runCli(['init'], memoryIo({ cwd: dir }))).toBe(0);
+    writeFileSync(path.join(dir, 'blocked'), 'a file where the output folder goes');
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['run', '--provider', 'simulator', '--out', path.join('blocked', 'runs'), '--reporter', 'json'], io)).toBe(ExitCode.infrastructure);
+    expect(io.err()).toContain('IO_ERROR');
+    // Closed, or closing: a server left open would keep the process from ever exiting.
+    await vi.waitFor(() => expect(openServers()).toBe(0));
+  });
+
+  it('shuts the judges\' simulator down when rescore cannot create its run folder', async () => {
+    cpSync(path.resolve(import.meta.dirname, '../fixtures/projects/judged'), dir, { recursive: true });
+    expect([0, 1, 3]).toContain(await runCli(['run', '--provider', 'simulator', '--out', 'first'], memoryIo({ cwd: dir })));
+    await vi.waitFor(() => expect(openServers()).toBe(0));
+    writeFileSync(path.join(dir, 'blocked'), 'a file where the output folder goes');
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['rescore', 'first', '--out', path.join('blocked', 'again')], io)).toBe(ExitCode.infrastructure);
+    expect(io.err()).toContain('IO_ERROR');
+    // Closed, or closing: a server left open would keep the process from ever exiting.
+    await vi.waitFor(() => expect(openServers()).toBe(0));
   });
 });

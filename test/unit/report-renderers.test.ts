@@ -148,6 +148,12 @@ describe('summary.md', () => {
   it('escapes model output so it cannot break the table or inject HTML', () => {
     expect(cell('a | b <script>x</script> *bold* `code`\nnext')).toBe('a \\| b &lt;script&gt;x&lt;/script&gt; \\*bold\\* \\`code\\` next');
   });
+
+  it('keeps model output from mentioning anyone in a pull-request comment (@user, @org/team), and leaves an e-mail address alone', () => {
+    const text = cell('ping @octocat and @acme/reviewers, mail bob@corp.io');
+    expect(text).not.toMatch(/(^|[^\w])@[A-Za-z0-9]/);
+    expect(text).toBe('ping @&#8203;octocat and @&#8203;acme/reviewers, mail bob@corp.io');
+  });
 });
 
 describe('report.html data', () => {

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import path from 'node:path';
+import { latestRunDir } from '../../run/latest-run.js';
 import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { formatPercent } from '../../core/format-figures.js';
 import { casesNeeded, testsPerSetting } from '../../gate/cases-needed.js';
@@ -29,7 +30,7 @@ export async function adviseCommand(args: AdviseArgs, io: CliIo): Promise<number
     io.stdout.write(`To detect ${formatPercent(args.rate)} → ${formatPercent(args.rate - args.drop)}: ${n} cases per run (${explain(1)}).\n`);
     return ExitCode.ok;
   }
-  const runDir = args.runDir !== undefined ? args.runDir : path.join(path.resolve(config.rootDir, config.outDir), 'latest');
+  const runDir = args.runDir !== undefined ? args.runDir : latestRunDir(path.resolve(config.rootDir, config.outDir));
   const summary = readRunSummary(runDir, io.cwd, 'advise');
   const gatedSettings = Math.max(1, summary.groups.filter((g) => g.gated !== false).length);
   const table = new Table({ head: ['suite', 'setting', 'gated', 'pass rate', `after −${(args.drop * 100).toFixed(0)} pts`, 'cases needed', 'cases now', 'enough?'], style: { head: [], border: [], compact: true } });

@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { latestRunDir } from '../../run/latest-run.js';
 import { displayPath } from '../../config/display-path.js';
 import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { baselineCaveats, baselineCoverage } from '../../run/baseline-coverage.js';
@@ -20,7 +21,7 @@ const FILES = ['summary.json', 'results.jsonl', 'run.json'];
 export async function baselineCommand(args: BaselineArgs, io: CliIo): Promise<number> {
   const config = await loadCommandConfig(args, io);
   const outRoot = path.resolve(config.rootDir, config.outDir);
-  const from = args.runDir !== undefined ? path.resolve(io.cwd, args.runDir) : path.join(outRoot, 'latest');
+  const from = args.runDir !== undefined ? path.resolve(io.cwd, args.runDir) : latestRunDir(outRoot);
   const to = args.to !== undefined ? path.resolve(io.cwd, args.to) : path.join(outRoot, 'baseline');
   if (!existsSync(path.join(from, 'summary.json'))) {
     throw new EvalgateError('USAGE', `${displayPath(from, io.cwd)} has no summary.json to save`, { hint: 'run evalgate run first, or name a run folder' });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { latestRunDir } from '../../run/latest-run.js';
 import { displayPath } from '../../config/display-path.js';
 import { EvalgateError, ExitCode } from '../../core/evalgate-error.js';
 import { githubRunUrl, githubTarget, githubThread } from '../../publish/github-thread.js';
@@ -56,7 +57,7 @@ function skipped(reason: string, io: CliIo): number {
 async function resolveRunDir(args: CommentArgs, io: CliIo): Promise<string> {
   if (args.runDir !== undefined) return path.resolve(io.cwd, args.runDir);
   const config = await loadCommandConfig(args, io);
-  const latest = path.resolve(config.rootDir, config.outDir, 'latest');
+  const latest = latestRunDir(path.resolve(config.rootDir, config.outDir));
   if (!existsSync(latest)) throw new EvalgateError('USAGE', `no run folder given and ${displayPath(latest, io.cwd)} does not exist`, { hint: 'give the run folder: evalgate comment --github merged' });
   return latest;
 }

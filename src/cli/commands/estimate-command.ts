@@ -17,6 +17,7 @@ import { isGatedSetting } from '../../config/gate-on.js';
 import { readPassRateHistory } from '../../cost/read-pass-rate-history.js';
 import { estimateSequentialCost } from '../../gate/estimate-sequential-cost.js';
 import { orderTrialsByCase } from '../../plan/order-cases.js';
+import { readManifest } from '../../run/run-manifest.js';
 
 /**
  * `evalgate estimate`: loads and plans like `run`, then estimates what the plan will cost from
@@ -78,6 +79,21 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   await writeFileAtomic(outFile, `${JSON.stringify(file, null, 2)}\n`);
   const paint = makePainter(isColorWanted(io, args.color));
   io.stdout.write(renderEstimateReport(file, project.suites, paint));
+  const simulated = estimator.read.runDirs.filter(isSimulatedRun).length;
+  if (simulated > 0) {
+    const runs = estimator.read.runDirs.length;
+    const these = `${simulated} of ${runs} run${runs === 1 ? '' : 's'} learned from ${simulated === 1 ? 'was' : 'were'} simulated`;
+    io.stdout.write(paint('yellow', `History: ${these} (the built-in simulator, or a replay of it): tokens and costs learned from ${simulated === 1 ? 'it are' : 'them are'} illustrative, not what Runware bills; point --history at runs of the real API before trusting these figures\n`));
+  }
   io.stdout.write(paint('dim', `Wrote ${displayPath(outFile, io.cwd)}\n`));
   return ExitCode.ok;
+}
+
+/** Whether a history run was answered by the built-in simulator (its run.json says so); a run without a readable one counts as real. */
+function isSimulatedRun(runDir: string): boolean {
+  try {
+    return readManifest(runDir).simulated;
+  } catch {
+    return false;
+  }
 }

@@ -63,8 +63,16 @@ export async function rescoreCommand(args: RescoreArgs, io: CliIo): Promise<numb
     startedAt: new Date().toISOString(),
     plan: { ...source.plan, trials: source.plan.trials },
   };
-  mkdirSync(runDir, { recursive: true });
-  await writeFileAtomic(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  let journal: ResultsJournal;
+  try {
+    mkdirSync(runDir, { recursive: true });
+    await writeFileAtomic(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    journal = ResultsJournal.open(path.join(runDir, 'results.jsonl'));
+  } catch (error) {
+    // The judges' provider (the simulator's server) would keep the process from exiting.
+    await setup?.close();
+    throw error;
+  }
 
   const regex = new RegexRunner(config.assertionTimeoutMs);
   const judge = createJudgeGateway({
@@ -85,7 +93,6 @@ export async function rescoreCommand(args: RescoreArgs, io: CliIo): Promise<numb
     }
     return checks;
   };
-  const journal = ResultsJournal.open(path.join(runDir, 'results.jsonl'));
   let counts;
   try {
     counts = await rescoreRecords(path.join(sourceDir, 'results.jsonl'), new Map(trials.map((t) => [t.id, t])), checksFor, journal, config.concurrency);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
+import { pointLatestAt } from '../../run/latest-run.js';
 import { findCalibrations } from '../../run/find-calibrations.js';
 import { MANIFEST_FILE, type RunManifest } from '../../run/run-manifest.js';
 import type { CliIo } from '../cli-io.js';
@@ -27,7 +28,7 @@ import type { RunRequest } from './resolve-run-request.js';
 /** `evalgate run`: resolve the request (resolveRunRequest), then build the provider, run, gate, report. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   const request = await resolveRunRequest(args, io);
-  const { config, project, trials, runId, runDir, outRoot, concurrency, providerName, resumed } = request;
+  const { config, trials, runDir, outRoot, concurrency, providerName } = request;
   // Earlier runs in outDir (or --history), never this one, teach the estimate recorded beside the actual cost.
   const historyRoot = args.history !== undefined ? path.resolve(io.cwd, args.history) : outRoot;
   if (args.history !== undefined && !existsSync(historyRoot)) {
@@ -48,6 +49,27 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     await receiver?.close();
     throw error;
   }
+  try {
+    return await runWithProvider(request, args, io, setup, estimator);
+  } finally {
+    await setup.close();
+    if (receiver) {
+      const { accepted, duplicates, rejected, ignored } = receiver.stats;
+      io.stderr.write(`webhook: ${accepted} results received, ${duplicates} duplicates dropped, ${rejected} requests refused, ${ignored} ignored\n`);
+      await receiver.close();
+    }
+  }
+}
+
+/** The run once its provider is up; whatever it throws, runCommand shuts the provider (the simulator's server) down. */
+async function runWithProvider(
+  request: RunRequest,
+  args: RunArgs,
+  io: CliIo,
+  setup: Awaited<ReturnType<typeof createProvider>>,
+  estimator: Awaited<ReturnType<typeof loadCostEstimator>>,
+): Promise<number> {
+  const { config, project, trials, runId, runDir, outRoot, concurrency, providerName, resumed } = request;
   if (providerName === 'replay') refuseUnrecorded(setup.provider as ReplayProvider, trials);
   // Recording and the simulator's scenarios are imported only when used (start-up, docs/performance.md).
   const provider =
@@ -131,12 +153,6 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     return summary.gate.exitCode;
   } finally {
     unsubscribe();
-    await setup.close();
-    if (receiver) {
-      const { accepted, duplicates, rejected, ignored } = receiver.stats;
-      io.stderr.write(`webhook: ${accepted} results received, ${duplicates} duplicates dropped, ${rejected} requests refused, ${ignored} ignored\n`);
-      await receiver.close();
-    }
   }
 }
 
@@ -198,17 +214,4 @@ function refuseUnrecorded(provider: ReplayProvider, trials: readonly Trial[]): v
 async function writeManifest(runDir: string, manifest: RunManifest): Promise<void> {
   mkdirSync(runDir, { recursive: true });
   await writeFileAtomic(path.join(runDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-}
-
-/** `reports/latest` → the newest run (a relative symlink; a text file where links are not allowed). */
-function pointLatestAt(outRoot: string, runDir: string): void {
-  mkdirSync(outRoot, { recursive: true });
-  const link = path.join(outRoot, 'latest');
-  const target = path.relative(outRoot, runDir);
-  rmSync(link, { force: true, recursive: false });
-  try {
-    symlinkSync(target, link, 'dir');
-  } catch {
-    writeFileSync(link, `${target}\n`);
-  }
 }
