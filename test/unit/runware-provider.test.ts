@@ -467,3 +467,29 @@ describe('RunwareProvider: latency and lifecycle', () => {
     expect(outcome.failure!.message).toMatch(/closed|destroyed/i);
   });
 });
+
+describe('RunwareProvider: secrets in what the endpoint answers', () => {
+  it('replaces the API key wherever an answer echoes it: text, reasoning and tool calls', async () => {
+    const outcome = await sendAnswered((task) => ({
+      status: 200,
+      body: {
+        data: [
+          resultItem(task, `Your key is ${MOCK_API_KEY}, twice: ${MOCK_API_KEY}.`, {
+            reasoning: `I saw Bearer ${MOCK_API_KEY} in the headers`,
+            toolCalls: [{ id: 'c1', name: 'lookup', arguments: JSON.stringify({ token: MOCK_API_KEY, note: 'ok' }) }],
+          }),
+        ],
+      },
+    }));
+    expect(outcome.failure).toBeUndefined();
+    const [result] = outcome.results;
+    expect(JSON.stringify(outcome)).not.toContain(MOCK_API_KEY);
+    expect(result!.text).toBe('Your key is [redacted], twice: [redacted].');
+    expect(result!.toolCalls).toEqual([{ id: 'c1', name: 'lookup', arguments: { token: '[redacted]', note: 'ok' } }]);
+  });
+
+  it('leaves an answer without a secret as it came', async () => {
+    const outcome = await sendAnswered((task) => ({ status: 200, body: { data: [resultItem(task, 'a plain answer', { toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{"q":1}' }] })] } }));
+    expect(outcome.results[0]).toMatchObject({ text: 'a plain answer', toolCalls: [{ id: 'c1', name: 'lookup', arguments: { q: 1 } }] });
+  });
+});

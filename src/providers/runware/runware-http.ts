@@ -124,7 +124,8 @@ export class RunwareHttp {
 
   /** Removes the API key and other secrets from any text that might reach a report or the terminal. */
   redact(text: string): string {
-    const withoutKey = this.secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+    // Every answer passes here (RunwareProvider.send): a text without the secret is returned as it is.
+    const withoutKey = this.secrets.reduce((out, secret) => (out.includes(secret) ? out.split(secret).join('[redacted]') : out), text);
     return this.redactors.reduce((out, redactor) => redactor(out), withoutKey);
   }
 

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { PollingSchema, type PollingPolicy } from '../../config/config-schema.js';
 import type { InferenceRequest } from '../../plan/trial.js';
-import type { AttemptOutcome, Provider, SendOptions } from '../provider.js';
+import type { AttemptOutcome, Provider, ProviderResult, SendOptions } from '../provider.js';
 import { systemProviderClock, type ProviderClock } from '../provider-clock.js';
 import { parseRunwareResponse } from './parse-runware-response.js';
 import { RunwareHttp } from './runware-http.js';
@@ -66,7 +66,15 @@ export class RunwareProvider implements Provider {
     }
   }
 
-  send(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
+  async send(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
+    const outcome = await this.sendOnce(request, options);
+    // What the endpoint answered becomes results.jsonl, every report and a PR comment: an endpoint that
+    // echoes the key (or the webhook's token) back in an answer must not put it there.
+    const results = outcome.results.map((result) => withoutSecrets(result, (text) => this.http.redact(text)));
+    return results.every((result, i) => result === outcome.results[i]) ? outcome : { ...outcome, results };
+  }
+
+  private sendOnce(request: InferenceRequest, options: SendOptions): Promise<AttemptOutcome> {
     switch (request.deliveryMethod) {
       case undefined:
         return this.sendSync(request, options);
@@ -96,4 +104,19 @@ export class RunwareProvider implements Provider {
     const parsed = parseRunwareResponse(exchange.answer, taskUUID, request.numberResults, { nowMs: Date.now(), redact: (t) => this.http.redact(t) });
     return { ...parsed, latencyMs };
   }
+}
+
+/** A result with every secret replaced in what the model (or the endpoint) wrote: text, reasoning and tool calls. */
+function withoutSecrets(result: ProviderResult, redact: (text: string) => string): ProviderResult {
+  const text = redact(result.text);
+  const reasoning = result.reasoning === undefined ? undefined : redact(result.reasoning);
+  let toolCalls = result.toolCalls;
+  if (toolCalls !== undefined) {
+    const json = JSON.stringify(toolCalls);
+    const clean = redact(json);
+    // The replacement is plain text inside a JSON string, so the redacted JSON still parses.
+    if (clean !== json) toolCalls = JSON.parse(clean) as typeof toolCalls;
+  }
+  if (text === result.text && reasoning === result.reasoning && toolCalls === result.toolCalls) return result;
+  return { ...result, text, ...(reasoning !== undefined ? { reasoning } : {}), ...(toolCalls !== undefined ? { toolCalls } : {}) };
 }
