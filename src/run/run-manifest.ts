@@ -69,6 +69,15 @@ export function planFingerprint(trials: readonly Trial[]): string {
   return hash.digest('hex');
 }
 
+/** Whether a run folder's answers came from the built-in simulator (its run.json says so); a folder without a readable run.json counts as real. */
+export function isSimulatedRun(runDir: string): boolean {
+  try {
+    return readManifest(runDir).simulated;
+  } catch {
+    return false;
+  }
+}
+
 /** Reads a run folder's run.json, or says plainly why it cannot be used. */
 export function readManifest(runDir: string): RunManifest {
   const file = path.join(runDir, MANIFEST_FILE);

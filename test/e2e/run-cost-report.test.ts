@@ -64,6 +64,27 @@ describe('a run reports on its cost', () => {
     expect(html).toContain(JSON.stringify(low.perMonthUsd.expected));
   });
 
+  it('a run against the API learns its expected cost from real runs only, never from the simulator\'s', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'evalgate-run-cost-sim-'));
+    const simulator = await startSimulator({ seed: 5, scenarios: await loadScenarios(path.join(fixture, 'scenarios'), fixture), models: new ModelTable(DEFAULT_MODELS), latencyScale: 0 });
+    try {
+      cpSync(fixture, own, { recursive: true });
+      // An earlier run on the built-in simulator, in reports/ where the history is read from.
+      expect([0, 1]).toContain(await runCli(['run', '--provider', 'simulator', '--levels', 'low'], memoryIo({ cwd: own })));
+      const simulated = memoryIo({ cwd: own });
+      expect([0, 1]).toContain(await runCli(['run', '--provider', 'simulator', '--levels', 'low'], simulated));
+      expect(simulated.out()).toMatch(/Cost: \$[\d.]+ spent · \$[\d.]+ expected before the run \(95% range .+, learned from 1 earlier run\)/);
+      // The same plan against the API (here the simulator's server, reached as Runware is): nothing learned.
+      const real = memoryIo({ cwd: own, env: { RUNWARE_API_URL: simulator.url, RUNWARE_API_KEY: 'k' } });
+      expect([0, 1]).toContain(await runCli(['run', '--provider', 'runware', '--levels', 'low', '--out', 'real'], real));
+      expect(real.out()).toContain('(no earlier run to learn from: every result at maxTokens, none billed past it)');
+      expect(readSummary(path.join(own, 'real')).estimate!.groups.every((g) => g.basis === 'maxTokens')).toBe(true);
+    } finally {
+      await simulator.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   describe('when the API bills other than the price table says', () => {
     let simulator: RunningSimulator;
     beforeAll(async () => {

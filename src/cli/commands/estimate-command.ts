@@ -17,7 +17,7 @@ import { isGatedSetting } from '../../config/gate-on.js';
 import { readPassRateHistory } from '../../cost/read-pass-rate-history.js';
 import { estimateSequentialCost } from '../../gate/estimate-sequential-cost.js';
 import { orderTrialsByCase } from '../../plan/order-cases.js';
-import { readManifest } from '../../run/run-manifest.js';
+import { isSimulatedRun } from '../../run/run-manifest.js';
 
 /**
  * `evalgate estimate`: loads and plans like `run`, then estimates what the plan will cost from
@@ -89,11 +89,3 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   return ExitCode.ok;
 }
 
-/** Whether a history run was answered by the built-in simulator (its run.json says so); a run without a readable one counts as real. */
-function isSimulatedRun(runDir: string): boolean {
-  try {
-    return readManifest(runDir).simulated;
-  } catch {
-    return false;
-  }
-}

@@ -34,7 +34,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (args.history !== undefined && !existsSync(historyRoot)) {
     throw new EvalgateError('USAGE', `--history ${args.history} does not exist`, { hint: 'give a run folder (it holds results.jsonl) or a folder of run folders, such as a downloaded baseline' });
   }
-  const estimator = await loadCostEstimator(trials, config.models, historyRoot, { exclude: runDir, prompts: 'measured' });
+  // A run against the API learns what it will cost from real runs only: the simulator's figures are illustrative.
+  const estimator = await loadCostEstimator(trials, config.models, historyRoot, { exclude: runDir, prompts: 'measured', skipSimulated: providerName === 'runware' });
   const receiver = await startWebhookReceiver(args, trials, providerName, io);
   let setup: Awaited<ReturnType<typeof createProvider>>;
   try {
