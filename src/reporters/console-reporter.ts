@@ -13,6 +13,7 @@ import { renderSettingsTable } from './render-settings-table.js';
 import { belowThreshold } from './threshold-verdict.js';
 import { renderSequentialLines, renderSequentialTotals } from './render-sequential-lines.js';
 import { deliveryNotes } from './settings-details.js';
+import { renderGateLines } from './render-gate-lines.js';
 import type { Reporter } from '../run/run-events.js';
 import { fitToWidth, makePainter, sanitizeForTerminal, type Painter } from './terminal-text.js';
 import { settingLabel } from '../core/setting.js';
@@ -165,14 +166,7 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
   const placeholders = placeholderNote(summary);
   if (placeholders) out.push(paint('yellow', `⚠ ${placeholders}`));
 
-  const verdict = summary.gate.passed ? paint('green', 'PASSED') : paint('red', 'FAILED');
-  out.push(`Gate: ${verdict} (exit ${summary.gate.exitCode})`);
-  for (const reason of summary.gate.reasons) out.push(`  - ${sanitizeForTerminal(reason.message, { singleLine: true })}`);
-  const notices = summary.gate.notices ?? [];
-  if (notices.length > 0) {
-    out.push(paint('dim', `Notices (said, not failed):`));
-    for (const notice of notices) out.push(paint('dim', `  · ${sanitizeForTerminal(notice.message, { singleLine: true })}`));
-  }
+  out.push(...renderGateLines(summary, paint));
   out.push(paint('dim', `Artefacts: ${runDir}`), '');
   return out.join('\n');
 }

@@ -19,10 +19,10 @@ beforeEach(() => {
 afterEach(() => rmSync(project, { recursive: true, force: true }));
 
 /** Runs the built CLI against the built-in simulator in the project; returns the run folder's files and stdout. */
-function run(...args: string[]): { files: string[]; stdout: string } {
+function run(...args: string[]): { files: string[]; stdout: string; stderr: string; status: number | null } {
   const child = spawnSync(process.execPath, [CLI, 'run', '--no-color', '--out', 'run', ...args], { cwd: project, encoding: 'utf8' });
   expect([0, 1], child.stderr).toContain(child.status);
-  return { files: readdirSync(path.join(project, 'run')).sort(), stdout: child.stdout };
+  return { files: readdirSync(path.join(project, 'run')).sort(), stdout: child.stdout, stderr: child.stderr, status: child.status };
 }
 
 const withReporters = (line: string) => writeFileSync(path.join(project, 'evalconfig.yaml'), `${readFileSync(path.join(project, 'evalconfig.yaml'), 'utf8')}${line}\n`);
@@ -32,7 +32,20 @@ describe('choosing reports (built CLI, simulator)', () => {
     withReporters('reporters: [json]');
     const { files, stdout } = run();
     expect(files).toEqual([...ALWAYS].sort());
-    expect(stdout).not.toContain('Gate:');
+    expect(stdout).toBe('');
+  });
+
+  it('without the console report, still says the verdict and its reasons, on stderr', () => {
+    // Every level gated at 100%: the simulator's answers fail some, so the gate fails, with reasons.
+    const suite = path.join(project, 'evals', 'sentiment.yaml');
+    writeFileSync(suite, readFileSync(suite, 'utf8').replace('threshold: 0.75', 'threshold: 1'));
+    const { stdout, stderr, status } = run('--reporter', 'json');
+    expect(status).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^Gate: FAILED \(exit 1\)\n {2}- .+\n/m);
+    expect(stderr).toContain('Artefacts: run');
+    const summary = JSON.parse(readFileSync(path.join(project, 'run', 'summary.json'), 'utf8')) as { gate: { reasons: { message: string }[] } };
+    for (const reason of summary.gate.reasons) expect(stderr).toContain(reason.message);
   });
 
   it('lets --reporter override the config: markdown alone writes summary.md, and summary.json still', () => {

@@ -6,6 +6,7 @@ import { createJunitReporter } from '../../reporters/junit-reporter.js';
 import { createMarkdownReporter } from '../../reporters/markdown-reporter.js';
 import type { Reporter } from '../../run/run-events.js';
 import { createSummaryJsonReporter } from '../../reporters/summary-json-reporter.js';
+import { createVerdictReporter } from '../../reporters/verdict-reporter.js';
 import { isColorWanted, type CliIo } from '../cli-io.js';
 
 /**
@@ -13,7 +14,8 @@ import { isColorWanted, type CliIo } from '../cli-io.js';
  * part of the run folder whatever is chosen (`--baseline`, `baseline save`, `compare` and `advise` read
  * it), so `json` is always first. In a GitHub Actions job
  * (GITHUB_ACTIONS=true) also the gate's workflow annotations, which change no file and no exit code
- * (not for one shard of a run: its verdict is partial, the merge's is the one to annotate).
+ * (not for one shard of a run: its verdict is partial, the merge's is the one to annotate). Without
+ * `console`, the verdict alone, on stderr.
  */
 export function buildReporters(names: readonly ReporterName[], io: CliIo, options: { color?: boolean | undefined; quiet?: boolean | undefined; isShard?: boolean }): Reporter[] {
   const annotations = io.env.GITHUB_ACTIONS === 'true' && !options.isShard ? [createAnnotationReporter({ write: (t) => io.stdout.write(t), cwd: io.cwd })] : [];
@@ -39,5 +41,7 @@ export function buildReporters(names: readonly ReporterName[], io: CliIo, option
         return createHtmlReporter();
     }
   });
-  return [...named, ...annotations];
+  // Without the console report, the verdict and its reasons still reach the screen (on stderr: stdout stays as chosen).
+  const verdict = names.includes('console') ? [] : [createVerdictReporter({ write: (t) => io.stderr.write(t), color: options.color ?? (io.stderr.isTTY && io.env.NO_COLOR === undefined), cwd: io.cwd })];
+  return [...named, ...verdict, ...annotations];
 }
