@@ -29,8 +29,8 @@ export interface EstimatorOptions {
    * no tokenizer is loaded, so a run starts in a fraction of the time and memory. @default tokenize
    */
   prompts?: 'tokenize' | 'measured';
-  /** Learn nothing from runs the built-in simulator answered: a run against the API (`evalgate run`), whose money they would misjudge. */
-  skipSimulated?: boolean;
+  /** Run folders to learn nothing from: `evalgate run` against the API skips those the built-in simulator answered. */
+  skip?: (runDir: string) => boolean;
 }
 
 /**
@@ -39,7 +39,7 @@ export interface EstimatorOptions {
  */
 export async function loadCostEstimator(plan: readonly Trial[], models: ModelTable, historyRoot: string, options: EstimatorOptions = {}): Promise<CostEstimator> {
   const history = new UsageHistory((model) => models.find(model)?.thinkingBilling);
-  const read = await readUsageHistory(historyRoot, history, { ...(options.exclude !== undefined ? { exclude: options.exclude } : {}), ...(options.skipSimulated ? { skipSimulated: true } : {}) });
+  const read = await readUsageHistory(historyRoot, history, { ...(options.exclude !== undefined ? { exclude: options.exclude } : {}), ...(options.skip ? { skip: options.skip } : {}) });
   const countPrompt = options.prompts === 'measured' ? measuredPrompts(history) : await tokenizedPrompts(plan, models);
   return {
     history,

@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline';
 import { THINKING_LEVELS } from '../core/runware-limits.js';
 import { RESULT_LINE_SCHEMA_VERSION } from '../core/sample-record.js';
 import type { UsageHistory, UsageRecord } from './usage-history.js';
-import { isSimulatedRun } from '../run/run-manifest.js';
 
 /** Run folders read at most, newest first: recent runs reflect the prompts as they are now. */
 export const MAX_HISTORY_RUNS = 20;
@@ -24,20 +23,20 @@ export interface HistoryRead {
  * `root` is a run folder (it holds results.jsonl) or a folder of run folders (`reports/`); of the
  * latter, the newest {@link MAX_HISTORY_RUNS} by the time their journal was last written, until
  * {@link MAX_HISTORY_SAMPLES} samples are learned (the last run read may be read in part), never the
- * `latest` link (it would count a run twice), never `exclude` (the run being made), and with
- * `skipSimulated` no run the built-in simulator answered (its tokens and costs are illustrative). A
- * missing root is an empty history.
+ * `latest` link (it would count a run twice), never `exclude` (the run being made), never a run
+ * `skip` names (`evalgate run` against the API skips the simulator's). A missing root is an empty
+ * history.
  */
 export async function readUsageHistory(
   root: string,
   history: UsageHistory,
-  options: { exclude?: string; maxRuns?: number; maxSamples?: number; skipSimulated?: boolean } = {},
+  options: { exclude?: string; maxRuns?: number; maxSamples?: number; skip?: (runDir: string) => boolean } = {},
 ): Promise<HistoryRead> {
   const maxRuns = options.maxRuns ?? MAX_HISTORY_RUNS;
   const candidates: string[] = [];
   for (const dir of findRunDirs(root, options.exclude)) {
     if (candidates.length >= maxRuns) break;
-    if (!options.skipSimulated || !isSimulatedRun(dir)) candidates.push(dir);
+    if (!options.skip?.(dir)) candidates.push(dir);
   }
   const maxSamples = options.maxSamples ?? MAX_HISTORY_SAMPLES;
   const runDirs: string[] = [];

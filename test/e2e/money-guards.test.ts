@@ -43,7 +43,13 @@ describe('money guards against a Runware-format server', () => {
     expect(result.code).toBe(3);
     // The four in flight when the first answer came back; none after it.
     expect(server!.requests).toBeLessThanOrEqual(4);
-    expect(result.io.err().trim().split('\n')).toEqual([`stopping: ${line}; no new request is sent (those in flight finish)`]);
+    // One line when it stops; at the end the verdict (no console report was chosen, so on stderr).
+    expect(result.io.err().trim().split('\n')).toEqual([
+      `stopping: ${line}; no new request is sent (those in flight finish)`,
+      'Gate: FAILED (exit 3)',
+      `  - ${line}; ${24 - server!.requests} trials were not sent`,
+      'Artefacts: run',
+    ]);
     expect(result.io.err()).not.toContain('rw_wrong_key');
     // The run's artefacts say the same, in one reason; `evalgate report` rebuilds the same verdict.
     const summary = readSummary();

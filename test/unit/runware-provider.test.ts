@@ -493,3 +493,15 @@ describe('RunwareProvider: secrets in what the endpoint answers', () => {
     expect(outcome.results[0]).toMatchObject({ text: 'a plain answer', toolCalls: [{ id: 'c1', name: 'lookup', arguments: { q: 1 } }] });
   });
 });
+
+describe('RunwareHttp.redactAnswer', () => {
+  it('leaves answers whole under a key too short to be a real one, and redacts a real-length key', async () => {
+    const { RunwareHttp } = await import('../../src/providers/runware/runware-http.js');
+    const short = new RunwareHttp({ apiUrl: 'http://127.0.0.1:1/v1', apiKey: 'k', connections: 1 });
+    expect(short.redactAnswer('I think it is okay')).toBe('I think it is okay');
+    expect(short.redact('key k')).toBe('[redacted]ey [redacted]');
+    const real = new RunwareHttp({ apiUrl: 'http://127.0.0.1:1/v1', apiKey: MOCK_API_KEY, connections: 1 });
+    expect(real.redactAnswer(`echo ${MOCK_API_KEY}`)).toBe('echo [redacted]');
+    await Promise.all([short.close(), real.close()]);
+  });
+});

@@ -13,7 +13,7 @@ import { systemClock } from '../../run/clock.js';
 import { runEval } from '../../run/run-eval.js';
 import { pointLatestAt } from '../../run/latest-run.js';
 import { findCalibrations } from '../../run/find-calibrations.js';
-import { MANIFEST_FILE, type RunManifest } from '../../run/run-manifest.js';
+import { isSimulatedRun, MANIFEST_FILE, type RunManifest } from '../../run/run-manifest.js';
 import type { CliIo } from '../cli-io.js';
 import type { RunArgs } from '../cli-options.js';
 import { buildReporters } from './build-reporters.js';
@@ -35,7 +35,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     throw new EvalgateError('USAGE', `--history ${args.history} does not exist`, { hint: 'give a run folder (it holds results.jsonl) or a folder of run folders, such as a downloaded baseline' });
   }
   // A run against the API learns what it will cost from real runs only: the simulator's figures are illustrative.
-  const estimator = await loadCostEstimator(trials, config.models, historyRoot, { exclude: runDir, prompts: 'measured', skipSimulated: providerName === 'runware' });
+  const estimator = await loadCostEstimator(trials, config.models, historyRoot, { exclude: runDir, prompts: 'measured', ...(providerName === 'runware' ? { skip: isSimulatedRun } : {}) });
   const receiver = await startWebhookReceiver(args, trials, providerName, io);
   let setup: Awaited<ReturnType<typeof createProvider>>;
   try {

@@ -122,6 +122,14 @@ export class RunwareHttp {
     this.redactors.push(redactor);
   }
 
+  /**
+   * Removes the secrets from what the endpoint answered (RunwareProvider.send): as `redact`, but a key
+   * too short to be a real one (a test's `k`) is left alone, since it would cut words of every answer.
+   */
+  redactAnswer(text: string): string {
+    return this.secrets.every((secret) => secret.length >= MIN_ANSWER_SECRET_CHARS) ? this.redact(text) : this.redactors.reduce((out, redactor) => redactor(out), text);
+  }
+
   /** Removes the API key and other secrets from any text that might reach a report or the terminal. */
   redact(text: string): string {
     // Every answer passes here (RunwareProvider.send): a text without the secret is returned as it is.
@@ -221,6 +229,9 @@ function resultsAskedFor(tasks: readonly unknown[]): number {
     task.taskType === 'getResponse' ? RUNWARE_LIMITS.numberResults.max : Math.max(1, Number(task.numberResults) || 1);
   return Math.max(1, tasks.reduce<number>((sum, task) => sum + count(task as Parameters<typeof count>[0]), 0));
 }
+
+/** The shortest key redacted from answers: Runware's keys are 32 characters. */
+const MIN_ANSWER_SECRET_CHARS = 8;
 
 /** The longest delay setTimeout accepts (2^31 − 1 ms, about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;

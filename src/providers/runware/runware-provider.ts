@@ -70,7 +70,7 @@ export class RunwareProvider implements Provider {
     const outcome = await this.sendOnce(request, options);
     // What the endpoint answered becomes results.jsonl, every report and a PR comment: an endpoint that
     // echoes the key (or the webhook's token) back in an answer must not put it there.
-    const results = outcome.results.map((result) => withoutSecrets(result, (text) => this.http.redact(text)));
+    const results = outcome.results.map((result) => withoutSecrets(result, (text) => this.http.redactAnswer(text)));
     return results.every((result, i) => result === outcome.results[i]) ? outcome : { ...outcome, results };
   }
 
