@@ -51,20 +51,28 @@ export function writeStreamedFile(path: string, produce: (emit: (text: string) =
   }
 }
 
+/** Subtrees whose text is about this long or less are written by JSON.stringify in one piece. */
+const PIECE_CHARS = 1 << 14;
+
 /**
  * Hands `emit` the text of `JSON.stringify(value, null, 2)` piece by piece, in order (with `compact`,
- * of `JSON.stringify(value)`). Objects and arrays are walked here; everything else (and objects with
- * `toJSON`, like dates) is JSON.stringify's. Like JSON.stringify, it skips undefined, functions and
- * symbols in objects and writes them as null in arrays. No replacer, no cycles (a cycle overflows the stack).
+ * of `JSON.stringify(value)`). Containers too large to be one piece (about {@link PIECE_CHARS}
+ * characters, `pieceChars`) are walked here; every smaller subtree is JSON.stringify's at once, several
+ * times faster than walking it. Like JSON.stringify, it skips undefined, functions and symbols in
+ * objects and writes them as null in arrays; objects with `toJSON` (dates) are its own. No replacer,
+ * no cycles (a cycle overflows the stack).
  */
-export function serializeJson(value: unknown, emit: (text: string) => void, options: { compact?: boolean } = {}): void {
-  if (options.compact) serializeCompact(value, emit);
-  else serializeIndented(value, emit, '');
+export function serializeJson(value: unknown, emit: (text: string) => void, options: { compact?: boolean; pieceChars?: number } = {}): void {
+  const pieceChars = options.pieceChars ?? PIECE_CHARS;
+  if (options.compact) serializeCompact(value, emit, pieceChars);
+  else serializeIndented(value, emit, '', pieceChars);
 }
 
-function serializeIndented(value: unknown, emit: (text: string) => void, indent: string): void {
-  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    emit(JSON.stringify(value) ?? 'null');
+function serializeIndented(value: unknown, emit: (text: string) => void, indent: string, pieceChars: number): void {
+  if (isLeaf(value) || charsLeft(value, pieceChars) >= 0) {
+    const text = JSON.stringify(value, null, 2) ?? 'null';
+    // A newline in JSON text is never inside a string (those are escaped): each starts a line to indent.
+    emit(indent === '' ? text : text.replaceAll('\n', `\n${indent}`));
     return;
   }
   const inner = `${indent}  `;
@@ -73,24 +81,24 @@ function serializeIndented(value: unknown, emit: (text: string) => void, indent:
     emit('[');
     for (let i = 0; i < value.length; i++) {
       emit(i === 0 ? `\n${inner}` : `,\n${inner}`);
-      serializeIndented(isSkipped(value[i]) ? null : value[i], emit, inner);
+      serializeIndented(isSkipped(value[i]) ? null : value[i], emit, inner, pieceChars);
     }
     emit(`\n${indent}]`);
     return;
   }
   let first = true;
-  for (const [key, item] of Object.entries(value)) {
+  for (const [key, item] of Object.entries(value as object)) {
     if (isSkipped(item)) continue;
     emit(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
     first = false;
-    serializeIndented(item, emit, inner);
+    serializeIndented(item, emit, inner, pieceChars);
   }
   emit(first ? '{}' : `\n${indent}}`);
 }
 
-/** `JSON.stringify(value)`, walked like the indented form, so that no piece is larger than a leaf. */
-function serializeCompact(value: unknown, emit: (text: string) => void): void {
-  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+/** `JSON.stringify(value)`, walked like the indented form where a subtree is too large to be one piece. */
+function serializeCompact(value: unknown, emit: (text: string) => void, pieceChars: number): void {
+  if (isLeaf(value) || charsLeft(value, pieceChars) >= 0) {
     emit(JSON.stringify(value) ?? 'null');
     return;
   }
@@ -98,19 +106,43 @@ function serializeCompact(value: unknown, emit: (text: string) => void): void {
     emit('[');
     for (let i = 0; i < value.length; i++) {
       if (i > 0) emit(',');
-      serializeCompact(isSkipped(value[i]) ? null : value[i], emit);
+      serializeCompact(isSkipped(value[i]) ? null : value[i], emit, pieceChars);
     }
     emit(']');
     return;
   }
   let first = true;
-  for (const [key, item] of Object.entries(value)) {
+  for (const [key, item] of Object.entries(value as object)) {
     if (isSkipped(item)) continue;
     emit(`${first ? '{' : ','}${JSON.stringify(key)}:`);
     first = false;
-    serializeCompact(item, emit);
+    serializeCompact(item, emit, pieceChars);
   }
   emit(first ? '{}' : '}');
+}
+
+/** What JSON.stringify writes whole however it is walked: a primitive, or an object with `toJSON` (a date). */
+function isLeaf(value: unknown): boolean {
+  return value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function';
+}
+
+/**
+ * About how many of `budget` characters the compact text of `value` leaves (negative once past it),
+ * looking no further than the budget: a large container is known to be large after a bounded look.
+ */
+function charsLeft(value: unknown, budget: number): number {
+  if (isLeaf(value)) return budget - (typeof value === 'string' ? value.length + 2 : 24);
+  if (Array.isArray(value)) {
+    let left = budget - 2;
+    for (let i = 0; i < value.length && left >= 0; i++) left = charsLeft(value[i], left - 1);
+    return left;
+  }
+  let left = budget - 2;
+  for (const key in value as object) {
+    if (left < 0) break;
+    if (Object.hasOwn(value as object, key)) left = charsLeft((value as Record<string, unknown>)[key], left - key.length - 4);
+  }
+  return left;
 }
 
 function isSkipped(value: unknown): boolean {

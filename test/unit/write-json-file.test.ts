@@ -4,9 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeJson, writeJsonFile, writeStreamedFile } from '../../src/core/write-json-file.js';
 
-const text = (value: unknown) => {
+const text = (value: unknown, pieceChars?: number) => {
   let out = '';
-  serializeJson(value, (t) => (out += t));
+  serializeJson(value, (t) => (out += t), pieceChars === undefined ? {} : { pieceChars });
   return out;
 };
 
@@ -33,31 +33,42 @@ function randomValue(seed: number, depth = 0): unknown {
 }
 
 describe('serializeJson', () => {
-  it('gives exactly JSON.stringify(value, null, 2) on values with every special case', () => {
+  it('gives exactly JSON.stringify(value, null, 2) on values with every special case, walked or in pieces of any size', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const value = randomValue(seed);
       if (value === undefined) continue;
-      expect(text(value), `seed ${seed}`).toBe(JSON.stringify(value, null, 2));
+      // 0: every container walked; 1–120: walked down to pieces of every size; default: mostly one piece.
+      for (const pieceChars of [0, 1 + (seed % 120), undefined]) expect(text(value, pieceChars), `seed ${seed}, pieces of ${pieceChars}`).toBe(JSON.stringify(value, null, 2));
     }
   });
 
+  it('hands a large value over in pieces no larger than about the piece size, each a whole subtree', () => {
+    const cases = Array.from({ length: 2_000 }, (_, i) => ({ id: `case-${i}`, passed: i % 3 !== 0, samples: [{ text: 'x'.repeat(40), ms: i }] }));
+    const value = { schemaVersion: 1, cases, totals: { n: cases.length } };
+    const pieces: string[] = [];
+    serializeJson(value, (t) => pieces.push(t), { pieceChars: 1_000 });
+    expect(pieces.join('')).toBe(JSON.stringify(value, null, 2));
+    expect(pieces.length).toBeGreaterThan(2_000);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(2_000);
+  });
+
   it('gives exactly JSON.stringify(value) when compact', () => {
-    const compact = (value: unknown) => {
+    const compact = (value: unknown, pieceChars?: number) => {
       let out = '';
-      serializeJson(value, (t) => (out += t), { compact: true });
+      serializeJson(value, (t) => (out += t), { compact: true, ...(pieceChars === undefined ? {} : { pieceChars }) });
       return out;
     };
     for (let seed = 1; seed <= 400; seed++) {
       const value = randomValue(seed);
       if (value === undefined) continue;
-      expect(compact(value), `seed ${seed}`).toBe(JSON.stringify(value));
+      for (const pieceChars of [0, 1 + (seed % 120), undefined]) expect(compact(value, pieceChars), `seed ${seed}, pieces of ${pieceChars}`).toBe(JSON.stringify(value));
     }
     for (const value of [{}, [], { a: [] }, [{}], [undefined, () => 1], { a: undefined }, [[[]]]]) expect(compact(value)).toBe(JSON.stringify(value));
   });
 
   it('writes empty containers, nested empties and arrays with holes as JSON.stringify does', () => {
     for (const value of [{}, [], { a: [] }, [{}], [undefined, () => 1], { a: undefined }, [[[]]], { n: -0 }]) {
-      expect(text(value)).toBe(JSON.stringify(value, null, 2));
+      for (const pieceChars of [0, 4, undefined]) expect(text(value, pieceChars)).toBe(JSON.stringify(value, null, 2));
     }
   });
 });
