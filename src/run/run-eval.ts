@@ -27,6 +27,7 @@ import { AsyncTaskJournal } from './async-task-journal.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal, type JournalFileSystem } from './results-journal.js';
+import { RecentCases } from './recent-cases.js';
 import { RetryBudget } from './retry-budget.js';
 import { scheduleTrials, type ScheduleResult } from './schedule-trials.js';
 import type { SequentialMonitor } from '../gate/sequential-monitor.js';
@@ -138,7 +139,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
-  const compiled = new WeakMap<LoadedCase, CompiledChecks>();
+
   const retryBudget = RetryBudget.forRun(pending.length, retry.budget);
   // What every request of the run is sent with, the candidate's and the judge's alike.
   const attempts = { provider: options.provider, retry, requestTimeoutMs, clock: options.clock, signal: options.abortSignal, retryBudget };
@@ -149,14 +150,14 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     ...(budgetGuard ? { budget: budgetGuard } : {}),
     ...(options.judgeCacheDir !== undefined ? { cache: new JudgeCache(options.judgeCacheDir) } : {}),
   });
-  const checksFor = (trial: Trial) => {
-    let checks = compiled.get(trial.case);
-    if (!checks) {
+  // A case's checks are compiled when its first trial lands and kept while its trials come (they come
+  // together); the trials in flight span at most `concurrency` cases.
+  const compiled = new RecentCases<LoadedCase, CompiledChecks>(Math.max(64, 2 * concurrency));
+  const checksFor = (trial: Trial) =>
+    compiled.get(trial.case, () => {
       const subject = { suite: trial.suite, caseId: trial.caseId, vars: trial.case.vars ?? {} };
-      compiled.set(trial.case, (checks = compileChecks(trial.case.assertions, { regex: regexRunner, subject, judge, conversation: trial.request.messages })));
-    }
-    return checks;
-  };
+      return compileChecks(trial.case.assertions, { regex: regexRunner, subject, judge, conversation: trial.request.messages });
+    });
 
   for (const reporter of options.reporters) {
     reporter.onRunStarted?.({
