@@ -88,6 +88,7 @@ export interface CaseDetail {
  */
 export async function collectCaseDetails(journalPath: string, limits: DetailLimits): Promise<Map<string, CaseDetail>> {
   const details = new Map<string, CaseDetail>();
+  const prompts = new SharedPrompts();
   for await (const record of readJournal(journalPath)) {
     const key = caseKey(record);
     let detail = details.get(key);
@@ -95,6 +96,7 @@ export async function collectCaseDetails(journalPath: string, limits: DetailLimi
       detail = { failures: [], errors: [], samples: [], totalLatencyMs: 0 };
       details.set(key, detail);
     }
+    if (record.prompt && !detail.prompt) detail.prompt = prompts.cut(record, record.prompt, limits.charsPerSample);
     addRecord(detail, record, limits.samplesFor(key), limits.charsPerSample);
   }
   for (const detail of details.values()) detail.samples.sort(byInterest);
@@ -114,7 +116,6 @@ function interest(sample: Interesting): number {
 
 function addRecord(detail: CaseDetail, record: SampleRecord, maxSamples: number, maxChars: number): void {
   if (record.status === 'completed' && record.latencyMs !== null) detail.totalLatencyMs += record.latencyMs;
-  if (record.prompt && !detail.prompt) detail.prompt = cutPrompt(record.prompt, maxChars);
   const failure = record.status === 'completed' && !record.pass ? record.assertions.find((a) => !a.pass) : undefined;
   if (failure && detail.failures.length < MAX_MESSAGES && !detail.failures.some((f) => f.message === failure.message)) detail.failures.push(failure);
   const error = record.error;
@@ -128,6 +129,28 @@ function addRecord(detail: CaseDetail, record: SampleRecord, maxSamples: number,
   let least = 0;
   for (let i = 1; i < detail.samples.length; i++) if (byInterest(detail.samples[i]!, detail.samples[least]!) > 0) least = i;
   if (byInterest(record, detail.samples[least]!) < 0) detail.samples[least] = toExcerpt(record, maxChars);
+}
+
+/**
+ * A case asks the same at every setting: its prompts, cut, are kept once per case and shared by the
+ * details of its settings (25,000 details of 6,250 cases hold 6,250 prompts, not 25,000). A prompt
+ * that differs from those kept for its case is kept as well; details share a prompt only when it is
+ * the same text, so reports that show it are unchanged. Shared prompts are never changed after.
+ */
+class SharedPrompts {
+  private readonly byCase = new Map<string, { json: string; prompt: TrialPrompt }[]>();
+
+  cut(record: Pick<SampleRecord, 'suite' | 'case'>, asked: TrialPrompt, maxChars: number): TrialPrompt {
+    const prompt = cutPrompt(asked, maxChars);
+    const json = JSON.stringify(prompt);
+    const key = `${record.suite}\u0000${record.case}`;
+    const kept = this.byCase.get(key);
+    const same = kept?.find((k) => k.json === json);
+    if (same) return same.prompt;
+    if (kept) kept.push({ json, prompt });
+    else this.byCase.set(key, [{ json, prompt }]);
+    return prompt;
+  }
 }
 
 function cutPrompt(prompt: TrialPrompt, maxChars: number): TrialPrompt {
