@@ -101,13 +101,22 @@ export interface RunEvalOptions {
  * samples; it never ends the run.
  */
 export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
-  const { concurrency, requestTimeoutMs, retry } = options.configRecord;
-  const startedAt = options.startedAt ?? new Date();
   try {
     mkdirSync(options.runDir, { recursive: true });
   } catch (error) {
     throw ioError(options.runDir, error, 'create the run folder');
   }
+  // What the run held while it sent (its tallies, journals, compiled checks) is released before the
+  // reports are written: they read results.jsonl again and hold its case details meanwhile.
+  const summary = await sendAndSummarize(options);
+  await announceFinished(options.reporters, summary, options.runDir);
+  return summary;
+}
+
+/** The run itself: every trial sent, checked and recorded, then summarized (summary.json's content). */
+async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
+  const { concurrency, requestTimeoutMs, retry } = options.configRecord;
+  const startedAt = options.startedAt ?? new Date();
   const journalPath = path.join(options.runDir, 'results.jsonl');
   const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
   const gateOn = new Map(options.configRecord.suites.map((s) => [s.name, s.gateOn ?? null]));
@@ -262,7 +271,6 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     ...(options.sequential ? { sequential: options.sequential } : {}),
   }, options.baseline);
   if (options.judgeCalibrations && options.judgeCalibrations.length > 0) summary.judgeCalibrations = [...options.judgeCalibrations];
-  await announceFinished(options.reporters, summary, options.runDir);
   return summary;
 }
 
