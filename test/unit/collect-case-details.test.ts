@@ -84,4 +84,21 @@ describe('collectCaseDetails', () => {
     expect(prompt('b', 'low')).toEqual(cut);
     expect(prompt('b', 'low')).not.toBe(prompt('a', 'low'));
   });
+
+  it('starts every detail with one shared, frozen empty list, and gives a detail its own list when something is kept', async () => {
+    const records = [
+      makeRecord({ case: 'a', trialId: 'a' }),
+      makeRecord({ case: 'b', trialId: 'b' }),
+      makeRecord({ case: 'c', trialId: 'c', pass: false, assertions: fail }),
+    ];
+    const details = await collectCaseDetails(journal(records), { samplesFor: () => 0, charsPerSample: 20 });
+    const of = (c: string) => details.get(caseKey({ suite: 's', case: c, model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }))!;
+    expect(of('a').failures).toBe(of('b').errors);
+    expect(of('a').samples).toBe(of('b').failures);
+    expect(Object.isFrozen(of('a').failures)).toBe(true);
+    expect(of('c').failures).toEqual([fail[0]]);
+    expect(of('a').failures).toEqual([]);
+    const kept = await collectCaseDetails(journal(records), { samplesFor: () => 1, charsPerSample: 20 });
+    expect(kept.get(caseKey({ suite: 's', case: 'a', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }))!.samples).toHaveLength(1);
+  });
 });
