@@ -30,6 +30,8 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
   const trials: Trial[] = [];
   for (const suite of suites) {
     const numberResults = options.numberResults ?? suite.numberResults;
+    // Objects every trial of a setting (or of a model) shares instead of holding a copy each.
+    const shared = new SharedParts(suite);
     for (const kase of suite.cases) {
       if (!keep(suite.name, kase.id, kase.tags)) continue;
       const levels = options.thinkingLevels ?? kase.thinkingLevels;
@@ -37,7 +39,7 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
         checkOverrides(model, levels, numberResults, options, problems);
         for (const thinkingLevel of levels) {
           for (const n of numberResults) {
-            const setting: SweepPoint = { model: model.id, air: model.air, thinkingLevel, numberResults: n };
+            const setting = shared.setting(model, thinkingLevel, n);
             const delivery = chooseDeliveryMethod({
               requested: suite.deliveryMethod,
               model,
@@ -45,18 +47,9 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
               maxTokens: kase.maxTokens,
               ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
             });
+            const notice = delivery.notice !== undefined ? shared.notice(delivery.notice) : undefined;
             for (let repeat = 0; repeat < suite.repeats; repeat++) {
-              trials.push({
-                id: trialId(suite.name, kase.id, setting, repeat),
-                suite: suite.name,
-                caseId: kase.id,
-                setting,
-                repeat,
-                request: buildRequest(suite, kase, setting, delivery.method),
-                case: kase,
-                pricing: { ...(model.price ? { price: model.price } : {}), thinkingBilling: model.thinkingBilling },
-                ...(delivery.notice !== undefined ? { deliveryNotice: `${suite.name}: ${delivery.notice}` } : {}),
-              });
+              trials.push(new PlannedTrial(trialId(suite.name, kase.id, setting, repeat), suite, kase, setting, repeat, shared.pricing(model), delivery.method, notice));
             }
           }
         }
@@ -67,6 +60,71 @@ export function planTrials(suites: readonly LoadedSuite[], options: PlanOptions 
     throw new EvalgateError('USAGE', [...problems].join('\n'), { hint: 'pick values every swept model supports (see the model table in docs/models.md)' });
   }
   return trials;
+}
+
+/**
+ * A planned trial, held compactly: a 100,000-sample plan is 25,000 of them for the whole run
+ * (docs/performance.md, "Memory"). Its setting and pricing are shared with the other trials of the
+ * same setting and model, and its request is built from the suite, the case and the setting each time
+ * it is asked for (when the trial is sent, estimated or fingerprinted), equal every time to the one
+ * built before. `request` is a getter: a copy made by spreading a trial (`{ ...trial }`) has none.
+ */
+class PlannedTrial implements Trial {
+  readonly id: string;
+  readonly suite: string;
+  readonly caseId: string;
+  readonly setting: SweepPoint;
+  readonly repeat: number;
+  readonly case: LoadedCase;
+  readonly pricing: Trial['pricing'];
+  readonly deliveryNotice: string | undefined;
+  private readonly loadedSuite: LoadedSuite;
+  private readonly deliveryMethod: DeliveryMethod;
+
+  constructor(id: string, suite: LoadedSuite, kase: LoadedCase, setting: SweepPoint, repeat: number, pricing: Trial['pricing'], deliveryMethod: DeliveryMethod, deliveryNotice: string | undefined) {
+    this.id = id;
+    this.suite = suite.name;
+    this.caseId = kase.id;
+    this.setting = setting;
+    this.repeat = repeat;
+    this.case = kase;
+    this.pricing = pricing;
+    this.deliveryNotice = deliveryNotice;
+    this.loadedSuite = suite;
+    this.deliveryMethod = deliveryMethod;
+  }
+
+  get request(): InferenceRequest {
+    return buildRequest(this.loadedSuite, this.case, this.setting, this.deliveryMethod);
+  }
+}
+
+/** One suite's settings, prices and notices, each made once and shared by its trials. */
+class SharedParts {
+  private readonly settings = new Map<string, SweepPoint>();
+  private readonly prices = new Map<ModelEntry, Trial['pricing']>();
+  private readonly notices = new Map<string, string>();
+
+  constructor(private readonly suite: LoadedSuite) {}
+
+  setting(model: ModelEntry, thinkingLevel: ThinkingLevel, numberResults: number): SweepPoint {
+    const key = `${model.id}\u0000${thinkingLevel}\u0000${numberResults}`;
+    let setting = this.settings.get(key);
+    if (!setting) this.settings.set(key, (setting = { model: model.id, air: model.air, thinkingLevel, numberResults }));
+    return setting;
+  }
+
+  pricing(model: ModelEntry): Trial['pricing'] {
+    let pricing = this.prices.get(model);
+    if (!pricing) this.prices.set(model, (pricing = { ...(model.price ? { price: model.price } : {}), thinkingBilling: model.thinkingBilling }));
+    return pricing;
+  }
+
+  notice(text: string): string {
+    let notice = this.notices.get(text);
+    if (notice === undefined) this.notices.set(text, (notice = `${this.suite.name}: ${text}`));
+    return notice;
+  }
 }
 
 function buildRequest(suite: LoadedSuite, kase: LoadedCase, setting: SweepPoint, deliveryMethod: DeliveryMethod): InferenceRequest {

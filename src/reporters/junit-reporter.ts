@@ -1,14 +1,15 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { renderJunit } from './render-junit.js';
+import { emitJunit } from './render-junit.js';
 import type { Reporter } from '../run/run-events.js';
-import { writeFileAtomic } from '../core/write-file-atomic.js';
+import { writeStreamedFile } from '../core/write-json-file.js';
 
-/** `junit`: writes junit.xml into the run folder, for CI test reports. */
+/** `junit`: writes junit.xml into the run folder, for CI test reports, streamed (as report.html is). */
 export function createJunitReporter(): Reporter {
   return {
     async onRunFinished({ summary, runDir, details }) {
-      await writeFileAtomic(path.join(runDir, 'junit.xml'), renderJunit(summary, await details(), hostname() || 'localhost'));
+      const caseDetails = await details();
+      writeStreamedFile(path.join(runDir, 'junit.xml'), (emit) => emitJunit(summary, caseDetails, hostname() || 'localhost', emit));
     },
   };
 }

@@ -15,6 +15,17 @@ const MAX_BODY_CHARS = 8000;
  * Untrusted text is stripped of characters XML cannot hold and escaped.
  */
 export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, hostname: string): string {
+  let xml = '';
+  emitJunit(summary, details, hostname, (text) => (xml += text));
+  return xml;
+}
+
+/**
+ * junit.xml piece by piece, as {@link renderJunit} returns it whole: a testcase at a time into `emit`,
+ * so that 25,000 testcases are never one string, nor an array of them (writeStreamedFile). The counts
+ * each suite's element opens with are taken in a first pass over its cases.
+ */
+export function emitJunit(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, hostname: string, emit: (text: string) => void): void {
   const timestamp = summary.startedAt.slice(0, 19);
   const bySuite = new Map<string, CaseSummary[]>();
   for (const c of summary.cases) {
@@ -23,37 +34,16 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
     else bySuite.set(c.suite, [c]);
   }
   const sequential = summary.sequential ? sequentialFacts(summary.sequential) : null;
+  const counted = [...bySuite].map(([suite, cases]) => ({ suite, cases, ...countSuite(cases, details) }));
   const totals = { tests: 0, failures: 0, errors: 0, time: 0 };
-  const suites = [...bySuite].map(([suite, cases], id) => {
-    let failures = 0;
-    let errors = 0;
-    let suiteTime = 0;
-    const testcases = cases.map((c) => {
-      const detail = details.get(caseKey(c));
-      const completed = c.passed + c.failed;
-      const time = (detail?.totalLatencyMs ?? 0) / Math.max(1, completed) / 1000;
-      suiteTime += time;
-      const name = escapeXml(`${c.case} · ${settingLabel(c)}`);
-      const classname = escapeXml(`${suite}.${c.model}.${c.thinkingLevel}.n${c.numberResults}`);
-      const open = `    <testcase name="${name}" classname="${classname}" time="${time.toFixed(3)}"`;
-      if (c.failed > 0) {
-        failures++;
-        const headline = `${c.failed} of ${completed} completed samples failed${c.flaky ? ' (flaky)' : ''}: ${c.firstFailure?.type ?? 'assertion'}: ${c.firstFailure?.message ?? ''}`;
-        const body = (detail?.failures ?? []).map((f) => `${f.type}: ${f.message}`).join('\n');
-        return `${open}>\n      <failure message="${escapeXml(headline.slice(0, 500))}" type="${escapeXml(c.firstFailure?.type ?? 'assertion')}">${escapeXml(body.slice(0, MAX_BODY_CHARS))}</failure>\n    </testcase>`;
-      }
-      if (completed === 0 && c.errored > 0) {
-        errors++;
-        const first = detail?.errors[0];
-        const body = (detail?.errors ?? []).map((e) => `${e.code}: ${e.message}`).join('\n');
-        return `${open}>\n      <error message="${escapeXml(`${c.errored} samples errored: ${first ? `${first.code}: ${first.message}` : ''}`.slice(0, 500))}" type="${escapeXml(first?.code ?? 'ERROR')}">${escapeXml(body.slice(0, MAX_BODY_CHARS))}</error>\n    </testcase>`;
-      }
-      return `${open}/>`;
-    });
+  for (const { cases, failures, errors, time } of counted) {
     totals.tests += cases.length;
     totals.failures += failures;
     totals.errors += errors;
-    totals.time += suiteTime;
+    totals.time += time;
+  }
+  emit(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="evalgate" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" time="${totals.time.toFixed(3)}">`);
+  counted.forEach(({ suite, cases, failures, errors, time: suiteTime }, id) => {
     const properties = [
       ['provider', summary.provider],
       ['simulated', String(summary.simulated)],
@@ -65,22 +55,51 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
       .map(([k, v]) => `      <property name="${escapeXml(k!)}" value="${escapeXml(v!)}"/>`)
       .join('\n');
     const reasons = summary.gate.reasons.filter((r) => r.suite === undefined || r.suite === suite).map((r) => r.message).join('\n');
-    return [
-      `  <testsuite name="${escapeXml(suite)}" package="${escapeXml(suite)}" id="${id}" timestamp="${timestamp}" hostname="${escapeXml(hostname)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${suiteTime.toFixed(3)}">`,
-      `    <properties>\n${properties}\n    </properties>`,
-      ...testcases,
-      `    <system-out>${escapeXml(reasons)}</system-out>`,
-      '    <system-err></system-err>',
-      '  </testsuite>',
-    ].join('\n');
+    emit(
+      `\n  <testsuite name="${escapeXml(suite)}" package="${escapeXml(suite)}" id="${id}" timestamp="${timestamp}" hostname="${escapeXml(hostname)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${suiteTime.toFixed(3)}">` +
+        `\n    <properties>\n${properties}\n    </properties>`,
+    );
+    for (const c of cases) emit(`\n${testcase(suite, c, details.get(caseKey(c)))}`);
+    emit(`\n    <system-out>${escapeXml(reasons)}</system-out>\n    <system-err></system-err>\n  </testsuite>`);
   });
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="evalgate" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" time="${totals.time.toFixed(3)}">`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  emit('\n</testsuites>\n');
+}
+
+/** A case's time in seconds: the mean latency of its completed samples. */
+function caseTime(c: CaseSummary, detail: CaseDetail | undefined): number {
+  return (detail?.totalLatencyMs ?? 0) / Math.max(1, c.passed + c.failed) / 1000;
+}
+
+/** A suite's failures, errors and time (its cases' times added in order), for its element's attributes. */
+function countSuite(cases: readonly CaseSummary[], details: ReadonlyMap<string, CaseDetail>): { failures: number; errors: number; time: number } {
+  let failures = 0;
+  let errors = 0;
+  let time = 0;
+  for (const c of cases) {
+    time += caseTime(c, details.get(caseKey(c)));
+    if (c.failed > 0) failures++;
+    else if (c.passed + c.failed === 0 && c.errored > 0) errors++;
+  }
+  return { failures, errors, time };
+}
+
+function testcase(suite: string, c: CaseSummary, detail: CaseDetail | undefined): string {
+  const completed = c.passed + c.failed;
+  const time = caseTime(c, detail);
+  const name = escapeXml(`${c.case} · ${settingLabel(c)}`);
+  const classname = escapeXml(`${suite}.${c.model}.${c.thinkingLevel}.n${c.numberResults}`);
+  const open = `    <testcase name="${name}" classname="${classname}" time="${time.toFixed(3)}"`;
+  if (c.failed > 0) {
+    const headline = `${c.failed} of ${completed} completed samples failed${c.flaky ? ' (flaky)' : ''}: ${c.firstFailure?.type ?? 'assertion'}: ${c.firstFailure?.message ?? ''}`;
+    const body = (detail?.failures ?? []).map((f) => `${f.type}: ${f.message}`).join('\n');
+    return `${open}>\n      <failure message="${escapeXml(headline.slice(0, 500))}" type="${escapeXml(c.firstFailure?.type ?? 'assertion')}">${escapeXml(body.slice(0, MAX_BODY_CHARS))}</failure>\n    </testcase>`;
+  }
+  if (completed === 0 && c.errored > 0) {
+    const first = detail?.errors[0];
+    const body = (detail?.errors ?? []).map((e) => `${e.code}: ${e.message}`).join('\n');
+    return `${open}>\n      <error message="${escapeXml(`${c.errored} samples errored: ${first ? `${first.code}: ${first.message}` : ''}`.slice(0, 500))}" type="${escapeXml(first?.code ?? 'ERROR')}">${escapeXml(body.slice(0, MAX_BODY_CHARS))}</error>\n    </testcase>`;
+  }
+  return `${open}/>`;
 }
 
 /**

@@ -27,6 +27,7 @@ import { AsyncTaskJournal } from './async-task-journal.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
 import { recoverJournal } from './recover-journal.js';
 import { ResultsJournal, type JournalFileSystem } from './results-journal.js';
+import { RecentCases } from './recent-cases.js';
 import { RetryBudget } from './retry-budget.js';
 import { scheduleTrials, type ScheduleResult } from './schedule-trials.js';
 import type { SequentialMonitor } from '../gate/sequential-monitor.js';
@@ -100,13 +101,22 @@ export interface RunEvalOptions {
  * samples; it never ends the run.
  */
 export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
-  const { concurrency, requestTimeoutMs, retry } = options.configRecord;
-  const startedAt = options.startedAt ?? new Date();
   try {
     mkdirSync(options.runDir, { recursive: true });
   } catch (error) {
     throw ioError(options.runDir, error, 'create the run folder');
   }
+  // What the run held while it sent (its tallies, journals, compiled checks) is released before the
+  // reports are written: they read results.jsonl again and hold its case details meanwhile.
+  const summary = await sendAndSummarize(options);
+  await announceFinished(options.reporters, summary, options.runDir);
+  return summary;
+}
+
+/** The run itself: every trial sent, checked and recorded, then summarized (summary.json's content). */
+async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
+  const { concurrency, requestTimeoutMs, retry } = options.configRecord;
+  const startedAt = options.startedAt ?? new Date();
   const journalPath = path.join(options.runDir, 'results.jsonl');
   const pricing = new Map(options.trials.map((t) => [t.setting.model, t.pricing]));
   const gateOn = new Map(options.configRecord.suites.map((s) => [s.name, s.gateOn ?? null]));
@@ -138,7 +148,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
-  const compiled = new WeakMap<LoadedCase, CompiledChecks>();
+
   const retryBudget = RetryBudget.forRun(pending.length, retry.budget);
   // What every request of the run is sent with, the candidate's and the judge's alike.
   const attempts = { provider: options.provider, retry, requestTimeoutMs, clock: options.clock, signal: options.abortSignal, retryBudget };
@@ -149,14 +159,14 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     ...(budgetGuard ? { budget: budgetGuard } : {}),
     ...(options.judgeCacheDir !== undefined ? { cache: new JudgeCache(options.judgeCacheDir) } : {}),
   });
-  const checksFor = (trial: Trial) => {
-    let checks = compiled.get(trial.case);
-    if (!checks) {
+  // A case's checks are compiled when its first trial lands and kept while its trials come (they come
+  // together); the trials in flight span at most `concurrency` cases.
+  const compiled = new RecentCases<LoadedCase, CompiledChecks>(Math.max(64, 2 * concurrency));
+  const checksFor = (trial: Trial) =>
+    compiled.get(trial.case, () => {
       const subject = { suite: trial.suite, caseId: trial.caseId, vars: trial.case.vars ?? {} };
-      compiled.set(trial.case, (checks = compileChecks(trial.case.assertions, { regex: regexRunner, subject, judge, conversation: trial.request.messages })));
-    }
-    return checks;
-  };
+      return compileChecks(trial.case.assertions, { regex: regexRunner, subject, judge, conversation: trial.request.messages });
+    });
 
   for (const reporter of options.reporters) {
     reporter.onRunStarted?.({
@@ -261,7 +271,6 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
     ...(options.sequential ? { sequential: options.sequential } : {}),
   }, options.baseline);
   if (options.judgeCalibrations && options.judgeCalibrations.length > 0) summary.judgeCalibrations = [...options.judgeCalibrations];
-  await announceFinished(options.reporters, summary, options.runDir);
   return summary;
 }
 

@@ -65,4 +65,40 @@ describe('collectCaseDetails', () => {
     expect(detail.failures).toEqual([fail[0]]);
     expect(detail.errors).toHaveLength(1);
   });
+
+  it("shares one cut prompt among the settings of a case that asked the same, and keeps a different one apart", async () => {
+    const asked = { systemPrompt: 'Be brief.', messages: [{ role: 'user', content: `Question: ${'q'.repeat(40)}` }], vars: { i: 1 } };
+    const other = { ...asked, vars: { i: 2 } };
+    const records = [
+      makeRecord({ case: 'a', thinkingLevel: 'low', trialId: 'a-low', prompt: asked }),
+      makeRecord({ case: 'a', thinkingLevel: 'high', trialId: 'a-high', prompt: structuredClone(asked) }),
+      makeRecord({ case: 'a', thinkingLevel: 'medium', trialId: 'a-medium', prompt: other }),
+      makeRecord({ case: 'b', thinkingLevel: 'low', trialId: 'b-low', prompt: structuredClone(asked) }),
+    ];
+    const details = await collectCaseDetails(journal(records), { samplesFor: () => 1, charsPerSample: 20 });
+    const prompt = (c: string, thinkingLevel: 'low' | 'medium' | 'high') => details.get(caseKey({ suite: 's', case: c, model: 'openai-gpt-5-5', thinkingLevel, numberResults: 1 }))!.prompt!;
+    const cut = { ...asked, messages: [{ role: 'user', content: `Question: ${'q'.repeat(10)}… (30 more characters in results.jsonl)` }] };
+    expect(prompt('a', 'low')).toEqual(cut);
+    expect(prompt('a', 'high')).toBe(prompt('a', 'low'));
+    expect(prompt('a', 'medium')).toEqual({ ...cut, vars: { i: 2 } });
+    expect(prompt('b', 'low')).toEqual(cut);
+    expect(prompt('b', 'low')).not.toBe(prompt('a', 'low'));
+  });
+
+  it('starts every detail with one shared, frozen empty list, and gives a detail its own list when something is kept', async () => {
+    const records = [
+      makeRecord({ case: 'a', trialId: 'a' }),
+      makeRecord({ case: 'b', trialId: 'b' }),
+      makeRecord({ case: 'c', trialId: 'c', pass: false, assertions: fail }),
+    ];
+    const details = await collectCaseDetails(journal(records), { samplesFor: () => 0, charsPerSample: 20 });
+    const of = (c: string) => details.get(caseKey({ suite: 's', case: c, model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }))!;
+    expect(of('a').failures).toBe(of('b').errors);
+    expect(of('a').samples).toBe(of('b').failures);
+    expect(Object.isFrozen(of('a').failures)).toBe(true);
+    expect(of('c').failures).toEqual([fail[0]]);
+    expect(of('a').failures).toEqual([]);
+    const kept = await collectCaseDetails(journal(records), { samplesFor: () => 1, charsPerSample: 20 });
+    expect(kept.get(caseKey({ suite: 's', case: 'a', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }))!.samples).toHaveLength(1);
+  });
 });

@@ -50,6 +50,37 @@ describe('planTrials', () => {
     expect(trial!.pricing).toEqual({ price: DEFAULT_MODELS['openai-gpt-5-5']!.price, thinkingBilling: 'separate' });
   });
 
+  it('builds each request when asked, field for field and in the order it was built eagerly before (the plan fingerprint hashes its JSON)', () => {
+    const schema = { name: 'response', strict: true, schema: { type: 'object' } };
+    const tools = [{ type: 'function' as const, name: 'lookup', schema: { type: 'object' } }];
+    const suite = makeSuite({
+      outputFormat: 'JSON', jsonSchema: schema, deliveryMethod: 'stream', tools, toolChoice: { type: 'auto' }, repeats: 2,
+      cases: [makeCase({ systemPrompt: 'Be terse.', maxTokens: 321, images: ['https://example.com/a.png'] }), makeCase({ id: 'c2' })],
+    });
+    const trials = planTrials([suite]);
+    const [first] = trials;
+    // What the planner built and held for every trial before requests were built on demand, in its key order.
+    const eager = {
+      model: 'openai:gpt@5.5', messages: [{ role: 'user', content: 'hi' }], systemPrompt: 'Be terse.', maxTokens: 321, thinkingLevel: 'low', numberResults: 1,
+      outputFormat: 'JSON', jsonSchema: schema, deliveryMethod: 'stream', images: ['https://example.com/a.png'], tools, toolChoice: { type: 'auto' },
+    };
+    expect(JSON.stringify(first!.request)).toBe(JSON.stringify(eager));
+    expect(first!.request).not.toBe(first!.request);
+    expect(first!.request.messages).toBe(first!.case.messages);
+    const plain = trials.find((t) => t.caseId === 'c2')!;
+    expect(JSON.stringify(plain.request)).toBe(JSON.stringify({ model: 'openai:gpt@5.5', messages: [{ role: 'user', content: 'hi' }], maxTokens: 100, thinkingLevel: 'low', numberResults: 1, outputFormat: 'JSON', jsonSchema: schema, deliveryMethod: 'stream', tools, toolChoice: { type: 'auto' } }));
+  });
+
+  it('shares one setting and one pricing among the trials that have them, and keeps ids of their own', () => {
+    const trials = planTrials([makeSuite({ repeats: 2 })]);
+    const same = trials.filter((t) => t.setting.thinkingLevel === 'high' && t.setting.numberResults === 4);
+    expect(same).toHaveLength(4);
+    for (const t of same) expect(t.setting).toBe(same[0]!.setting);
+    for (const t of trials) expect(t.pricing).toBe(trials[0]!.pricing);
+    expect(same[0]!.setting).toEqual({ model: 'openai-gpt-5-5', air: 'openai:gpt@5.5', thinkingLevel: 'high', numberResults: 4 });
+    for (const t of trials) expect(t.id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   it('replaces the levels and numberResults with --levels and --samples', () => {
     const trials = planTrials([makeSuite()], { thinkingLevels: ['xhigh'], numberResults: [2] });
     expect(new Set(trials.map((t) => `${t.setting.thinkingLevel}/${t.setting.numberResults}`))).toEqual(new Set(['xhigh/2']));

@@ -21,10 +21,26 @@ describe('readJournal', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads every line across chunk boundaries, multi-byte text intact, in order', async () => {
-    // ~3 MB: lines straddle the 1 MB chunks, and so do emoji and accented letters.
+    // ~3 MB: lines straddle the 256 KB chunks, and so do emoji and accented letters.
     const records = Array.from({ length: 6000 }, (_, i) => makeRecord({ trialId: `t${i}`, text: `${'é😀'.repeat(i % 97)}${'x'.repeat(300)}` }));
     const file = path.join(dir, 'results.jsonl');
     writeFileSync(file, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const read = await readAll(file);
+    expect(read.bad).toBe(0);
+    expect(read.records).toEqual(records);
+  });
+
+  it('reads a line longer than several chunks, and lines that end exactly where a chunk does', async () => {
+    const long = makeRecord({ trialId: 'long', text: `${'ü'.repeat(300_000)}😀${'y'.repeat(200_000)}` });
+    const first = makeRecord({ trialId: 'first' });
+    // Padding puts the newline after `first` on the last byte of the first 256 KB chunk.
+    const fill = (1 << 18) - Buffer.byteLength(`${JSON.stringify(first)}\n${JSON.stringify(makeRecord({ trialId: 'padded', text: '' }))}\n`);
+    const paddedToEdge = makeRecord({ trialId: 'padded', text: 'p'.repeat(fill) });
+    const records = [first, paddedToEdge, long, makeRecord({ trialId: 'after' }), long, makeRecord({ trialId: 'last' })];
+    const file = path.join(dir, 'results.jsonl');
+    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    expect(Buffer.from(text).indexOf('\n', Buffer.byteLength(`${JSON.stringify(first)}\n`))).toBe((1 << 18) - 1);
+    writeFileSync(file, text);
     const read = await readAll(file);
     expect(read.bad).toBe(0);
     expect(read.records).toEqual(records);

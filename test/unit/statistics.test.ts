@@ -126,6 +126,18 @@ describe('pass@k and pass^k', () => {
     expect(hat[3]).toBe(0);
     expect(passCurves(0, 0)).toEqual({ passAtK: [], passHatK: [] });
   });
+
+  it('shares one frozen pair of curves among callers with the same n and c, equal to computing them afresh', () => {
+    const a = passCurves(7, 3);
+    const b = passCurves(7, 3);
+    expect(b.passAtK).toBe(a.passAtK);
+    expect(b.passHatK).toBe(a.passHatK);
+    expect(a.passAtK).toEqual([1, 2, 3, 4, 5, 6, 7].map((k) => passAtK(7, 3, k)));
+    expect(a.passHatK).toEqual([1, 2, 3, 4, 5, 6, 7].map((k) => passHatK(7, 3, k)));
+    expect(Object.isFrozen(a.passAtK) && Object.isFrozen(a.passHatK)).toBe(true);
+    expect(passCurves(7, 4).passAtK).not.toBe(a.passAtK);
+    expect(passCurves(40, 3).passAtK).toHaveLength(16);
+  });
 });
 
 describe('significance tests', () => {
