@@ -7,6 +7,13 @@ import type { CliIo } from './cli-io.js';
 // headroom is mostly garbage. 1.25× keeps a 100,000-sample run's peak RSS a fifth lower at no
 // measurable CPU cost (npm run bench). The flag is read at each collection, so setting it here works.
 setFlagsFromString('--heap-growing-percent=25');
+// undici parses HTTP with llhttp compiled to WebAssembly; V8 first compiles it with its baseline
+// compiler (Liftoff), then recompiles the hot parser with TurboFan in the background, and that compile
+// held about 30 MB for a second early in every run: the peak of a 20,000-sample run (146 MB against
+// 126 MB without it), for no CPU saved over a run (docs/performance.md, "Memory"). Set here, by the
+// process's owner, before any connection: the only WebAssembly evalgate runs is undici's parser, and a
+// library (dist/index.js) must not change how its host compiles WebAssembly.
+setFlagsFromString('--liftoff-only');
 
 const args = process.argv.slice(2);
 

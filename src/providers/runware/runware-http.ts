@@ -3,7 +3,6 @@ import type { ProviderFailure, SendOptions } from '../provider.js';
 import { DEFAULT_MAX_RESULT_BYTES } from '../../config/config-schema.js';
 import { RUNWARE_LIMITS } from '../../core/runware-limits.js';
 import type { RunwareHttpAnswer } from './parse-runware-response.js';
-import { keepWasmAtBaseline } from './keep-wasm-at-baseline.js';
 
 /** An HTTP exchange that produced an answer (of any status), or a failure of the transport. */
 export type HttpExchange = { ok: true; answer: RunwareHttpAnswer } | { ok: false; failure: ProviderFailure };
@@ -67,8 +66,6 @@ export class RunwareHttp {
     this.secrets = options.apiKey.length > 0 ? [options.apiKey] : [];
     this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     this.ownsDispatcher = options.dispatcher === undefined;
-    // Before undici compiles its HTTP parser on the first connection (keep-wasm-at-baseline.ts).
-    if (this.ownsDispatcher) keepWasmAtBaseline();
     this.dispatcher =
       options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, pipelining: 1 });
     this.headers = {
