@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { EvalgateError } from '../core/evalgate-error.js';
 import { evaluateGate } from '../gate/evaluate-gate.js';
 import type { Reporter } from './run-events.js';
 import { collectCaseDetails, detailLimits, type CaseDetail } from '../results/collect-case-details.js';
@@ -82,9 +83,26 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
   };
 }
 
-/** Hands the summary to every reporter, with the case details read at most once, when first asked. */
+/**
+ * Hands the summary to every reporter, with the case details read at most once, when first asked. A
+ * report that cannot be written ends the run with IO_ERROR (exit 3), saying that the run itself is
+ * complete, what the gate's own verdict was (the console may have printed it already), and how to
+ * rebuild the reports without sending anything.
+ */
 export async function announceFinished(reporters: readonly Reporter[], summary: RunSummary, runDir: string): Promise<void> {
   let details: Promise<ReadonlyMap<string, CaseDetail>> | undefined;
   const event = { summary, runDir, details: () => (details ??= collectCaseDetails(path.join(runDir, 'results.jsonl'), detailLimits(summary.cases))) };
-  for (const reporter of reporters) await reporter.onRunFinished?.(event);
+  for (const reporter of reporters) {
+    try {
+      await reporter.onRunFinished?.(event);
+    } catch (error) {
+      if (!(error instanceof EvalgateError) || error.code !== 'IO_ERROR') throw error;
+      const verdict = `the gate's own verdict was ${summary.gate.passed ? 'PASSED' : 'FAILED'} (exit ${summary.gate.exitCode}), but a report could not be written, so evalgate exits ${error.exitCode}`;
+      throw new EvalgateError('IO_ERROR', `${error.message}; ${verdict}`, {
+        exitCode: error.exitCode,
+        cause: error,
+        hint: `${error.hint ?? 'fix the folder'}; the run's samples are all in ${path.join(runDir, 'results.jsonl')}, and evalgate report ${runDir} rebuilds every report from them without sending anything`,
+      });
+    }
+  }
 }

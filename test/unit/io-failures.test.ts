@@ -10,6 +10,9 @@ import { writeFileAtomic } from '../../src/core/write-file-atomic.js';
 import { writeJsonFile } from '../../src/core/write-json-file.js';
 import { planTrials } from '../../src/plan/plan-trials.js';
 import { recoverJournal } from '../../src/run/recover-journal.js';
+import { announceFinished } from '../../src/run/finish-run.js';
+import { ioError } from '../../src/core/io-error.js';
+import type { RunSummary } from '../../src/results/run-summary.js';
 import { ResultsJournal, type JournalFileSystem } from '../../src/run/results-journal.js';
 import { runEval } from '../../src/run/run-eval.js';
 import type { Reporter } from '../../src/run/run-events.js';
@@ -115,6 +118,33 @@ describe('an I/O failure ends the run through the error boundary', () => {
     expect(reportError(error, stderr)).toBe(3);
     expect(stderr.text()).toMatch(/^error IO_ERROR: could not write .*results\.jsonl: no space left on the device \(ENOSPC\)\n  hint: .*--resume /);
     expect(stderr.text()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a report that cannot be written', () => {
+  it('ends the run with IO_ERROR, saying the gate\'s own verdict and how to rebuild the reports', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-report-io-'));
+    try {
+      const full: Reporter = {
+        onRunFinished: () => {
+          throw ioError(path.join(dir, 'report.html'), Object.assign(new Error('ENOSPC'), { code: 'ENOSPC', syscall: 'write' }));
+        },
+      };
+      const seen: string[] = [];
+      const before: Reporter = { onRunFinished: ({ summary }) => void seen.push(`Gate: exit ${summary.gate.exitCode}`) };
+      const summary = { gate: { passed: false, exitCode: 1, reasons: [], notices: [] }, cases: [] } as unknown as RunSummary;
+      const thrown = await announceFinished([before, full], summary, dir).then(() => undefined, (error: unknown) => error);
+      expect(seen).toEqual(['Gate: exit 1']);
+      expect(thrown).toMatchObject({ code: 'IO_ERROR', exitCode: ExitCode.infrastructure });
+      const error = thrown as EvalgateError;
+      expect(error.message).toBe(`could not write ${path.join(dir, 'report.html')}: no space left on the device (ENOSPC); the gate's own verdict was FAILED (exit 1), but a report could not be written, so evalgate exits 3`);
+      expect(error.hint).toBe(`free some space (or choose another folder) and run again; the run's samples are all in ${path.join(dir, 'results.jsonl')}, and evalgate report ${dir} rebuilds every report from them without sending anything`);
+      // A bug in a reporter is not dressed up as a disk problem.
+      const bug = new TypeError('x is undefined');
+      await expect(announceFinished([{ onRunFinished: () => Promise.reject(bug) }], summary, dir)).rejects.toBe(bug);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -44,9 +44,10 @@ describe('what a command loads before it runs', () => {
     expect(packages).toContain('js-yaml');
   });
 
-  it('estimate loads no HTTP client (only --exact sends), JSON Schema compiler, script loader or positional YAML parser', () => {
-    const { packages } = staticallyReached('cli/commands/estimate-command.ts');
+  it('estimate loads no HTTP client (only --exact sends), JSON Schema compiler, script loader or positional YAML parser, nor the sequential tests without --until-decided', () => {
+    const { files, packages } = staticallyReached('cli/commands/estimate-command.ts');
     for (const heavy of ['undici', 'ajv', 'jiti', 'yaml', 'gpt-tokenizer']) expect(packages, heavy).not.toContain(heavy);
+    expect([...files].filter((f) => f.startsWith('gate/') || f.startsWith('stats/betting'))).toEqual([]);
   });
 
   it('run loads neither the simulator nor replay and recording unless asked, nor ajv, jiti, yaml or the tokenizer', () => {

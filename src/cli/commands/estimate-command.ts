@@ -14,9 +14,6 @@ import { isColorWanted, type CliIo } from '../cli-io.js';
 import type { EstimateArgs } from '../cli-options.js';
 import { loadAndPlan } from './load-and-plan.js';
 import { isGatedSetting } from '../../config/gate-on.js';
-import { readPassRateHistory } from '../../cost/read-pass-rate-history.js';
-import { estimateSequentialCost } from '../../gate/estimate-sequential-cost.js';
-import { orderTrialsByCase } from '../../plan/order-cases.js';
 import { isSimulatedRun } from '../../run/run-manifest.js';
 
 /**
@@ -62,6 +59,12 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
     untilDecided: null,
   };
   if (args.untilDecided) {
+    // The sequential tests and their simulation load only for --until-decided (start-up, docs/performance.md).
+    const [{ readPassRateHistory }, { estimateSequentialCost }, { orderTrialsByCase }] = await Promise.all([
+      import('../../cost/read-pass-rate-history.js'),
+      import('../../gate/estimate-sequential-cost.js'),
+      import('../../plan/order-cases.js'),
+    ]);
     const suites = new Map(project.suites.map((s) => [s.name, s]));
     file.untilDecided = estimateSequentialCost({
       // Which cases a capped run draws does not matter here: every simulated case draws its own rate.
