@@ -42,6 +42,11 @@ export function emitJunit(summary: RunSummary, details: ReadonlyMap<string, Case
     totals.errors += errors;
     totals.time += time;
   }
+  const unfinished = incompleteRun(summary);
+  if (unfinished) {
+    totals.tests++;
+    totals.errors++;
+  }
   emit(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="evalgate" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" time="${totals.time.toFixed(3)}">`);
   counted.forEach(({ suite, cases, failures, errors, time: suiteTime }, id) => {
     const properties = [
@@ -62,7 +67,27 @@ export function emitJunit(summary: RunSummary, details: ReadonlyMap<string, Case
     for (const c of cases) emit(`\n${testcase(suite, c, details.get(caseKey(c)))}`);
     emit(`\n    <system-out>${escapeXml(reasons)}</system-out>\n    <system-err></system-err>\n  </testsuite>`);
   });
+  if (unfinished) {
+    emit(
+      `\n  <testsuite name="evalgate" package="evalgate" id="${counted.length}" timestamp="${timestamp}" hostname="${escapeXml(hostname)}" tests="1" failures="0" errors="1" skipped="0" time="0.000">` +
+        `\n    <properties>\n      <property name="runId" value="${escapeXml(summary.runId)}"/>\n    </properties>` +
+        `\n    <testcase name="the run finished its plan" classname="evalgate.run" time="0.000">` +
+        `\n      <error message="${escapeXml(unfinished.slice(0, 500))}" type="${summary.interrupted ? 'INTERRUPTED' : 'NOT_SENT'}">${escapeXml(unfinished)}</error>` +
+        `\n    </testcase>\n    <system-out></system-out>\n    <system-err></system-err>\n  </testsuite>`,
+    );
+  }
   emit('\n</testsuites>\n');
+}
+
+/**
+ * Why the run did not send every trial it planned (interrupted, stopped by the budget, refused by the
+ * API), in words; undefined when it did. A CI test view then shows an error where it would otherwise
+ * show only the trials that ran, or nothing at all, while the job exits 3 or 130.
+ */
+function incompleteRun(summary: RunSummary): string | undefined {
+  if (summary.skipped) return `${summary.skipped.trials} of the run's trials were not sent: ${summary.skipped.reason}`;
+  if (summary.interrupted) return 'the run was interrupted (a signal) before it finished: its results cover only the trials that landed before then';
+  return undefined;
 }
 
 /** A case's time in seconds: the mean latency of its completed samples. */

@@ -11,6 +11,7 @@ import { emitJunit, renderJunit } from '../../src/reporters/render-junit.js';
 import { buildRunSummary } from '../../src/run/finish-run.js';
 import { makeErroredRecord, makeRecord, makeSequentialGroup, makeSequentialSummary } from '../support/builders.js';
 import { renderJunitEager } from '../support/render-junit-eager.js';
+import { validateJunit } from '../support/junit-schemas.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-junit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,5 +81,23 @@ describe('junit.xml streamed', () => {
     const details = await collectCaseDetails(journal, detailLimits(summary.cases));
     await createJunitReporter().onRunFinished!({ summary, runDir: dir, details: async () => details });
     expect(readFileSync(path.join(dir, 'junit.xml'), 'utf8')).toBe(renderJunitEager(summary, details, hostname() || 'localhost'));
+  });
+
+  it('adds an error testcase when the run did not finish its plan, so a CI test view does not look complete', async () => {
+    for (const [incomplete, type, says] of <[RunSummary, string, string][]>[
+      [{ ...summary, skipped: { trials: 7, samples: 14, reason: 'the budget (--max-cost $1) would have been passed', trialIds: [], cause: 'budget' } }, 'NOT_SENT', '7 of the run&apos;s trials were not sent: the budget (--max-cost $1) would have been passed'],
+      [{ ...summaryOf([]), interrupted: true }, 'INTERRUPTED', 'the run was interrupted (a signal) before it finished'],
+    ]) {
+      const xml = renderJunit(incomplete, new Map(), 'ci-runner');
+      const complete = renderJunit({ ...incomplete, skipped: null, interrupted: false }, new Map(), 'ci-runner');
+      const count = (text: string, attribute: string) => Number(new RegExp(`<testsuites [^>]*${attribute}="(\\d+)"`).exec(text)![1]);
+      expect(count(xml, 'tests')).toBe(count(complete, 'tests') + 1);
+      expect(count(xml, 'errors')).toBe(count(complete, 'errors') + 1);
+      expect(xml).toContain(`<testcase name="the run finished its plan" classname="evalgate.run" time="0.000">\n      <error message="${says}`);
+      expect(xml).toContain(`type="${type}"`);
+      const { jenkins, windyroadWithoutSummary } = await validateJunit(xml);
+      expect(jenkins).toEqual([]);
+      expect(windyroadWithoutSummary).toEqual([]);
+    }
   });
 });
