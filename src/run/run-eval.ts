@@ -21,7 +21,8 @@ import { projectSettings } from '../cost/project-settings.js';
 import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
 import { billedOutputTokens } from '../cost/price-usage.js';
-import { BudgetGuard, OBSERVED_OUTPUT_MARGIN, type OutputOverrun, type TrialCharge } from './budget-guard.js';
+import { BudgetGuard, type TrialCharge } from './budget-guard.js';
+import { describeBudgetStop, describeOverrun, describeRefusal, describeRefusalStop } from './describe-stops.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { AsyncTaskJournal } from './async-task-journal.js';
 import { announceFinished, buildRunSummary, type BaselineCheck } from './finish-run.js';
@@ -148,7 +149,6 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
   const resumableTasks = options.resume ? AsyncTaskJournal.read(taskJournalPath) : new Map<string, never[]>();
   const taskJournal = AsyncTaskJournal.open(taskJournalPath);
   const regexRunner = new RegexRunner(options.assertionTimeoutMs);
-
   const retryBudget = RetryBudget.forRun(pending.length, retry.budget);
   // What every request of the run is sent with, the candidate's and the judge's alike.
   const attempts = { provider: options.provider, retry, requestTimeoutMs, clock: options.clock, signal: options.abortSignal, retryBudget };
@@ -250,9 +250,9 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
   const interrupted = schedule.stoppedBy === 'signal' || options.abortSignal.aborted;
   const skipped =
     schedule.stoppedBy === 'budget'
-      ? describeSkipped(schedule.unscheduled, budgetGuard!, recoveredCostUsd)
+      ? describeBudgetStop(schedule.unscheduled, budgetGuard!, recoveredCostUsd)
       : refusal && schedule.unscheduled.length > 0
-        ? { ...describeUnsent(schedule.unscheduled), reason: describeRefusal(refusal), cause: 'refused' as const }
+        ? describeRefusalStop(schedule.unscheduled, refusal)
         : null;
   const summary = buildRunSummary(summarizer, {
     runId: options.runId,
@@ -279,30 +279,4 @@ function isDecided(monitor: SequentialMonitor, trial: Trial, reporters: readonly
   const decided = monitor.isDecided(trial);
   if (decided) for (const reporter of reporters) reporter.onTrialDecided?.();
   return decided;
-}
-
-function describeSkipped(trials: readonly Trial[], budget: BudgetGuard, recoveredCostUsd: number): NonNullable<RunSummary['skipped']> {
-  const beforeResume = recoveredCostUsd > 0 ? `, $${recoveredCostUsd.toFixed(4)} of it before --resume` : '';
-  return {
-    ...describeUnsent(trials),
-    reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent${beforeResume})`,
-    cause: 'budget',
-  };
-}
-
-function describeUnsent(trials: readonly Trial[]): Omit<NonNullable<RunSummary['skipped']>, 'reason'> {
-  return { trials: trials.length, samples: trials.reduce((s, t) => s + t.setting.numberResults, 0), trialIds: trials.map((t) => t.id) };
-}
-
-function describeOverrun(o: OutputOverrun): string {
-  return (
-    `${o.model}: a result was billed ${o.billedOutputTokens} output tokens (completion + thinking), past its maxTokens of ${o.maxTokens}; ` +
-    `--max-cost now reserves ${o.reservedOutputTokens} per sample for this model (${OBSERVED_OUTPUT_MARGIN}× the most billed so far), trials in flight included`
-  );
-}
-
-/** `the API key was refused (HTTP 401 INVALID_API_KEY)`: what a refusal means, in one phrase. */
-function describeRefusal(failure: { code: string; httpStatus?: number }): string {
-  const what = failure.code === 'INSUFFICIENT_CREDITS' ? 'the account has no credit left' : failure.code === 'FORBIDDEN' ? 'the API key may not do this' : 'the API key was refused';
-  return `${what} (${failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus} ` : ''}${failure.code})`;
 }
