@@ -1,4 +1,5 @@
 import type { Options } from 'yargs';
+import { kebab } from './parse-fast.js';
 
 /**
  * A boolean flag given a value other than true or false (`--until-decided=maybe`, `--color=yes`), in
@@ -25,8 +26,4 @@ export function misusedBooleanFlag(argv: readonly string[], commands: readonly {
     }
   }
   return undefined;
-}
-
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

@@ -70,6 +70,7 @@ function isSupported(option: Options): boolean {
   return Object.keys(option).every((key) => allowed.has(key)) && (option.alias === undefined || typeof option.alias === 'string');
 }
 
-function kebab(key: string): string {
+/** A flag's option key as typed on the command line: `maxCost` → `max-cost`. */
+export function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

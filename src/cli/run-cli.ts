@@ -38,7 +38,7 @@ import {
 } from './cli-options.js';
 import { reportError } from './report-error.js';
 import { misusedBooleanFlag } from './boolean-flag-values.js';
-import { parseFast } from './parse-fast.js';
+import { kebab, parseFast } from './parse-fast.js';
 import { skipHelpCache } from './skip-help-cache.js';
 
 /** What each command does, given its parsed arguments; returns the exit code. */
@@ -241,5 +241,5 @@ export async function parseWithYargs(argv: readonly string[]): Promise<{ chosen:
  * Its camel-case expansion still hands the handlers `maxCost`, and still accepts `--maxCost`.
  */
 function kebabCaseKeys<T>(options: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(options).map(([key, option]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), option]));
+  return Object.fromEntries(Object.entries(options).map(([key, option]) => [kebab(key), option]));
 }
