@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import type { CliIo } from './cli-io.js';
+import { flushed } from './flushed.js';
 
 // V8 lets the old generation grow to about 4× what survived the last full collection before it
 // collects again; a run's heap is mostly short-lived records promoted while in flight, so that
@@ -47,17 +48,10 @@ if (args.length === 1 && args[0] === '--version') {
   const code = await runCli(args, io);
   // A command has finished when runCli returns: every artefact is written and every server closed.
   // Left to end by itself, Node would first wait for V8's queued background compiles (TurboFan jobs
-  // for code that will never run again): 20-40 ms after the last line of a `validate` or `estimate`
+  // for code that will never run again): 20-40 ms after the last line of a `validate`
   // (docs/performance.md). Exiting drops that queue; what was written to stdout and stderr is
   // flushed first (a pipe is asynchronous on some platforms).
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
 }
 
-/** Resolves once everything written to `stream` so far has been handed to the OS (or failed to be). */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.writableLength === 0 || stream.destroyed) resolve();
-    else stream.write('', () => resolve());
-  });
-}
