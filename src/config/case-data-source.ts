@@ -3,7 +3,7 @@ import path from 'node:path';
 import { caseFromFields, makeDataRow, type DataRow, type FieldPosition } from './data-row.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { DiagnosticSource } from './diagnostic-source.js';
-import { displayPath, isInside, whereReally } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import { parseCsv } from './parse-csv.js';
 import { YamlSource, type YamlPath } from './yaml-source.js';
 
@@ -33,9 +33,8 @@ export class CaseDataSource {
     const file = path.resolve(suiteDir, ref);
     const shown = displayPath(file, this.cwd);
     // The same containment as schemas and images: after every symlink, still inside the project.
-    const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
-    if (where === 'outside') {
-      const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+    const how = await howFileLeaves(this.rootDir, file);
+    if (how !== undefined) {
       diagnostics.push(suite.diagnostic(at, 'PATH_OUTSIDE_PROJECT', `data file "${ref}" leaves the project folder${how}`, { hint: `keep data files under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere` }));
       return undefined;
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigError } from './config-error.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostic.js';
-import { displayPath } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import { CaseDataSource } from './case-data-source.js';
 import { ImageSource } from './image-source.js';
 import { ScriptSource } from './script-source.js';
@@ -52,6 +52,11 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
 
   for (const file of files) {
     const shown = displayPath(file, options.cwd);
+    const how = await howFileLeaves(config.rootDir, file);
+    if (how !== undefined) {
+      diagnostics.push(outsideProject(shown, how, config, options.cwd));
+      continue;
+    }
     const source = await YamlSource.read(file, shown);
     if (Array.isArray(source)) {
       diagnostics.push(...source);
@@ -115,6 +120,16 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
 
 function notFound(pattern: string, message: string, hint: string): Diagnostic {
   return { severity: 'error', code: 'NO_SUITES', file: pattern, line: 1, column: 1, length: 1, message, hint };
+}
+
+/** A suite that is not the project's own file is never read (and so never quoted in an error). */
+function outsideProject(shown: string, how: string, config: ResolvedConfig, cwd: string): Diagnostic {
+  const root = displayPath(config.rootDir, cwd) || '.';
+  return {
+    severity: 'error', code: 'PATH_OUTSIDE_PROJECT', file: shown, line: 1, column: 1, length: 1,
+    message: `suite ${shown} leaves the project folder${how}; it was not read`,
+    hint: how ? `keep suites under ${root}, as files, not links to elsewhere` : `the project folder is ${root} (${config.configFile ? 'where the config is' : 'the working folder: there is no evalconfig.yaml'}); run evalgate from the project that holds the suite, or point --config at its evalconfig.yaml`,
+  };
 }
 
 function configName(config: ResolvedConfig, cwd: string): string {
