@@ -275,6 +275,27 @@ describe('every problem at once', () => {
     expect(diagnostics[1]!.hint).toContain('settings.systemPrompt');
   });
 
+  it('checks a case whose id is a duplicate too, so its own mistakes are not hidden behind the duplicate', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'evalgate-duplicate-'));
+    try {
+      await writeFile(path.join(folder, 'dup.yaml'), [
+        'suite: dup',
+        'settings: {maxTokens: 100}',
+        'cases:',
+        '  - id: x',
+        '    messages: [{role: user, content: "hi"}, {role: assistant, content: "yo"}]',
+        '  - id: x',
+        '    messages: [{role: user, content: "hi"}, {role: assistant, content: "yo"}]',
+        '    assert: [{type: regex, pattern: "("}]',
+        '',
+      ].join('\n'));
+      const diagnostics = await diagnosticsOf({ cwd: folder, suitePaths: ['dup.yaml'] });
+      expect(diagnostics.map(brief)).toEqual(['BAD_MESSAGES 5:52', 'DUPLICATE_CASE_ID 6:9', 'BAD_MESSAGES 7:52', 'BAD_REGEX 8:37']);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it('reports the problems of two broken files in one run', async () => {
     const diagnostics = await diagnosticsOf({ cwd: FIXTURES, suitePaths: ['several/four-mistakes.yaml', 'several/second-file.yaml'] });
     const inFile = (file: string) => diagnostics.filter((d) => d.file === file).map(brief);
