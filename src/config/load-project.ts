@@ -90,7 +90,7 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
     const absolute = path.resolve(base, pattern);
     if (!isDynamicPattern(pattern)) {
       if (!existsSync(absolute)) {
-        diagnostics.push(notFound(pattern, `${pattern} does not exist`, explicit ? 'check the path' : `check suites: in ${configName(config, options.cwd)}`));
+        diagnostics.push(notFound(pattern, `${pattern} does not exist`, explicit ? 'check the path' : config.configFile ? `check suites: in ${configName(config, options.cwd)}` : NO_CONFIG_HINT));
         continue;
       }
       if (statSync(absolute).isFile()) {
@@ -105,7 +105,7 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
   }
   // A glob that matches nothing is a mistake only when nothing else matched either (the defaults list
   // both *.yaml and *.yml, and a project rarely has both).
-  const hint = explicit ? 'check the pattern' : `check suites: in ${configName(config, options.cwd)}`;
+  const hint = explicit ? 'check the pattern' : config.configFile ? `check suites: in ${configName(config, options.cwd)}` : NO_CONFIG_HINT;
   for (const pattern of emptyGlobs) {
     diagnostics.push({ ...notFound(pattern, `no suite files match ${pattern}`, hint), severity: found.size > 0 ? 'warning' : 'error' });
   }
@@ -117,6 +117,9 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
   }
   return [...found];
 }
+
+/** No evalconfig.yaml and no suite named: most likely a folder evalgate has not been set up in yet. */
+const NO_CONFIG_HINT = 'there is no evalconfig.yaml here: run `evalgate init` to create one with an example suite, or name suite files on the command line';
 
 function notFound(pattern: string, message: string, hint: string): Diagnostic {
   return { severity: 'error', code: 'NO_SUITES', file: pattern, line: 1, column: 1, length: 1, message, hint };

@@ -45,6 +45,9 @@ describe('--max-cost', () => {
     expect(spent).toBeLessThanOrEqual(0.2);
     expect(spent).toBeGreaterThan(0);
     expect(summary.skipped).toMatchObject({ trials: 24 - summary.totals.trials, reason: expect.stringContaining('--max-cost $0.2') });
+    // What was spent, to four significant digits at most: not $0.1850 or $10.0000.
+    expect(summary.skipped!.reason).toMatch(/\(\$0\.\d{1,4} spent\)$/);
+    expect(summary.skipped!.reason).not.toMatch(/\d\.\d*0 spent/);
     expect(summary.skipped!.trialIds).toHaveLength(summary.skipped!.trials);
     expect(summary.gate.reasons).toContainEqual(expect.objectContaining({ code: 'BUDGET_EXHAUSTED' }));
     expect(io.out()).toContain('were not sent');
@@ -86,7 +89,9 @@ describe('--max-cost', () => {
   it.each([
     [['--concurrency', '100000'], '--concurrency must be a whole number from 1 to 1024, got 100000'],
     [['--concurrency', '0'], '--concurrency must be a whole number from 1 to 1024, got 0'],
-    [['--seed', 'abc'], '--seed must be a whole number, got NaN'],
+    [['--seed', 'abc'], '--seed takes a number, got "abc"'],
+    [['--concurrency', 'abc'], '--concurrency takes a number, got "abc"'],
+    [['--max-cost=$5'], '--max-cost takes a number, got "$5"'],
     [['--seed', '1.5'], '--seed must be a whole number, got 1.5'],
   ])('refuses %j before sending anything', async (flags, message) => {
     const { code, io } = await run([...flags, '--out', 'run']);

@@ -250,4 +250,11 @@ describe('errors at the CLI boundary', () => {
     expect(await runCli(['validate', '--filter', 'ticket-triage/*', '--levels', 'low', '--samples', '1'], io, defaultHandlers)).toBe(0);
     expect(io.out()).toMatch(/^OK: 1 suite, 8 cases, 1 setting, 8 trials, 8 samples\n/);
   });
+
+  it('says 1 case and 1 trial, not 1 cases and 1 trials', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['validate', '--filter', 'ticket-triage/double-charge', '--levels', 'low', '--samples', '1'], io, defaultHandlers)).toBe(0);
+    expect(io.out()).toContain('OK: 1 suite, 1 case, 1 setting, 1 trial, 1 sample\n');
+    expect(io.out()).toMatch(/: 1 case × models \S+ × levels low × numberResults 1 → 1 trial · delivery/);
+  });
 });

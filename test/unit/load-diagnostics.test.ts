@@ -246,6 +246,19 @@ describe('files the loader refuses before parsing', () => {
     expect(diagnostics[0]!.message).toContain('renders empty');
   });
 
+  it('points at evalgate init when a folder has no evalconfig.yaml and no suite', async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), 'evalgate-empty-'));
+    try {
+      const diagnostics = await diagnosticsOf({ cwd: empty });
+      expect(diagnostics.map((d) => d.code)).toEqual(['NO_SUITES']);
+      expect(diagnostics[0]!.hint).toBe('there is no evalconfig.yaml here: run `evalgate init` to create one with an example suite, or name suite files on the command line');
+      await writeFile(path.join(empty, 'evalconfig.yaml'), 'suites: ["evals/*.yaml"]\n');
+      expect((await diagnosticsOf({ cwd: empty }))[0]!.hint).toBe('check suites: in evalconfig.yaml');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it('reports a suite path that does not exist as NO_SUITES', async () => {
     const diagnostics = await diagnosticsOf({ cwd: dir, suitePaths: ['evals/missing.yaml'] });
     expectPinned(diagnostics, { file: 'evals/missing.yaml', code: 'NO_SUITES', line: 1, hint: 'check the path' });
