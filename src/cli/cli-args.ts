@@ -41,6 +41,8 @@ export interface RunArgs {
 
 /** Arguments of `evalgate validate`. */
 export interface ValidateArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   suites: string[];
   config?: string;
   levels?: string[];
@@ -68,6 +70,8 @@ export interface EstimateArgs {
 
 /** Arguments of `evalgate simulate`. */
 export interface SimulateArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   config?: string;
   port: number;
   host: string;
@@ -79,6 +83,8 @@ export interface SimulateArgs {
 
 /** Arguments of `evalgate report`. */
 export interface ReportArgs {
+  /** `-q`, accepted as on run; this command shows no progress display anyway. */
+  quiet?: boolean;
   config?: string;
   runDir: string;
   reporter?: ReporterName[];
@@ -88,6 +94,8 @@ export interface ReportArgs {
 
 /** Arguments of `evalgate rescore`. */
 export interface RescoreArgs {
+  /** `-q`, accepted as on run; this command shows no progress display anyway. */
+  quiet?: boolean;
   runDir: string;
   out?: string;
   reporter?: ReporterName[];
@@ -98,6 +106,8 @@ export interface RescoreArgs {
 
 /** Arguments of `evalgate calibrate`. */
 export interface CalibrateArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   suite: string;
   labels: string;
   config?: string;
@@ -109,6 +119,8 @@ export interface CalibrateArgs {
 
 /** Arguments of `evalgate merge`. */
 export interface MergeArgs {
+  /** `-q`, accepted as on run; this command shows no progress display anyway. */
+  quiet?: boolean;
   config?: string;
   runDirs: string[];
   out: string;
@@ -120,6 +132,8 @@ export interface MergeArgs {
 
 /** Arguments of `evalgate compare`. */
 export interface CompareArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   config?: string;
   runA: string;
   runB: string;
@@ -131,6 +145,8 @@ export interface CompareArgs {
 
 /** Arguments of `evalgate baseline save`. */
 export interface BaselineArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   config?: string;
   action: 'save';
   runDir?: string;
@@ -140,6 +156,8 @@ export interface BaselineArgs {
 
 /** Arguments of `evalgate advise`. */
 export interface AdviseArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   config?: string;
   drop: number;
   runDir?: string;
@@ -150,12 +168,16 @@ export interface AdviseArgs {
 
 /** Arguments of `evalgate models`. */
 export interface ModelsArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   config?: string;
   json: boolean;
 }
 
 /** Arguments of `evalgate comment`. */
 export interface CommentArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   runDir?: string;
   config?: string;
   github: boolean;
@@ -166,6 +188,8 @@ export interface CommentArgs {
 
 /** Arguments of `evalgate scenario`. */
 export interface ScenarioArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   suite: string;
   config?: string;
   out?: string;
@@ -174,5 +198,7 @@ export interface ScenarioArgs {
 
 /** Arguments of `evalgate init`. */
 export interface InitArgs {
+  /** `--color`/`--no-color`, accepted so scripts can pass it to every command; this one prints no colour. */
+  color?: boolean;
   force: boolean;
 }

@@ -24,6 +24,10 @@ const levels: Options = { type: 'string', array: true, coerce: commaList, descri
 const samples: Options = { type: 'string', array: true, coerce: commaList, describe: 'numberResults values to run instead of the suites\' own (e.g. 1,4)' };
 const traffic: Options = { type: 'string', describe: 'Project cost to production traffic, e.g. 50000/day or 1.5M/month' };
 const color: Options = { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' };
+/** Every command takes --color/--no-color (CI scripts pass it to all); those that print no colour ignore it. */
+const colorIgnored: Options = { type: 'boolean', describe: 'Accepted, as on every command; this one prints no colour' };
+/** -q, on the commands that print the console report (as run does): they show no progress display anyway. */
+const quietIgnored: Options = { type: 'boolean', alias: 'q', describe: 'Accepted, as on run; this command shows no progress display anyway' };
 const gateOn: Options = {
   type: 'string',
   array: true,
@@ -97,6 +101,7 @@ export const VALIDATE_OPTIONS = {
   filter,
   gateOn,
   showJudgePrompt: { type: 'boolean', default: false, describe: 'Print the prompt judge assertions send (system prompt, message template, verdict schema) and its version' },
+  color: colorIgnored,
 } satisfies Record<Exclude<keyof ValidateArgs, 'suites'>, Options>;
 
 export const SIMULATE_OPTIONS = {
@@ -107,6 +112,7 @@ export const SIMULATE_OPTIONS = {
   scenarios: { type: 'string', describe: 'Folder of scenario files (default: simulator.scenarios in evalconfig.yaml)' },
   latencyScale: { type: 'number', describe: 'Multiply simulated latencies (0: answer at once)' },
   fixedLatencyMs: { type: 'number', describe: 'Answer every request in exactly this many ms (for benchmarks)' },
+  color: colorIgnored,
 } satisfies Record<keyof SimulateArgs, Options>;
 
 export const REPORT_OPTIONS = {
@@ -114,6 +120,7 @@ export const REPORT_OPTIONS = {
   reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to rebuild (default: all five)' },
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
   baseline: { type: 'string', describe: 'Compare with this run (its folder or summary.json)' },
+  quiet: quietIgnored,
 } satisfies Record<Exclude<keyof ReportArgs, 'runDir'>, Options>;
 
 export const RESCORE_OPTIONS = {
@@ -122,6 +129,7 @@ export const RESCORE_OPTIONS = {
   color,
   baseline: { type: 'string', describe: 'Compare the rescored run with this run (its folder or summary.json)' },
   judgeCache,
+  quiet: quietIgnored,
 } satisfies Record<Exclude<keyof RescoreArgs, 'runDir'>, Options>;
 
 export const CALIBRATE_OPTIONS = {
@@ -131,6 +139,7 @@ export const CALIBRATE_OPTIONS = {
   seed: { type: 'number', describe: 'Seed of the simulator (with --provider simulator)' },
   json: { type: 'boolean', default: false, describe: 'Print the calibration as JSON' },
   judgeCache,
+  color: colorIgnored,
 } satisfies Record<Exclude<keyof CalibrateArgs, 'suite'>, Options>;
 
 export const MERGE_OPTIONS = {
@@ -140,6 +149,7 @@ export const MERGE_OPTIONS = {
   baseline: { type: 'string', describe: 'Compare the merged run with this run (its folder or summary.json)' },
   reporter: { type: 'string', array: true, choices: REPORTERS, coerce: commaList, describe: 'Reports to write; summary.json is always written (default: `reporters` in evalconfig.yaml)' },
   color: { type: 'boolean', describe: 'Colour the output (default: on a terminal, unless NO_COLOR is set)' },
+  quiet: quietIgnored,
 } satisfies Record<Exclude<keyof MergeArgs, 'runDirs'>, Options>;
 
 export const COMPARE_OPTIONS = {
@@ -147,12 +157,14 @@ export const COMPARE_OPTIONS = {
   by: { type: 'string', choices: ['setting', 'suite'] as const, default: 'setting', describe: 'Pair groups with the same setting, or (suite) the one group of each suite in each run' },
   json: { type: 'boolean', default: false, describe: 'Print the comparison as JSON' },
   allCases: { type: 'boolean', default: false, describe: 'List every case the runs share side by side (default: the first 20, changed cases first)' },
+  color: colorIgnored,
 } satisfies Record<Exclude<keyof CompareArgs, 'runA' | 'runB'>, Options>;
 
 export const BASELINE_OPTIONS = {
   config,
   to: { type: 'string', describe: 'Where to keep it (default: <outDir>/baseline)' },
   force: { type: 'boolean', default: false, describe: 'Save a run that makes a poor baseline (interrupted, filtered, one shard, cut short by the budget, too many errors); its caveats are recorded in baseline.json' },
+  color: colorIgnored,
 } satisfies Record<Exclude<keyof BaselineArgs, 'action' | 'runDir'>, Options>;
 
 export const ADVISE_OPTIONS = {
@@ -161,15 +173,18 @@ export const ADVISE_OPTIONS = {
   rate: { type: 'number', describe: 'The pass rate to plan for, instead of a run\'s observed rates' },
   power: { type: 'number', default: 0.8, describe: 'Chance of detecting the drop' },
   alpha: { type: 'number', describe: 'False-alarm rate (default: gate.alpha in evalconfig.yaml)' },
+  color: colorIgnored,
 } satisfies Record<Exclude<keyof AdviseArgs, 'runDir'>, Options>;
 
 export const MODELS_OPTIONS = {
   config,
   json: { type: 'boolean', default: false, describe: 'Print the table as JSON, with the source of every field' },
+  color: colorIgnored,
 } satisfies Record<keyof ModelsArgs, Options>;
 
 export const INIT_OPTIONS = {
   force: { type: 'boolean', default: false, describe: 'Overwrite files that exist' },
+  color: colorIgnored,
 } satisfies Record<keyof InitArgs, Options>;
 
 export const COMMENT_OPTIONS = {
@@ -177,10 +192,12 @@ export const COMMENT_OPTIONS = {
   github: { type: 'boolean', default: false, describe: 'Post to the pull request (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL)' },
   gitlab: { type: 'boolean', default: false, describe: 'Post to the merge request (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID, GITLAB_TOKEN)' },
   artifact: { type: 'string', default: 'evalgate-report', describe: 'Name of the CI artefact that holds the full report, for the comment\'s pointer' },
+  color: colorIgnored,
 } satisfies Record<Exclude<keyof CommentArgs, 'runDir'>, Options>;
 
 export const SCENARIO_OPTIONS = {
   config,
   out: { type: 'string', describe: 'File to write (default: <simulator.scenarios>/<suite name>.yaml)' },
   force: { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' },
+  color: colorIgnored,
 } satisfies Record<Exclude<keyof ScenarioArgs, 'suite'>, Options>;

@@ -38,6 +38,8 @@ import {
 } from './cli-options.js';
 import { reportError } from './report-error.js';
 import { misusedBooleanFlag } from './boolean-flag-values.js';
+import { endChoiceLists } from './end-choice-lists.js';
+import { misusedNumberFlag } from './number-flag-values.js';
 import { kebab, parseFast } from './parse-fast.js';
 import { skipHelpCache } from './skip-help-cache.js';
 
@@ -169,9 +171,11 @@ type Chosen = { [K in keyof CommandHandlers]: { command: K; args: Parameters<Com
  * are injected, so tests check what a command line means without running anything. Every error ends
  * here, printed once, as an exit code; nothing deeper calls process.exit.
  */
-export async function runCli(argv: readonly string[], io: CliIo, handlers: CommandHandlers = defaultHandlers): Promise<number> {
+export async function runCli(given: readonly string[], io: CliIo, handlers: CommandHandlers = defaultHandlers): Promise<number> {
+  // `--reporter json evals/x.yaml`: the suite is the positional, not a reporter (both parsers see the same line).
+  const argv = endChoiceLists(given, COMMANDS);
   // The usual command lines need no yargs (80–120 ms to load); anything else, help and every mistake included, goes to it.
-  const misused = misusedBooleanFlag(argv, COMMANDS);
+  const misused = misusedBooleanFlag(argv, COMMANDS) ?? misusedNumberFlag(argv, COMMANDS);
   const fast = misused === undefined ? (parseFast(argv, COMMANDS) as Chosen | undefined) : undefined;
   const { chosen, usageError, printed } =
     misused !== undefined ? { chosen: undefined, usageError: misused, printed: '' } : fast ? { chosen: fast, usageError: undefined, printed: '' } : await parseWithYargs(argv);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { caseFromFields, makeDataRow, type DataRow, type FieldPosition } from './data-row.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { DiagnosticSource } from './diagnostic-source.js';
-import { displayPath, isInside, whereReally } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import { parseCsv } from './parse-csv.js';
 import { YamlSource, type YamlPath } from './yaml-source.js';
 
@@ -21,7 +21,7 @@ type Format = (typeof FORMATS)[keyof typeof FORMATS];
  * is sent. Files resolve relative to the suite and must stay inside the project; each is read once.
  */
 export class CaseDataSource {
-  private readonly files = new Map<string, Promise<DataRow[] | Diagnostic[]>>();
+  private readonly files = new Map<string, Promise<FileRows>>();
 
   constructor(
     private readonly rootDir: string,
@@ -33,9 +33,8 @@ export class CaseDataSource {
     const file = path.resolve(suiteDir, ref);
     const shown = displayPath(file, this.cwd);
     // The same containment as schemas and images: after every symlink, still inside the project.
-    const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
-    if (where === 'outside') {
-      const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+    const how = await howFileLeaves(this.rootDir, file);
+    if (how !== undefined) {
       diagnostics.push(suite.diagnostic(at, 'PATH_OUTSIDE_PROJECT', `data file "${ref}" leaves the project folder${how}`, { hint: `keep data files under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere` }));
       return undefined;
     }
@@ -47,29 +46,27 @@ export class CaseDataSource {
     let rows = this.files.get(file);
     if (!rows) this.files.set(file, (rows = this.read(file, shown, format)));
     const result = await rows;
-    if (result.length > 0 && 'code' in result[0]!) {
-      const problems = result as Diagnostic[];
-      if (problems.length === 1 && problems[0]!.code === 'FILE_NOT_FOUND') {
-        diagnostics.push(suite.diagnostic(at, 'FILE_NOT_FOUND', `data file "${ref}" not found (looked for ${shown})`, { hint: 'paths are relative to the suite file' }));
-      } else {
-        diagnostics.push(...problems);
-      }
+    if (result.rows.length === 0 && result.problems.length === 1 && result.problems[0]!.code === 'FILE_NOT_FOUND') {
+      diagnostics.push(suite.diagnostic(at, 'FILE_NOT_FOUND', `data file "${ref}" not found (looked for ${shown})`, { hint: 'paths are relative to the suite file' }));
       return undefined;
     }
-    if (result.length === 0) {
+    diagnostics.push(...result.problems);
+    if (result.rows.length === 0 && result.problems.length === 0) {
       diagnostics.push(suite.diagnostic(at, 'BAD_DATA_FILE', `data file "${ref}" has no rows`));
       return undefined;
     }
-    return result as DataRow[];
+    // The rows that are sound go on to the later checks (their messages, assertions, variables), so
+    // one broken line does not hide another row's mistakes; the load fails all the same.
+    return result.rows;
   }
 
-  private async read(file: string, shown: string, format: Format): Promise<DataRow[] | Diagnostic[]> {
-    const atTop = (code: Diagnostic['code'], message: string, hint?: string): Diagnostic[] => [
-      { severity: 'error', code, file: shown, line: 1, column: 1, length: 1, message, ...(hint ? { hint } : {}) },
-    ];
+  private async read(file: string, shown: string, format: Format): Promise<FileRows> {
+    const atTop = (code: Diagnostic['code'], message: string, hint?: string): FileRows => ({
+      rows: [], problems: [{ severity: 'error', code, file: shown, line: 1, column: 1, length: 1, message, ...(hint ? { hint } : {}) }],
+    });
     if (format === 'yaml') {
       const source = await YamlSource.read(file, shown);
-      return Array.isArray(source) ? source : rowsOfYaml(source, stemOf(file));
+      return Array.isArray(source) ? { rows: [], problems: source } : rowsOfYaml(source, stemOf(file));
     }
     let text: string;
     try {
@@ -85,12 +82,22 @@ export class CaseDataSource {
   }
 }
 
+/**
+ * What a data file holds: its sound rows, and the problems found in it. A problem of the whole file
+ * (missing, not UTF-8, a CSV header or quoting that is broken) leaves no rows; a problem of one row
+ * leaves that row out and keeps the others.
+ */
+interface FileRows {
+  rows: DataRow[];
+  problems: Diagnostic[];
+}
+
 function stemOf(file: string): string {
   return path.basename(file, path.extname(file)).replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'row';
 }
 
 /** CSV with a header: each later record is a row, its cells named by the header. */
-function rowsOfCsv(text: string, file: string, stem: string): DataRow[] | Diagnostic[] {
+function rowsOfCsv(text: string, file: string, stem: string): FileRows {
   const lines = text.split(/\r?\n/);
   const at = (line: number, column: number, length: number, message: string, hint?: string): Diagnostic => ({
     severity: 'error', code: 'BAD_DATA_FILE', file, line, column, length: Math.max(1, length), message, sourceLine: lines[line - 1] ?? '', ...(hint ? { hint } : {}),
@@ -98,13 +105,15 @@ function rowsOfCsv(text: string, file: string, stem: string): DataRow[] | Diagno
   const { records, problems } = parseCsv(text);
   const diagnostics = problems.map((p) => at(p.line, p.column, 1, p.message));
   const [header, ...body] = records;
-  if (!header) return diagnostics.length > 0 ? diagnostics : [at(1, 1, 1, 'file is empty', 'the first line names the columns: id, the variables, and optionally messages, assert, expected')];
+  if (!header) return { rows: [], problems: diagnostics.length > 0 ? diagnostics : [at(1, 1, 1, 'file is empty', 'the first line names the columns: id, the variables, and optionally messages, assert, expected')] };
   const names = header.cells.map((c) => c.text.trim());
   names.forEach((name, i) => {
     const cell = header.cells[i]!;
     if (name === '') diagnostics.push(at(cell.line, cell.column, 1, `column ${i + 1} has no name in the header`));
     else if (names.indexOf(name) !== i) diagnostics.push(at(cell.line, cell.column, name.length, `column "${name}" is named twice in the header`));
   });
+  // Broken quoting or header: where one row ends and what its cells mean are guesses; no row is kept.
+  const isWholeFileSound = diagnostics.length === 0;
   const rows: DataRow[] = [];
   body.forEach((record, index) => {
     const number = index + 1;
@@ -123,17 +132,19 @@ function rowsOfCsv(text: string, file: string, stem: string): DataRow[] | Diagno
       const sourceLine = lines[line - 1] ?? '';
       return { line, column: cell?.column ?? 1, length: cell ? Math.max(1, Math.min(cell.text.length + 2, sourceLine.length - cell.column + 1)) : 1, sourceLine };
     };
+    let isSound = true;
     const value = caseFromFields(fields, number, stem, (key, message) => {
       const p = positionOf(key);
       diagnostics.push(at(p.line, p.column, p.length, `row ${number}: ${message}`));
+      isSound = false;
     });
-    rows.push(makeDataRow(number, value, file, positionOf, (field) => names.includes(field)));
+    if (isSound) rows.push(makeDataRow(number, value, file, positionOf, (field) => names.includes(field)));
   });
-  return diagnostics.length > 0 ? diagnostics : rows;
+  return { rows: isWholeFileSound ? rows : [], problems: diagnostics };
 }
 
 /** JSONL: one JSON object a line; blank lines are skipped. */
-function rowsOfJsonl(text: string, file: string, stem: string): DataRow[] | Diagnostic[] {
+function rowsOfJsonl(text: string, file: string, stem: string): FileRows {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const diagnostics: Diagnostic[] = [];
   const rows: DataRow[] = [];
@@ -162,19 +173,21 @@ function rowsOfJsonl(text: string, file: string, stem: string): DataRow[] | Diag
       return { line, column: column >= 0 ? column + 1 : 1, length: field !== undefined && column >= 0 ? JSON.stringify(field).length : 1, sourceLine: lineText };
     };
     const fields = parsed as Record<string, unknown>;
+    let isSound = true;
     const value = caseFromFields(fields, number, stem, (key, message) => {
       const p = positionOf(key);
       diagnostics.push(at(p.line, p.column, p.length, `row ${number}: ${message}`));
+      isSound = false;
     });
-    rows.push(makeDataRow(number, value, file, positionOf, (field) => Object.hasOwn(fields, field)));
+    if (isSound) rows.push(makeDataRow(number, value, file, positionOf, (field) => Object.hasOwn(fields, field)));
   });
-  return diagnostics.length > 0 ? diagnostics : rows;
+  return { rows, problems: diagnostics };
 }
 
 /** A YAML list of objects; each problem is pinned by the YAML file's own positions. */
-function rowsOfYaml(source: YamlSource, stem: string): DataRow[] | Diagnostic[] {
+function rowsOfYaml(source: YamlSource, stem: string): FileRows {
   if (!Array.isArray(source.value)) {
-    return [source.diagnostic([], 'BAD_DATA_FILE', 'a YAML data file is a list of cases (- id: …)')];
+    return { rows: [], problems: [source.diagnostic([], 'BAD_DATA_FILE', 'a YAML data file is a list of cases (- id: …)')] };
   }
   const diagnostics: Diagnostic[] = [];
   const rows: DataRow[] = [];
@@ -185,7 +198,12 @@ function rowsOfYaml(source: YamlSource, stem: string): DataRow[] | Diagnostic[] 
       return;
     }
     const fields = item as Record<string, unknown>;
-    const value = caseFromFields(fields, number, stem, (key, message) => diagnostics.push(source.diagnostic([index, key], 'BAD_DATA_FILE', `row ${number}: ${message}`)));
+    let isSound = true;
+    const value = caseFromFields(fields, number, stem, (key, message) => {
+      diagnostics.push(source.diagnostic([index, key], 'BAD_DATA_FILE', `row ${number}: ${message}`));
+      isSound = false;
+    });
+    if (!isSound) return;
     rows.push({
       number,
       value,
@@ -197,5 +215,5 @@ function rowsOfYaml(source: YamlSource, stem: string): DataRow[] | Diagnostic[] 
       },
     });
   });
-  return diagnostics.length > 0 ? diagnostics : rows;
+  return { rows, problems: diagnostics };
 }

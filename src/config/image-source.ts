@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
-import { displayPath, isInside, whereReally } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import type { YamlPath, YamlSource } from './yaml-source.js';
 
 const TOO_LARGE_HINT = 'shrink the image, or raise maxImageBytes in evalconfig.yaml';
@@ -54,9 +54,8 @@ export class ImageSource {
       return ref;
     }
     const file = path.resolve(suiteDir, ref);
-    const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
-    if (where === 'outside') {
-      const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+    const how = await howFileLeaves(this.rootDir, file);
+    if (how !== undefined) {
       return fail('PATH_OUTSIDE_PROJECT', `image path "${ref}" leaves the project folder${how}`, `keep images under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere`);
     }
     const read = await this.read(file);

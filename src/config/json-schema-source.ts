@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Diagnostic } from './diagnostic.js';
-import { displayPath, isInside, whereReally } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import { JsonSchemaCompiler, type ValidateFunction } from './json-schema-compiler.js';
 import type { WireJsonSchema } from './loaded-suite.js';
 import { YamlSource, type YamlPath } from './yaml-source.js';
@@ -35,9 +35,8 @@ export class JsonSchemaSource {
     if (typeof ref === 'string') {
       const file = path.resolve(suiteDir, ref);
       label = displayPath(file, this.cwd);
-      const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
-      if (where === 'outside') {
-        const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+      const how = await howFileLeaves(this.rootDir, file);
+      if (how !== undefined) {
         diagnostics.push(suite.diagnostic(at, 'PATH_OUTSIDE_PROJECT', `schema path "${ref}" leaves the project folder${how}`, { hint: `keep schemas under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere` }));
         return undefined;
       }

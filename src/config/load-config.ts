@@ -4,7 +4,7 @@ import { ConfigSpecSchema, type ConfigSpec } from './config-schema.js';
 import type { Diagnostic } from './diagnostic.js';
 import { DEFAULT_MODELS } from './default-models.js';
 import { ModelSpecSchema, ModelTable, type ModelSpec } from './model-table.js';
-import { displayPath } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import { diagnosticsFromZod, formatPath } from './zod-diagnostics.js';
 import { YamlSource } from './yaml-source.js';
 
@@ -45,6 +45,17 @@ export async function loadConfig(options: { cwd: string; configPath?: string }):
     }
   } else {
     file = CONFIG_FILE_NAMES.map((n) => path.join(cwd, n)).find((p) => existsSync(p));
+    // The config found by itself is the project's own file; one that --config names is read wherever it is.
+    if (file !== undefined && (await howFileLeaves(cwd, file)) !== undefined) {
+      const shown = displayPath(file, cwd);
+      return {
+        diagnostics: [{
+          severity: 'error', code: 'PATH_OUTSIDE_PROJECT', file: shown, line: 1, column: 1, length: 1,
+          message: `${shown} leaves the project folder, through a symlink; it was not read`,
+          hint: `name it with --config ${shown} if it is meant to be used, or replace the link by the file`,
+        }],
+      };
+    }
   }
 
   if (file === undefined) {

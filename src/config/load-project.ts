@@ -3,7 +3,7 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { ConfigError } from './config-error.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostic.js';
-import { displayPath } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import { CaseDataSource } from './case-data-source.js';
 import { ImageSource } from './image-source.js';
 import { ScriptSource } from './script-source.js';
@@ -52,6 +52,11 @@ export async function loadProject(options: LoadProjectOptions): Promise<Project>
 
   for (const file of files) {
     const shown = displayPath(file, options.cwd);
+    const how = await howFileLeaves(config.rootDir, file);
+    if (how !== undefined) {
+      diagnostics.push(outsideProject(shown, how, config, options.cwd));
+      continue;
+    }
     const source = await YamlSource.read(file, shown);
     if (Array.isArray(source)) {
       diagnostics.push(...source);
@@ -85,7 +90,7 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
     const absolute = path.resolve(base, pattern);
     if (!isDynamicPattern(pattern)) {
       if (!existsSync(absolute)) {
-        diagnostics.push(notFound(pattern, `${pattern} does not exist`, explicit ? 'check the path' : `check suites: in ${configName(config, options.cwd)}`));
+        diagnostics.push(notFound(pattern, `${pattern} does not exist`, explicit ? 'check the path' : config.configFile ? `check suites: in ${configName(config, options.cwd)}` : NO_CONFIG_HINT));
         continue;
       }
       if (statSync(absolute).isFile()) {
@@ -100,7 +105,7 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
   }
   // A glob that matches nothing is a mistake only when nothing else matched either (the defaults list
   // both *.yaml and *.yml, and a project rarely has both).
-  const hint = explicit ? 'check the pattern' : `check suites: in ${configName(config, options.cwd)}`;
+  const hint = explicit ? 'check the pattern' : config.configFile ? `check suites: in ${configName(config, options.cwd)}` : NO_CONFIG_HINT;
   for (const pattern of emptyGlobs) {
     diagnostics.push({ ...notFound(pattern, `no suite files match ${pattern}`, hint), severity: found.size > 0 ? 'warning' : 'error' });
   }
@@ -113,8 +118,21 @@ async function findSuiteFiles(options: LoadProjectOptions, config: ResolvedConfi
   return [...found];
 }
 
+/** No evalconfig.yaml and no suite named: most likely a folder evalgate has not been set up in yet. */
+const NO_CONFIG_HINT = 'there is no evalconfig.yaml here: run `evalgate init` to create one with an example suite, or name suite files on the command line';
+
 function notFound(pattern: string, message: string, hint: string): Diagnostic {
   return { severity: 'error', code: 'NO_SUITES', file: pattern, line: 1, column: 1, length: 1, message, hint };
+}
+
+/** A suite that is not the project's own file is never read (and so never quoted in an error). */
+function outsideProject(shown: string, how: string, config: ResolvedConfig, cwd: string): Diagnostic {
+  const root = displayPath(config.rootDir, cwd) || '.';
+  return {
+    severity: 'error', code: 'PATH_OUTSIDE_PROJECT', file: shown, line: 1, column: 1, length: 1,
+    message: `suite ${shown} leaves the project folder${how}; it was not read`,
+    hint: how ? `keep suites under ${root}, as files, not links to elsewhere` : `the project folder is ${root} (${config.configFile ? 'where the config is' : 'the working folder: there is no evalconfig.yaml'}); run evalgate from the project that holds the suite, or point --config at its evalconfig.yaml`,
+  };
 }
 
 function configName(config: ResolvedConfig, cwd: string): string {

@@ -118,9 +118,9 @@ async function checkSuite(
       const there = first.source.diagnostic(['cases', first.index, 'id'], 'DUPLICATE_CASE_ID', '');
       const where = there.file === here.file ? `line ${there.line}` : `${there.file}:${there.line}`;
       diagnostics.push({ ...here, hint: `the first is on ${where}; case ids must be unique in a suite` });
-      continue;
+    } else {
+      seen.set(caseSpec.id, entry);
     }
-    seen.set(caseSpec.id, entry);
     const loaded = await resolveCase(spec, caseSpec, index, {
       source: caseSource,
       models: models.map((m) => m.entry),
@@ -134,7 +134,8 @@ async function checkSuite(
       resolveGrader: (judgeSpec, at) => resolveGrader(judgeSpec, spec.judge, ctx.config, caseSource, at, diagnostics),
       diagnostics,
     });
-    if (loaded) cases.push(loaded);
+    // A duplicate is still checked, so its own mistakes are told with the rest; it is never kept.
+    if (loaded && first === undefined) cases.push(loaded);
   }
 
   const gateOn = resolveGateOn(spec, cases, models.map((m) => m.entry), source, ctx, diagnostics);

@@ -58,11 +58,8 @@ async function resolveOne(spec: AssertionSpec, path: YamlPath, ctx: AssertionCon
       try {
         new RegExp(pattern, spec.flags);
       } catch (error) {
-        ctx.diagnostics.push(
-          ctx.source.diagnostic([...path, 'pattern'], 'BAD_REGEX', `regex does not compile: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`, {
-            hint: "in YAML, single-quote patterns ('\\d+') so backslashes reach the regex unchanged",
-          }),
-        );
+        const problem = ctx.source.diagnostic([...path, 'pattern'], 'BAD_REGEX', `regex does not compile: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`);
+        ctx.diagnostics.push({ ...problem, hint: regexHint(problem.file) });
         return undefined;
       }
       return { ...spec, pattern };
@@ -188,4 +185,11 @@ async function resolveToolCall(spec: AssertionSpecOf<'toolCall'>, path: YamlPath
     return loaded ? { ...spec, validate: loaded.validate, schemaLabel: loaded.label } : undefined;
   }
   return tool?.schema ? { ...spec, validate: tool.schema.validate, schemaLabel: `tool ${spec.name}'s schema` } : spec;
+}
+
+/** How a backslash reaches a regex in the file the pattern is written in: a YAML suite or data file, or a JSONL line or CSV cell (JSON text). */
+function regexHint(file: string): string {
+  return /\.ya?ml$/i.test(file)
+    ? "in YAML, single-quote patterns ('\\d+') so backslashes reach the regex unchanged"
+    : 'in JSON (a JSONL line, a CSV assert cell), write each backslash twice ("\\\\d+") so one reaches the regex; check that every ( [ { is closed';
 }

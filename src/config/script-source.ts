@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Jiti } from 'jiti';
 import type { Diagnostic } from './diagnostic.js';
 import type { DiagnosticSource } from './diagnostic-source.js';
-import { displayPath, isInside, whereReally } from './display-path.js';
+import { displayPath, howFileLeaves } from './display-path.js';
 import type { ScriptCheck } from './script-check.js';
 import type { YamlPath } from './yaml-source.js';
 
@@ -29,9 +29,8 @@ export class ScriptSource {
     const file = path.resolve(suiteDir, ref);
     const shown = displayPath(file, this.cwd);
     const moduleAt: YamlPath = [...at, 'module'];
-    const where = isInside(this.rootDir, file) ? await whereReally(this.rootDir, file) : 'outside';
-    if (where === 'outside') {
-      const how = isInside(this.rootDir, file) ? ', through a symlink' : '';
+    const how = await howFileLeaves(this.rootDir, file);
+    if (how !== undefined) {
       diagnostics.push(suite.diagnostic(moduleAt, 'PATH_OUTSIDE_PROJECT', `script module "${ref}" leaves the project folder${how}`, { hint: `keep scripts under ${displayPath(this.rootDir, this.cwd) || '.'}, as files, not links to elsewhere` }));
       return undefined;
     }

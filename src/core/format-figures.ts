@@ -29,6 +29,11 @@ export function formatMs(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : groupThousands(Math.round(value));
 }
 
+/** `1 sample`, `12,345 samples`: a count and its noun, plural unless it is one (nouns that take an s). */
+export function formatCountOf(value: number, noun: string): string {
+  return `${formatCount(value)} ${noun}${value === 1 ? '' : 's'}`;
+}
+
 /** `12,345` */
 export function formatCount(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : groupThousands(Math.round(value));

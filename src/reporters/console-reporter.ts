@@ -1,6 +1,6 @@
 import { displayPath } from '../config/display-path.js';
 import { describeJudgeCost, judgeUnsureCases } from './render-judge-notes.js';
-import { formatCappedList, formatCount, formatExactPercent, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
+import { formatCappedList, formatCount, formatCountOf, formatExactPercent, formatMs, formatPercent, formatUsd } from '../core/format-figures.js';
 import { describeGateOn } from '../config/gate-on.js';
 import type { Comparison } from '../results/compare-runs.js';
 import type { SuiteRecommendation } from '../results/recommend-settings.js';
@@ -65,11 +65,11 @@ export function createConsoleReporter(options: ConsoleReporterOptions): Reporter
       const simulated = !event.simulated ? '' : paint('yellow', event.provider === 'replay' ? ' (replayed from a simulated recording, not a real model)' : ' (simulated answers, not a real model)');
       options.write(`${paint('bold', 'evalgate')} run ${event.runId} · provider ${event.provider}${simulated}\n`);
       options.write(
-        `${event.suites.length} suite${event.suites.length === 1 ? '' : 's'} · ${formatCount(event.plannedTrials)} trials · ` +
-          `${formatCount(event.plannedSamples)} samples · concurrency ${event.concurrency}\n`,
+        `${formatCountOf(event.suites.length, 'suite')} · ${formatCountOf(event.plannedTrials, 'trial')} · ` +
+          `${formatCountOf(event.plannedSamples, 'sample')} · concurrency ${event.concurrency}\n`,
       );
       if (event.recordedTrials > 0) {
-        options.write(`resuming: ${formatCount(event.recordedTrials)} trials already recorded, ${formatCount(event.plannedTrials - event.recordedTrials)} to send\n`);
+        options.write(`resuming: ${formatCountOf(event.recordedTrials, 'trial')} already recorded, ${formatCount(event.plannedTrials - event.recordedTrials)} to send\n`);
       }
       progress?.started(event);
     },
@@ -145,8 +145,8 @@ export function renderRunReport(summary: RunSummary, runDir: string, paint: Pain
 
   const t = summary.totals;
   out.push(
-    `Totals: ${formatCount(t.samples)} samples · ${formatCount(t.passed)} passed · ${formatCount(t.failed)} failed · ` +
-      `${formatCount(t.errored)} errored · ${formatCount(t.retries)} retries · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
+    `Totals: ${formatCountOf(t.samples, 'sample')} · ${formatCount(t.passed)} passed · ${formatCount(t.failed)} failed · ` +
+      `${formatCount(t.errored)} errored · ${formatCount(t.retries)} ${t.retries === 1 ? 'retry' : 'retries'} · pass rate ${formatPercent(t.passRate)} · ${formatUsd(t.costUsd)} · ` +
       `p50 ${formatMs(t.latencyMs.p50)} ms · p95 ${formatMs(t.latencyMs.p95)} ms` +
       (t.timeToFirstTokenMs ? ` · TTFT p50 ${formatMs(t.timeToFirstTokenMs.p50)} ms` : ''),
   );

@@ -3,7 +3,7 @@ import type { EstimateFile, EstimateGroup } from '../cost/cost-estimate.js';
 import type { SequentialEstimate } from '../cost/sequential-estimate.js';
 import type { TrafficProjection, UsdWithCi } from '../cost/project-traffic.js';
 import type { MeanAndP95 } from '../stats/streaming-distribution.js';
-import { formatCount, formatExactPercent, formatPercent, formatUsd } from '../core/format-figures.js';
+import { formatCount, formatCountOf, formatExactPercent, formatPercent, formatUsd } from '../core/format-figures.js';
 import type { Painter } from './terminal-text.js';
 
 const TABLE_STYLE = { head: [], border: [], compact: true };
@@ -23,10 +23,10 @@ export function renderEstimateReport(file: EstimateFile, suites: readonly { name
   const t = file.totals;
   const isExact = file.groups.some((g) => g.promptCostSource === 'dryRun');
   const sent = isExact ? 'prompts priced by Runware dry runs: nothing was run or charged' : 'nothing was sent';
-  out.push(`${paint('bold', 'evalgate')} estimate · ${formatCount(t.trials)} trials · ${formatCount(t.samples)} samples · ${sent}`);
+  out.push(`${paint('bold', 'evalgate')} estimate · ${formatCountOf(t.trials, 'trial')} · ${formatCountOf(t.samples, 'sample')} · ${sent}`);
   out.push(
     file.history.runs > 0
-      ? `History: ${formatCount(file.history.samples)} samples from ${file.history.runs} run${file.history.runs === 1 ? '' : 's'} in ${file.historyDir} (output and thinking tokens learned from them)`
+      ? `History: ${formatCountOf(file.history.samples, 'sample')} from ${formatCountOf(file.history.runs, 'run')} in ${file.historyDir} (output and thinking tokens learned from them)`
       : paint('yellow', `History: no earlier run in ${file.historyDir}; output bounded by maxTokens (run once to learn, or point --history at a run)`),
   );
   out.push('');
@@ -36,7 +36,7 @@ export function renderEstimateReport(file: EstimateFile, suites: readonly { name
     out.push(`${paint('bold', suite.name)} ${paint('dim', `(${suite.file})`)}`);
     out.push(renderGroups(groups), '');
   }
-  out.push(paint('bold', `Total: ${formatCount(t.trials)} trials · ${formatCount(t.samples)} samples · expected ${formatUsd(t.expectedCostUsd)} (95% range ${formatUsdRange(t.lowCostUsd, t.highCostUsd)})`));
+  out.push(paint('bold', `Total: ${formatCountOf(t.trials, 'trial')} · ${formatCountOf(t.samples, 'sample')} · expected ${formatUsd(t.expectedCostUsd)} (95% range ${formatUsdRange(t.lowCostUsd, t.highCostUsd)})`));
   if (file.groups.some((g) => g.basis === 'maxTokens')) {
     out.push(paint('yellow', 'basis maxTokens: no history for that setting, so every result is assumed to use all of maxTokens and be billed no more, thinking included (an upper bound, not an expectation; Runware does not document that maxTokens caps thinking, and a run checks it).'));
   }
@@ -115,7 +115,8 @@ function renderGroups(groups: readonly EstimateGroup[]): string {
 
 function describeBasis(g: EstimateGroup): string {
   if (g.basis === 'maxTokens') return 'maxTokens';
-  return `history (${g.historyScope}, ${formatCount(g.historySamples)})`;
+  // historySamples counts the setting's own samples: none when it was learned from the model at that level.
+  return g.historySamples > 0 ? `history (${g.historyScope}, ${formatCount(g.historySamples)})` : `history (${g.historyScope})`;
 }
 
 function formatTokens(value: MeanAndP95 | null): string {

@@ -3,6 +3,7 @@ import type { JudgeCall, JudgeGateway, JudgeReply } from '../assertions/judge-ga
 import { parseVerdict } from '../assertions/judge-prompt.js';
 import { priceUsage } from '../cost/price-usage.js';
 import { worstCaseCostUsd } from '../cost/worst-case-cost.js';
+import { formatUsd } from '../core/format-figures.js';
 import type { BudgetGuard } from './budget-guard.js';
 import { executeTrial, type ExecuteTrialOptions } from './execute-trial.js';
 import type { JudgeCache } from './judge-cache.js';
@@ -26,7 +27,7 @@ export function createJudgeGateway(options: JudgeGatewayOptions): JudgeGateway {
       const worst = options.budget ? (worstCaseCostUsd(call.request, call.grader.pricing) ?? Infinity) : 0;
       const reservation = options.budget?.tryReserveUsd(worst);
       if (options.budget && !reservation) {
-        throw new CheckError('JUDGE_ERROR', `--max-cost $${options.budget.maxCostUsd}: the judge's call would pass the budget ($${options.budget.spentUsd.toFixed(4)} spent)`);
+        throw new CheckError('JUDGE_ERROR', `--max-cost $${options.budget.maxCostUsd}: the judge's call would pass the budget (${formatUsd(options.budget.spentUsd, 4)} spent)`);
       }
       let costUsd: number | null = 0;
       try {

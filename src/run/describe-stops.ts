@@ -1,3 +1,4 @@
+import { formatUsd } from '../core/format-figures.js';
 import type { Trial } from '../plan/trial.js';
 import type { RunSummary } from '../results/run-summary.js';
 import { OBSERVED_OUTPUT_MARGIN, type BudgetGuard, type OutputOverrun } from './budget-guard.js';
@@ -7,10 +8,10 @@ type Skipped = NonNullable<RunSummary['skipped']>;
 
 /** The trials the budget kept from being sent, and why. */
 export function describeBudgetStop(trials: readonly Trial[], budget: BudgetGuard, recoveredCostUsd: number): Skipped {
-  const beforeResume = recoveredCostUsd > 0 ? `, $${recoveredCostUsd.toFixed(4)} of it before --resume` : '';
+  const beforeResume = recoveredCostUsd > 0 ? `, ${formatUsd(recoveredCostUsd, 4)} of it before --resume` : '';
   return {
     ...describeUnsent(trials),
-    reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget ($${budget.spentUsd.toFixed(4)} spent${beforeResume})`,
+    reason: `--max-cost $${budget.maxCostUsd}: the next trial's worst case would pass the budget (${formatUsd(budget.spentUsd, 4)} spent${beforeResume})`,
     cause: 'budget',
   };
 }

@@ -81,6 +81,18 @@ describe('evalgate estimate', () => {
     expect(simulator.stats.requests).toBe(0);
   });
 
+  it('says a setting learned from its model at that level is history (model), not history (model, 0)', async () => {
+    const other = path.join(project, 'other');
+    mkdirSync(path.join(other, 'evals'), { recursive: true });
+    writeFileSync(path.join(other, 'evals', 'renamed.yaml'), readFileSync(path.join(project, 'evals', 'sentiment.yaml'), 'utf8').replace(/^suite: .*$/m, 'suite: renamed'));
+    const io = memoryIo({ cwd: other });
+    expect(await runCli(['estimate', '--history', path.join(project, 'reports'), '--out', '.'], io), io.err()).toBe(0);
+    const estimate = readEstimate(other);
+    expect(estimate.groups.every((g) => g.historyScope === 'model' && g.historySamples === 0)).toBe(true);
+    expect(io.out()).toContain('│ history (model) │');
+    expect(io.out()).not.toContain('history (model, 0)');
+  });
+
   it('learns from the run folder --history names, and refuses one that does not exist', async () => {
     const run = readdirSync(path.join(project, 'reports')).find((n) => n !== 'latest')!;
     const io = memoryIo({ cwd: project });

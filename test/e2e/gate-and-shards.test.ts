@@ -92,6 +92,17 @@ describe('the CI gate against a baseline', () => {
     // The gate's family under the defaults: pass rate and cost, each at α / 2.
     expect(rate.out()).toContain('To detect 90.0% → 80.0%: 199 cases per run');
   });
+
+  it('shows a perfect pass rate less the drop, not the rate the formula clamps it to', async () => {
+    const summary = JSON.parse(readFileSync(path.join(dir, 'main-run', 'summary.json'), 'utf8')) as RunSummary;
+    summary.groups = summary.groups.map((g) => ({ ...g, passRate: 1 }));
+    mkdirSync(path.join(dir, 'perfect'), { recursive: true });
+    writeFileSync(path.join(dir, 'perfect', 'summary.json'), JSON.stringify(summary));
+    const io = memoryIo({ cwd: dir });
+    expect(await runCli(['advise', 'perfect', '--drop', '0.1'], io), io.err()).toBe(0);
+    expect(io.out()).toMatch(/│ 100\.0%\s+│ 90\.0%\s+│/);
+    expect(io.out()).not.toContain('89.9%');
+  });
 });
 
 describe('shards', () => {

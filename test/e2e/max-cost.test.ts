@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,7 +32,9 @@ describe('--max-cost', () => {
     expect(code).toBe(2);
     expect(io.err()).toMatch(/the worst case of this run, \$0\.\d+ .* is above --max-cost \$0\.2; nothing was sent\. Most of it: sentiment · openai-gpt-5-5 · \w+ · n=3/);
     expect(io.err()).toContain('--allow-partial');
-    expect(existsSync(path.join(dir, 'run', 'results.jsonl'))).toBe(false);
+    // Refused before the provider starts: no run folder holding a lone run.json that reads as a run.
+    expect(existsSync(path.join(dir, 'run'))).toBe(false);
+    expect(existsSync(path.join(dir, 'reports'))).toBe(false);
   });
 
   it('with --allow-partial, never spends past the budget, records what it skipped, exits 3; resume finishes it', async () => {
@@ -43,6 +45,9 @@ describe('--max-cost', () => {
     expect(spent).toBeLessThanOrEqual(0.2);
     expect(spent).toBeGreaterThan(0);
     expect(summary.skipped).toMatchObject({ trials: 24 - summary.totals.trials, reason: expect.stringContaining('--max-cost $0.2') });
+    // What was spent, to four significant digits at most: not $0.1850 or $10.0000.
+    expect(summary.skipped!.reason).toMatch(/\(\$0\.\d{1,4} spent\)$/);
+    expect(summary.skipped!.reason).not.toMatch(/\d\.\d*0 spent/);
     expect(summary.skipped!.trialIds).toHaveLength(summary.skipped!.trials);
     expect(summary.gate.reasons).toContainEqual(expect.objectContaining({ code: 'BUDGET_EXHAUSTED' }));
     expect(io.out()).toContain('were not sent');
@@ -84,7 +89,9 @@ describe('--max-cost', () => {
   it.each([
     [['--concurrency', '100000'], '--concurrency must be a whole number from 1 to 1024, got 100000'],
     [['--concurrency', '0'], '--concurrency must be a whole number from 1 to 1024, got 0'],
-    [['--seed', 'abc'], '--seed must be a whole number, got NaN'],
+    [['--seed', 'abc'], '--seed takes a number, got "abc"'],
+    [['--concurrency', 'abc'], '--concurrency takes a number, got "abc"'],
+    [['--max-cost=$5'], '--max-cost takes a number, got "$5"'],
     [['--seed', '1.5'], '--seed must be a whole number, got 1.5'],
   ])('refuses %j before sending anything', async (flags, message) => {
     const { code, io } = await run([...flags, '--out', 'run']);
@@ -134,7 +141,9 @@ describe('--max-cost and the expected cost', () => {
     expect(io.err()).toMatch(new RegExp(`this run is expected to cost \\$[\\d.]+ \\(learned from earlier runs; 95% range \\$[\\d.]+–\\$[\\d.]+\\), above --max-cost \\$${budget}; nothing was sent`));
     // The high level thinks most: it dominates, and is named first.
     expect(io.err()).toMatch(/Most of it: sentiment · openai-gpt-5-5 · high · n=3: \$[\d.]+;/);
-    expect(existsSync(path.join(dir, 'run', 'results.jsonl'))).toBe(false);
+    expect(existsSync(path.join(dir, 'run'))).toBe(false);
+    // The newest run is still the earlier one.
+    expect(realpathSync(path.join(dir, 'reports', 'latest'))).toBe(realpathSync(path.join(dir, 'reports', earlier.runId)));
   });
 
   it('lets a run start whose expected cost fits the budget, though its worst case does not, with --allow-partial', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -95,5 +95,58 @@ describe('files a suite reads stay inside the project, after symlinks', () => {
     expect(code).toBe(2);
     expect(text).toContain('evals/schema.json is not a JSON Schema: its content is not an object');
     expect(text).not.toContain('rw_live_5ecr3t');
+  });
+
+  it('refuses a suite the config glob reaches through a symlink to a file outside the project, without reading it', async () => {
+    writeFileSync(path.join(root, 'outside', 'secret.yaml'), `suite: x\nnote: ${SECRET}\n`);
+    symlinkSync(path.join(root, 'outside', 'secret.yaml'), path.join(project, 'evals', 'link.yaml'));
+    const { code, text } = await validate();
+    expect(code).toBe(2);
+    expect(text).toMatch(/evals\/link\.yaml:1:1 error PATH_OUTSIDE_PROJECT suite evals\/link\.yaml leaves the project folder, through a symlink; it was not read/);
+    expect(text).toContain('hint: keep suites under');
+    expect(text).not.toContain('rw_live_5ecr3t');
+    expect(text).not.toContain('UNKNOWN_KEY');
+  });
+
+  it('refuses suites in a symlinked folder that leads out, and a suite named on the command line outside the project', async () => {
+    writeFileSync(path.join(root, 'outside', 'other.yaml'), `suite: other\nnote: ${SECRET}\n`);
+    symlinkSync(path.join(root, 'outside'), path.join(project, 'evals', 'shared'));
+    const viaFolder = memoryIo({ cwd: project });
+    expect(await runCli(['validate', 'evals'], viaFolder)).toBe(2);
+    expect(viaFolder.err()).toMatch(/suite evals\/shared\/other\.yaml leaves the project folder, through a symlink/);
+    expect(viaFolder.err()).not.toContain('rw_live_5ecr3t');
+    const io = memoryIo({ cwd: project });
+    expect(await runCli(['validate', '../outside/other.yaml'], io)).toBe(2);
+    expect(io.err()).toMatch(/suite \S*other\.yaml leaves the project folder; it was not read/);
+    expect(io.err()).toMatch(/hint: the project folder is \S+project \(where the config is\); run evalgate from the project that holds the suite, or point --config at its evalconfig\.yaml/);
+    expect(io.err()).not.toContain('rw_live_5ecr3t');
+  });
+
+  it('refuses an evalconfig.yaml that links out of the folder it is found in, and reads one that --config names', async () => {
+    writeFileSync(path.join(root, 'outside', 'evalconfig.yaml'), 'suites: ["evals/*.yaml"]\nprovider: simulator\n');
+    rmSync(path.join(project, 'evalconfig.yaml'));
+    symlinkSync(path.join(root, 'outside', 'evalconfig.yaml'), path.join(project, 'evalconfig.yaml'));
+    writeSuite('schema.json');
+    writeFileSync(path.join(project, 'evals', 'schema.json'), '{"type": "object"}');
+    const { code, text } = await validate();
+    expect(code).toBe(2);
+    expect(text).toMatch(/evalconfig\.yaml leaves the project folder, through a symlink; it was not read/);
+    expect(text).toContain('hint: name it with --config evalconfig.yaml');
+    const io = memoryIo({ cwd: project });
+    expect(await runCli(['validate', '--config', 'evalconfig.yaml'], io), io.err()).toBe(0);
+  });
+
+  it('calibrate refuses a labels file outside the project, or linked out of it, with exit 2 and without reading it', async () => {
+    const judged = path.join(root, 'judged');
+    cpSync(path.resolve(import.meta.dirname, '../fixtures/projects/judged'), judged, { recursive: true });
+    writeFileSync(path.join(root, 'outside', 'labels.jsonl'), `{"case": "x", "text": "${SECRET}", "pass": "maybe"}\n`);
+    symlinkSync(path.join(root, 'outside', 'labels.jsonl'), path.join(judged, 'labels.jsonl'));
+    for (const [labels, how] of [['../outside/labels.jsonl', ''], ['labels.jsonl', ', through a symlink']] as const) {
+      const io = memoryIo({ cwd: judged });
+      expect(await runCli(['calibrate', 'evals/notes.yaml', '--labels', labels, '--provider', 'simulator'], io), labels).toBe(2);
+      expect(io.err()).toContain(`error USAGE: labels file ${labels === 'labels.jsonl' ? 'labels.jsonl' : path.join(root, 'outside', 'labels.jsonl')} leaves the project folder${how}; it was not read`);
+      expect(io.err()).toContain(`hint: keep labels under ${judged} (the folder of evalconfig.yaml, else the working folder)`);
+      expect(io.err()).not.toContain('rw_live_5ecr3t');
+    }
   });
 });

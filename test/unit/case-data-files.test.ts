@@ -92,12 +92,27 @@ describe('cases from a data file', () => {
       ].join('\n'),
     });
     const diagnostics = await diagnosticsOf(root);
+    // A row that cannot be read hides nothing: the rows that can are checked for their meaning too.
     expect(diagnostics.map(brief)).toEqual([
+      'data/bad.csv:3:1 INVALID_VALUE',
       'data/bad.csv:4:7 BAD_DATA_FILE',
+      'data/bad.csv:5:10 BAD_REGEX',
       'data/bad.csv:6:10 BAD_DATA_FILE',
+      'data/bad.csv:7:1 DUPLICATE_CASE_ID',
     ]);
-    expect(diagnostics[0]!.message).toBe('row 3 has 2 cells; the header has 4 columns');
-    expect(diagnostics[1]!.message).toMatch(/^row 5: assert is not JSON/);
+    expect(diagnostics[1]!.message).toBe('row 3 has 2 cells; the header has 4 columns');
+    expect(diagnostics[3]!.message).toMatch(/^row 5: assert is not JSON/);
+  });
+
+  it('checks the other rows of a JSONL file with a broken line, and words the regex hint for JSON, not YAML', async () => {
+    const root = await project({
+      'evals/tickets.yaml': SUITE('{file: ../data/t.jsonl}'),
+      'data/t.jsonl': '[1,2]\n{"id": "b", "ticket": "t", "expected": "x", "assert": {"type": "regex", "pattern": "("}}\n{"id": "c", oops}\n',
+    });
+    const diagnostics = await diagnosticsOf(root);
+    expect(diagnostics.map(brief)).toEqual(['data/t.jsonl:1:1 BAD_DATA_FILE', 'data/t.jsonl:2:45 BAD_REGEX', 'data/t.jsonl:3:13 BAD_DATA_FILE']);
+    expect(diagnostics[1]!.hint).toMatch(/^in JSON \(a JSONL line, a CSV assert cell\), write each backslash twice/);
+    expect(diagnostics[1]!.hint).not.toContain('YAML');
   });
 
   it('checks the rows that parse for their meaning, each pinned to its cell', async () => {

@@ -35,6 +35,28 @@ describe('command line parsing', () => {
     expect(calls[1]).toMatchObject({ command: 'calibrate', args: { suite: 'evals/x.yaml', labels: 'labels.csv', judgeCache: true, json: false } });
   });
 
+  it('takes --no-color and --color on every command, and -q on every command that prints the console report, as CI scripts pass them', async () => {
+    const lines: Record<keyof CommandHandlers, string[]> = {
+      run: ['run'], validate: ['validate'], estimate: ['estimate'], simulate: ['simulate'], init: ['init'], report: ['report', 'r1'], rescore: ['rescore', 'r1'],
+      calibrate: ['calibrate', 's.yaml', '--labels', 'l.csv'], compare: ['compare', 'a', 'b'], merge: ['merge', 'a', 'b', '--out', 'm'], baseline: ['baseline', 'save'],
+      advise: ['advise', '--drop', '0.1'], models: ['models'], comment: ['comment', '--github'], scenario: ['scenario', 's.yaml'],
+    };
+    for (const [command, argv] of Object.entries(lines)) {
+      for (const [flag, color] of [['--no-color', false], ['--color', true]] as const) {
+        const { handlers, calls } = recordingHandlers();
+        const io = memoryIo({ cwd: root });
+        expect(await runCli([...argv, flag], io, handlers), `${command} ${flag}: ${io.err()}`).toBe(0);
+        expect(calls[0], `${command} ${flag}`).toMatchObject({ command, args: { color } });
+      }
+    }
+    for (const command of ['run', 'report', 'rescore', 'merge'] as const) {
+      const { handlers, calls } = recordingHandlers();
+      const io = memoryIo({ cwd: root });
+      expect(await runCli([...lines[command], '-q'], io, handlers), `${command} -q: ${io.err()}`).toBe(0);
+      expect(calls[0]).toMatchObject({ command, args: { quiet: true } });
+    }
+  });
+
   it('parses run with suites, lists given with commas or repeated, and choices', async () => {
     const { handlers, calls } = recordingHandlers();
     const io = memoryIo({ cwd: root });
@@ -227,5 +249,12 @@ describe('errors at the CLI boundary', () => {
     const io = memoryIo({ cwd: root });
     expect(await runCli(['validate', '--filter', 'ticket-triage/*', '--levels', 'low', '--samples', '1'], io, defaultHandlers)).toBe(0);
     expect(io.out()).toMatch(/^OK: 1 suite, 8 cases, 1 setting, 8 trials, 8 samples\n/);
+  });
+
+  it('says 1 case and 1 trial, not 1 cases and 1 trials', async () => {
+    const io = memoryIo({ cwd: root });
+    expect(await runCli(['validate', '--filter', 'ticket-triage/double-charge', '--levels', 'low', '--samples', '1'], io, defaultHandlers)).toBe(0);
+    expect(io.out()).toContain('OK: 1 suite, 1 case, 1 setting, 1 trial, 1 sample\n');
+    expect(io.out()).toMatch(/: 1 case × models \S+ × levels low × numberResults 1 → 1 trial · delivery/);
   });
 });

@@ -55,6 +55,11 @@ describe('the end-of-run report', () => {
     expect(renderRunReport(some, 'reports/run-1', makePainter(false), 20)).toContain('No setting meets 75% with 95% confidence yet');
   });
 
+  it('says 1 sample and 1 retry in the totals, not 1 samples and 1 retries', () => {
+    const text = renderRunReport(summaryOf([makeRecord({ case: 'a', thinkingLevel: 'low', trialId: 'a-low', attempts: 2 })]), 'reports/run-1', makePainter(false), 20);
+    expect(text).toMatch(/Totals: 1 sample · 1 passed · 0 failed · 0 errored · 1 retry · /);
+  });
+
   it('reports queue and retry waits apart from latency when there were any', () => {
     const waited = records.map((r, i) => ({ ...r, queueMs: i * 10, backoffMs: i === 0 ? 1500 : 0 }));
     const text = renderRunReport(summaryOf(waited), 'reports/run-1', makePainter(false), 20);

@@ -246,6 +246,19 @@ describe('files the loader refuses before parsing', () => {
     expect(diagnostics[0]!.message).toContain('renders empty');
   });
 
+  it('points at evalgate init when a folder has no evalconfig.yaml and no suite', async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), 'evalgate-empty-'));
+    try {
+      const diagnostics = await diagnosticsOf({ cwd: empty });
+      expect(diagnostics.map((d) => d.code)).toEqual(['NO_SUITES']);
+      expect(diagnostics[0]!.hint).toBe('there is no evalconfig.yaml here: run `evalgate init` to create one with an example suite, or name suite files on the command line');
+      await writeFile(path.join(empty, 'evalconfig.yaml'), 'suites: ["evals/*.yaml"]\n');
+      expect((await diagnosticsOf({ cwd: empty }))[0]!.hint).toBe('check suites: in evalconfig.yaml');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   it('reports a suite path that does not exist as NO_SUITES', async () => {
     const diagnostics = await diagnosticsOf({ cwd: dir, suitePaths: ['evals/missing.yaml'] });
     expectPinned(diagnostics, { file: 'evals/missing.yaml', code: 'NO_SUITES', line: 1, hint: 'check the path' });
@@ -273,6 +286,27 @@ describe('every problem at once', () => {
     expect(diagnostics[3]!.hint).toBe('did you mean "stop"?');
     expect(diagnostics[4]!.hint).toBe('did you mean {{name}}?');
     expect(diagnostics[1]!.hint).toContain('settings.systemPrompt');
+  });
+
+  it('checks a case whose id is a duplicate too, so its own mistakes are not hidden behind the duplicate', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'evalgate-duplicate-'));
+    try {
+      await writeFile(path.join(folder, 'dup.yaml'), [
+        'suite: dup',
+        'settings: {maxTokens: 100}',
+        'cases:',
+        '  - id: x',
+        '    messages: [{role: user, content: "hi"}, {role: assistant, content: "yo"}]',
+        '  - id: x',
+        '    messages: [{role: user, content: "hi"}, {role: assistant, content: "yo"}]',
+        '    assert: [{type: regex, pattern: "("}]',
+        '',
+      ].join('\n'));
+      const diagnostics = await diagnosticsOf({ cwd: folder, suitePaths: ['dup.yaml'] });
+      expect(diagnostics.map(brief)).toEqual(['BAD_MESSAGES 5:52', 'DUPLICATE_CASE_ID 6:9', 'BAD_MESSAGES 7:52', 'BAD_REGEX 8:37']);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('reports the problems of two broken files in one run', async () => {

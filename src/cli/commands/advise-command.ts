@@ -36,9 +36,10 @@ export async function adviseCommand(args: AdviseArgs, io: CliIo): Promise<number
   const table = new Table({ head: ['suite', 'setting', 'gated', 'pass rate', `after −${(args.drop * 100).toFixed(0)} pts`, 'cases needed', 'cases now', 'enough?'], style: { head: [], border: [], compact: true } });
   for (const g of summary.groups) {
     if (g.passRate === null) continue;
+    // The formula needs a rate strictly inside (drop, 1); the table shows the rates themselves.
     const p1 = Math.min(Math.max(g.passRate, args.drop + 0.001), 0.999);
     const needed = casesNeeded(p1, p1 - args.drop, policy, args.power, gatedSettings);
-    table.push([g.suite, settingLabel(g), g.gated === false ? 'no' : 'yes', formatPercent(g.passRate), formatPercent(p1 - args.drop), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
+    table.push([g.suite, settingLabel(g), g.gated === false ? 'no' : 'yes', formatPercent(g.passRate), formatPercent(Math.max(0, g.passRate - args.drop)), String(needed), String(g.cases), g.cases >= needed ? 'yes' : 'no']);
   }
   io.stdout.write(`Cases each setting needs for the gate to catch a drop of ${(args.drop * 100).toFixed(0)} points (${explain(gatedSettings)}), at the pass rates of run ${summary.runId}:\n${table.toString()}\n`);
   return ExitCode.ok;

@@ -5,7 +5,7 @@ import { CheckError, makeSampleView } from '../../assertions/assertion.js';
 import { compileChecks } from '../../assertions/assertion-registry.js';
 import { JUDGE_PROMPT_VERSION, rubricHash } from '../../assertions/judge-prompt.js';
 import { RegexRunner } from '../../assertions/regex-runner.js';
-import { displayPath } from '../../config/display-path.js';
+import { displayPath, howFileLeaves } from '../../config/display-path.js';
 import { loadProject } from '../../config/load-project.js';
 import type { LoadedCase, ResolvedJudgeAssertion } from '../../config/loaded-suite.js';
 import { readLabels } from '../../config/read-labels.js';
@@ -37,6 +37,12 @@ export async function calibrateCommand(args: CalibrateArgs, io: CliIo): Promise<
   const judgeOf = (kase: LoadedCase) => kase.assertions.find((a): a is ResolvedJudgeAssertion => a.type === 'judge');
   if (!suite.cases.some(judgeOf)) throw new EvalgateError('USAGE', `suite ${suite.name} has no judge assertion to calibrate`, { hint: 'add {type: judge, rubric: …} to its assert:' });
   const labelsFile = path.resolve(io.cwd, args.labels);
+  const leaves = await howFileLeaves(config.rootDir, labelsFile);
+  if (leaves !== undefined) {
+    throw new EvalgateError('USAGE', `labels file ${displayPath(labelsFile, io.cwd)} leaves the project folder${leaves}; it was not read`, {
+      hint: `keep labels under ${displayPath(config.rootDir, io.cwd) || '.'} (the folder of evalconfig.yaml, else the working folder), as files, not links to elsewhere`,
+    });
+  }
   const labels = readLabels(labelsFile, displayPath(labelsFile, io.cwd));
   const cases = new Map(suite.cases.map((c) => [c.id, c]));
   const unknown = labels.filter((l) => !cases.has(l.case) || !judgeOf(cases.get(l.case)!));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
+import { checkBudget } from '../../cost/check-budget.js';
 import { loadCostEstimator } from '../../cost/load-cost-estimator.js';
 import { EvalgateError } from '../../core/evalgate-error.js';
 import type { Trial } from '../../plan/trial.js';
@@ -36,6 +37,9 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   }
   // A run against the API learns what it will cost from real runs only: the simulator's figures are illustrative.
   const estimator = await loadCostEstimator(trials, config.models, historyRoot, { exclude: runDir, prompts: 'measured', ...(providerName === 'runware' ? { skip: isSimulatedRun } : {}) });
+  // A plan --max-cost will not cover is refused before a provider starts or the run folder is made: a
+  // folder holding run.json alone would read as a run. (runEval checks again, with what a resume recovered.)
+  if (request.budget && !request.resumed) checkBudget(trials, request.budget.maxCostUsd, request.budget.allowPartial, estimator.estimate(trials));
   const receiver = await startWebhookReceiver(args, trials, providerName, io);
   let setup: Awaited<ReturnType<typeof createProvider>>;
   try {

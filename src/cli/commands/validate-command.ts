@@ -1,6 +1,6 @@
 import { JUDGE_PROMPT_VERSION, JUDGE_SYSTEM_PROMPT, JUDGE_USER_TEMPLATE, VERDICT_JSON_SCHEMA } from '../../assertions/judge-prompt.js';
 import { ExitCode } from '../../core/evalgate-error.js';
-import { formatCount } from '../../core/format-figures.js';
+import { formatCountOf } from '../../core/format-figures.js';
 import { settingKey } from '../../core/setting.js';
 import { settingOfTrial } from '../../plan/trial.js';
 import type { CliIo } from '../cli-io.js';
@@ -15,8 +15,8 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
   const cases = new Set(trials.map((t) => `${t.suite}\u0000${t.caseId}`));
   const suites = new Set(trials.map((t) => t.suite));
   io.stdout.write(
-    `OK: ${plural(suites.size, 'suite')}, ${plural(cases.size, 'case')}, ${plural(settings.size, 'setting')}, ` +
-      `${plural(trials.length, 'trial')}, ${plural(samples, 'sample')}` +
+    `OK: ${formatCountOf(suites.size, 'suite')}, ${formatCountOf(cases.size, 'case')}, ${formatCountOf(settings.size, 'setting')}, ` +
+      `${formatCountOf(trials.length, 'trial')}, ${formatCountOf(samples, 'sample')}` +
       `${project.warnings.length ? `, ${project.warnings.length} warning${project.warnings.length === 1 ? '' : 's'}` : ''}\n`,
   );
   for (const suite of project.suites) {
@@ -27,7 +27,7 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
     const ns = [...new Set(own.map((t) => t.setting.numberResults))].join(', ');
     const delivery = [...new Set(own.map((t) => t.request.deliveryMethod ?? 'sync'))].join(', ');
     io.stdout.write(
-      `  ${suite.name} (${suite.file}): ${new Set(own.map((t) => t.caseId)).size} cases × models ${models} × levels ${levels} × numberResults ${ns} → ${own.length} trials · delivery ${delivery}\n`,
+      `  ${suite.name} (${suite.file}): ${formatCountOf(new Set(own.map((t) => t.caseId)).size, 'case')} × models ${models} × levels ${levels} × numberResults ${ns} → ${formatCountOf(own.length, 'trial')} · delivery ${delivery}\n`,
     );
   }
   if (args.showJudgePrompt) io.stdout.write(`\n${describeJudgePrompt()}`);
@@ -49,8 +49,4 @@ export function describeJudgePrompt(): string {
     JSON.stringify(VERDICT_JSON_SCHEMA, null, 2),
     '',
   ].join('\n');
-}
-
-function plural(n: number, noun: string): string {
-  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
