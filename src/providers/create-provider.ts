@@ -34,7 +34,8 @@ export async function createProvider(
   if (name === 'replay') {
     const dir = options.cassettes !== undefined ? path.resolve(options.cwd, options.cassettes) : path.resolve(config.rootDir, config.cassettes);
     const { ReplayProvider } = await import('./replay/replay-provider.js');
-    const provider = ReplayProvider.fromFolder(dir);
+    // A folder named on the command line holds its own files; the config's stays inside the project.
+    const provider = await ReplayProvider.fromFolder(dir, options.cwd, options.cassettes !== undefined ? dir : config.rootDir);
     return { provider, simulated: provider.isSimulatedRecording, apiUrl: `replay of ${dir}`, close: () => provider.close() };
   }
   if (name === 'runware') {
@@ -47,7 +48,7 @@ export async function createProvider(
   }
 
   const [{ loadScenarios }, { startSimulator }] = await Promise.all([import('../simulator/scenario.js'), import('../simulator/simulator-server.js')]);
-  const scenarios = await loadScenarios(path.resolve(config.rootDir, config.simulator.scenarios), options.cwd);
+  const scenarios = await loadScenarios(path.resolve(config.rootDir, config.simulator.scenarios), options.cwd, config.rootDir);
   const simulator = await startSimulator({
     seed: options.seed ?? config.simulator.seed,
     scenarios,

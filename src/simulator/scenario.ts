@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../config/diagnostic.js';
-import { displayPath } from '../config/display-path.js';
+import { displayPath, howFileLeaves } from '../config/display-path.js';
 import { THINKING_LEVELS, type ThinkingLevel } from '../core/runware-limits.js';
 import { diagnosticsFromZod } from '../config/zod-diagnostics.js';
 import { YamlSource } from '../config/yaml-source.js';
@@ -103,7 +103,7 @@ export function compileScenario(spec: ScenarioSpec): Scenario {
 }
 
 /** Reads every `*.yaml` scenario in a folder, in name order. Throws a ConfigError listing every problem. */
-export async function loadScenarios(folder: string, cwd: string): Promise<Scenario[]> {
+export async function loadScenarios(folder: string, cwd: string, root: string = folder): Promise<Scenario[]> {
   let names: string[];
   try {
     names = (await readdir(folder)).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -114,6 +114,17 @@ export async function loadScenarios(folder: string, cwd: string): Promise<Scenar
   const scenarios: Scenario[] = [];
   for (const name of names) {
     const file = path.join(folder, name);
+    // Like suites: a scenario is read only if it stays inside the project once every link is followed.
+    const how = await howFileLeaves(root, file);
+    if (how !== undefined) {
+      const shown = displayPath(file, cwd);
+      diagnostics.push({
+        severity: 'error', code: 'PATH_OUTSIDE_PROJECT', file: shown, line: 1, column: 1, length: 1,
+        message: `scenario ${shown} leaves ${root === folder ? 'its folder' : 'the project folder'}${how}; it was not read`,
+        hint: 'keep scenarios as files in their folder, not links to elsewhere',
+      });
+      continue;
+    }
     const source = await YamlSource.read(file, displayPath(file, cwd));
     if (Array.isArray(source)) {
       diagnostics.push(...source);

@@ -12,8 +12,9 @@ export async function simulateCommand(args: SimulateArgs, io: CliIo): Promise<nu
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
     throw new EvalgateError('USAGE', `--port must be a port number from 0 to 65535, got ${String(args.port)}`);
   }
+  // A folder named on the command line holds its own files; the config's stays inside the project.
   const folder = args.scenarios ? path.resolve(io.cwd, args.scenarios) : path.resolve(config.rootDir, config.simulator.scenarios);
-  const scenarios = await loadScenarios(folder, io.cwd);
+  const scenarios = await loadScenarios(folder, io.cwd, args.scenarios ? folder : config.rootDir);
   if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) throw new EvalgateError('USAGE', `--seed must be a whole number, got ${String(args.seed)}`);
   const seed = args.seed ?? config.simulator.seed;
   let simulator;

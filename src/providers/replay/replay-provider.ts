@@ -18,8 +18,9 @@ export class ReplayProvider implements Provider {
     return false;
   }
 
-  static fromFolder(dir: string): ReplayProvider {
-    return new ReplayProvider(readCassettes(dir));
+  /** The cassettes of `dir`, each held inside `root` (the project, or the folder named on the command line). */
+  static async fromFolder(dir: string, cwd: string, root: string = dir): Promise<ReplayProvider> {
+    return new ReplayProvider(await readCassettes(dir, cwd, root));
   }
 
   /** Trials whose first request has no recording: the run cannot be replayed as planned. */
