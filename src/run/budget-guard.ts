@@ -1,4 +1,7 @@
+import { PRICE_TABLE_TOLERANCE } from '../cost/cost-disagreement.js';
+import { billedOutputTokens, priceUsage } from '../cost/price-usage.js';
 import { worstCaseCostUsd } from '../cost/worst-case-cost.js';
+import type { SampleRecord } from '../core/sample-record.js';
 import type { Trial } from '../plan/trial.js';
 
 /**
@@ -12,6 +15,19 @@ export interface TrialCharge {
   costUsd: number;
   /** The largest output (completion + thinking, as billed) of one of its samples; 0 without usage. */
   billedOutputTokens: number;
+  /** What the price table makes of the usage its costed samples report; absent when one has no usage. */
+  pricedUsd?: number;
+}
+
+/** What a trial's samples cost, as the budget needs it. */
+export function chargeOf(records: readonly SampleRecord[], pricing: Trial['pricing']): TrialCharge {
+  const costed = records.filter((r) => (r.costUsd ?? 0) > 0);
+  const priced = costed.map((r) => (r.usage ? priceUsage(r.usage, pricing) : null));
+  return {
+    costUsd: records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
+    billedOutputTokens: records.reduce((most, r) => Math.max(most, r.usage ? billedOutputTokens(r.usage, pricing) : 0), 0),
+    ...(priced.length > 0 && priced.every((p) => p !== null) ? { pricedUsd: priced.reduce((sum, p) => sum + p!, 0) } : {}),
+  };
 }
 
 /** Said once per model, the first time a result of it is billed past its request's `maxTokens`. */
@@ -22,6 +38,22 @@ export interface OutputOverrun {
   /** Output per sample every reservation of the model assumes from now on. */
   reservedOutputTokens: number;
 }
+
+/**
+ * Said once per model, the first time the API bills one of its trials more than the price table
+ * makes of the usage it reports (or, without usage, more than its worst case).
+ */
+export interface PriceOverrun {
+  model: string;
+  /** What the trial was billed, and what the price table makes of it (its usage, else its worst case). */
+  billedUsd: number;
+  tableUsd: number;
+  /** What every worst case of the model is multiplied by from now on. */
+  priceFactor: number;
+}
+
+/** What the budget tells the run when the API bills past what a reservation assumed. */
+export type BudgetOverrun = OutputOverrun | PriceOverrun;
 
 /** A trial's (or a judge call's) hold on the budget while it is in flight. */
 export interface Reservation {
@@ -40,6 +72,11 @@ export interface Reservation {
  * is known to be wrong for the model: from then on its trials reserve {@link OBSERVED_OUTPUT_MARGIN}
  * times the largest output billed for one of its samples, and the trials of it already in flight are
  * re-valued at once, so no new trial goes out on a reservation known to be too small.
+ *
+ * The price table can be wrong too: when the API bills a trial more than the table makes of the usage
+ * it reports (past {@link PRICE_TABLE_TOLERANCE}), or more than its worst case, every worst case of its
+ * model is multiplied by 1 + {@link OBSERVED_OUTPUT_MARGIN} × the largest excess seen (billed ÷ table − 1),
+ * the trials in flight included, in the same way.
  */
 export class BudgetGuard {
   private spent: number;
@@ -47,24 +84,28 @@ export class BudgetGuard {
   private readonly open = new Set<Reservation>();
   /** Per model: the largest output billed for one sample, once it passed `maxTokens`. */
   private readonly observedOutput = new Map<string, number>();
+  /** Per model: what its worst case is multiplied by, once a trial was billed past it. */
+  private readonly priceFactor = new Map<string, number>();
 
   /**
    * @param maxCostUsd the budget of the whole run.
    * @param alreadySpentUsd what the run spent before this process: on `--resume`, the recovered samples' cost.
-   * @param onOverrun told once per model when the API first bills past `maxTokens`.
+   * @param onOverrun told once per model when the API first bills past `maxTokens`, and once when it
+   * first bills a trial more dollars than its worst case.
    * @default alreadySpentUsd 0
    */
   constructor(
     readonly maxCostUsd: number,
     alreadySpentUsd = 0,
-    private readonly onOverrun?: (overrun: OutputOverrun) => void,
+    private readonly onOverrun?: (overrun: BudgetOverrun) => void,
   ) {
     this.spent = alreadySpentUsd;
   }
 
   /** The most `trial` can cost by what is known now; Infinity for a model without a price. */
   worstCaseUsd(trial: Trial): number {
-    return worstCaseCostUsd(trial.request, trial.pricing, this.outputBound(trial)) ?? Infinity;
+    const usd = worstCaseCostUsd(trial.request, trial.pricing, this.outputBound(trial));
+    return usd === null ? Infinity : usd * (this.priceFactor.get(trial.setting.model) ?? 1);
   }
 
   /** Reserves the trial's worst case; null (and nothing reserved) when it would pass the budget. */
@@ -87,11 +128,14 @@ export class BudgetGuard {
   }
 
   /**
-   * Replaces a reservation with what the trial cost. Output billed past its `maxTokens` first raises
-   * the model's worst case and re-values every reservation still open.
+   * Replaces a reservation with what the trial cost. Output billed past its `maxTokens`, or dollars
+   * past its worst case, first raise the model's worst case and re-value every reservation still open.
    */
   settle(reservation: Reservation, charge: TrialCharge): void {
-    if (reservation.trial) this.observe(reservation.trial, charge.billedOutputTokens);
+    if (reservation.trial) {
+      this.observe(reservation.trial, charge.billedOutputTokens);
+      this.observePrice(reservation.trial, charge);
+    }
     this.open.delete(reservation);
     this.reserved -= reservation.usd;
     this.spent += Number.isFinite(charge.costUsd) ? Math.max(0, charge.costUsd) : 0;
@@ -120,6 +164,31 @@ export class BudgetGuard {
     if (before === undefined) {
       this.onOverrun?.({ model, maxTokens: trial.request.maxTokens, billedOutputTokens, reservedOutputTokens: this.outputBound(trial) });
     }
+    this.revalue(model);
+  }
+
+  private observePrice(trial: Trial, charge: TrialCharge): void {
+    const model = trial.setting.model;
+    const before = this.priceFactor.get(model);
+    const cost = charge.costUsd;
+    const worst = this.worstCaseUsd(trial);
+    if (!Number.isFinite(cost)) return;
+    // Billed past the price of its usage, or (usage or not) past all the trial was allowed to cost.
+    let table = charge.pricedUsd !== undefined && charge.pricedUsd > 0 && cost > charge.pricedUsd * (1 + PRICE_TABLE_TOLERANCE) ? charge.pricedUsd : null;
+    if (Number.isFinite(worst) && worst > 0 && cost > worst) {
+      const unscaled = worst / (before ?? 1);
+      if (table === null || cost / unscaled > cost / table) table = unscaled;
+    }
+    if (table === null) return;
+    const factor = 1 + (cost / table - 1) * OBSERVED_OUTPUT_MARGIN;
+    if (before !== undefined && factor <= before) return;
+    this.priceFactor.set(model, factor);
+    if (before === undefined) this.onOverrun?.({ model, billedUsd: cost, tableUsd: table, priceFactor: factor });
+    this.revalue(model);
+  }
+
+  /** Raises every open reservation of `model` to its worst case known now. */
+  private revalue(model: string): void {
     this.reserved = 0;
     for (const open of this.open) {
       if (open.trial?.setting.model === model) open.usd = Math.max(open.usd, this.worstCaseUsd(open.trial));

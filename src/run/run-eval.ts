@@ -20,8 +20,7 @@ import type { CostEstimate } from '../cost/cost-estimate.js';
 import { projectSettings } from '../cost/project-settings.js';
 import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
-import { billedOutputTokens } from '../cost/price-usage.js';
-import { BudgetGuard, type TrialCharge } from './budget-guard.js';
+import { BudgetGuard, chargeOf, type TrialCharge } from './budget-guard.js';
 import { describeBudgetStop, describeOverrun, describeRefusal, describeRefusalStop } from './describe-stops.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { AsyncTaskJournal } from './async-task-journal.js';
@@ -215,10 +214,7 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
     journal.append(records);
     records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
-    return {
-      costUsd: records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
-      billedOutputTokens: records.reduce((most, r) => Math.max(most, r.usage ? billedOutputTokens(r.usage, trial.pricing) : 0), 0),
-    };
+    return chargeOf(records, trial.pricing);
   };
 
   let schedule: ScheduleResult;
