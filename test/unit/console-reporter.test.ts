@@ -93,6 +93,24 @@ describe('the baseline comparison in the report', () => {
   });
 });
 
+describe('the baseline comparison of settings not gated', () => {
+  it('names a setting not gated that got significantly worse, counted in the first line, as never failed', () => {
+    const policy = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 });
+    const side = (lowPass: boolean) =>
+      Array.from({ length: 30 }, (_, i) => [
+        makeRecord({ case: `c${i}`, thinkingLevel: 'low', pass: lowPass, trialId: `l${i}` }),
+        makeRecord({ case: `c${i}`, thinkingLevel: 'medium', pass: true, trialId: `m${i}` }),
+      ]).flat();
+    const gateOn = (summary: ReturnType<typeof summaryOf>) => ({ ...summary, groups: summary.groups.map((g) => ({ ...g, gated: g.thinkingLevel === 'medium' })) });
+    const baseline = gateOn(summaryOf(side(true)));
+    const current = gateOn(summaryOf(side(false)));
+    const report = renderRunReport({ ...current, baseline: compareRuns({ ...baseline, runId: 'base-9' }, current, policy) }, 'reports/run-1', makePainter(false), 20);
+    expect(report).toContain('1 settings significantly worse');
+    expect(report).toMatch(/s · openai-gpt-5-5 · low · n=1: 100\.0% → 0\.0% \(p = [\d.e-]+ adjusted, worse; not gated: reported, never failed\)/);
+    expect(report).not.toMatch(/medium · n=1: .*not gated/);
+  });
+});
+
 describe('the report of a streamed run', () => {
   const streamed: SampleRecord[] = [
     makeRecord({ case: 'a', thinkingLevel: 'low', numberResults: 2, trialId: 'a', deliveryMethod: 'stream', timeToFirstTokenMs: 180, timeToFirstTextMs: 420, latencyMs: 900 }),
