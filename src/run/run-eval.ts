@@ -184,7 +184,7 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
   let inFlight = 0;
   let refusal: { code: string; message: string; httpStatus?: number } | null = null;
   const costWarned = new Set<string>();
-  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<TrialCharge> => {
+  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number, answered: (charge: TrialCharge) => void = () => {}): Promise<TrialCharge> => {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
       ...attempts,
@@ -205,6 +205,9 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
     }
     const checks = checksFor(trial);
     const records = await buildSampleRecords(trial, outcome, checks.sync, queuedMs);
+    // The answers are billed: the budget gets back what their worst case held, for their judge calls.
+    const charge = chargeOf(records, trial.pricing);
+    answered(charge);
     await applyDeferredChecks(records, checks.deferred);
     const flagged = records.find((r) => r.costFlag !== undefined);
     if (flagged && !costWarned.has(trial.setting.model)) {
@@ -214,7 +217,7 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
     journal.append(records);
     records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
-    return chargeOf(records, trial.pricing);
+    return charge;
   };
 
   let schedule: ScheduleResult;
