@@ -59,6 +59,8 @@ export type BudgetOverrun = OutputOverrun | PriceOverrun;
 export interface Reservation {
   /** Absent for a request that is not a trial: a judge's call, reserved at a fixed worst case. */
   readonly trial?: Trial;
+  /** A judge's call: its model and its worst case by the price table, so that it learns and is re-valued as a trial is. */
+  readonly call?: { model: string; tableUsd: number };
   usd: number;
 }
 
@@ -118,10 +120,14 @@ export class BudgetGuard {
     return reservation;
   }
 
-  /** Reserves `usd` for a request that is not a trial (a judge's call); null when it would pass the budget. */
-  tryReserveUsd(usd: number): Reservation | null {
+  /**
+   * Reserves `usd` (its worst case by the price table) for a request that is not a trial (a judge's
+   * call), times what `model` is known to be billed above the table; null when it would pass the budget.
+   */
+  tryReserveUsd(tableUsd: number, model?: string): Reservation | null {
+    const usd = tableUsd * (model === undefined ? 1 : (this.priceFactor.get(model) ?? 1));
     if (this.spent + this.reserved + usd > this.maxCostUsd) return null;
-    const reservation: Reservation = { usd };
+    const reservation: Reservation = model === undefined ? { usd } : { usd, call: { model, tableUsd } };
     this.reserved += usd;
     this.open.add(reservation);
     return reservation;
@@ -134,7 +140,11 @@ export class BudgetGuard {
   settle(reservation: Reservation, charge: TrialCharge): void {
     if (reservation.trial) {
       this.observe(reservation.trial, charge.billedOutputTokens);
-      this.observePrice(reservation.trial, charge);
+      const trial = reservation.trial;
+      const table = worstCaseCostUsd(trial.request, trial.pricing, this.outputBound(trial));
+      if (table !== null) this.observePrice(trial.setting.model, table, charge);
+    } else if (reservation.call) {
+      this.observePrice(reservation.call.model, reservation.call.tableUsd, charge);
     }
     this.open.delete(reservation);
     this.reserved -= reservation.usd;
@@ -167,18 +177,14 @@ export class BudgetGuard {
     this.revalue(model);
   }
 
-  private observePrice(trial: Trial, charge: TrialCharge): void {
-    const model = trial.setting.model;
+  /** `worstUsd`: the request's worst case by the price table alone (no factor learned yet applied). */
+  private observePrice(model: string, worstUsd: number, charge: TrialCharge): void {
     const before = this.priceFactor.get(model);
     const cost = charge.costUsd;
-    const worst = this.worstCaseUsd(trial);
     if (!Number.isFinite(cost)) return;
-    // Billed past the price of its usage, or (usage or not) past all the trial was allowed to cost.
+    // Billed past the price of its usage, or (usage or not) past all the request was allowed to cost.
     let table = charge.pricedUsd !== undefined && charge.pricedUsd > 0 && cost > charge.pricedUsd * (1 + PRICE_TABLE_TOLERANCE) ? charge.pricedUsd : null;
-    if (Number.isFinite(worst) && worst > 0 && cost > worst) {
-      const unscaled = worst / (before ?? 1);
-      if (table === null || cost / unscaled > cost / table) table = unscaled;
-    }
+    if (worstUsd > 0 && cost > worstUsd * (before ?? 1) && (table === null || worstUsd < table)) table = worstUsd;
     if (table === null) return;
     const factor = 1 + (cost / table - 1) * OBSERVED_OUTPUT_MARGIN;
     if (before !== undefined && factor <= before) return;
@@ -192,6 +198,7 @@ export class BudgetGuard {
     this.reserved = 0;
     for (const open of this.open) {
       if (open.trial?.setting.model === model) open.usd = Math.max(open.usd, this.worstCaseUsd(open.trial));
+      if (open.call?.model === model) open.usd = Math.max(open.usd, open.call.tableUsd * (this.priceFactor.get(model) ?? 1));
       this.reserved += open.usd;
     }
   }

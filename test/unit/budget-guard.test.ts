@@ -101,4 +101,20 @@ describe('BudgetGuard', () => {
     expect(overruns).toEqual([]);
     expect(guard.worstCaseUsd(trial('d'))).toBeCloseTo(worst, 12);
   });
+
+  it("reserves a judge's call at what its model is known to be billed above the price table, and learns from its calls too", () => {
+    const overruns: BudgetOverrun[] = [];
+    const guard = new BudgetGuard(1000, 0, (o) => overruns.push(o));
+    // Learned from a judge's call: billed 10× the price of its usage.
+    guard.settle(guard.tryReserveUsd(0.1, 'judge-model')!, { costUsd: 0.05, billedOutputTokens: 0, pricedUsd: 0.005 });
+    expect(overruns).toEqual([{ model: 'judge-model', billedUsd: 0.05, tableUsd: 0.005, priceFactor: 1 + 9 * OBSERVED_OUTPUT_MARGIN }]);
+    expect(guard.tryReserveUsd(0.1, 'judge-model')!.usd).toBeCloseTo(0.1 * (1 + 9 * OBSERVED_OUTPUT_MARGIN), 12);
+    // Learned from a trial of the same model: a judge's call held in flight is re-valued.
+    const held = guard.tryReserveUsd(0.1, 'openai-gpt-5-5')!;
+    expect(held.usd).toBeCloseTo(0.1, 12);
+    guard.settle(guard.tryReserve(trial('a'))!, { costUsd: worst * 4, billedOutputTokens: maxTokens / 5, pricedUsd: worst / 5 });
+    expect(held.usd).toBeCloseTo(0.1 * (1 + 19 * OBSERVED_OUTPUT_MARGIN), 12);
+    // A call with no model named is held at what it asked, as before.
+    expect(guard.tryReserveUsd(0.1)!.usd).toBe(0.1);
+  });
 });
