@@ -83,6 +83,9 @@ export interface Reservation {
 export class BudgetGuard {
   private spent: number;
   private reserved = 0;
+  private refusedCalls = 0;
+  /** Judge calls waiting for room: woken whenever a reservation settles. */
+  private waiters: (() => void)[] = [];
   private readonly open = new Set<Reservation>();
   /** Per model: the largest output billed for one sample, once it passed `maxTokens`. */
   private readonly observedOutput = new Map<string, number>();
@@ -134,6 +137,24 @@ export class BudgetGuard {
   }
 
   /**
+   * {@link tryReserveUsd}, waiting while requests in flight hold the room it needs: each settles at
+   * what it cost, usually far below its worst case. Null (counted in {@link refusedCallCount}) only
+   * when it would pass the budget with nothing else in flight, or with what is already spent.
+   */
+  async reserveUsd(tableUsd: number, model?: string): Promise<Reservation | null> {
+    for (;;) {
+      const reservation = this.tryReserveUsd(tableUsd, model);
+      if (reservation) return reservation;
+      const usd = tableUsd * (model === undefined ? 1 : (this.priceFactor.get(model) ?? 1));
+      if (this.open.size === 0 || this.spent + usd > this.maxCostUsd) {
+        this.refusedCalls++;
+        return null;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /**
    * Replaces a reservation with what the trial cost. Output billed past its `maxTokens`, or dollars
    * past its worst case, first raise the model's worst case and re-value every reservation still open.
    */
@@ -149,10 +170,16 @@ export class BudgetGuard {
     this.open.delete(reservation);
     this.reserved -= reservation.usd;
     this.spent += Number.isFinite(charge.costUsd) ? Math.max(0, charge.costUsd) : 0;
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   get spentUsd(): number {
     return this.spent;
+  }
+
+  /** Judge calls refused by {@link reserveUsd} because they would have passed the budget. */
+  get refusedCallCount(): number {
+    return this.refusedCalls;
   }
 
   /** What the trials in flight hold, at the worst case known now. */

@@ -25,7 +25,7 @@ export function createJudgeGateway(options: JudgeGatewayOptions): JudgeGateway {
       const hit = options.cache?.get(call);
       if (hit) return hit;
       const worst = options.budget ? (worstCaseCostUsd(call.request, call.grader.pricing) ?? Infinity) : 0;
-      const reservation = options.budget?.tryReserveUsd(worst, call.grader.model);
+      const reservation = await options.budget?.reserveUsd(worst, call.grader.model);
       if (options.budget && !reservation) {
         throw new CheckError('JUDGE_ERROR', `--max-cost $${options.budget.maxCostUsd}: the judge's call would pass the budget (${formatUsd(options.budget.spentUsd, 4)} spent, ${formatUsd(options.budget.reservedUsd, 4)} held by requests in flight)`);
       }

@@ -262,6 +262,7 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
     interrupted,
     plannedTrials: options.trials.length,
     skipped,
+    refusedJudgeCalls: budgetGuard?.refusedCallCount ?? 0,
     // Passed by what this invocation sent: a finished run resumed with a smaller budget sends nothing and passes nothing.
     overspent: budgetGuard && budgetGuard.spentUsd > budgetGuard.maxCostUsd && budgetGuard.spentUsd > recoveredCostUsd ? { spentUsd: budgetGuard.spentUsd, maxCostUsd: budgetGuard.maxCostUsd } : null,
     estimate,

@@ -114,7 +114,12 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
           charged = true;
           if (reservation) options.budget?.settle(reservation, charge);
         };
-        answered(await options.runTrial(trial, pacer, options.now() - waitingSince, answered));
+        try {
+          answered(await options.runTrial(trial, pacer, options.now() - waitingSince, answered));
+        } finally {
+          // A trial that threw gives its room back at its worst case, counted as spent: what it cost is not known.
+          if (reservation) answered({ costUsd: reservation.usd, billedOutputTokens: 0 });
+        }
       })
       .catch((error: unknown) => {
         failure ??= { error };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { worstCaseCostUsd } from '../../src/cost/worst-case-cost.js';
-import { BudgetGuard, OBSERVED_OUTPUT_MARGIN, type BudgetOverrun } from '../../src/run/budget-guard.js';
+import { BudgetGuard, OBSERVED_OUTPUT_MARGIN, type BudgetOverrun, type Reservation } from '../../src/run/budget-guard.js';
 import { describeOverrun } from '../../src/run/describe-stops.js';
 import { makeTrial } from '../support/builders.js';
 
@@ -116,5 +116,23 @@ describe('BudgetGuard', () => {
     expect(held.usd).toBeCloseTo(0.1 * (1 + 19 * OBSERVED_OUTPUT_MARGIN), 12);
     // A call with no model named is held at what it asked, as before.
     expect(guard.tryReserveUsd(0.1)!.usd).toBe(0.1);
+  });
+
+  it("waits for room for a judge's call while requests in flight hold it, and refuses only when nothing else is in flight", async () => {
+    const guard = new BudgetGuard(worst * 1.5);
+    const held = guard.tryReserve(trial('a'))!;
+    let got: unknown = 'waiting';
+    const asked = guard.reserveUsd(worst).then((r) => (got = r));
+    await Promise.resolve();
+    expect(got).toBe('waiting');
+    // The trial cost a tenth of its worst case: the call now fits.
+    guard.settle(held, { costUsd: worst / 10, billedOutputTokens: 0 });
+    await asked;
+    expect(got).not.toBeNull();
+    expect(guard.refusedCallCount).toBe(0);
+    // Nothing in flight once the call settles, and another does not fit beside what was spent: refused at once, and counted.
+    guard.settle(got as Reservation, { costUsd: worst, billedOutputTokens: 0 });
+    expect(await guard.reserveUsd(worst)).toBeNull();
+    expect(guard.refusedCallCount).toBe(1);
   });
 });
