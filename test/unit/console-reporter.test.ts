@@ -2,6 +2,7 @@ import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { createConsoleReporter, renderRunReport } from '../../src/reporters/console-reporter.js';
+import { renderGateLines } from '../../src/reporters/render-gate-lines.js';
 import { fitToWidth, makePainter, sanitizeForTerminal } from '../../src/reporters/terminal-text.js';
 import { compareRuns } from '../../src/gate/judge-comparison.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
@@ -327,5 +328,20 @@ describe('the end-of-run report on an 80-column terminal', () => {
     // eslint-disable-next-line no-control-regex
     const rows = narrow.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '')).filter((l) => l.startsWith('│'));
     for (const row of rows) expect(visible(row)).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('the gate lines', () => {
+  it('name at most 10 cases that flipped, then say how many more, keeping every other notice', () => {
+    const base = summaryOf(records);
+    const flip = (i: number) => ({ code: 'CASE_REGRESSION' as const, message: `s/c${i} · openai-gpt-5-5 · low · n=3: passed 3/3 in the baseline, 0/3 now` });
+    const power = { code: 'UNDERPOWERED' as const, message: 'this comparison detects a drop of 13 points or more' };
+    const summary = { ...base, gate: { ...base.gate, notices: [power, ...Array.from({ length: 53 }, (_, i) => flip(i))] } };
+    const text = renderGateLines(summary, makePainter(false)).join('\n');
+    expect(text).toContain('this comparison detects a drop of 13 points');
+    expect(text).toContain('s/c9 ·');
+    expect(text).not.toContain('s/c10 ·');
+    expect(text).toContain('… and 43 more cases that passed every sample in the baseline and fail every one now (summary.json gate.notices)');
+    expect(renderGateLines({ ...base, gate: { ...base.gate, notices: [flip(1)] } }, makePainter(false)).join('\n')).not.toContain('more cases');
   });
 });
