@@ -19,6 +19,9 @@ interface SummaryShape {
   groups?: (Setting & { passed: number; failed: number; passRate: number | null })[];
   cases?: (Setting & { passed: number; failed: number })[];
   sequential?: { groups?: (Setting & { savedSamples: number })[] };
+  /** Trials the budget or a refused key left unsent, and an interrupted run: either took part of its plan. */
+  skipped?: unknown;
+  interrupted?: unknown;
 }
 
 /**
@@ -26,7 +29,9 @@ interface SummaryShape {
  * for each setting (suite × model × level × numberResults) the pass rates of the first that has a
  * completed sample of it. A setting that a run sampling until decided stopped early is taken only when
  * no run has it whole: its cases were cut where they happened to look decided, which biases its rate
- * toward that decision. A folder without a readable summary.json of schema version 1 (a run killed
+ * toward that decision. So is every setting of a run that did not finish its plan (interrupted, or
+ * trials left unsent by the budget or a refused key): it took the first cases of its plan, not all of
+ * them. A folder without a readable summary.json of schema version 1 (a run killed
  * before it wrote one) is passed over.
  */
 export function readPassRateHistory(runDirs: readonly string[]): PassRateHistory {
@@ -41,9 +46,10 @@ export function readPassRateHistory(runDirs: readonly string[]): PassRateHistory
       if (completed > 0) cases.set(settingKey(c), [...(cases.get(settingKey(c)) ?? []), { passed: c.passed, completed }]);
     }
     const stopped = new Set((summary.sequential?.groups ?? []).filter((g) => g.savedSamples > 0).map(settingKey));
+    const partial = Boolean(summary.skipped) || summary.interrupted === true;
     for (const g of summary.groups ?? []) {
       const key = settingKey(g);
-      const into = stopped.has(key) ? stoppedEarly : history;
+      const into = partial || stopped.has(key) ? stoppedEarly : history;
       if (into.has(key) || g.passRate === null || g.passed + g.failed === 0) continue;
       into.set(key, { runId: String(summary.runId), passRate: g.passRate, cases: cases.get(key) ?? [] });
     }

@@ -21,6 +21,8 @@ export interface GateInput {
   interrupted: boolean;
   /** Trials left unsent by the budget. */
   skipped?: RunSummary['skipped'];
+  /** Judge calls `--max-cost` refused: their samples errored, so the plan was not carried out. */
+  refusedJudgeCalls?: number;
   /** `--max-cost` and what the run spent, when it spent more. */
   overspent?: { spentUsd: number; maxCostUsd: number } | null;
   /** The comparison with a baseline run: its regressions fail the gate. */
@@ -59,6 +61,13 @@ export function evaluateGate(input: GateInput): GateResult {
   }
   if (input.skipped) {
     reasons.push({ code: 'BUDGET_EXHAUSTED', message: `${input.skipped.trials} trials (${input.skipped.samples} samples) were not sent: ${input.skipped.reason}` });
+    raise(ExitCode.infrastructure);
+  }
+  if (input.refusedJudgeCalls) {
+    reasons.push({
+      code: 'BUDGET_EXHAUSTED',
+      message: `${input.refusedJudgeCalls} judge calls were not sent: the worst case of each would have passed --max-cost; their samples errored (JUDGE_ERROR)`,
+    });
     raise(ExitCode.infrastructure);
   }
   if (input.overspent) {

@@ -213,6 +213,12 @@ function describeComparison(comparison: Comparison, paint: Painter): string[] {
     const power = g.minDetectableDrop === null ? '' : `; detects drops of ${formatPercent(g.minDetectableDrop, 0)} or more with 80% power`;
     lines.push(`  ${g.suite} · ${settingLabel(g)}: ${change} (p = ${g.pDropAdjusted.toPrecision(2)} adjusted, ${g.verdict})${power}`);
   }
+  // The settings not gated are counted in the first line: name the ones that changed, so "1 worse" can be found.
+  for (const g of comparison.groups.filter((c) => !c.gated && c.verdict !== 'same')) {
+    const change = g.drop === null ? 'no pass rate' : `${formatPercent(g.before.passRate)} → ${formatPercent(g.after.passRate)}`;
+    const p = g.verdict === 'worse' ? g.pDropAdjusted : g.pRiseAdjusted;
+    lines.push(paint('dim', `  ${g.suite} · ${settingLabel(g)}: ${change} (p = ${p.toPrecision(2)} adjusted, ${g.verdict}; not gated: reported, never failed)`));
+  }
   if (comparison.addedGroups.length || comparison.removedGroups.length) {
     lines.push(paint('dim', `New settings: ${comparison.addedGroups.length}; removed: ${comparison.removedGroups.length} (reported, not failed)`));
   }

@@ -39,8 +39,11 @@ export function renderMarkdown(summary: RunSummary): string {
   if (placeholders) out.push(`> ⚠️ **${cell(PLACEHOLDER_WARNING, 200)}**. ${cell(placeholders.slice(PLACEHOLDER_WARNING.length + 2), 600)}`, '');
   const isBelow = belowThreshold(summary);
   const below = summary.groups.filter(isBelow).length;
+  // Settings not gated are never counted below (gateOn): the count is of the gated ones, and says so.
+  const gated = summary.groups.filter((g) => g.gated !== false).length;
+  const of = gated === summary.groups.length ? `${gated} settings` : `${gated} gated settings (of ${summary.groups.length})`;
   out.push(
-    `**${below} of ${summary.groups.length} settings below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +
+    `**${below} of ${of} below threshold** · ${formatCount(totals.samples)} samples · ${formatCount(totals.passed)} passed · ` +
       `${formatCount(totals.failed)} failed · ${formatCount(totals.errored)} errored · ${formatUsd(totals.costUsd)} · p95 ${formatMs(totals.latencyMs.p95)} ms`,
     '',
   );

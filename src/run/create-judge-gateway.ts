@@ -25,21 +25,23 @@ export function createJudgeGateway(options: JudgeGatewayOptions): JudgeGateway {
       const hit = options.cache?.get(call);
       if (hit) return hit;
       const worst = options.budget ? (worstCaseCostUsd(call.request, call.grader.pricing) ?? Infinity) : 0;
-      const reservation = options.budget?.tryReserveUsd(worst);
+      const reservation = await options.budget?.reserveUsd(worst, call.grader.model);
       if (options.budget && !reservation) {
-        throw new CheckError('JUDGE_ERROR', `--max-cost $${options.budget.maxCostUsd}: the judge's call would pass the budget (${formatUsd(options.budget.spentUsd, 4)} spent)`);
+        throw new CheckError('JUDGE_ERROR', `--max-cost $${options.budget.maxCostUsd}: the judge's call would pass the budget (${formatUsd(options.budget.spentUsd, 4)} spent, ${formatUsd(options.budget.reservedUsd, 4)} held by requests in flight)`);
       }
       let costUsd: number | null = 0;
+      let pricedUsd: number | null = null;
       try {
         const outcome = await executeTrial(call.request, options);
         const result = outcome.results[0];
         if (!result) throw new CheckError('JUDGE_ERROR', `the judge's request failed: ${outcome.failure?.code ?? 'MISSING_RESULT'}: ${outcome.failure?.message ?? 'no result'}`);
-        costUsd = result.costUsd ?? (result.usage ? priceUsage(result.usage, call.grader.pricing) : null);
+        pricedUsd = result.usage ? priceUsage(result.usage, call.grader.pricing) : null;
+        costUsd = result.costUsd ?? pricedUsd;
         const reply: JudgeReply = { text: result.text, finishReason: result.finishReason, usage: result.usage, costUsd, cached: false };
         if (result.finishReason !== 'content_filter' && parseVerdict(result.text).ok) options.cache?.set(call, reply);
         return reply;
       } finally {
-        if (reservation) options.budget?.settle(reservation, { costUsd: costUsd ?? 0, billedOutputTokens: 0 });
+        if (reservation) options.budget?.settle(reservation, { costUsd: costUsd ?? 0, billedOutputTokens: 0, ...(pricedUsd !== null ? { pricedUsd } : {}) });
       }
     },
   };

@@ -1,7 +1,7 @@
 import { formatUsd } from '../core/format-figures.js';
 import type { Trial } from '../plan/trial.js';
 import type { RunSummary } from '../results/run-summary.js';
-import { OBSERVED_OUTPUT_MARGIN, type BudgetGuard, type OutputOverrun } from './budget-guard.js';
+import { OBSERVED_OUTPUT_MARGIN, type BudgetGuard, type BudgetOverrun } from './budget-guard.js';
 
 /** What a run says, in summary.json's `skipped` and on the terminal, when it stops before its plan is sent. */
 type Skipped = NonNullable<RunSummary['skipped']>;
@@ -27,13 +27,24 @@ export function describeRefusal(failure: { code: string; httpStatus?: number }):
   return `${what} (${failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus} ` : ''}${failure.code})`;
 }
 
-/** The warning when a result was billed past its maxTokens, and what the budget reserves from then on. */
-export function describeOverrun(o: OutputOverrun): string {
+/**
+ * The warning when a result was billed past its maxTokens, or a trial past its worst case in dollars,
+ * and what the budget reserves from then on.
+ */
+export function describeOverrun(o: BudgetOverrun): string {
+  if ('billedUsd' in o) {
+    return (
+      `${o.model}: a trial was billed $${o.billedUsd.toFixed(4)}, ${formatFactor(o.billedUsd / o.tableUsd)}× the $${o.tableUsd.toFixed(4)} the price table makes of it; ` +
+      `--max-cost now reserves ${formatFactor(o.priceFactor)}× the price table's worst case for this model (${OBSERVED_OUTPUT_MARGIN}× the largest excess so far), trials in flight included`
+    );
+  }
   return (
     `${o.model}: a result was billed ${o.billedOutputTokens} output tokens (completion + thinking), past its maxTokens of ${o.maxTokens}; ` +
     `--max-cost now reserves ${o.reservedOutputTokens} per sample for this model (${OBSERVED_OUTPUT_MARGIN}× the most billed so far), trials in flight included`
   );
 }
+
+const formatFactor = (factor: number) => (factor < 10 ? factor.toFixed(1) : String(Math.round(factor)));
 
 function describeUnsent(trials: readonly Trial[]): Omit<Skipped, 'reason'> {
   return { trials: trials.length, samples: trials.reduce((s, t) => s + t.setting.numberResults, 0), trialIds: trials.map((t) => t.id) };

@@ -21,6 +21,8 @@ export interface RunMeta {
   interrupted: boolean;
   plannedTrials: number;
   skipped: RunSummary['skipped'];
+  /** Judge calls `--max-cost` refused (their samples errored JUDGE_ERROR). */
+  refusedJudgeCalls?: number;
   /** `--max-cost` and what was spent, when the spending passed it (the API billed more than any bound held). */
   overspent?: { spentUsd: number; maxCostUsd: number } | null;
   /** What the plan was expected to cost before it ran. */
@@ -75,6 +77,7 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
       maxErrorRate: meta.config.maxErrorRate,
       interrupted: meta.interrupted,
       skipped: meta.skipped,
+      refusedJudgeCalls: meta.refusedJudgeCalls ?? 0,
       overspent: meta.overspent ?? null,
       comparison,
       sequential,

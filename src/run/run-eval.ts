@@ -20,8 +20,7 @@ import type { CostEstimate } from '../cost/cost-estimate.js';
 import { projectSettings } from '../cost/project-settings.js';
 import type { Traffic } from '../cost/traffic.js';
 import { UsageHistory } from '../cost/usage-history.js';
-import { billedOutputTokens } from '../cost/price-usage.js';
-import { BudgetGuard, type TrialCharge } from './budget-guard.js';
+import { BudgetGuard, chargeOf, type TrialCharge } from './budget-guard.js';
 import { describeBudgetStop, describeOverrun, describeRefusal, describeRefusalStop } from './describe-stops.js';
 import { executeTrial, type Pacer } from './execute-trial.js';
 import { AsyncTaskJournal } from './async-task-journal.js';
@@ -185,7 +184,7 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
   let inFlight = 0;
   let refusal: { code: string; message: string; httpStatus?: number } | null = null;
   const costWarned = new Set<string>();
-  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number): Promise<TrialCharge> => {
+  const runTrial = async (trial: Trial, pacer: Pacer, queuedMs: number, answered: (charge: TrialCharge) => void = () => {}): Promise<TrialCharge> => {
     inFlight++;
     const outcome = await executeTrial(trial.request, {
       ...attempts,
@@ -206,6 +205,9 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
     }
     const checks = checksFor(trial);
     const records = await buildSampleRecords(trial, outcome, checks.sync, queuedMs);
+    // The answers are billed: the budget gets back what their worst case held, for their judge calls.
+    const charge = chargeOf(records, trial.pricing);
+    answered(charge);
     await applyDeferredChecks(records, checks.deferred);
     const flagged = records.find((r) => r.costFlag !== undefined);
     if (flagged && !costWarned.has(trial.setting.model)) {
@@ -215,10 +217,7 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
     journal.append(records);
     records.forEach(record);
     for (const reporter of options.reporters) reporter.onTrialFinished?.({ records, inFlight });
-    return {
-      costUsd: records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0),
-      billedOutputTokens: records.reduce((most, r) => Math.max(most, r.usage ? billedOutputTokens(r.usage, trial.pricing) : 0), 0),
-    };
+    return charge;
   };
 
   let schedule: ScheduleResult;
@@ -263,6 +262,7 @@ async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
     interrupted,
     plannedTrials: options.trials.length,
     skipped,
+    refusedJudgeCalls: budgetGuard?.refusedCallCount ?? 0,
     // Passed by what this invocation sent: a finished run resumed with a smaller budget sends nothing and passes nothing.
     overspent: budgetGuard && budgetGuard.spentUsd > budgetGuard.maxCostUsd && budgetGuard.spentUsd > recoveredCostUsd ? { spentUsd: budgetGuard.spentUsd, maxCostUsd: budgetGuard.maxCostUsd } : null,
     estimate,

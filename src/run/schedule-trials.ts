@@ -17,8 +17,12 @@ export interface ScheduleOptions {
    * @default true
    */
   adaptive?: boolean;
-  /** Runs one trial to its end (recorded); resolves to what it cost. `queuedMs`: its wait for a free slot. */
-  runTrial: (trial: Trial, pacer: Pacer, queuedMs: number) => Promise<TrialCharge>;
+  /**
+   * Runs one trial to its end (recorded); resolves to what it cost. `queuedMs`: its wait for a free slot.
+   * `answered`: to be called with what it cost as soon as its answers are billed, before they are
+   * graded, so that its judge calls find the room its worst case held (later calls do nothing).
+   */
+  runTrial: (trial: Trial, pacer: Pacer, queuedMs: number, answered: (charge: TrialCharge) => void) => Promise<TrialCharge>;
   /**
    * Asked after each trial lands: a reason to send nothing more (the API refused the key), or null.
    * Trials in flight still finish.
@@ -104,8 +108,18 @@ export async function scheduleTrials(trials: readonly Trial[], options: Schedule
     scheduled++;
     queue
       .add(async () => {
-        const charge = await options.runTrial(trial, pacer, options.now() - waitingSince);
-        if (reservation) options.budget?.settle(reservation, charge);
+        let charged = false;
+        const answered = (charge: TrialCharge) => {
+          if (charged) return;
+          charged = true;
+          if (reservation) options.budget?.settle(reservation, charge);
+        };
+        try {
+          answered(await options.runTrial(trial, pacer, options.now() - waitingSince, answered));
+        } finally {
+          // A trial that threw gives its room back at its worst case, counted as spent: what it cost is not known.
+          if (reservation) answered({ costUsd: reservation.usd, billedOutputTokens: 0 });
+        }
       })
       .catch((error: unknown) => {
         failure ??= { error };

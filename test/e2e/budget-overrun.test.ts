@@ -88,3 +88,35 @@ describe('--max-cost against a server that bills thinking past maxTokens', () =>
     expect(io.err().split('\n').filter((l) => l.includes('past its maxTokens'))).toHaveLength(1);
   });
 });
+
+describe('--max-cost against a server whose cost is 20 times the price table, usage within maxTokens', () => {
+  let dir: string;
+  let server: FakeRunwareServer;
+  beforeEach(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'evalgate-overbill-'));
+    writeProject(dir);
+    // 30 thinking and 5 text tokens of 120: within maxTokens, but billed 20 times their price (six worst cases a trial).
+    server = await startFakeRunwareServer((tasks) => ({
+      ...answerEach(tasks, () => ({ thinkingTokens: 30, completionTokens: 5, promptTokens: 20, cost: (20 * (20 * INPUT + 35 * OUTPUT)) / 1e6 })),
+      delayMs: 5,
+    }));
+  });
+  afterEach(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends nothing after the first wave once the first answer shows it, says so once, and exits 3 saying the budget was passed', async () => {
+    const io = memoryIo({ cwd: dir, env: { RUNWARE_API_KEY: 'k', RUNWARE_API_URL: server.url } });
+    const code = await runCli(['run', '--max-cost', '0.5', '--allow-partial', '--out', 'run', '--reporter', 'json'], io);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'run', 'summary.json'), 'utf8')) as RunSummary;
+    // Before, the run learned only from output past maxTokens: it went on sending at the table's worst
+    // case until spending reached the budget, then the wave in flight landed on top of it.
+    expect(server.tasks).toBeLessThanOrEqual(16 + 1);
+    expect(code).toBe(3);
+    expect(summary.gate.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['BUDGET_EXHAUSTED', 'BUDGET_EXCEEDED']));
+    const warnings = io.err().split('\n').filter((l) => l.includes('the price table makes of it'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: openai-gpt-5-5: a trial was billed \$[\d.]+, 20× the \$[\d.]+ the price table makes of it; --max-cost now reserves 30× the price table's worst case/);
+  });
+});

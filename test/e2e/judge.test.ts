@@ -160,6 +160,16 @@ describe('a suite graded by a judge', () => {
     expect(uncached.summary.totals.judgeCostUsd).toBeGreaterThan(0);
   });
 
+  it('under --max-cost --allow-partial with room for the run, grades every answer: a judge call waits for room, never refused while others hold it', async () => {
+    const total = uncached.summary.totals.costUsd + uncached.summary.totals.judgeCostUsd!;
+    const budgeted = await run('budgeted', '--no-judge-cache', '--max-cost', (total * 1.5).toFixed(4), '--allow-partial', '--concurrency', '4');
+    // Before, the trials in flight held their worst cases while their judges asked, and most judge calls were refused.
+    expect(budgeted.records.filter((r) => r.error?.message.includes('--max-cost'))).toEqual([]);
+    expect(budgeted.summary.totals.judge!.calls).toBe(uncached.summary.totals.judge!.calls);
+    expect(budgeted.summary.totals.costUsd + budgeted.summary.totals.judgeCostUsd!).toBeLessThanOrEqual(total * 1.5);
+    expect(budgeted.exitCode).toBe(uncached.exitCode);
+  });
+
   it('writes artefacts the published schemas accept', () => {
     const line = artefactValidator('result-line.schema.json');
     for (const record of first.records) expect(line(record)).toBe('valid');

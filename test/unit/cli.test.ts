@@ -251,6 +251,19 @@ describe('errors at the CLI boundary', () => {
     expect(io.out()).toMatch(/^OK: 1 suite, 8 cases, 1 setting, 8 trials, 8 samples\n/);
   });
 
+  it('names the repeats in a suite\'s line, so that its product is the trial count', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evalgate-cli-'));
+    try {
+      writeFileSync(path.join(dir, 'r.yaml'), 'suite: r\nsweep: {thinkingLevel: [low, medium], numberResults: [3]}\nrepeats: 2\ncases:\n  - {id: a, messages: [{role: user, content: hi}]}\n  - {id: b, messages: [{role: user, content: ho}]}\n');
+      const io = memoryIo({ cwd: dir });
+      expect(await runCli(['validate', 'r.yaml'], io, defaultHandlers)).toBe(0);
+      // It said "2 cases × … × levels low, medium × numberResults 3 → 8 trials".
+      expect(io.out()).toMatch(/: 2 cases × models \S+ × levels low, medium × numberResults 3 × repeats 2 → 8 trials · delivery/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says 1 case and 1 trial, not 1 cases and 1 trials', async () => {
     const io = memoryIo({ cwd: root });
     expect(await runCli(['validate', '--filter', 'ticket-triage/double-charge', '--levels', 'low', '--samples', '1'], io, defaultHandlers)).toBe(0);

@@ -2,6 +2,7 @@ import { GateSchema } from '../../src/config/config-schema.js';
 import { describe, expect, it } from 'vitest';
 import { evaluateGate } from '../../src/gate/evaluate-gate.js';
 import { createConsoleReporter, renderRunReport } from '../../src/reporters/console-reporter.js';
+import { renderGateLines } from '../../src/reporters/render-gate-lines.js';
 import { fitToWidth, makePainter, sanitizeForTerminal } from '../../src/reporters/terminal-text.js';
 import { compareRuns } from '../../src/gate/judge-comparison.js';
 import { RunSummarizer } from '../../src/results/run-summarizer.js';
@@ -90,6 +91,24 @@ describe('the baseline comparison in the report', () => {
     expect(report).toContain('Against baseline base-9:');
     expect(report).toContain('New cases (12, reported, not failed): s/new-00, s/new-01, s/new-02, s/new-03, s/new-04, s/new-05, s/new-06, s/new-07, s/new-08, s/new-09 and 2 more');
     expect(report).toContain('Removed cases (1, reported, not failed): s/gone');
+  });
+});
+
+describe('the baseline comparison of settings not gated', () => {
+  it('names a setting not gated that got significantly worse, counted in the first line, as never failed', () => {
+    const policy = GateSchema.parse({ alpha: 0.05, minDrop: 0.02, maxDrop: null, maxCostIncrease: null, maxLatencyIncrease: null, minLatencyIncreaseMs: 0, caseMinSamples: 2 });
+    const side = (lowPass: boolean) =>
+      Array.from({ length: 30 }, (_, i) => [
+        makeRecord({ case: `c${i}`, thinkingLevel: 'low', pass: lowPass, trialId: `l${i}` }),
+        makeRecord({ case: `c${i}`, thinkingLevel: 'medium', pass: true, trialId: `m${i}` }),
+      ]).flat();
+    const gateOn = (summary: ReturnType<typeof summaryOf>) => ({ ...summary, groups: summary.groups.map((g) => ({ ...g, gated: g.thinkingLevel === 'medium' })) });
+    const baseline = gateOn(summaryOf(side(true)));
+    const current = gateOn(summaryOf(side(false)));
+    const report = renderRunReport({ ...current, baseline: compareRuns({ ...baseline, runId: 'base-9' }, current, policy) }, 'reports/run-1', makePainter(false), 20);
+    expect(report).toContain('1 settings significantly worse');
+    expect(report).toMatch(/s · openai-gpt-5-5 · low · n=1: 100\.0% → 0\.0% \(p = [\d.e-]+ adjusted, worse; not gated: reported, never failed\)/);
+    expect(report).not.toMatch(/medium · n=1: .*not gated/);
   });
 });
 
@@ -309,5 +328,20 @@ describe('the end-of-run report on an 80-column terminal', () => {
     // eslint-disable-next-line no-control-regex
     const rows = narrow.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '')).filter((l) => l.startsWith('│'));
     for (const row of rows) expect(visible(row)).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('the gate lines', () => {
+  it('name at most 10 cases that flipped, then say how many more, keeping every other notice', () => {
+    const base = summaryOf(records);
+    const flip = (i: number) => ({ code: 'CASE_REGRESSION' as const, message: `s/c${i} · openai-gpt-5-5 · low · n=3: passed 3/3 in the baseline, 0/3 now` });
+    const power = { code: 'UNDERPOWERED' as const, message: 'this comparison detects a drop of 13 points or more' };
+    const summary = { ...base, gate: { ...base.gate, notices: [power, ...Array.from({ length: 53 }, (_, i) => flip(i))] } };
+    const text = renderGateLines(summary, makePainter(false)).join('\n');
+    expect(text).toContain('this comparison detects a drop of 13 points');
+    expect(text).toContain('s/c9 ·');
+    expect(text).not.toContain('s/c10 ·');
+    expect(text).toContain('… and 43 more cases that passed every sample in the baseline and fail every one now (summary.json gate.notices)');
+    expect(renderGateLines({ ...base, gate: { ...base.gate, notices: [flip(1)] } }, makePainter(false)).join('\n')).not.toContain('more cases');
   });
 });

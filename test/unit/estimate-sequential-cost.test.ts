@@ -142,4 +142,14 @@ describe('readPassRateHistory', () => {
     expect(history.get(settingKey(high))!.runId).toBe('whole');
     expect(history.get(settingKey(low))!.runId).toBe('seq');
   });
+
+  it('prefers a whole run over a newer one the budget or an interrupt cut short, and takes that one when there is no other', () => {
+    // A run stopped by --max-cost after 6 cases taught estimate --until-decided a 94% rate the whole suite does not have.
+    const cut = run('cut', { schemaVersion: 1, runId: 'cut', skipped: { trials: 34, samples: 102 }, groups: [group(high, 17, 1), group(low, 2, 2)], cases: [] });
+    const stopped = run('stopped', { schemaVersion: 1, runId: 'stopped', interrupted: true, groups: [group(high, 5, 0)], cases: [] });
+    const whole = run('whole2', { schemaVersion: 1, runId: 'whole2', skipped: null, interrupted: false, groups: [group(high, 60, 40)], cases: [] });
+    const history = readPassRateHistory([cut, stopped, whole]);
+    expect(history.get(settingKey(high))!.runId).toBe('whole2');
+    expect(history.get(settingKey(low))!.runId).toBe('cut');
+  });
 });

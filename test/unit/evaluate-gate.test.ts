@@ -37,6 +37,16 @@ describe('evaluateGate', () => {
     });
   });
 
+  it('fails with exit 3 when --max-cost refused judge calls, though the few samples graded passed', () => {
+    // Before, 14 of 16 samples errored JUDGE_ERROR for the budget and the gate passed on the other 2 (exit 0).
+    const result = gate({ refusedJudgeCalls: 42, totals: makeCounters({ samples: 16, passed: 2, failed: 0, errored: 14, errorsByCode: { JUDGE_ERROR: 14 } }), maxErrorRate: 1 });
+    expect(result.exitCode).toBe(3);
+    expect(result.reasons).toEqual([
+      { code: 'BUDGET_EXHAUSTED', message: '42 judge calls were not sent: the worst case of each would have passed --max-cost; their samples errored (JUDGE_ERROR)' },
+    ]);
+    expect(gate({ refusedJudgeCalls: 0 }).exitCode).toBe(0);
+  });
+
   it('fails with exit 3, saying so, when the run spent more than its budget, though every group passed', () => {
     const result = gate({ overspent: { spentUsd: 246914.2, maxCostUsd: 1 } });
     expect(result).toMatchObject({ passed: false, exitCode: 3 });

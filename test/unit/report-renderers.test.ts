@@ -75,6 +75,14 @@ describe('summary.md', () => {
     expect(md).toContain('| s | openai-gpt-5-5 | low | 1 | 50.0% |');
   });
 
+  it('counts the gated settings below their threshold out of the gated ones, never out of every setting', () => {
+    const all = summaryOf(records);
+    const ungatedHigh = { ...all, groups: [...all.groups.map((g) => ({ ...g, gated: true })), { ...all.groups[0]!, thinkingLevel: 'high' as const, gated: false }] };
+    // The summary said "1 of 3 settings below threshold" while settings not gated sat below it too.
+    expect(renderMarkdown(ungatedHigh)).toMatch(/\*\*\d+ of \d+ gated settings \(of \d+\) below threshold\*\*/);
+    expect(renderMarkdown(all)).toMatch(/\*\*\d+ of \d+ settings below threshold\*\*/);
+  });
+
   it("cuts a failed assertion's message once: the assertion's own excerpt is shown whole, not cut again", async () => {
     const { quoteText, sanitizeDetail } = await import('../../src/assertions/assertion.js');
     const message = `not valid against fixtures/schemas/invoice.schema.json: ${sanitizeDetail(`/lines/0/sku must match "${'x'.repeat(300)}"`)}, got ${quoteText('y'.repeat(500))}`;

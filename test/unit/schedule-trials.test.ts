@@ -49,6 +49,38 @@ describe('scheduleTrials', () => {
     expect(budget.spentUsd).toBeCloseTo(spent, 12);
   });
 
+  it('gives back what a trial held once its answers are billed, before they are graded, so that its judge calls fit', async () => {
+    // Four trials fill a budget of 4.2 worst cases; each answer costs a tenth of its worst case, then is
+    // graded by a judge call that reserves half a worst case. Held until the trial ended, the budget
+    // had no room for any judge call.
+    const budget = new BudgetGuard(worst * 4.2);
+    let judged = 0;
+    let refused = 0;
+    await scheduleTrials(trials.slice(0, 4), {
+      concurrency: 4,
+      now: () => 0,
+      stopSignal: new AbortController().signal,
+      budget,
+      runTrial: async (_trial, _pacer, _queued, answered) => {
+        await new Promise((r) => setTimeout(r, 1));
+        const charge = { costUsd: worst / 10, billedOutputTokens: 0 };
+        answered(charge);
+        const judge = budget.tryReserveUsd(worst / 2);
+        if (!judge) refused++;
+        else {
+          judged++;
+          budget.settle(judge, { costUsd: worst / 20, billedOutputTokens: 0 });
+        }
+        answered(charge);
+        return charge;
+      },
+    });
+    expect({ judged, refused }).toEqual({ judged: 4, refused: 0 });
+    // Settled once per trial, however often it is told.
+    expect(budget.spentUsd).toBeCloseTo(4 * (worst / 10 + worst / 20), 12);
+    expect(budget.reservedUsd).toBeCloseTo(0, 12);
+  });
+
   it('stops sending when the stop signal fires', async () => {
     const stop = new AbortController();
     let started = 0;

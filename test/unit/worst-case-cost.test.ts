@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudget } from '../../src/cost/check-budget.js';
+import { estimateJudgeCalls } from '../../src/cost/estimate-judge-calls.js';
 import type { CostEstimate } from '../../src/cost/cost-estimate.js';
 import { IMAGE_WORST_CASE_TOKENS, worstCaseCostUsd } from '../../src/cost/worst-case-cost.js';
-import { makeTrial } from '../support/builders.js';
+import { makeCase, makeTrial } from '../support/builders.js';
 
 const pricing = { price: { input: 5, output: 30 } };
 const base = makeTrial().request;
@@ -49,5 +50,26 @@ describe('checkBudget on --resume', () => {
     };
     expect(() => checkBudget(trials, planUsd, true, estimate)).not.toThrow();
     expect(() => checkBudget(trials, planUsd, true, estimate, planUsd * 0.75)).toThrow(/expected to cost .* plus \$[\d.]+ already spent before --resume, above --max-cost/);
+  });
+});
+
+describe('checkBudget with judges', () => {
+  const grader = { model: 'openai-gpt-5-5', air: 'openai:gpt@5.5', thinkingLevel: 'low' as const, maxTokens: 2000, pricing: { price: { input: 5, output: 30 }, thinkingBilling: 'separate' as const } };
+  const judged = makeCase({ assertions: [{ type: 'judge', rubric: 'Says what the reference says.', samples: 3, grader }] });
+  const trials = [makeTrial({ case: judged }), makeTrial({ id: 't2', case: judged })];
+  const answersUsd = trials.reduce((sum, t) => sum + worstCaseCostUsd(t.request, t.pricing)!, 0);
+  const gradingUsd = estimateJudgeCalls(trials)!.highCostUsd;
+
+  it('counts the grading in the worst case: a budget the answers fit and the judge calls do not is refused before anything is sent', () => {
+    // Before, this plan was let through: its answers were paid for, then every judge call was refused (JUDGE_ERROR).
+    expect(gradingUsd).toBeGreaterThan(answersUsd * 0.5);
+    expect(() => checkBudget(trials, answersUsd * 1.01, false, undefined)).toThrow(/worst case of this run, \$[\d.]+ \(every result .*, and \$[\d.]+ of grading, every verdict at the judge's maxTokens\).*Most of it: .*the judge's 6 calls: \$/);
+    expect(() => checkBudget(trials, (answersUsd + gradingUsd) * 1.01, false, undefined)).not.toThrow();
+    expect(() => checkBudget(trials, answersUsd * 1.01, true, undefined)).not.toThrow();
+  });
+
+  it('refuses a judge without a price: nothing bounds its calls', () => {
+    const unpricedCase = makeCase({ assertions: [{ type: 'judge', rubric: 'r', samples: 1, grader: { ...grader, model: 'cheap-judge', pricing: { thinkingBilling: 'separate' as const } } }] });
+    expect(() => checkBudget([makeTrial({ case: unpricedCase })], 1000, true, undefined)).toThrow(/cannot bound cheap-judge \(judge\): no price/);
   });
 });

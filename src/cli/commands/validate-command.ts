@@ -26,8 +26,10 @@ export async function validateCommand(args: ValidateArgs, io: CliIo): Promise<nu
     const models = [...new Set(own.map((t) => t.setting.model))].join(', ');
     const ns = [...new Set(own.map((t) => t.setting.numberResults))].join(', ');
     const delivery = [...new Set(own.map((t) => t.request.deliveryMethod ?? 'sync'))].join(', ');
+    // Cases may set their own repeats: the largest is said, so that the product reads as the trial count when they agree.
+    const repeats = Math.max(...own.map((t) => t.repeat + 1));
     io.stdout.write(
-      `  ${suite.name} (${suite.file}): ${formatCountOf(new Set(own.map((t) => t.caseId)).size, 'case')} × models ${models} × levels ${levels} × numberResults ${ns} → ${formatCountOf(own.length, 'trial')} · delivery ${delivery}\n`,
+      `  ${suite.name} (${suite.file}): ${formatCountOf(new Set(own.map((t) => t.caseId)).size, 'case')} × models ${models} × levels ${levels} × numberResults ${ns}${repeats > 1 ? ` × repeats ${repeats}` : ''} → ${formatCountOf(own.length, 'trial')} · delivery ${delivery}\n`,
     );
   }
   if (args.showJudgePrompt) io.stdout.write(`\n${describeJudgePrompt()}`);
