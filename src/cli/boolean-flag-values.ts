@@ -1,4 +1,4 @@
-import type { Options } from 'yargs';
+import { flagNamesOfType, type CommandFlags } from './flag-names.js';
 import { kebab } from './parse-fast.js';
 
 /**
@@ -6,15 +6,9 @@ import { kebab } from './parse-fast.js';
  * words for a usage error; undefined when there is none. yargs (and yargs-parser) read any such value
  * as false, silently: a run meant to stop once decided would spend its whole plan, and say nothing.
  */
-export function misusedBooleanFlag(argv: readonly string[], commands: readonly { name: string; options: Record<string, Options> }[]): string | undefined {
-  const spec = commands.find((c) => c.name === argv[0]);
-  if (!spec) return undefined;
-  const booleans = new Set<string>();
-  for (const [key, option] of Object.entries(spec.options)) {
-    if (option.type !== 'boolean') continue;
-    booleans.add(key).add(kebab(key));
-    for (const alias of [option.alias ?? []].flat()) booleans.add(alias);
-  }
+export function misusedBooleanFlag(argv: readonly string[], commands: readonly CommandFlags[]): string | undefined {
+  const booleans = flagNamesOfType(argv, commands, 'boolean');
+  if (!booleans) return undefined;
   for (const arg of argv.slice(1)) {
     if (arg === '--') break;
     const m = /^--([^=]+)=(.*)$/s.exec(arg);

@@ -1,4 +1,4 @@
-import type { Options } from 'yargs';
+import { flagNamesOfType, type CommandFlags } from './flag-names.js';
 import { kebab } from './parse-fast.js';
 
 /**
@@ -6,15 +6,9 @@ import { kebab } from './parse-fast.js';
  * for a usage error; undefined when there is none. yargs reads such a value as NaN, and the check
  * behind it could only say "got NaN", not what was typed.
  */
-export function misusedNumberFlag(argv: readonly string[], commands: readonly { name: string; options: Record<string, Options> }[]): string | undefined {
-  const spec = commands.find((c) => c.name === argv[0]);
-  if (!spec) return undefined;
-  const numbers = new Set<string>();
-  for (const [key, option] of Object.entries(spec.options)) {
-    if (option.type !== 'number') continue;
-    numbers.add(key).add(kebab(key));
-    for (const alias of [option.alias ?? []].flat()) numbers.add(alias);
-  }
+export function misusedNumberFlag(argv: readonly string[], commands: readonly CommandFlags[]): string | undefined {
+  const numbers = flagNamesOfType(argv, commands, 'number');
+  if (!numbers) return undefined;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') break;
