@@ -1,5 +1,4 @@
 import { flagNamesOfType, type CommandFlags } from './flag-names.js';
-import { kebab } from './parse-fast.js';
 
 /**
  * A boolean flag given a value other than true or false (`--until-decided=maybe`, `--color=yes`), in
