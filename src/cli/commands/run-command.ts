@@ -25,6 +25,7 @@ import { isGatedSetting } from '../../config/gate-on.js';
 import { fewestCasesToDecide, planSequential } from '../../gate/plan-sequential.js';
 import { SequentialMonitor, type SequentialSettingPlan } from '../../gate/sequential-monitor.js';
 import type { RunRequest } from './resolve-run-request.js';
+import { youngGeneration } from '../young-generation.js';
 
 /** `evalgate run`: resolve the request (resolveRunRequest), then build the provider, run, gate, report. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
@@ -57,6 +58,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   try {
     return await runWithProvider(request, args, io, setup, estimator);
   } finally {
+    youngGeneration.stop();
     await setup.close();
     if (receiver) {
       const { accepted, duplicates, rejected, ignored } = receiver.stats;
@@ -125,7 +127,11 @@ async function runWithProvider(
     }
   });
 
-  const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: request.invocation.shard !== null });
+  const reporters = [
+    // The young generation is sized for the plan as the first request goes: the run's estimate before it is one long synchronous stretch (young-generation.ts).
+    { onRunStarted: ({ plannedSamples }: { plannedSamples: number }) => youngGeneration.sizeFor(plannedSamples) },
+    ...buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: request.invocation.shard !== null }),
+  ];
 
   const monitor = sequentialMonitor(request);
   for (const line of monitor ? tooFewToDecide(monitor.plans) : []) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
