@@ -101,4 +101,15 @@ describe('collectCaseDetails', () => {
     const kept = await collectCaseDetails(journal(records), { samplesFor: () => 1, charsPerSample: 20 });
     expect(kept.get(caseKey({ suite: 's', case: 'a', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }))!.samples).toHaveLength(1);
   });
+
+  it('keeps where a sample is, not the sample: it is read from results.jsonl when its detail is asked for', async () => {
+    const file = journal([makeRecord({ trialId: 'f', pass: false, assertions: fail, text: 'z'.repeat(50) }), makeRecord({ trialId: 'p' })]);
+    const details = await collectCaseDetails(file, { samplesFor: () => 2, charsPerSample: 20 });
+    const detail = details.get(caseKey(makeRecord({})))!;
+    expect(detail.samples.map((s) => [s.pass, s.text])).toEqual([[false, 'z'.repeat(20)], [true, 'ok']]);
+    expect(detail.samples).not.toBe(detail.samples);
+    writeFileSync(file, '');
+    expect(() => detail.samples).toThrow(/changed while its reports were written/);
+    expect(detail.failures).toEqual([fail[0]]);
+  });
 });
