@@ -1,4 +1,4 @@
-import { caseKey } from '../core/setting.js';
+import { caseKey, settingKey } from '../core/setting.js';
 import { readJournalEntries, readJournalLine } from './read-journal.js';
 import type { CaseSummary } from './group-summary.js';
 import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from '../core/sample-record.js';
@@ -83,6 +83,11 @@ export interface CaseDetail {
   prompt?: TrialPrompt;
 }
 
+/** The details of a run's cases at their settings, by caseKey. A Map is one. */
+export interface CaseDetails {
+  get(key: string): CaseDetail | undefined;
+}
+
 /**
  * Reads results.jsonl once, streaming, and keeps for each case and setting what the JUnit, Markdown
  * and HTML reports need: distinct failure and error messages, total latency, and a bounded set of
@@ -91,23 +96,64 @@ export interface CaseDetail {
  * sample is where its line is in the file (and what orders it), read again and cut when a report asks
  * for the detail's samples, one detail at a time (at 100,000 samples, 7,700 kept samples held 4.8 MB).
  */
-export async function collectCaseDetails(journalPath: string, limits: DetailLimits): Promise<Map<string, CaseDetail>> {
-  const details = new Map<string, JournalCaseDetail>();
+export async function collectCaseDetails(journalPath: string, limits: DetailLimits): Promise<CaseDetails> {
+  const details = new DetailsBySetting();
   const prompts = new SharedPrompts();
   const samples = new KeptSamples(journalPath, limits.charsPerSample);
   for await (const { record, position, bytes } of readJournalEntries(journalPath)) {
-    const key = caseKey(record);
-    let detail = details.get(key);
+    let detail = details.find(record);
     if (!detail) {
       detail = new JournalCaseDetail(samples);
-      details.set(key, detail);
+      details.add(record, detail);
     }
     if (record.prompt && !detail.prompt) detail.prompt = prompts.cut(record, record.prompt, limits.charsPerSample);
-    addRecord(detail, record, { position, bytes }, limits.samplesFor(key));
+    addRecord(detail, record, { position, bytes }, limits.samplesFor(caseKey(record)));
   }
-  for (const detail of details.values()) detail.kept.sort(byInterest);
+  for (const detail of details.all()) detail.kept.sort(byInterest);
   return details;
 }
+
+/**
+ * Details by setting, then by case id: 25,000 details of a few settings hold one key string of their
+ * own each (the case id read from the line), not a caseKey each (1.4 MB at 100,000 samples). `get`
+ * takes a caseKey and splits it before its case id; a case id that holds the separator itself (no
+ * valid suite has one) is kept by its whole caseKey apart, so every caseKey finds what it found in a Map.
+ */
+class DetailsBySetting implements CaseDetails {
+  private readonly bySetting = new Map<string, Map<string, JournalCaseDetail>>();
+  private readonly byKey = new Map<string, JournalCaseDetail>();
+
+  find(record: SampleRecord): JournalCaseDetail | undefined {
+    return record.case.includes(SEPARATOR) ? this.byKey.get(caseKey(record)) : this.bySetting.get(settingKey(record))?.get(record.case);
+  }
+
+  add(record: SampleRecord, detail: JournalCaseDetail): void {
+    if (record.case.includes(SEPARATOR)) {
+      this.byKey.set(caseKey(record), detail);
+      return;
+    }
+    const key = settingKey(record);
+    const cases = this.bySetting.get(key);
+    if (cases) cases.set(record.case, detail);
+    else this.bySetting.set(key, new Map([[record.case, detail]]));
+  }
+
+  get(key: string): CaseDetail | undefined {
+    const kept = this.byKey.size > 0 ? this.byKey.get(key) : undefined;
+    if (kept) return kept;
+    // The case id is what follows the last separator: the ids kept here hold none.
+    const cut = key.lastIndexOf(SEPARATOR);
+    return cut === -1 ? undefined : this.bySetting.get(key.slice(0, cut))?.get(key.slice(cut + 1));
+  }
+
+  *all(): Iterable<JournalCaseDetail> {
+    for (const cases of this.bySetting.values()) yield* cases.values();
+    yield* this.byKey.values();
+  }
+}
+
+/** What caseKey puts between a setting's key and the case id (and between a setting's parts). */
+const SEPARATOR = '\u0000';
 
 /** A kept sample: where its line is in results.jsonl, and what orders it among the others kept. */
 interface SampleRef extends Interesting {

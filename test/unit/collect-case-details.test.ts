@@ -112,4 +112,17 @@ describe('collectCaseDetails', () => {
     expect(() => detail.samples).toThrow(/changed while its reports were written/);
     expect(detail.failures).toEqual([fail[0]]);
   });
+
+  it('finds every detail by its caseKey, a case id holding the separator too, and nothing for a key it has not seen', async () => {
+    const records = [
+      makeRecord({ case: 'a', trialId: 'a', latencyMs: 1 }),
+      makeRecord({ case: 'a', thinkingLevel: 'high', trialId: 'a-high', latencyMs: 2 }),
+      makeRecord({ case: 'x\u0000y', trialId: 'odd', latencyMs: 3 }),
+      makeRecord({ case: 'y', suite: 's\u0000openai-gpt-5-5\u0000low\u00001\u0000x', trialId: 'odder', latencyMs: 4 }),
+    ];
+    const details = await collectCaseDetails(journal(records), { samplesFor: () => 0, charsPerSample: 20 });
+    expect(records.map((r) => details.get(caseKey(r))?.totalLatencyMs)).toEqual([1, 2, 3, 4]);
+    expect(details.get(caseKey({ ...records[0]!, case: 'b' }))).toBeUndefined();
+    expect(details.get('no separator')).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
+import type { CaseDetails, SampleExcerpt } from '../../results/collect-case-details.js';
 import { belowThreshold } from '../threshold-verdict.js';
 import type { SuiteRecommendation } from '../../results/recommend-settings.js';
 import type { RunSummary } from '../../results/run-summary.js';
@@ -86,7 +86,7 @@ export type BuiltReportData = Omit<ReportData, 'cases'> & { cases: LazyJsonArray
  * details kept (bounded per case and in all, failed ones first: see detailLimits), so the file stays
  * small at any run size.
  */
-export function buildReportData(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): BuiltReportData {
+export function buildReportData(summary: RunSummary, details: CaseDetails): BuiltReportData {
   const groupIndex = new Map(summary.groups.map((g, i) => [settingKey(g), i]));
   const isBelow = belowThreshold(summary);
   return {
