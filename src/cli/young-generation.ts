@@ -36,20 +36,32 @@ const v8Host: YoungGenerationHost = {
  * V8's young generation (the semi-spaces where new objects live until they survive two scavenges) can
  * only be given a maximum on the command line (`--max-semi-space-size`): at run time V8 ignores it.
  * What it does read at run time is the factor by which it grows the young generation, each time more
- * survived than it holds: at 1 it never grows. `evalgate run` holds it at its first size (2 × 1 MB)
- * from the start, before anything is loaded, and once the plan is known lets it grow: as V8 chooses
+ * survived than it holds: at 1 it never grows. `evalgate run` holds it where it is once its modules
+ * are loaded (2 × 4 MB at most), before the suites are, and as it starts sending lets it grow: as V8 chooses
  * for a plan below {@link LARGE_PLAN_SAMPLES} samples, to {@link CAPPED_SEMI_SPACE_MB} MB a half for a
  * larger one (docs/performance.md, "Memory": 32 MB of a 100,000-sample run's peak RSS was a young
  * generation of 2 × 16 MB; at 2 × 4 MB the CPU of runs up to 20,000 samples did not change).
  */
 export class YoungGeneration {
+  private managed = false;
   private held = false;
   private stopWatching: (() => void) | undefined;
 
   constructor(private readonly host: YoungGenerationHost = v8Host) {}
 
-  /** Keeps the young generation at the size it has (at start, 2 × 1 MB) until {@link sizeFor}. */
+  /** This process is evalgate's own `run` (main.ts): {@link hold} and {@link sizeFor} act; otherwise (tests, a library's host) they change nothing. */
+  manage(): void {
+    this.managed = true;
+  }
+
+  /**
+   * Keeps the young generation at the size it has until {@link sizeFor}: called once the modules are
+   * loaded, before the suites are (while modules load, survivors are many and a young generation held
+   * at 2 × 1 MB cost 0.15-0.2 s of CPU a run; by then it has grown as by default, to 2 × 4 MB or less).
+   */
   hold(): void {
+    if (!this.managed) return;
+    this.managed = false;
     this.host.setFlag('--semi-space-growth-factor=1');
     this.held = true;
   }
@@ -60,8 +72,8 @@ export class YoungGeneration {
    * 20 ms) that sees it at the cap. A check cannot run inside a long synchronous stretch: called right
    * after planning, the run's estimate (0.7 s at 25,000 trials) doubled it from 1 to 8 MB unseen, and
    * one step of 4× went on to 16 MB in one run of two. One at or past the cap already stays as it is (V8
-   * does not shrink it while the run allocates). Without {@link hold} first (evalgate's commands inside
-   * another program: tests, a library's host) it changes nothing; it sizes once.
+   * does not shrink it while the run allocates). Without {@link hold} first it changes nothing; it
+   * sizes once.
    */
   sizeFor(plannedSamples: number): void {
     if (!this.held) return;
@@ -84,5 +96,5 @@ export class YoungGeneration {
   }
 }
 
-/** The process's young generation: `evalgate run` holds it at start (main.ts) and sizes it for its plan (runCommand). */
+/** The process's young generation: main.ts says that it is evalgate's `run`; runCommand holds it and sizes it for its plan. */
 export const youngGeneration = new YoungGeneration();

@@ -27,6 +27,7 @@ describe('YoungGeneration', () => {
   it('holds the young generation, then lets a small plan grow it as V8 does by default', () => {
     const host = fakeHost();
     const young = new YoungGeneration(host);
+    young.manage();
     young.hold();
     expect(host.flags).toEqual(['--semi-space-growth-factor=1']);
     young.sizeFor(LARGE_PLAN_SAMPLES - 1);
@@ -37,6 +38,7 @@ describe('YoungGeneration', () => {
   it('lets a large plan double it until a check sees it at the cap, then holds it there', () => {
     const host = fakeHost();
     const young = new YoungGeneration(host);
+    young.manage();
     young.hold();
     young.sizeFor(LARGE_PLAN_SAMPLES);
     expect(host.flags.at(-1)).toBe('--semi-space-growth-factor=2');
@@ -52,17 +54,20 @@ describe('YoungGeneration', () => {
   it('leaves a large plan whose young generation already reached the cap held where it is', () => {
     const host = fakeHost(CAPPED_SEMI_SPACE_MB * 2);
     const young = new YoungGeneration(host);
+    young.manage();
     young.hold();
     young.sizeFor(10 * LARGE_PLAN_SAMPLES);
     expect(host.flags).toEqual(['--semi-space-growth-factor=1']);
     expect(host.checks).toHaveLength(0);
   });
 
-  it('changes nothing when the process did not hold it (evalgate inside another program), and stops watching when told', () => {
+  it('changes nothing unless the process is evalgate run (not inside another program), and stops watching when told', () => {
     const host = fakeHost();
     const young = new YoungGeneration(host);
+    young.hold();
     young.sizeFor(10 * LARGE_PLAN_SAMPLES);
     expect(host.flags).toEqual([]);
+    young.manage();
     young.hold();
     young.sizeFor(10 * LARGE_PLAN_SAMPLES);
     young.stop();

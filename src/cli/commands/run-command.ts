@@ -57,6 +57,7 @@ interface SentRun {
 
 /** Everything of `evalgate run` up to the summary; whatever it throws, it shuts down what it started. */
 async function sendPlan(args: RunArgs, io: CliIo): Promise<SentRun> {
+  youngGeneration.hold();
   const request = await resolveRunRequest(args, io);
   const { config, trials, runDir, outRoot, concurrency, providerName } = request;
   // Earlier runs in outDir (or --history), never this one, teach the estimate recorded beside the actual cost.
