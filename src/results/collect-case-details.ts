@@ -22,6 +22,11 @@ export interface DetailLimits {
   /** Samples kept of a case and setting (by its caseKey). */
   samplesFor(key: string): number;
   charsPerSample: number;
+  /**
+   * Keep the samples themselves rather than where they are in results.jsonl: a small run's are few
+   * and small, and reading each again when a report asks costs more than holding it (20 µs a sample).
+   */
+  samplesInMemory?: boolean;
 }
 
 /**
@@ -46,6 +51,7 @@ export function detailLimits(cases: readonly Pick<CaseSummary, 'suite' | 'case' 
   return {
     samplesFor: (key) => (troubled.has(key) ? perTroubled : perPassing),
     charsPerSample: Math.max(MIN_TEXT_CHARS, Math.min(MAX_TEXT_CHARS, chars)),
+    samplesInMemory: cases.length <= SMALL_RUN_CASES,
   };
 }
 
@@ -99,7 +105,7 @@ export interface CaseDetails {
 export async function collectCaseDetails(journalPath: string, limits: DetailLimits): Promise<CaseDetails> {
   const details = new DetailsBySetting();
   const prompts = new SharedPrompts();
-  const samples = new KeptSamples(journalPath, limits.charsPerSample);
+  const samples = new KeptSamples(journalPath, limits.charsPerSample, limits.samplesInMemory === true);
   for await (const { record, position, bytes } of readJournalEntries(journalPath)) {
     let detail = details.find(record);
     if (!detail) {
@@ -155,21 +161,23 @@ class DetailsBySetting implements CaseDetails {
 /** What caseKey puts between a setting's key and the case id (and between a setting's parts). */
 const SEPARATOR = '\u0000';
 
-/** A kept sample: where its line is in results.jsonl, and what orders it among the others kept. */
+/** A kept sample: where its line is in results.jsonl, and what orders it among the others kept; in a small run, the excerpt itself. */
 interface SampleRef extends Interesting {
   position: number;
   bytes: number;
+  excerpt?: SampleExcerpt;
 }
 
-/** Reads kept samples again from results.jsonl, as excerpts cut to `maxChars`. */
+/** Reads kept samples again from results.jsonl, as excerpts cut to `maxChars` (or hands back those held, `inMemory`). */
 class KeptSamples {
   constructor(
     private readonly journalPath: string,
-    private readonly maxChars: number,
+    readonly maxChars: number,
+    readonly inMemory: boolean,
   ) {}
 
   read(refs: readonly SampleRef[]): SampleExcerpt[] {
-    return refs.map((ref) => toExcerpt(readJournalLine(this.journalPath, ref.position, ref.bytes), this.maxChars));
+    return refs.map((ref) => ref.excerpt ?? toExcerpt(readJournalLine(this.journalPath, ref.position, ref.bytes), this.maxChars));
   }
 }
 
@@ -183,7 +191,7 @@ class JournalCaseDetail implements CaseDetail {
   prompt: TrialPrompt | undefined = undefined;
   kept: SampleRef[] = NONE;
 
-  constructor(private readonly keptSamples: KeptSamples) {}
+  constructor(readonly keptSamples: KeptSamples) {}
 
   get samples(): readonly SampleExcerpt[] {
     return this.kept.length === 0 ? NONE : this.keptSamples.read(this.kept);
@@ -216,17 +224,19 @@ function addRecord(detail: JournalCaseDetail, record: SampleRecord, where: { pos
   if (maxSamples === 0) return;
   if (detail.kept.length < maxSamples) {
     if (detail.kept === NONE) detail.kept = [];
-    detail.kept.push(toRef(record, where));
+    detail.kept.push(toRef(record, where, detail.keptSamples));
     return;
   }
   // Full: the new sample replaces the least interesting one kept, if it is more interesting.
   let least = 0;
   for (let i = 1; i < detail.kept.length; i++) if (byInterest(detail.kept[i]!, detail.kept[least]!) > 0) least = i;
-  if (byInterest(record, detail.kept[least]!) < 0) detail.kept[least] = toRef(record, where);
+  if (byInterest(record, detail.kept[least]!) < 0) detail.kept[least] = toRef(record, where, detail.keptSamples);
 }
 
-function toRef(record: SampleRecord, { position, bytes }: { position: number; bytes: number }): SampleRef {
-  return { status: record.status, pass: record.pass, repeat: record.repeat, sampleIndex: record.sampleIndex, position, bytes };
+function toRef(record: SampleRecord, { position, bytes }: { position: number; bytes: number }, samples: KeptSamples): SampleRef {
+  const ref: SampleRef = { status: record.status, pass: record.pass, repeat: record.repeat, sampleIndex: record.sampleIndex, position, bytes };
+  if (samples.inMemory) ref.excerpt = toExcerpt(record, samples.maxChars);
+  return ref;
 }
 
 /**

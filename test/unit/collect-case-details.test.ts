@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectCaseDetails, detailLimits, MAX_SAMPLES_PER_CASE, MAX_TEXT_CHARS, MIN_TEXT_CHARS, SAMPLE_BUDGET_BYTES } from '../../src/results/collect-case-details.js';
+import { collectCaseDetails, detailLimits, MAX_SAMPLES_PER_CASE, MAX_TEXT_CHARS, MIN_TEXT_CHARS, SAMPLE_BUDGET_BYTES, SMALL_RUN_CASES } from '../../src/results/collect-case-details.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeErroredRecord, makeRecord } from '../support/builders.js';
 import { caseKey } from '../../src/core/setting.js';
@@ -124,5 +124,17 @@ describe('collectCaseDetails', () => {
     expect(records.map((r) => details.get(caseKey(r))?.totalLatencyMs)).toEqual([1, 2, 3, 4]);
     expect(details.get(caseKey({ ...records[0]!, case: 'b' }))).toBeUndefined();
     expect(details.get('no separator')).toBeUndefined();
+  });
+
+  it('holds a small run\'s samples themselves (detailLimits says so), and reads a larger one\'s again', async () => {
+    const records = [makeRecord({ trialId: 'f', pass: false, assertions: fail, text: 'z'.repeat(50) })];
+    const small = detailLimits([{ suite: 's', case: 'c', model: 'm', thinkingLevel: 'low', numberResults: 1, failed: 1, errored: 0 }]);
+    expect(small.samplesInMemory).toBe(true);
+    const file = journal(records);
+    const details = await collectCaseDetails(file, small);
+    writeFileSync(file, '');
+    expect(details.get(caseKey(records[0]!))!.samples.map((s) => s.text)).toEqual(['z'.repeat(50)]);
+    const large = detailLimits(Array.from({ length: SMALL_RUN_CASES + 1 }, (_, i) => ({ suite: 's', case: `c${i}`, model: 'm', thinkingLevel: 'low' as const, numberResults: 1, failed: 0, errored: 0 })));
+    expect(large.samplesInMemory).toBe(false);
   });
 });
