@@ -36,6 +36,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   // reports: sendPlan holds them, and they are garbage once it returns (docs/performance.md, "Memory").
   // The provider, the webhook receiver and Ctrl-C's handling stay up until the reports are written.
   const sent = await sendPlan(args, io);
+  youngGeneration.beforeReports();
   try {
     await announceFinished(sent.reporters, sent.summary, sent.runDir);
     if (sent.isLatest) pointLatestAt(sent.outRoot, sent.runDir);
