@@ -2,6 +2,7 @@
 import { setFlagsFromString } from 'node:v8';
 import type { CliIo } from './cli-io.js';
 import { flushed } from './flushed.js';
+import { youngGeneration } from './young-generation.js';
 
 // V8 lets the old generation grow to about 4× what survived the last full collection before it
 // collects again; a run's heap is mostly short-lived records promoted while in flight, so that
@@ -17,6 +18,10 @@ setFlagsFromString('--heap-growing-percent=25');
 setFlagsFromString('--liftoff-only');
 
 const args = process.argv.slice(2);
+// A run holds V8's young generation where it is from the end of loading until its plan is known, then
+// lets it grow as far as the plan's size allows (young-generation.ts): a flag set before it grows is
+// the only way to cap it. Only here, in evalgate's own process: never in a host that imports it.
+if (args[0] === 'run') youngGeneration.manage();
 
 // `evalgate --version` needs nothing but package.json: answered before the parser (yargs) loads,
 // which is most of the start-up time of every other command.

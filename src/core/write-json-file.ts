@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { ioError, isSystemError } from './io-error.js';
+import { LazyJsonArray } from './lazy-json-array.js';
 
 /** Characters gathered before each write. */
 const CHUNK_CHARS = 1 << 16;
@@ -59,8 +60,9 @@ const PIECE_CHARS = 1 << 14;
  * of `JSON.stringify(value)`). Containers too large to be one piece (about {@link PIECE_CHARS}
  * characters, `pieceChars`) are walked here; every smaller subtree is JSON.stringify's at once, several
  * times faster than walking it. Like JSON.stringify, it skips undefined, functions and symbols in
- * objects and writes them as null in arrays; objects with `toJSON` (dates) are its own. No replacer,
- * no cycles (a cycle overflows the stack).
+ * objects and writes them as null in arrays; objects with `toJSON` (dates) are its own. A
+ * LazyJsonArray is written item by item, each made as it is written. No replacer, no cycles (a cycle
+ * overflows the stack).
  */
 export function serializeJson(value: unknown, emit: (text: string) => void, options: { compact?: boolean; pieceChars?: number } = {}): void {
   const pieceChars = options.pieceChars ?? PIECE_CHARS;
@@ -69,6 +71,18 @@ export function serializeJson(value: unknown, emit: (text: string) => void, opti
 }
 
 function serializeIndented(value: unknown, emit: (text: string) => void, indent: string, pieceChars: number): void {
+  if (value instanceof LazyJsonArray) {
+    const inner = `${indent}  `;
+    if (value.length === 0) return emit('[]');
+    emit('[');
+    for (let i = 0; i < value.length; i++) {
+      emit(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      const item: unknown = value.at(i);
+      serializeIndented(isSkipped(item) ? null : item, emit, inner, pieceChars);
+    }
+    emit(`\n${indent}]`);
+    return;
+  }
   if (isLeaf(value) || charsLeft(value, pieceChars) >= 0) {
     const text = JSON.stringify(value, null, 2) ?? 'null';
     // A newline in JSON text is never inside a string (those are escaped): each starts a line to indent.
@@ -98,6 +112,16 @@ function serializeIndented(value: unknown, emit: (text: string) => void, indent:
 
 /** `JSON.stringify(value)`, walked like the indented form where a subtree is too large to be one piece. */
 function serializeCompact(value: unknown, emit: (text: string) => void, pieceChars: number): void {
+  if (value instanceof LazyJsonArray) {
+    emit('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) emit(',');
+      const item: unknown = value.at(i);
+      serializeCompact(isSkipped(item) ? null : item, emit, pieceChars);
+    }
+    emit(']');
+    return;
+  }
   if (isLeaf(value) || charsLeft(value, pieceChars) >= 0) {
     emit(JSON.stringify(value) ?? 'null');
     return;
@@ -131,6 +155,8 @@ function isLeaf(value: unknown): boolean {
  * looking no further than the budget: a large container is known to be large after a bounded look.
  */
 function charsLeft(value: unknown, budget: number): number {
+  // Never one piece (JSON.stringify would make every item at once), unless empty.
+  if (value instanceof LazyJsonArray) return value.length === 0 ? budget - 2 : -1;
   if (isLeaf(value)) return budget - (typeof value === 'string' ? value.length + 2 : 24);
   if (Array.isArray(value)) {
     let left = budget - 2;

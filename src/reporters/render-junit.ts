@@ -1,4 +1,4 @@
-import type { CaseDetail } from '../results/collect-case-details.js';
+import type { CaseDetail, CaseDetails } from '../results/collect-case-details.js';
 import type { RunSummary } from '../results/run-summary.js';
 import type { CaseSummary } from '../results/group-summary.js';
 import { PLACEHOLDER_WARNING } from './placeholder-note.js';
@@ -14,7 +14,7 @@ const MAX_BODY_CHARS = 8000;
  * failure (its failed assertions' messages inside), one whose samples all errored is an error.
  * Untrusted text is stripped of characters XML cannot hold and escaped.
  */
-export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, hostname: string): string {
+export function renderJunit(summary: RunSummary, details: CaseDetails, hostname: string): string {
   let xml = '';
   emitJunit(summary, details, hostname, (text) => (xml += text));
   return xml;
@@ -25,7 +25,7 @@ export function renderJunit(summary: RunSummary, details: ReadonlyMap<string, Ca
  * so that 25,000 testcases are never one string, nor an array of them (writeStreamedFile). The counts
  * each suite's element opens with are taken in a first pass over its cases.
  */
-export function emitJunit(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, hostname: string, emit: (text: string) => void): void {
+export function emitJunit(summary: RunSummary, details: CaseDetails, hostname: string, emit: (text: string) => void): void {
   const timestamp = summary.startedAt.slice(0, 19);
   const bySuite = new Map<string, CaseSummary[]>();
   for (const c of summary.cases) {
@@ -96,7 +96,7 @@ function caseTime(c: CaseSummary, detail: CaseDetail | undefined): number {
 }
 
 /** A suite's failures, errors and time (its cases' times added in order), for its element's attributes. */
-function countSuite(cases: readonly CaseSummary[], details: ReadonlyMap<string, CaseDetail>): { failures: number; errors: number; time: number } {
+function countSuite(cases: readonly CaseSummary[], details: CaseDetails): { failures: number; errors: number; time: number } {
   let failures = 0;
   let errors = 0;
   let time = 0;

@@ -1,5 +1,5 @@
-import { caseKey } from '../core/setting.js';
-import { readJournal } from './read-journal.js';
+import { caseKey, settingKey } from '../core/setting.js';
+import { readJournalEntries, readJournalLine } from './read-journal.js';
 import type { CaseSummary } from './group-summary.js';
 import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from '../core/sample-record.js';
 
@@ -22,6 +22,11 @@ export interface DetailLimits {
   /** Samples kept of a case and setting (by its caseKey). */
   samplesFor(key: string): number;
   charsPerSample: number;
+  /**
+   * Keep the samples themselves rather than where they are in results.jsonl: a small run's are few
+   * and small, and reading each again when a report asks costs more than holding it (20 µs a sample).
+   */
+  samplesInMemory?: boolean;
 }
 
 /**
@@ -46,6 +51,7 @@ export function detailLimits(cases: readonly Pick<CaseSummary, 'suite' | 'case' 
   return {
     samplesFor: (key) => (troubled.has(key) ? perTroubled : perPassing),
     charsPerSample: Math.max(MIN_TEXT_CHARS, Math.min(MAX_TEXT_CHARS, chars)),
+    samplesInMemory: cases.length <= SMALL_RUN_CASES,
   };
 }
 
@@ -72,37 +78,124 @@ export interface CaseDetail {
   failures: AssertionOutcome[];
   /** Distinct errors of errored samples, first few. */
   errors: SampleError[];
-  /** At most `samplesPerCase` samples: failed and errored ones first, then the earliest; in that order. */
-  samples: SampleExcerpt[];
+  /**
+   * At most `samplesPerCase` samples: failed and errored ones first, then the earliest; in that order.
+   * collectCaseDetails' details read them from results.jsonl each time they are asked for.
+   */
+  readonly samples: readonly SampleExcerpt[];
   /** Sum of the completed samples' latencies. */
   totalLatencyMs: number;
   /** What the case asked (its first trial's prompt), each text cut like a sample's; absent for runs that did not store it. */
   prompt?: TrialPrompt;
 }
 
+/** The details of a run's cases at their settings, by caseKey. A Map is one. */
+export interface CaseDetails {
+  get(key: string): CaseDetail | undefined;
+}
+
 /**
  * Reads results.jsonl once, streaming, and keeps for each case and setting what the JUnit, Markdown
  * and HTML reports need: distinct failure and error messages, total latency, and a bounded set of
  * samples (failed and errored first: they are what a reader opens a case for), texts cut to
- * `limits.charsPerSample`. Memory is bounded by the limits, not by the run's size or outputs.
+ * `limits.charsPerSample`. Memory is bounded by the limits, not by the run's size or outputs: a kept
+ * sample is where its line is in the file (and what orders it), read again and cut when a report asks
+ * for the detail's samples, one detail at a time (at 100,000 samples, 7,700 kept samples held 4.8 MB).
  */
-export async function collectCaseDetails(journalPath: string, limits: DetailLimits): Promise<Map<string, CaseDetail>> {
-  const details = new Map<string, CaseDetail>();
+export async function collectCaseDetails(journalPath: string, limits: DetailLimits): Promise<CaseDetails> {
+  const details = new DetailsBySetting();
   const prompts = new SharedPrompts();
-  for await (const record of readJournal(journalPath)) {
-    const key = caseKey(record);
-    let detail = details.get(key);
+  const samples = new KeptSamples(journalPath, limits.charsPerSample, limits.samplesInMemory === true);
+  for await (const { record, position, bytes } of readJournalEntries(journalPath)) {
+    let detail = details.find(record);
     if (!detail) {
-      // Every field in the literal (prompt too, undefined until read), so the detail holds them in
-      // itself; its lists start as the one shared empty list, replaced by a list of its own when first added to.
-      detail = { failures: NONE, errors: NONE, samples: NONE, totalLatencyMs: 0, prompt: undefined };
-      details.set(key, detail);
+      detail = new JournalCaseDetail(samples);
+      details.add(record, detail);
     }
     if (record.prompt && !detail.prompt) detail.prompt = prompts.cut(record, record.prompt, limits.charsPerSample);
-    addRecord(detail, record, limits.samplesFor(key), limits.charsPerSample);
+    addRecord(detail, record, { position, bytes }, limits.samplesFor(caseKey(record)));
   }
-  for (const detail of details.values()) detail.samples.sort(byInterest);
+  for (const detail of details.all()) detail.kept.sort(byInterest);
   return details;
+}
+
+/**
+ * Details by setting, then by case id: 25,000 details of a few settings hold one key string of their
+ * own each (the case id read from the line), not a caseKey each (1.4 MB at 100,000 samples). `get`
+ * takes a caseKey and splits it before its case id; a case id that holds the separator itself (no
+ * valid suite has one) is kept by its whole caseKey apart, so every caseKey finds what it found in a Map.
+ */
+class DetailsBySetting implements CaseDetails {
+  private readonly bySetting = new Map<string, Map<string, JournalCaseDetail>>();
+  private readonly byKey = new Map<string, JournalCaseDetail>();
+
+  find(record: SampleRecord): JournalCaseDetail | undefined {
+    return record.case.includes(SEPARATOR) ? this.byKey.get(caseKey(record)) : this.bySetting.get(settingKey(record))?.get(record.case);
+  }
+
+  add(record: SampleRecord, detail: JournalCaseDetail): void {
+    if (record.case.includes(SEPARATOR)) {
+      this.byKey.set(caseKey(record), detail);
+      return;
+    }
+    const key = settingKey(record);
+    const cases = this.bySetting.get(key);
+    if (cases) cases.set(record.case, detail);
+    else this.bySetting.set(key, new Map([[record.case, detail]]));
+  }
+
+  get(key: string): CaseDetail | undefined {
+    const kept = this.byKey.size > 0 ? this.byKey.get(key) : undefined;
+    if (kept) return kept;
+    // The case id is what follows the last separator: the ids kept here hold none.
+    const cut = key.lastIndexOf(SEPARATOR);
+    return cut === -1 ? undefined : this.bySetting.get(key.slice(0, cut))?.get(key.slice(cut + 1));
+  }
+
+  *all(): Iterable<JournalCaseDetail> {
+    for (const cases of this.bySetting.values()) yield* cases.values();
+    yield* this.byKey.values();
+  }
+}
+
+/** What caseKey puts between a setting's key and the case id (and between a setting's parts). */
+const SEPARATOR = '\u0000';
+
+/** A kept sample: where its line is in results.jsonl, and what orders it among the others kept; in a small run, the excerpt itself. */
+interface SampleRef extends Interesting {
+  position: number;
+  bytes: number;
+  excerpt?: SampleExcerpt;
+}
+
+/** Reads kept samples again from results.jsonl, as excerpts cut to `maxChars` (or hands back those held, `inMemory`). */
+class KeptSamples {
+  constructor(
+    private readonly journalPath: string,
+    readonly maxChars: number,
+    readonly inMemory: boolean,
+  ) {}
+
+  read(refs: readonly SampleRef[]): SampleExcerpt[] {
+    return refs.map((ref) => ref.excerpt ?? toExcerpt(readJournalLine(this.journalPath, ref.position, ref.bytes), this.maxChars));
+  }
+}
+
+/** A detail as collectCaseDetails keeps it: its samples as references into results.jsonl. */
+class JournalCaseDetail implements CaseDetail {
+  // Every field set here, so the detail holds them in itself; its lists start as the one shared
+  // empty list, replaced by a list of its own when first added to.
+  failures: AssertionOutcome[] = NONE;
+  errors: SampleError[] = NONE;
+  totalLatencyMs = 0;
+  prompt: TrialPrompt | undefined = undefined;
+  kept: SampleRef[] = NONE;
+
+  constructor(readonly keptSamples: KeptSamples) {}
+
+  get samples(): readonly SampleExcerpt[] {
+    return this.kept.length === 0 ? NONE : this.keptSamples.read(this.kept);
+  }
 }
 
 /**
@@ -122,22 +215,28 @@ function interest(sample: Interesting): number {
   return sample.status === 'errored' ? 1 : sample.pass ? 2 : 0;
 }
 
-function addRecord(detail: CaseDetail, record: SampleRecord, maxSamples: number, maxChars: number): void {
+function addRecord(detail: JournalCaseDetail, record: SampleRecord, where: { position: number; bytes: number }, maxSamples: number): void {
   if (record.status === 'completed' && record.latencyMs !== null) detail.totalLatencyMs += record.latencyMs;
   const failure = record.status === 'completed' && !record.pass ? record.assertions.find((a) => !a.pass) : undefined;
   if (failure && detail.failures.length < MAX_MESSAGES && !detail.failures.some((f) => f.message === failure.message)) detail.failures = [...detail.failures, failure];
   const error = record.error;
   if (error && detail.errors.length < MAX_MESSAGES && !detail.errors.some((e) => e.code === error.code && e.message === error.message)) detail.errors = [...detail.errors, error];
   if (maxSamples === 0) return;
-  if (detail.samples.length < maxSamples) {
-    if (detail.samples === NONE) detail.samples = [];
-    detail.samples.push(toExcerpt(record, maxChars));
+  if (detail.kept.length < maxSamples) {
+    if (detail.kept === NONE) detail.kept = [];
+    detail.kept.push(toRef(record, where, detail.keptSamples));
     return;
   }
   // Full: the new sample replaces the least interesting one kept, if it is more interesting.
   let least = 0;
-  for (let i = 1; i < detail.samples.length; i++) if (byInterest(detail.samples[i]!, detail.samples[least]!) > 0) least = i;
-  if (byInterest(record, detail.samples[least]!) < 0) detail.samples[least] = toExcerpt(record, maxChars);
+  for (let i = 1; i < detail.kept.length; i++) if (byInterest(detail.kept[i]!, detail.kept[least]!) > 0) least = i;
+  if (byInterest(record, detail.kept[least]!) < 0) detail.kept[least] = toRef(record, where, detail.keptSamples);
+}
+
+function toRef(record: SampleRecord, { position, bytes }: { position: number; bytes: number }, samples: KeptSamples): SampleRef {
+  const ref: SampleRef = { status: record.status, pass: record.pass, repeat: record.repeat, sampleIndex: record.sampleIndex, position, bytes };
+  if (samples.inMemory) ref.excerpt = toExcerpt(record, samples.maxChars);
+  return ref;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { EvalgateError } from '../core/evalgate-error.js';
+import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
+import { EvalgateError, ExitCode } from '../core/evalgate-error.js';
 import { RESULT_LINE_SCHEMA_VERSION, type SampleRecord } from '../core/sample-record.js';
 
 /**
@@ -13,33 +13,83 @@ import { RESULT_LINE_SCHEMA_VERSION, type SampleRecord } from '../core/sample-re
  * schema version than this evalgate reads is an error naming the file, not a guess.
  */
 export async function* readJournal(path: string, onBadLine: () => void = () => {}): AsyncGenerator<SampleRecord> {
+  for await (const entry of readJournalEntries(path, onBadLine)) yield entry.record;
+}
+
+/** A record of a results.jsonl and where its line is in the file. */
+export interface JournalEntry {
+  record: SampleRecord;
+  /** The byte offset of its line in the file. */
+  position: number;
+  /** The bytes of its line, without the newline. */
+  bytes: number;
+}
+
+/** {@link readJournal}, each record with where its line is: {@link readJournalLine} reads it again from there. */
+export async function* readJournalEntries(path: string, onBadLine: () => void = () => {}): AsyncGenerator<JournalEntry> {
   if (!existsSync(path)) return;
-  // The start of a line the previous chunks ended in, without its end yet.
+  // The start of a line the previous chunks ended in, without its end yet, and where it began.
   let rest: Buffer[] = [];
+  let restPosition = 0;
+  // The file offset of the current chunk.
+  let offset = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
     let start = 0;
     let end = chunk.indexOf(NEWLINE);
     if (end === -1) {
+      if (rest.length === 0) restPosition = offset;
       rest.push(chunk);
+      offset += chunk.length;
       continue;
     }
     if (rest.length > 0) {
       rest.push(chunk.subarray(0, end));
-      const record = parseLine(Buffer.concat(rest).toString('utf8'), onBadLine, path);
-      if (record) yield record;
+      const line = Buffer.concat(rest);
+      const record = parseLine(line.toString('utf8'), onBadLine, path);
+      if (record) yield { record, position: restPosition, bytes: line.length };
       rest = [];
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }
     for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       const record = parseLine(chunk.toString('utf8', start, end), onBadLine, path);
-      if (record) yield record;
+      if (record) yield { record, position: offset + start, bytes: end - start };
       start = end + 1;
     }
-    if (start < chunk.length) rest.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      restPosition = offset + start;
+      rest.push(chunk.subarray(start));
+    }
+    offset += chunk.length;
   }
-  const record = rest.length > 0 ? parseLine(Buffer.concat(rest).toString('utf8'), onBadLine, path) : undefined;
-  if (record) yield record;
+  if (rest.length > 0) {
+    const line = Buffer.concat(rest);
+    const record = parseLine(line.toString('utf8'), onBadLine, path);
+    if (record) yield { record, position: restPosition, bytes: line.length };
+  }
+}
+
+/**
+ * The record whose line {@link readJournalEntries} found at `position` (`bytes` long), read again from
+ * the file: what the reports keep of a sample until they write it is where it is (collectCaseDetails).
+ * The file must not have changed since.
+ */
+export function readJournalLine(path: string, position: number, bytes: number): SampleRecord {
+  const buffer = Buffer.allocUnsafe(bytes);
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < bytes) {
+      const n = readSync(fd, buffer, read, bytes - read, position + read);
+      if (n === 0) break;
+      read += n;
+    }
+    const record = read === bytes ? parseLine(buffer.toString('utf8'), () => {}, path) : undefined;
+    if (!record) throw new EvalgateError('IO_ERROR', `${path} changed while its reports were written: no record at byte ${position}`, { exitCode: ExitCode.infrastructure, hint: 'write the reports again: evalgate report <run folder>' });
+    return record;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Bytes read at a time: large enough that reading costs no more than with 1 MB, small enough to hold little. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { EvalgateError } from '../core/evalgate-error.js';
 import { evaluateGate } from '../gate/evaluate-gate.js';
 import type { Reporter } from './run-events.js';
-import { collectCaseDetails, detailLimits, type CaseDetail } from '../results/collect-case-details.js';
+import { collectCaseDetails, detailLimits, type CaseDetails } from '../results/collect-case-details.js';
 import { compareRuns } from '../gate/judge-comparison.js';
 import type { RegressionPolicy } from '../gate/regression-policy.js';
 import { recommendSettings } from '../results/recommend-settings.js';
@@ -93,7 +93,7 @@ export function buildRunSummary(summarizer: RunSummarizer, meta: RunMeta, baseli
  * rebuild the reports without sending anything.
  */
 export async function announceFinished(reporters: readonly Reporter[], summary: RunSummary, runDir: string): Promise<void> {
-  let details: Promise<ReadonlyMap<string, CaseDetail>> | undefined;
+  let details: Promise<CaseDetails> | undefined;
   const event = { summary, runDir, details: () => (details ??= collectCaseDetails(path.join(runDir, 'results.jsonl'), detailLimits(summary.cases))) };
   for (const reporter of reporters) {
     try {

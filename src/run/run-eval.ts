@@ -101,6 +101,17 @@ export interface RunEvalOptions {
  * samples; it never ends the run.
  */
 export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
+  const summary = await sendRun(options);
+  await announceFinished(options.reporters, summary, options.runDir);
+  return summary;
+}
+
+/**
+ * {@link runEval} without the reports: the summary, for a caller that hands it to the reporters
+ * (announceFinished) once it no longer holds the plan (runCommand). The reporters hear every event
+ * but `onRunFinished`.
+ */
+export async function sendRun(options: RunEvalOptions): Promise<RunSummary> {
   try {
     mkdirSync(options.runDir, { recursive: true });
   } catch (error) {
@@ -108,9 +119,7 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
   }
   // What the run held while it sent (its tallies, journals, compiled checks) is released before the
   // reports are written: they read results.jsonl again and hold its case details meanwhile.
-  const summary = await sendAndSummarize(options);
-  await announceFinished(options.reporters, summary, options.runDir);
-  return summary;
+  return sendAndSummarize(options);
 }
 
 /** The run itself: every trial sent, checked and recorded, then summarized (summary.json's content). */

@@ -1,4 +1,4 @@
-import type { CaseDetail } from '../results/collect-case-details.js';
+import type { CaseDetails } from '../results/collect-case-details.js';
 import type { RunSummary } from '../results/run-summary.js';
 import type { SampleRecord } from '../core/sample-record.js';
 
@@ -28,7 +28,7 @@ export interface RunFinished {
   summary: RunSummary;
   runDir: string;
   /** Samples and messages per case and setting, bounded; read from results.jsonl once, on first call. */
-  details: () => Promise<ReadonlyMap<string, CaseDetail>>;
+  details: () => Promise<CaseDetails>;
 }
 
 /**

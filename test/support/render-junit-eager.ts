@@ -1,6 +1,6 @@
 // The junit.xml renderer as it was before it was streamed (git show ba87aba:src/reporters/render-junit.ts), kept
 // as the reference the streamed one must equal byte for byte (test/unit/junit-streamed.test.ts).
-import type { CaseDetail } from '../../src/results/collect-case-details.js';
+import type { CaseDetails } from '../../src/results/collect-case-details.js';
 import type { RunSummary } from '../../src/results/run-summary.js';
 import type { CaseSummary } from '../../src/results/group-summary.js';
 import { PLACEHOLDER_WARNING } from '../../src/reporters/placeholder-note.js';
@@ -16,7 +16,7 @@ const MAX_BODY_CHARS = 8000;
  * failure (its failed assertions' messages inside), one whose samples all errored is an error.
  * Untrusted text is stripped of characters XML cannot hold and escaped.
  */
-export function renderJunitEager(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, hostname: string): string {
+export function renderJunitEager(summary: RunSummary, details: CaseDetails, hostname: string): string {
   const timestamp = summary.startedAt.slice(0, 19);
   const bySuite = new Map<string, CaseSummary[]>();
   for (const c of summary.cases) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectCaseDetails, detailLimits, MAX_SAMPLES_PER_CASE, MAX_TEXT_CHARS, MIN_TEXT_CHARS, SAMPLE_BUDGET_BYTES } from '../../src/results/collect-case-details.js';
+import { collectCaseDetails, detailLimits, MAX_SAMPLES_PER_CASE, MAX_TEXT_CHARS, MIN_TEXT_CHARS, SAMPLE_BUDGET_BYTES, SMALL_RUN_CASES } from '../../src/results/collect-case-details.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeErroredRecord, makeRecord } from '../support/builders.js';
 import { caseKey } from '../../src/core/setting.js';
@@ -100,5 +100,41 @@ describe('collectCaseDetails', () => {
     expect(of('a').failures).toEqual([]);
     const kept = await collectCaseDetails(journal(records), { samplesFor: () => 1, charsPerSample: 20 });
     expect(kept.get(caseKey({ suite: 's', case: 'a', model: 'openai-gpt-5-5', thinkingLevel: 'low', numberResults: 1 }))!.samples).toHaveLength(1);
+  });
+
+  it('keeps where a sample is, not the sample: it is read from results.jsonl when its detail is asked for', async () => {
+    const file = journal([makeRecord({ trialId: 'f', pass: false, assertions: fail, text: 'z'.repeat(50) }), makeRecord({ trialId: 'p' })]);
+    const details = await collectCaseDetails(file, { samplesFor: () => 2, charsPerSample: 20 });
+    const detail = details.get(caseKey(makeRecord({})))!;
+    expect(detail.samples.map((s) => [s.pass, s.text])).toEqual([[false, 'z'.repeat(20)], [true, 'ok']]);
+    expect(detail.samples).not.toBe(detail.samples);
+    writeFileSync(file, '');
+    expect(() => detail.samples).toThrow(/changed while its reports were written/);
+    expect(detail.failures).toEqual([fail[0]]);
+  });
+
+  it('finds every detail by its caseKey, a case id holding the separator too, and nothing for a key it has not seen', async () => {
+    const records = [
+      makeRecord({ case: 'a', trialId: 'a', latencyMs: 1 }),
+      makeRecord({ case: 'a', thinkingLevel: 'high', trialId: 'a-high', latencyMs: 2 }),
+      makeRecord({ case: 'x\u0000y', trialId: 'odd', latencyMs: 3 }),
+      makeRecord({ case: 'y', suite: 's\u0000openai-gpt-5-5\u0000low\u00001\u0000x', trialId: 'odder', latencyMs: 4 }),
+    ];
+    const details = await collectCaseDetails(journal(records), { samplesFor: () => 0, charsPerSample: 20 });
+    expect(records.map((r) => details.get(caseKey(r))?.totalLatencyMs)).toEqual([1, 2, 3, 4]);
+    expect(details.get(caseKey({ ...records[0]!, case: 'b' }))).toBeUndefined();
+    expect(details.get('no separator')).toBeUndefined();
+  });
+
+  it('holds a small run\'s samples themselves (detailLimits says so), and reads a larger one\'s again', async () => {
+    const records = [makeRecord({ trialId: 'f', pass: false, assertions: fail, text: 'z'.repeat(50) })];
+    const small = detailLimits([{ suite: 's', case: 'c', model: 'm', thinkingLevel: 'low', numberResults: 1, failed: 1, errored: 0 }]);
+    expect(small.samplesInMemory).toBe(true);
+    const file = journal(records);
+    const details = await collectCaseDetails(file, small);
+    writeFileSync(file, '');
+    expect(details.get(caseKey(records[0]!))!.samples.map((s) => s.text)).toEqual(['z'.repeat(50)]);
+    const large = detailLimits(Array.from({ length: SMALL_RUN_CASES + 1 }, (_, i) => ({ suite: 's', case: `c${i}`, model: 'm', thinkingLevel: 'low' as const, numberResults: 1, failed: 0, errored: 0 })));
+    expect(large.samplesInMemory).toBe(false);
   });
 });

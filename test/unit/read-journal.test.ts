@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readJournal } from '../../src/results/read-journal.js';
+import { readJournal, readJournalEntries, readJournalLine, type JournalEntry } from '../../src/results/read-journal.js';
 import type { SampleRecord } from '../../src/core/sample-record.js';
 import { makeRecord } from '../support/builders.js';
 
@@ -56,6 +56,28 @@ describe('readJournal', () => {
     expect(read.bad).toBe(3);
     writeFileSync(file, JSON.stringify(a));
     expect((await readAll(file)).records).toEqual([a]);
+  });
+
+  it('tells where each line is, so that readJournalLine reads the same record again, across chunks and CRLF', async () => {
+    const records = Array.from({ length: 3000 }, (_, i) => makeRecord({ trialId: `t${i}`, text: `${'é😀'.repeat(i % 97)}${'x'.repeat(i % 500 === 7 ? 600_000 : 300)}` }));
+    const file = path.join(dir, 'results.jsonl');
+    writeFileSync(file, records.map((r, i) => `${JSON.stringify(r)}${i % 5 === 0 ? '\r\n' : '\n'}${i % 11 === 0 ? '\n' : ''}`).join(''));
+    let read = 0;
+    for await (const { record, position, bytes } of readJournalEntries(file)) {
+      expect(record).toEqual(records[read]);
+      expect(readJournalLine(file, position, bytes)).toEqual(records[read]);
+      read++;
+    }
+    expect(read).toBe(records.length);
+  });
+
+  it('says that the file changed when a line is no longer where it was read', async () => {
+    const file = path.join(dir, 'results.jsonl');
+    writeFileSync(file, `${JSON.stringify(makeRecord({ trialId: 'a' }))}\n${JSON.stringify(makeRecord({ trialId: 'b' }))}\n`);
+    const entries: JournalEntry[] = [];
+    for await (const entry of readJournalEntries(file)) entries.push(entry);
+    writeFileSync(file, 'x'.repeat(10));
+    expect(() => readJournalLine(file, entries[1]!.position, entries[1]!.bytes)).toThrow(expect.objectContaining({ code: 'IO_ERROR', exitCode: 3, message: expect.stringContaining('changed') }));
   });
 
   it('has no records for a missing file', async () => {

@@ -171,7 +171,7 @@ describe('report.html data', () => {
     const cases = summary.cases.map((c) => (c.case === 'split' ? { ...c, judgeUnsure: 1 } : c));
     const data = buildReportData({ ...summary, cases }, new Map());
     const listed = data.suiteDetails[0]!.judgeUnsure;
-    expect(listed.cases.map((l) => data.cases[l.index]!.case)).toEqual(['split']);
+    expect(listed.cases.map((l) => data.cases.at(l.index)!.case)).toEqual(['split']);
     expect(listed.more).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeJson, writeJsonFile, writeStreamedFile } from '../../src/core/write-json-file.js';
+import { LazyJsonArray } from '../../src/core/lazy-json-array.js';
 
 const text = (value: unknown, pieceChars?: number) => {
   let out = '';
@@ -70,6 +71,43 @@ describe('serializeJson', () => {
     for (const value of [{}, [], { a: [] }, [{}], [undefined, () => 1], { a: undefined }, [[[]]], { n: -0 }]) {
       for (const pieceChars of [0, 4, undefined]) expect(text(value, pieceChars)).toBe(JSON.stringify(value, null, 2));
     }
+  });
+});
+
+describe('serializeJson of a LazyJsonArray', () => {
+  /** A lazy list of random values, counting the items alive (made and not yet written past). */
+  const lazyOf = (values: unknown[]) => {
+    const made: number[] = [];
+    return { made, list: new LazyJsonArray(values.length, (i) => (made.push(i), values[i])) };
+  };
+
+  it('writes what JSON.stringify writes of the array, compact or indented, at any piece size', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const values = Array.from({ length: seed % 7 }, (_, i) => randomValue(seed * 13 + i));
+      const value = { before: randomValue(seed), list: lazyOf(values).list, nested: [lazyOf(values).list], after: 1 };
+      const expected = { ...value, list: values, nested: [values] };
+      for (const pieceChars of [0, 1 + (seed % 120), undefined]) {
+        let compact = '';
+        serializeJson(value, (t) => (compact += t), { compact: true, ...(pieceChars === undefined ? {} : { pieceChars }) });
+        expect(compact, `seed ${seed}`).toBe(JSON.stringify(expected));
+        expect(text(value, pieceChars), `seed ${seed}`).toBe(JSON.stringify(expected, null, 2));
+        expect(JSON.stringify(value)).toBe(JSON.stringify(expected));
+      }
+    }
+  });
+
+  it('makes each item as it writes it, never the whole list first, even inside a small container', () => {
+    const { made, list } = lazyOf(['a', 'b', 'c']);
+    const seen: string[] = [];
+    serializeJson({ list }, (t) => seen.push(`${t}@${made.length}`), { compact: true });
+    // Each item is made right before its text is handed over: the list is walked, not stringified whole.
+    expect(seen).toEqual(['{"list":@0', '[@0', '"a"@1', ',@1', '"b"@2', ',@2', '"c"@3', ']@3', '}@3']);
+  });
+
+  it('has at(), a length and iteration like an array, and makes an item again each time', () => {
+    const { made, list } = lazyOf([1, 2]);
+    expect([list.at(0), list.at(1), list.at(2), list.at(-1), list.length, [...list]]).toEqual([1, 2, undefined, undefined, 2, [1, 2]]);
+    expect(made).toEqual([0, 1, 0, 1]);
   });
 });
 

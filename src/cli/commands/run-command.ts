@@ -11,7 +11,10 @@ import { sanitizeForTerminal } from '../../reporters/terminal-text.js';
 import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import type { RunConfigRecord } from '../../results/run-summary.js';
 import { systemClock } from '../../run/clock.js';
-import { runEval } from '../../run/run-eval.js';
+import { sendRun } from '../../run/run-eval.js';
+import { announceFinished } from '../../run/finish-run.js';
+import type { Reporter } from '../../run/run-events.js';
+import type { RunSummary } from '../../results/run-summary.js';
 import { pointLatestAt } from '../../run/latest-run.js';
 import { findCalibrations } from '../../run/find-calibrations.js';
 import { isSimulatedRun, MANIFEST_FILE, type RunManifest } from '../../run/run-manifest.js';
@@ -25,9 +28,37 @@ import { isGatedSetting } from '../../config/gate-on.js';
 import { fewestCasesToDecide, planSequential } from '../../gate/plan-sequential.js';
 import { SequentialMonitor, type SequentialSettingPlan } from '../../gate/sequential-monitor.js';
 import type { RunRequest } from './resolve-run-request.js';
+import { youngGeneration } from '../young-generation.js';
 
 /** `evalgate run`: resolve the request (resolveRunRequest), then build the provider, run, gate, report. Returns the gate's exit code. */
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  // The plan, its trials and the loaded suites are needed until the last trial is sent, not by the
+  // reports: sendPlan holds them, and they are garbage once it returns (docs/performance.md, "Memory").
+  // The provider, the webhook receiver and Ctrl-C's handling stay up until the reports are written.
+  const sent = await sendPlan(args, io);
+  youngGeneration.beforeReports();
+  try {
+    await announceFinished(sent.reporters, sent.summary, sent.runDir);
+    if (sent.isLatest) pointLatestAt(sent.outRoot, sent.runDir);
+    return sent.summary.gate.exitCode;
+  } finally {
+    await sent.close();
+  }
+}
+
+/** A run whose trials were all sent (or stopped): what its reports need, and what shuts it down after them. */
+interface SentRun {
+  summary: RunSummary;
+  reporters: readonly Reporter[];
+  runDir: string;
+  outRoot: string;
+  isLatest: boolean;
+  close: () => Promise<void>;
+}
+
+/** Everything of `evalgate run` up to the summary; whatever it throws, it shuts down what it started. */
+async function sendPlan(args: RunArgs, io: CliIo): Promise<SentRun> {
+  youngGeneration.hold();
   const request = await resolveRunRequest(args, io);
   const { config, trials, runDir, outRoot, concurrency, providerName } = request;
   // Earlier runs in outDir (or --history), never this one, teach the estimate recorded beside the actual cost.
@@ -54,27 +85,72 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     await receiver?.close();
     throw error;
   }
+  const reporters = [sizeYoungGeneration, ...buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: request.invocation.shard !== null })];
   try {
-    return await runWithProvider(request, args, io, setup, estimator);
-  } finally {
+    const { summary, unsubscribe } = await runWithProvider(request, args, io, setup, estimator, reporters);
+    return { summary, reporters, runDir, outRoot, isLatest: request.isLatest, close: closer(setup, receiver, unsubscribe, io) };
+  } catch (error) {
+    await closer(setup, receiver, () => {}, io)();
+    throw error;
+  }
+}
+
+/**
+ * What ends a run after its reports: Ctrl-C's handling, the provider (the simulator's server), the
+ * webhook receiver. Made here, outside the functions that hold the plan: a closure holds the scope it
+ * is made in, and with it whatever else of that scope a closure uses.
+ */
+function closer(setup: Awaited<ReturnType<typeof createProvider>>, receiver: Awaited<ReturnType<typeof startWebhookReceiver>>, unsubscribe: () => void, io: CliIo): () => Promise<void> {
+  return async () => {
+    unsubscribe();
+    youngGeneration.stop();
     await setup.close();
     if (receiver) {
       const { accepted, duplicates, rejected, ignored } = receiver.stats;
       io.stderr.write(`webhook: ${accepted} results received, ${duplicates} duplicates dropped, ${rejected} requests refused, ${ignored} ignored\n`);
       await receiver.close();
     }
-  }
+  };
 }
 
-/** The run once its provider is up; whatever it throws, runCommand shuts the provider (the simulator's server) down. */
+/**
+ * Ctrl-C while a run sends: the first stops new requests (those in flight get a grace period), a
+ * second abandons them. Until `unsubscribe`, after the reports. Made outside the functions that hold
+ * the plan, as {@link closer} is.
+ */
+function handleInterrupts(io: CliIo, requestTimeoutMs: number): { stop: AbortController; abort: AbortController; unsubscribe: () => void } {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  // Every request in flight listens to it: as many listeners as the concurrency, by design.
+  setMaxListeners(0, abort.signal);
+  let interrupts = 0;
+  const unsubscribe = io.onInterrupt(() => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.stderr.write('\nStopping: no new requests; waiting for those in flight (Ctrl-C again to abandon them).\n');
+      stop.abort();
+      // In-flight requests get a bounded grace period, then are abandoned.
+      setTimeout(() => abort.abort(), Math.min(requestTimeoutMs, 30_000)).unref();
+    } else {
+      abort.abort();
+    }
+  });
+  return { stop, abort, unsubscribe };
+}
+
+/** The young generation is sized for the plan as the first request goes: the run's estimate before it is one long synchronous stretch (young-generation.ts). */
+const sizeYoungGeneration: Reporter = { onRunStarted: ({ plannedSamples }) => youngGeneration.sizeFor(plannedSamples) };
+
+/** The run once its provider is up: sends the plan and summarizes it (the reports come after, in runCommand). */
 async function runWithProvider(
   request: RunRequest,
   args: RunArgs,
   io: CliIo,
   setup: Awaited<ReturnType<typeof createProvider>>,
   estimator: Awaited<ReturnType<typeof loadCostEstimator>>,
-): Promise<number> {
-  const { config, project, trials, runId, runDir, outRoot, concurrency, providerName, resumed } = request;
+  reporters: readonly Reporter[],
+): Promise<{ summary: RunSummary; unsubscribe: () => void }> {
+  const { config, project, trials, runId, runDir, concurrency, providerName, resumed } = request;
   if (providerName === 'replay') refuseUnrecorded(setup.provider as ReplayProvider, trials);
   // Recording and the simulator's scenarios are imported only when used (start-up, docs/performance.md).
   const provider =
@@ -108,29 +184,12 @@ async function runWithProvider(
     });
   }
 
-  const stop = new AbortController();
-  const abort = new AbortController();
-  // Every request in flight listens to it: as many listeners as the concurrency, by design.
-  setMaxListeners(0, abort.signal);
-  let interrupts = 0;
-  const unsubscribe = io.onInterrupt(() => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.stderr.write('\nStopping: no new requests; waiting for those in flight (Ctrl-C again to abandon them).\n');
-      stop.abort();
-      // In-flight requests get a bounded grace period, then are abandoned.
-      setTimeout(() => abort.abort(), Math.min(config.requestTimeoutMs, 30_000)).unref();
-    } else {
-      abort.abort();
-    }
-  });
-
-  const reporters = buildReporters(args.reporter ?? config.reporters, io, { color: args.color, quiet: args.quiet, isShard: request.invocation.shard !== null });
+  const { stop, abort, unsubscribe } = handleInterrupts(io, config.requestTimeoutMs);
 
   const monitor = sequentialMonitor(request);
   for (const line of monitor ? tooFewToDecide(monitor.plans) : []) io.stderr.write(`${sanitizeForTerminal(line)}\n`);
   try {
-    const summary = await runEval({
+    const summary = await sendRun({
       runId,
       runDir,
       trials,
@@ -154,10 +213,10 @@ async function runWithProvider(
       judgeCalibrations: findCalibrations(trials, path.resolve(config.rootDir, config.judge.calibrationsDir)),
       ...(monitor ? { sequential: monitor } : {}),
     });
-    if (request.isLatest) pointLatestAt(outRoot, runDir);
-    return summary.gate.exitCode;
-  } finally {
+    return { summary, unsubscribe };
+  } catch (error) {
     unsubscribe();
+    throw error;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { serializeJson } from '../../core/write-json-file.js';
-import type { CaseDetail } from '../../results/collect-case-details.js';
+import type { CaseDetails } from '../../results/collect-case-details.js';
 import type { RunSummary } from '../../results/run-summary.js';
 import { reportCharts } from './report-charts.js';
 import { reportClient } from './report-client.js';
@@ -13,7 +13,7 @@ import { REPORT_STYLE } from './report-style.js';
  * its own script, which a Content-Security-Policy pins by hash: even markup that slipped into the
  * page could neither run a script nor load anything.
  */
-export function renderHtml(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): string {
+export function renderHtml(summary: RunSummary, details: CaseDetails): string {
   let html = '';
   emitHtml(summary, details, (text) => (html += text));
   return html;
@@ -23,7 +23,7 @@ export function renderHtml(summary: RunSummary, details: ReadonlyMap<string, Cas
  * report.html piece by piece, as {@link renderHtml} returns it whole: its data is serialized into
  * `emit` as it goes, so the page (10 MB at 100,000 samples) is never one string (writeStreamedFile).
  */
-export function emitHtml(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>, emit: (text: string) => void): void {
+export function emitHtml(summary: RunSummary, details: CaseDetails, emit: (text: string) => void): void {
   const script = `(${reportClient.toString()})(JSON.parse(document.getElementById('evalgate-data').textContent), { charts: ${reportCharts.toString()} });`;
   const hash = createHash('sha256').update(script).digest('base64');
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:`;

@@ -1,4 +1,4 @@
-import type { CaseDetail, SampleExcerpt } from '../../results/collect-case-details.js';
+import type { CaseDetails, SampleExcerpt } from '../../results/collect-case-details.js';
 import { belowThreshold } from '../threshold-verdict.js';
 import type { SuiteRecommendation } from '../../results/recommend-settings.js';
 import type { RunSummary } from '../../results/run-summary.js';
@@ -11,6 +11,7 @@ import { placeholderNote } from '../placeholder-note.js';
 import { settingsDetails, type SettingsDetails } from '../settings-details.js';
 import { caseKey, settingKey, settingLabel } from '../../core/setting.js';
 import { sequentialFacts } from '../sequential-facts.js';
+import { LazyJsonArray } from '../../core/lazy-json-array.js';
 
 /** Cases listed per suite under "Failing on every sample" and under "Flaky", before "and N more". */
 export const LISTED_CASES = 25;
@@ -53,30 +54,39 @@ export interface ReportData {
   /** Per suite, as in `suites`: its settings in detail, its cases that failed every sample and its flaky ones, and the cheapest setting summary.json recommends (never recomputed here). */
   suiteDetails: { suite: string; settings: SettingsDetails; failing: ListedCases; flaky: ListedCases; judgeUnsure: ListedCases; cheapest: SuiteRecommendation['cheapest'] }[];
   /** One per case and setting, compact: a run can have tens of thousands. */
-  cases: {
-    /** Index into `groups`: the setting. */
-    group: number;
-    case: string;
-    passed: number;
-    failed: number;
-    errored: number;
-    /** pass@1, and pass@k and pass^k at the largest k (its completed samples, at most 16); left out when all or none passed. */
-    curve?: { k: number; passAt1: number; passAtK: number; passHatK: number };
-    /** The samples kept for the drill-down (see detailLimits); left out when none. */
-    samples?: SampleExcerpt[];
-    /** Samples of this case not embedded (they are in results.jsonl). */
-    omittedSamples: number;
-    /** What the case asked: system prompt, messages and vars; left out for runs that did not store it. */
-    prompt?: TrialPrompt;
-  }[];
+  cases: ReportCase[];
 }
+
+/** A case at a setting in report.html's data. */
+export interface ReportCase {
+  /** Index into `groups`: the setting. */
+  group: number;
+  case: string;
+  passed: number;
+  failed: number;
+  errored: number;
+  /** pass@1, and pass@k and pass^k at the largest k (its completed samples, at most 16); left out when all or none passed. */
+  curve?: { k: number; passAt1: number; passAtK: number; passHatK: number };
+  /** The samples kept for the drill-down (see detailLimits); left out when none. */
+  samples?: readonly SampleExcerpt[];
+  /** Samples of this case not embedded (they are in results.jsonl). */
+  omittedSamples: number;
+  /** What the case asked: system prompt, messages and vars; left out for runs that did not store it. */
+  prompt?: TrialPrompt;
+}
+
+/**
+ * ReportData as built: its cases are made one at a time as report.html is written (with their samples
+ * read from results.jsonl), never all at once; JSON.stringify writes the same text.
+ */
+export type BuiltReportData = Omit<ReportData, 'cases'> & { cases: LazyJsonArray<ReportCase> };
 
 /**
  * Picks what report.html embeds: every figure of the summary, and for drill-downs the samples the
  * details kept (bounded per case and in all, failed ones first: see detailLimits), so the file stays
  * small at any run size.
  */
-export function buildReportData(summary: RunSummary, details: ReadonlyMap<string, CaseDetail>): ReportData {
+export function buildReportData(summary: RunSummary, details: CaseDetails): BuiltReportData {
   const groupIndex = new Map(summary.groups.map((g, i) => [settingKey(g), i]));
   const isBelow = belowThreshold(summary);
   return {
@@ -124,7 +134,8 @@ export function buildReportData(summary: RunSummary, details: ReadonlyMap<string
         cheapest: summary.recommendations.find((r) => r.suite === suite.name)?.cheapest ?? null,
       };
     }),
-    cases: summary.cases.map((c) => {
+    cases: new LazyJsonArray(summary.cases.length, (index): ReportCase => {
+      const c = summary.cases[index]!;
       const detail = details.get(caseKey(c));
       const kept = detail?.samples ?? [];
       const k = c.passAtK.length;
