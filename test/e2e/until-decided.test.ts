@@ -90,7 +90,7 @@ describe('run --until-decided', () => {
   it('fails a gated setting decided below its threshold, naming the test that decided it', async () => {
     await withProject(dir, [0.5], async () => {
       const io = memoryIo({ cwd: dir });
-      expect(await runCli(['run', '--until-decided', '--out', 'weak', '--reporter', 'json'], io)).toBe(1);
+      expect(await runCli(['run', '--until-decided', '--order-seed', '1', '--out', 'weak', '--reporter', 'json'], io)).toBe(1);
       const summary = readSummary(path.join(dir, 'weak'));
       const reason = summary.gate.reasons.find((r) => r.code === 'BELOW_THRESHOLD')!;
       expect(reason.message).toMatch(/medium · n=2: its pass rate is below the threshold 85%, decided after \d+ of 120 cases \(e-value [\d.,]+ ≥ 20\.0/);
@@ -100,7 +100,7 @@ describe('run --until-decided', () => {
   it('sequential.undecided: fail fails a setting that ran out of cases undecided', async () => {
     await withProject(dir, [0.85, {}, { sequential: { undecided: 'fail' } }], async () => {
       const io = memoryIo({ cwd: dir });
-      expect(await runCli(['run', '--until-decided', '--max-cases', '12', '--out', 'undecided', '--reporter', 'json'], io)).toBe(1);
+      expect(await runCli(['run', '--until-decided', '--max-cases', '12', '--order-seed', '1', '--out', 'undecided', '--reporter', 'json'], io)).toBe(1);
       const summary = readSummary(path.join(dir, 'undecided'));
       expect(summary.sequential!.maxCases).toBe(12);
       expect(summary.sequential!.groups[1]!).toMatchObject({ verdict: 'undecided', plannedCases: 12, observedCases: 12, savedSamples: 0 });
@@ -118,7 +118,7 @@ describe('run --until-decided', () => {
     expect(await runCli(['baseline', 'save', 'seq'], refused)).toBe(2);
     expect(refused.err()).toContain('sampled until decided');
 
-    expect(await runCli(['run', '--until-decided', '--seed', '5', '--out', 'same', '--baseline', 'reports/baseline', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
+    expect(await runCli(['run', '--until-decided', '--seed', '5', '--order-seed', '1', '--out', 'same', '--baseline', 'reports/baseline', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
     const same = readSummary(path.join(dir, 'same'));
     expect(same.sequential!.groups[1]!.regressionTest).not.toBeNull();
     expect(same.baseline!.groups[1]!.test).toBe('anytime-betting');
@@ -137,7 +137,7 @@ describe('run --until-decided', () => {
 
     await withProject(dir, [0.75, { threshold: 0.5 }], async () => {
       const io = memoryIo({ cwd: dir });
-      expect(await runCli(['run', '--until-decided', '--seed', '5', '--out', 'worse', '--baseline', 'reports/baseline', '--reporter', 'json'], io)).toBe(1);
+      expect(await runCli(['run', '--until-decided', '--seed', '5', '--order-seed', '1', '--out', 'worse', '--baseline', 'reports/baseline', '--reporter', 'json'], io)).toBe(1);
       const worse = readSummary(path.join(dir, 'worse'));
       const medium = worse.sequential!.groups[1]!;
       expect(medium.regressionTest!.decision).toBe('regressed');
@@ -161,7 +161,7 @@ describe('run --until-decided', () => {
       expect(await runCli(['run', '--no-until-decided', '--out', 'mixed-base', '--reporter', 'json'], memoryIo({ cwd: dir }))).toBe(0);
       await withProject(dir, [0.75, { threshold: 0.5, untilDecided: true }], async () => {
         const io = memoryIo({ cwd: dir });
-        expect(await runCli(['run', '--seed', '5', '--out', 'mixed', '--baseline', 'mixed-base', '--reporter', 'json'], io)).toBe(1);
+        expect(await runCli(['run', '--seed', '5', '--order-seed', '1', '--out', 'mixed', '--baseline', 'mixed-base', '--reporter', 'json'], io)).toBe(1);
         const summary = readSummary(path.join(dir, 'mixed'));
         // Only the facts suite samples until decided; its regression test counts both gated settings' pass-rate and cost tests.
         expect(summary.sequential!.groups.map((g) => g.suite)).toEqual(['facts', 'facts']);
