@@ -107,9 +107,11 @@ export async function runEval(options: RunEvalOptions): Promise<RunSummary> {
 }
 
 /**
- * {@link runEval} without the reports: the summary, for a caller that hands it to the reporters
- * (announceFinished) once it no longer holds the plan (runCommand). The reporters hear every event
- * but `onRunFinished`.
+ * {@link runEval} without the reports: every trial sent, checked and recorded, then summarized
+ * (summary.json's content), for a caller that hands the summary to the reporters (announceFinished)
+ * once it no longer holds the plan (runCommand). The reporters hear every event but `onRunFinished`.
+ * What the run holds while it sends (its tallies, journals, compiled checks) is garbage once it returns:
+ * the reports read results.jsonl again and hold its case details meanwhile.
  */
 export async function sendRun(options: RunEvalOptions): Promise<RunSummary> {
   try {
@@ -117,13 +119,6 @@ export async function sendRun(options: RunEvalOptions): Promise<RunSummary> {
   } catch (error) {
     throw ioError(options.runDir, error, 'create the run folder');
   }
-  // What the run held while it sent (its tallies, journals, compiled checks) is released before the
-  // reports are written: they read results.jsonl again and hold its case details meanwhile.
-  return sendAndSummarize(options);
-}
-
-/** The run itself: every trial sent, checked and recorded, then summarized (summary.json's content). */
-async function sendAndSummarize(options: RunEvalOptions): Promise<RunSummary> {
   const { concurrency, requestTimeoutMs, retry } = options.configRecord;
   const startedAt = options.startedAt ?? new Date();
   const journalPath = path.join(options.runDir, 'results.jsonl');
