@@ -110,7 +110,7 @@ export class BudgetGuard {
   /** The most `trial` can cost by what is known now; Infinity for a model without a price. */
   worstCaseUsd(trial: Trial): number {
     const usd = worstCaseCostUsd(trial.request, trial.pricing, this.outputBound(trial));
-    return usd === null ? Infinity : usd * (this.priceFactor.get(trial.setting.model) ?? 1);
+    return usd === null ? Infinity : usd * this.factorOf(trial.setting.model);
   }
 
   /** Reserves the trial's worst case; null (and nothing reserved) when it would pass the budget. */
@@ -128,7 +128,7 @@ export class BudgetGuard {
    * call), times what `model` is known to be billed above the table; null when it would pass the budget.
    */
   tryReserveUsd(tableUsd: number, model?: string): Reservation | null {
-    const usd = tableUsd * (model === undefined ? 1 : (this.priceFactor.get(model) ?? 1));
+    const usd = tableUsd * this.factorOf(model);
     if (this.spent + this.reserved + usd > this.maxCostUsd) return null;
     const reservation: Reservation = model === undefined ? { usd } : { usd, call: { model, tableUsd } };
     this.reserved += usd;
@@ -145,7 +145,7 @@ export class BudgetGuard {
     for (;;) {
       const reservation = this.tryReserveUsd(tableUsd, model);
       if (reservation) return reservation;
-      const usd = tableUsd * (model === undefined ? 1 : (this.priceFactor.get(model) ?? 1));
+      const usd = tableUsd * this.factorOf(model);
       if (this.open.size === 0 || this.spent + usd > this.maxCostUsd) {
         this.refusedCalls++;
         return null;
@@ -204,6 +204,11 @@ export class BudgetGuard {
     this.revalue(model);
   }
 
+  /** What `model`'s worst cases are multiplied by, from what it was billed so far (1 for none, or no model). */
+  private factorOf(model: string | undefined): number {
+    return model === undefined ? 1 : (this.priceFactor.get(model) ?? 1);
+  }
+
   /** `worstUsd`: the request's worst case by the price table alone (no factor learned yet applied). */
   private observePrice(model: string, worstUsd: number, charge: TrialCharge): void {
     const before = this.priceFactor.get(model);
@@ -225,7 +230,7 @@ export class BudgetGuard {
     this.reserved = 0;
     for (const open of this.open) {
       if (open.trial?.setting.model === model) open.usd = Math.max(open.usd, this.worstCaseUsd(open.trial));
-      if (open.call?.model === model) open.usd = Math.max(open.usd, open.call.tableUsd * (this.priceFactor.get(model) ?? 1));
+      if (open.call?.model === model) open.usd = Math.max(open.usd, open.call.tableUsd * this.factorOf(model));
       this.reserved += open.usd;
     }
   }
