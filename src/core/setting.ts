@@ -23,14 +23,17 @@ export function settingOf(s: Setting): Setting {
   return { suite: s.suite, model: s.model, thinkingLevel: s.thinkingLevel, numberResults: s.numberResults };
 }
 
-/** The map key of a setting; distinct settings never share one (fields joined by a NUL). */
+/** What joins the parts of {@link settingKey} and {@link caseKey}: a NUL, which no suite name, model or level holds. */
+export const KEY_SEPARATOR = '\u0000';
+
+/** The map key of a setting; distinct settings never share one (fields joined by {@link KEY_SEPARATOR}). */
 export function settingKey(s: Setting): string {
-  return `${s.suite}\u0000${s.model}\u0000${s.thinkingLevel}\u0000${s.numberResults}`;
+  return `${s.suite}${KEY_SEPARATOR}${s.model}${KEY_SEPARATOR}${s.thinkingLevel}${KEY_SEPARATOR}${s.numberResults}`;
 }
 
-/** The map key of a case at a setting. */
+/** The map key of a case at a setting: its setting's key, {@link KEY_SEPARATOR}, its case id. */
 export function caseKey(c: CaseAtSetting): string {
-  return `${settingKey(c)}\u0000${c.case}`;
+  return `${settingKey(c)}${KEY_SEPARATOR}${c.case}`;
 }
 
 /** How people read a setting, without its suite: `openai-gpt-5-5 · low · n=4`. */

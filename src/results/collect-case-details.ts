@@ -1,4 +1,4 @@
-import { caseKey, settingKey } from '../core/setting.js';
+import { caseKey, KEY_SEPARATOR, settingKey } from '../core/setting.js';
 import { readJournalEntries, readJournalLine } from './read-journal.js';
 import type { CaseSummary } from './group-summary.js';
 import { sampleOrdinal, type AssertionOutcome, type SampleError, type SampleRecord, type TrialPrompt, type Usage } from '../core/sample-record.js';
@@ -130,11 +130,11 @@ class DetailsBySetting implements CaseDetails {
   private readonly byKey = new Map<string, JournalCaseDetail>();
 
   find(record: SampleRecord): JournalCaseDetail | undefined {
-    return record.case.includes(SEPARATOR) ? this.byKey.get(caseKey(record)) : this.bySetting.get(settingKey(record))?.get(record.case);
+    return record.case.includes(KEY_SEPARATOR) ? this.byKey.get(caseKey(record)) : this.bySetting.get(settingKey(record))?.get(record.case);
   }
 
   add(record: SampleRecord, detail: JournalCaseDetail): void {
-    if (record.case.includes(SEPARATOR)) {
+    if (record.case.includes(KEY_SEPARATOR)) {
       this.byKey.set(caseKey(record), detail);
       return;
     }
@@ -148,7 +148,7 @@ class DetailsBySetting implements CaseDetails {
     const kept = this.byKey.size > 0 ? this.byKey.get(key) : undefined;
     if (kept) return kept;
     // The case id is what follows the last separator: the ids kept here hold none.
-    const cut = key.lastIndexOf(SEPARATOR);
+    const cut = key.lastIndexOf(KEY_SEPARATOR);
     return cut === -1 ? undefined : this.bySetting.get(key.slice(0, cut))?.get(key.slice(cut + 1));
   }
 
@@ -157,9 +157,6 @@ class DetailsBySetting implements CaseDetails {
     yield* this.byKey.values();
   }
 }
-
-/** What caseKey puts between a setting's key and the case id (and between a setting's parts). */
-const SEPARATOR = '\u0000';
 
 /** A kept sample: where its line is in results.jsonl, and what orders it among the others kept; in a small run, the excerpt itself. */
 interface SampleRef extends Interesting {
